@@ -1,0 +1,19 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import { SpinnerIcon } from '@/components/ui/icons';
+
+// The call page uses browser APIs from its first render (camera, WebSocket, localStorage), so it
+// is rendered only in the browser.
+const CallRoom = dynamic(() => import('./call-room').then((module) => module.CallRoom), {
+  ssr: false,
+  loading: () => (
+    <main className="flex min-h-dvh items-center justify-center gap-2 text-ink-muted">
+      <SpinnerIcon /> Loading the call…
+    </main>
+  ),
+});
+
+export function CallRoomLoader({ roomId }: { roomId: string }) {
+  return <CallRoom roomId={roomId} />;
+}

@@ -1,0 +1,84 @@
+'use client';
+
+import Link from 'next/link';
+import { Button } from '@/components/ui/button';
+import { useCallStore } from '@/lib/hooks/use-call-store';
+import { useCallController } from '@/lib/hooks/use-call-controller';
+import { CallProvider } from './call-provider';
+import { CallView } from './call-view';
+import { Lobby } from './lobby';
+
+/** The whole call page in the browser: lobby, call, or an ending screen. */
+export function CallRoom({ roomId }: { roomId: string }) {
+  return (
+    <CallProvider roomId={roomId}>
+      <CallPhaseView />
+    </CallProvider>
+  );
+}
+
+function CallPhaseView() {
+  const phase = useCallStore((state) => state.phase);
+  switch (phase) {
+    case 'lobby':
+    case 'joining':
+      return <Lobby />;
+    case 'in-call':
+      return <CallView />;
+    case 'left':
+      return <LeftScreen />;
+    case 'room-full':
+      return <RoomFullScreen />;
+  }
+}
+
+function EndScreen({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-md flex-col items-center justify-center gap-6 px-4 text-center">
+      <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+      {children}
+    </main>
+  );
+}
+
+function LeftScreen() {
+  return (
+    <EndScreen title="You left the call">
+      <div className="flex gap-3">
+        <Button size="lg" onClick={() => window.location.reload()}>
+          Rejoin
+        </Button>
+        <Link
+          href="/"
+          className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
+        >
+          Back to home
+        </Link>
+      </div>
+    </EndScreen>
+  );
+}
+
+function RoomFullScreen() {
+  const controller = useCallController();
+  const notice = useCallStore((state) => state.notice);
+  const name = useCallStore((state) => state.displayName);
+  return (
+    <EndScreen title="This call is full">
+      <p role="alert" className="text-ink-muted">
+        {notice}
+      </p>
+      <div className="flex gap-3">
+        <Button size="lg" onClick={() => controller.join(name)}>
+          Try again
+        </Button>
+        <Link
+          href="/"
+          className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
+        >
+          Start another call
+        </Link>
+      </div>
+    </EndScreen>
+  );
+}

@@ -1,0 +1,33 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { Button, type ButtonProps } from '@/components/ui/button';
+import { CheckIcon, LinkIcon } from '@/components/ui/icons';
+
+/** Copies the call's address so it can be sent to others. */
+export function CopyLinkButton(props: Omit<ButtonProps, 'onClick' | 'children'>) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 2_000);
+    return () => clearTimeout(timer);
+  }, [copied]);
+
+  async function copy() {
+    const url = window.location.href.split('#')[0] ?? window.location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied(true);
+    } catch {
+      // Clipboard blocked (e.g. an insecure origin): let the person copy it by hand.
+      window.prompt('Copy this link and send it to the people you want to call:', url);
+    }
+  }
+
+  return (
+    <Button variant="secondary" onClick={copy} {...props}>
+      {copied ? <CheckIcon /> : <LinkIcon />}
+      <span aria-live="polite">{copied ? 'Copied' : 'Copy link'}</span>
+    </Button>
+  );
+}

@@ -1,0 +1,101 @@
+'use client';
+
+import { useId, type FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { AlertIcon, SpinnerIcon } from '@/components/ui/icons';
+import { describeDeviceProblem } from '@/lib/media/local-media';
+import { LIMITS } from '@/lib/signaling/protocol';
+import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallStore } from '@/lib/hooks/use-call-store';
+import { useMediaStream } from '@/lib/hooks/use-media-stream';
+import { saveDisplayName } from '@/lib/preferences';
+import { MediaToggles } from './media-toggles';
+import { SignalingNotice } from './signaling-notice';
+import { VideoTile } from './video-tile';
+
+/** The screen before joining: a camera preview, a name, and the Join button. */
+export function Lobby() {
+  const controller = useCallController();
+  const nameFieldId = useId();
+  const roomId = useCallStore((state) => state.roomId);
+  const phase = useCallStore((state) => state.phase);
+  const displayName = useCallStore((state) => state.displayName);
+  const setDisplayName = useCallStore((state) => state.actions.setDisplayName);
+  const cameraOn = useCallStore((state) => state.cameraOn);
+  const microphoneOn = useCallStore((state) => state.microphoneOn);
+  const microphoneAccess = useCallStore((state) => state.microphoneAccess);
+  const cameraAccess = useCallStore((state) => state.cameraAccess);
+  const signaling = useCallStore((state) => state.signaling);
+  const stream = useMediaStream('local');
+
+  const joining = phase === 'joining';
+  const mediaPending = microphoneAccess === 'pending' || cameraAccess === 'pending';
+  const deviceProblem = describeDeviceProblem(microphoneAccess, cameraAccess);
+  const canJoin = !joining && signaling !== 'unavailable';
+
+  function join(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const name = displayName.trim() || 'Guest';
+    saveDisplayName(name);
+    controller.join(name);
+  }
+
+  return (
+    <main className="mx-auto flex min-h-dvh w-full max-w-5xl flex-col justify-center gap-8 px-4 py-8 lg:flex-row lg:items-center">
+      <section aria-label="Camera preview" className="flex w-full flex-col gap-3 lg:flex-[3]">
+        <VideoTile
+          name={displayName.trim() || 'You'}
+          stream={stream}
+          videoOn={cameraOn && cameraAccess === 'granted'}
+          audioOn={microphoneOn && microphoneAccess === 'granted'}
+          className="aspect-video w-full"
+        />
+        <div className="flex items-center justify-center gap-3">
+          <MediaToggles />
+        </div>
+      </section>
+
+      <section className="flex w-full flex-col gap-5 lg:flex-[2]">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Ready to join?</h1>
+          <p className="mt-1 text-sm text-ink-muted">
+            Call code <span className="font-mono text-ink">{roomId}</span>
+          </p>
+        </div>
+
+        <form onSubmit={join} className="flex flex-col gap-3">
+          <label htmlFor={nameFieldId} className="text-sm font-medium text-ink-muted">
+            Your name
+          </label>
+          <input
+            id={nameFieldId}
+            value={displayName}
+            onChange={(event) => setDisplayName(event.target.value)}
+            maxLength={LIMITS.maxNameLength}
+            autoComplete="name"
+            placeholder="Guest"
+            className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+          />
+          <Button type="submit" size="lg" disabled={!canJoin}>
+            {joining && <SpinnerIcon />}
+            {joining ? 'Joining…' : 'Join'}
+          </Button>
+          {mediaPending && !joining && (
+            <p className="text-sm text-ink-faint">Starting your camera and microphone…</p>
+          )}
+        </form>
+
+        {deviceProblem && (
+          <p
+            role="alert"
+            className="flex gap-2 rounded-xl bg-warning/10 px-4 py-3 text-sm text-warning"
+          >
+            <AlertIcon className="mt-0.5 shrink-0" width={16} height={16} />
+            {deviceProblem}
+          </p>
+        )}
+        <SignalingNotice />
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,95 @@
+'use client';
+
+import type { LinkStatus } from '@/lib/call/call-store';
+import { cn, initialsOf } from '@/lib/utils';
+import { MicOffIcon, SpinnerIcon, AlertIcon } from '@/components/ui/icons';
+import { VideoElement } from './video-element';
+
+export interface VideoTileProps {
+  name: string;
+  stream: MediaStream | null;
+  videoOn: boolean;
+  audioOn: boolean;
+  /** Absent for the local tile. */
+  peerId?: string;
+  link?: LinkStatus;
+  speaking?: boolean;
+  className?: string;
+}
+
+const LINK_TEXT: Record<Exclude<LinkStatus, 'connected'>, string> = {
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  failed: 'Could not connect',
+};
+
+/** One person in the call: their video, or their initials when the camera is off. */
+export function VideoTile({
+  name,
+  stream,
+  videoOn,
+  audioOn,
+  peerId,
+  link,
+  speaking = false,
+  className,
+}: VideoTileProps) {
+  const local = peerId === undefined;
+  const showVideo = videoOn && (stream?.getVideoTracks().length ?? 0) > 0;
+  const label = local ? `${name} (you)` : name;
+
+  return (
+    <figure
+      aria-label={label}
+      data-testid="participant-tile"
+      data-peer-id={peerId ?? 'local'}
+      data-link={link ?? 'local'}
+      data-audio={audioOn ? 'on' : 'off'}
+      data-video={showVideo ? 'on' : 'off'}
+      data-speaking={speaking ? 'true' : 'false'}
+      className={cn(
+        'relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
+        'ring-1 ring-surface-border',
+        speaking && 'animate-speaking-ring',
+        className,
+      )}
+    >
+      <VideoElement
+        stream={stream}
+        data-testid="tile-video"
+        className={cn('size-full object-cover', local && '-scale-x-100', !showVideo && 'hidden')}
+      />
+      {!showVideo && (
+        <div
+          aria-hidden="true"
+          className="flex size-20 items-center justify-center rounded-full bg-accent-soft text-2xl font-semibold text-accent sm:size-24 sm:text-3xl"
+        >
+          {initialsOf(name)}
+        </div>
+      )}
+
+      <figcaption className="absolute bottom-2 left-2 flex max-w-[calc(100%-1rem)] items-center gap-1.5 rounded-lg bg-black/55 px-2 py-1 text-sm backdrop-blur-sm">
+        {!audioOn && (
+          <span role="img" aria-label="Microphone off" className="shrink-0 text-danger">
+            <MicOffIcon width={16} height={16} />
+          </span>
+        )}
+        <span className="truncate">{label}</span>
+      </figcaption>
+
+      {link && link !== 'connected' && (
+        <div
+          role="status"
+          className="absolute inset-x-0 top-0 flex items-center justify-center gap-2 bg-black/55 py-1.5 text-sm backdrop-blur-sm"
+        >
+          {link === 'failed' ? (
+            <AlertIcon width={16} height={16} className="text-danger" />
+          ) : (
+            <SpinnerIcon width={16} height={16} />
+          )}
+          {LINK_TEXT[link]}
+        </div>
+      )}
+    </figure>
+  );
+}

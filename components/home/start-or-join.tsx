@@ -1,0 +1,73 @@
+'use client';
+
+import { useId, useState, type FormEvent } from 'react';
+import { useRouter } from 'next/navigation';
+import { Button } from '@/components/ui/button';
+import { CameraIcon } from '@/components/ui/icons';
+import { createRoomId, parseRoomInput } from '@/lib/room-id';
+
+/** "Start a call", and a field to join one from a pasted link or code. */
+export function StartOrJoin() {
+  const router = useRouter();
+  const fieldId = useId();
+  const errorId = useId();
+  const [input, setInput] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  function start() {
+    router.push(`/call/${createRoomId()}`);
+  }
+
+  function join(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const roomId = parseRoomInput(input);
+    if (!roomId) {
+      setError('That is not a call link or code. Codes look like 7k3mq-x9tbd-4rw8h.');
+      return;
+    }
+    router.push(`/call/${roomId}`);
+  }
+
+  return (
+    <div className="flex w-full max-w-md flex-col gap-6">
+      <Button size="lg" onClick={start} className="w-full">
+        <CameraIcon />
+        Start a call
+      </Button>
+      <div className="flex items-center gap-3 text-sm text-ink-faint">
+        <span className="h-px flex-1 bg-surface-border" />
+        or join one
+        <span className="h-px flex-1 bg-surface-border" />
+      </div>
+      <form onSubmit={join} className="flex flex-col gap-2">
+        <label htmlFor={fieldId} className="sr-only">
+          Call link or code
+        </label>
+        <div className="flex gap-2">
+          <input
+            id={fieldId}
+            value={input}
+            onChange={(event) => {
+              setInput(event.target.value);
+              setError(null);
+            }}
+            placeholder="Paste a link or code"
+            aria-invalid={error !== null}
+            aria-describedby={error ? errorId : undefined}
+            autoComplete="off"
+            spellCheck={false}
+            className="h-12 min-w-0 flex-1 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+          />
+          <Button type="submit" size="lg" variant="secondary">
+            Join
+          </Button>
+        </div>
+        {error && (
+          <p id={errorId} role="alert" className="text-sm text-danger">
+            {error}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}

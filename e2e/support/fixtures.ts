@@ -1,0 +1,203 @@
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
+import { createRoomId } from '../../lib/room-id';
+import { installInstrumentation } from './instrumentation';
+
+/** Media a page receives from one remote participant, read from the tile that shows them. */
+export interface InboundMedia {
+  link: string | null;
+  framesDecoded: number;
+  audioPacketsReceived: number;
+  audioLevel: number;
+  videoWidth: number;
+}
+
+/** One simulated person: their own browser context (own cookies, storage, camera). */
+export class Person {
+  constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
+
+  async open(roomId: string): Promise<void> {
+    await this.page.goto(`/call/${roomId}`);
+    await expect(this.page.getByRole('button', { name: 'Join' })).toBeEnabled();
+  }
+
+  /** Opens the call, types a name and clicks Join; resolves once in the call. */
+  async join(roomId: string): Promise<void> {
+    await this.open(roomId);
+    await this.clickJoin();
+    await expect(this.page.getByRole('navigation', { name: 'Call controls' })).toBeVisible();
+  }
+
+  async clickJoin(): Promise<void> {
+    await this.page.getByLabel('Your name').fill(this.name);
+    await this.page.getByRole('button', { name: 'Join' }).click();
+  }
+
+  async leave(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Leave' }).click();
+    await expect(this.page.getByRole('heading', { name: 'You left the call' })).toBeVisible();
+  }
+
+  tile(name: string) {
+    return this.page.locator(`figure[data-testid="participant-tile"][aria-label="${name}"]`);
+  }
+
+  remoteTiles() {
+    return this.page.locator('figure[data-testid="participant-tile"]:not([data-peer-id="local"])');
+  }
+
+  /** Reads real getStats() for the tracks shown in `name`'s tile and played by their audio. */
+  async inboundFrom(name: string): Promise<InboundMedia | null> {
+    return this.page.evaluate(async (tileName) => {
+      const probe = (window as unknown as { __probe: { peerConnections: RTCPeerConnection[] } })
+        .__probe;
+      const tile = document.querySelector<HTMLElement>(
+        `figure[data-testid="participant-tile"][aria-label="${CSS.escape(tileName)}"]`,
+      );
+      const video = tile?.querySelector('video');
+      const peerId = tile?.dataset.peerId;
+      const audio = document.querySelector<HTMLAudioElement>(`audio[data-peer-id="${peerId}"]`);
+      if (!tile || !video) return null;
+      const tracks = [
+        ...((video.srcObject as MediaStream | null)?.getVideoTracks() ?? []),
+        ...((audio?.srcObject as MediaStream | null)?.getAudioTracks() ?? []),
+      ];
+      const result = {
+        link: tile.dataset.link ?? null,
+        framesDecoded: 0,
+        audioPacketsReceived: 0,
+        audioLevel: 0,
+        videoWidth: video.videoWidth,
+      };
+      for (const pc of probe.peerConnections) {
+        if (pc.connectionState === 'closed') continue;
+        for (const receiver of pc.getReceivers()) {
+          if (!tracks.includes(receiver.track)) continue;
+          const stats = await receiver.getStats();
+          stats.forEach((report: Record<string, unknown>) => {
+            if (report.type !== 'inbound-rtp') return;
+            if (report.kind === 'video') result.framesDecoded += Number(report.framesDecoded ?? 0);
+            if (report.kind === 'audio') {
+              result.audioPacketsReceived += Number(report.packetsReceived ?? 0);
+              result.audioLevel = Math.max(result.audioLevel, Number(report.audioLevel ?? 0));
+            }
+          });
+        }
+      }
+      return result;
+    }, name);
+  }
+
+  /**
+   * Waits until this person sees and hears `name`: their tile decodes new video frames and new
+   * audio packets arrive, measured twice so the media is flowing, not just started.
+   */
+  async expectMediaFrom(
+    name: string,
+    { video = true, audio = true }: { video?: boolean; audio?: boolean } = {},
+  ): Promise<void> {
+    await expect(this.tile(name)).toHaveAttribute('data-link', 'connected');
+    let first: InboundMedia | null = null;
+    await expect
+      .poll(
+        async () => {
+          first = await this.inboundFrom(name);
+          return (
+            (!video || (first?.framesDecoded ?? 0) > 0) &&
+            (!audio || (first?.audioPacketsReceived ?? 0) > 0)
+          );
+        },
+        { message: `${this.name} receives media from ${name}` },
+      )
+      .toBe(true);
+    const baseline = first as InboundMedia | null;
+    await expect
+      .poll(
+        async () => {
+          const now = await this.inboundFrom(name);
+          return (
+            (!video || (now?.framesDecoded ?? 0) >= (baseline?.framesDecoded ?? 0) + 5) &&
+            (!audio ||
+              (now?.audioPacketsReceived ?? 0) >= (baseline?.audioPacketsReceived ?? 0) + 10)
+          );
+        },
+        { message: `${this.name} keeps receiving media from ${name}` },
+      )
+      .toBe(true);
+  }
+
+  /** Milliseconds from this person's Join click to the first frame painted in `name`'s tile. */
+  async joinToFirstFrameMs(name: string): Promise<number> {
+    const handle = await this.page.waitForFunction((tileName) => {
+      const probe = (
+        window as unknown as {
+          __probe: { joinClickedAt: number | null; firstRemoteFrameAt: Record<string, number> };
+        }
+      ).__probe;
+      const frameAt = probe.firstRemoteFrameAt[tileName];
+      return probe.joinClickedAt !== null && frameAt !== undefined
+        ? frameAt - probe.joinClickedAt
+        : null;
+    }, name);
+    return (await handle.jsonValue()) as number;
+  }
+
+  async offersSent(): Promise<number> {
+    return this.page.evaluate(
+      () => (window as unknown as { __probe: { offersSent: number } }).__probe.offersSent,
+    );
+  }
+}
+
+export async function createPerson(browser: Browser, name: string): Promise<Person> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  await context.addInitScript(installInstrumentation);
+  const page = await context.newPage();
+  return new Person(name, context, page);
+}
+
+interface CallFixtures {
+  roomId: string;
+  alice: Person;
+  bob: Person;
+  carol: Person;
+  /** Adds any number of extra people; all are closed after the test. */
+  people: (name: string) => Promise<Person>;
+}
+
+export const test = base.extend<CallFixtures>({
+  roomId: async ({}, use) => use(createRoomId()),
+  alice: async ({ browser }, use) => providePerson(browser, 'Alice', use),
+  bob: async ({ browser }, use) => providePerson(browser, 'Bob', use),
+  carol: async ({ browser }, use) => providePerson(browser, 'Carol', use),
+  people: async ({ browser }, use) => {
+    const created: Person[] = [];
+    await use(async (name) => {
+      const person = await createPerson(browser, name);
+      created.push(person);
+      return person;
+    });
+    for (const person of created) await person.context.close();
+  },
+});
+
+async function providePerson(
+  browser: Browser,
+  name: string,
+  use: (person: Person) => Promise<void>,
+) {
+  const person = await createPerson(browser, name);
+  await use(person);
+  await person.context.close();
+}
+
+export { expect };

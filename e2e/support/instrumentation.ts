@@ -1,0 +1,70 @@
+/**
+ * Runs in every test page before the app (page.addInitScript). It watches, without changing
+ * behaviour:
+ * - every RTCPeerConnection the app creates, so tests can read real getStats();
+ * - every WebSocket, so a test can drop the signaling socket as a network fault would;
+ * - the moment "Join" is clicked and the first frame each remote tile paints
+ *   (requestVideoFrameCallback), for timing figures.
+ * Must stay self-contained: it is serialised into the page.
+ */
+export function installInstrumentation(): void {
+  type Probe = {
+    peerConnections: RTCPeerConnection[];
+    sockets: WebSocket[];
+    joinClickedAt: number | null;
+    firstRemoteFrameAt: Record<string, number>;
+    offersSent: number;
+  };
+  const probe: Probe = {
+    peerConnections: [],
+    sockets: [],
+    joinClickedAt: null,
+    firstRemoteFrameAt: {},
+    offersSent: 0,
+  };
+  (window as unknown as { __probe: Probe }).__probe = probe;
+
+  const NativePeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      probe.peerConnections.push(this);
+    }
+  };
+
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      probe.sockets.push(this);
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (typeof data === 'string' && data.includes('"type":"offer"')) probe.offersSent++;
+      super.send(data);
+    }
+  };
+
+  document.addEventListener(
+    'click',
+    (event) => {
+      const button = (event.target as Element | null)?.closest('button');
+      if (button?.textContent?.trim() === 'Join') probe.joinClickedAt = performance.now();
+    },
+    true,
+  );
+
+  const watched = new WeakSet<HTMLVideoElement>();
+  const watch = () => {
+    for (const video of document.querySelectorAll<HTMLVideoElement>(
+      'figure[data-testid="participant-tile"]:not([data-peer-id="local"]) video',
+    )) {
+      if (watched.has(video)) continue;
+      watched.add(video);
+      const name = video.closest('figure')?.getAttribute('aria-label') ?? '?';
+      video.requestVideoFrameCallback(() => {
+        probe.firstRemoteFrameAt[name] ??= performance.now();
+      });
+    }
+  };
+  new MutationObserver(watch).observe(document, { childList: true, subtree: true });
+}

@@ -1,0 +1,83 @@
+import type { IceServer } from '../signaling/protocol';
+
+/** Everything the server reads from its environment. The README's Configuration table lists it. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dev: boolean;
+  /** Origins, besides the server's own, whose pages may open the signaling socket. */
+  allowedOrigins: ReadonlySet<string>;
+  roomCapacity: number;
+  heartbeatIntervalMs: number;
+  resumeGraceMs: number;
+  stunUrls: string[];
+  iceTransportPolicy: 'all' | 'relay';
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadServerConfig(env: Env = process.env): ServerConfig {
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || 'localhost',
+    dev: env.NODE_ENV !== 'production',
+    allowedOrigins: new Set(list(env.ALLOWED_ORIGINS).map(normalizeOrigin)),
+    roomCapacity: integer(env, 'ROOM_CAPACITY', 6, 2, 50),
+    heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', 5_000, 100, 60_000),
+    resumeGraceMs: integer(env, 'RESUME_GRACE_MS', 15_000, 0, 300_000),
+    stunUrls: list(env.STUN_URLS).map((url) => checkIceUrl('STUN_URLS', url, ['stun:', 'stuns:'])),
+    iceTransportPolicy: oneOf(env, 'ICE_TRANSPORT_POLICY', ['all', 'relay'], 'all'),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  };
+}
+
+/** ICE servers every peer gets, before any per-peer TURN credentials. */
+export function staticIceServers(config: ServerConfig): IceServer[] {
+  return config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+  return raw as T;
+}
+
+function normalizeOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    throw new ConfigError(
+      `ALLOWED_ORIGINS has "${origin}", which is not an origin like https://example.com.`,
+    );
+  }
+}
+
+function checkIceUrl(name: string, url: string, schemes: readonly string[]): string {
+  if (!schemes.some((scheme) => url.startsWith(scheme))) {
+    throw new ConfigError(`${name} has "${url}", which should start with ${schemes.join(' or ')}.`);
+  }
+  return url;
+}

@@ -1,0 +1,161 @@
+import { parseServerMessage, type ClientMessage, type ServerMessage } from './protocol';
+
+export type SignalingConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface SignalingClientOptions {
+  url: string;
+  onMessage(message: ServerMessage): void;
+  /** Called on every successful (re)connection, before any message from the server. */
+  onOpen(): void;
+  onStateChange(state: SignalingConnectionState, failedAttempts: number): void;
+  /** The server sent something that is not a valid message; it is dropped. */
+  onProtocolError?(error: string): void;
+  /** First reconnect delay; later ones double up to `maxBackoffMs`, each with random jitter. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** The client pings this often and gives up on a socket that has been silent for twice as long. */
+  heartbeatMs?: number;
+  createSocket?: (url: string) => WebSocket;
+}
+
+/** Close code the client uses when it abandons a socket it believes is dead. */
+const CLIENT_RECONNECTING = 4001;
+
+/**
+ * The browser's end of the signaling socket. It validates every frame from the server, keeps the
+ * socket alive with pings, and reconnects with exponential backoff and jitter until `close()`.
+ * It knows nothing of rooms: the caller rejoins in `onOpen`.
+ */
+export class SignalingClient {
+  private socket: WebSocket | null = null;
+  private state: SignalingConnectionState = 'connecting';
+  private failedAttempts = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private lastHeardAt = 0;
+  private closed = false;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly heartbeatMs: number;
+
+  constructor(private readonly options: SignalingClientOptions) {
+    this.initialBackoffMs = options.initialBackoffMs ?? 300;
+    this.maxBackoffMs = options.maxBackoffMs ?? 8_000;
+    this.heartbeatMs = options.heartbeatMs ?? 10_000;
+  }
+
+  get connectionState(): SignalingConnectionState {
+    return this.state;
+  }
+
+  get isOpen(): boolean {
+    return this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  connect(): void {
+    if (this.closed || this.socket) return;
+    const socket = (this.options.createSocket ?? ((url) => new WebSocket(url)))(this.options.url);
+    this.socket = socket;
+
+    socket.onopen = () => {
+      this.failedAttempts = 0;
+      this.lastHeardAt = Date.now();
+      this.setState('open');
+      this.startHeartbeat();
+      this.options.onOpen();
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      this.lastHeardAt = Date.now();
+      if (typeof event.data !== 'string') return;
+      const parsed = parseServerMessage(event.data);
+      if (parsed.ok) this.options.onMessage(parsed.message);
+      else this.options.onProtocolError?.(parsed.error);
+    };
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.stopHeartbeat();
+      if (!this.closed) this.scheduleReconnect();
+    };
+    // An error is always followed by close, which does the work.
+    socket.onerror = () => undefined;
+  }
+
+  /** Sends now, or returns false if the socket is not open (the caller decides whether to retry). */
+  send(message: ClientMessage): boolean {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Drops the current socket and reconnects at once, e.g. when the browser comes back online. */
+  reconnectNow(): void {
+    if (this.closed) return;
+    if (this.reconnectTimer) {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+      this.connect();
+    } else if (this.socket && this.socket.readyState !== WebSocket.OPEN) {
+      this.abandonSocket();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopHeartbeat();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'Leaving');
+    this.setState('closed');
+  }
+
+  private scheduleReconnect(): void {
+    this.failedAttempts++;
+    this.setState('reconnecting');
+    // Exponential backoff with "equal jitter": half the delay is fixed, half random.
+    const ceiling = Math.min(
+      this.maxBackoffMs,
+      this.initialBackoffMs * 2 ** (this.failedAttempts - 1),
+    );
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    this.heartbeatTimer = setInterval(() => {
+      if (Date.now() - this.lastHeardAt > 2 * this.heartbeatMs) {
+        this.abandonSocket();
+        return;
+      }
+      this.send({ type: 'ping' });
+    }, this.heartbeatMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  /** Gives up on a socket that is silent or stuck, and reconnects. */
+  private abandonSocket(): void {
+    const socket = this.socket;
+    if (!socket) return;
+    this.socket = null;
+    this.stopHeartbeat();
+    socket.onclose = null;
+    socket.close(CLIENT_RECONNECTING, 'Reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private setState(state: SignalingConnectionState): void {
+    if (this.state === state && state !== 'reconnecting') return;
+    this.state = state;
+    this.options.onStateChange(state, this.failedAttempts);
+  }
+}

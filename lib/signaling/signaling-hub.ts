@@ -1,0 +1,294 @@
+import { randomBytes } from 'node:crypto';
+import type { RoomMember, RoomStore } from './room-store';
+import {
+  CLOSE_CODES,
+  assertNever,
+  type ClientMessage,
+  type ErrorCode,
+  type IceServer,
+  type PeerInfo,
+  type ServerMessage,
+} from './protocol';
+
+/** How the hub reaches connections. The socket layer implements it; unit tests record calls. */
+export interface HubTransport {
+  send(connectionId: string, message: ServerMessage): void;
+  close(connectionId: string, code: number, reason: string): void;
+}
+
+export interface IceConfiguration {
+  iceServers: IceServer[];
+  iceTransportPolicy: 'all' | 'relay';
+}
+
+export interface HubOptions {
+  store: RoomStore;
+  transport: HubTransport;
+  /** ICE servers (with fresh TURN credentials, if any) for a peer that has just joined. */
+  iceConfiguration(peerId: string): IceConfiguration;
+  /** How long a peer whose socket dropped keeps its slot, waiting to resume. */
+  resumeGraceMs: number;
+  /** Messages held for a peer whose socket dropped; past this the peer is treated as gone. */
+  maxPendingMessages?: number;
+}
+
+export interface HubCounters {
+  joins: number;
+  resumes: number;
+  relayed: number;
+  refused: number;
+}
+
+interface PeerSlot {
+  peerId: string;
+  roomId: string;
+  resumeToken: string;
+  /** Null while the peer's socket is gone and the slot waits for a resume. */
+  connectionId: string | null;
+  graceTimer: ReturnType<typeof setTimeout> | null;
+  pending: ServerMessage[];
+}
+
+/**
+ * The signaling semantics, with no sockets: who may join which room, who hears about whom, and
+ * which messages are relayed to whom. Each connection is an opaque id given by the transport.
+ */
+export class SignalingHub {
+  private readonly connections = new Map<string, PeerSlot | null>();
+  private readonly slots = new Map<string, PeerSlot>();
+  private readonly slotsByResumeToken = new Map<string, PeerSlot>();
+  private readonly maxPendingMessages: number;
+  readonly counters: HubCounters = { joins: 0, resumes: 0, relayed: 0, refused: 0 };
+
+  constructor(private readonly options: HubOptions) {
+    this.maxPendingMessages = options.maxPendingMessages ?? 256;
+  }
+
+  connect(connectionId: string): void {
+    this.connections.set(connectionId, null);
+  }
+
+  /**
+   * The connection's socket is gone. A peer whose socket closed abnormally keeps its slot for the
+   * grace period so that it can resume; one that closed on purpose (`resumable: false`) leaves now.
+   */
+  disconnect(connectionId: string, { resumable }: { resumable: boolean }): void {
+    const slot = this.connections.get(connectionId);
+    this.connections.delete(connectionId);
+    if (!slot || slot.connectionId !== connectionId) return;
+    if (!resumable || this.options.resumeGraceMs <= 0) {
+      this.removePeer(slot, 'disconnected');
+      return;
+    }
+    slot.connectionId = null;
+    slot.graceTimer = setTimeout(
+      () => this.removePeer(slot, 'disconnected'),
+      this.options.resumeGraceMs,
+    );
+    slot.graceTimer.unref?.();
+  }
+
+  receive(connectionId: string, message: ClientMessage): void {
+    if (!this.connections.has(connectionId)) return;
+    const slot = this.connections.get(connectionId) ?? null;
+    switch (message.type) {
+      case 'join':
+        if (slot)
+          return this.refuse(
+            connectionId,
+            'already-joined',
+            'This connection is already in a room.',
+          );
+        return this.join(connectionId, message);
+      case 'leave':
+        if (slot) this.removePeer(slot, 'left');
+        return;
+      case 'description':
+      case 'candidate': {
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        if (message.to === slot.peerId || !this.options.store.member(slot.roomId, message.to)) {
+          return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
+        }
+        this.counters.relayed++;
+        const relayed: ServerMessage =
+          message.type === 'description'
+            ? { type: 'description', from: slot.peerId, description: message.description }
+            : { type: 'candidate', from: slot.peerId, candidate: message.candidate };
+        return this.deliver(message.to, relayed);
+      }
+      case 'media': {
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        this.options.store.updateMedia(slot.roomId, slot.peerId, message.media);
+        return this.broadcast(slot, {
+          type: 'peer-updated',
+          peerId: slot.peerId,
+          media: message.media,
+        });
+      }
+      case 'ping':
+        return this.options.transport.send(connectionId, { type: 'pong' });
+      default:
+        return assertNever(message);
+    }
+  }
+
+  /** Current rooms and peers, for metrics and leak checks. */
+  counts(): { rooms: number; peers: number; connections: number; awaitingResume: number } {
+    let awaitingResume = 0;
+    for (const slot of this.slots.values()) if (slot.connectionId === null) awaitingResume++;
+    return { ...this.options.store.counts(), connections: this.connections.size, awaitingResume };
+  }
+
+  /** Stops every grace timer; used when the server shuts down. */
+  dispose(): void {
+    for (const slot of this.slots.values()) if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    this.slots.clear();
+    this.slotsByResumeToken.clear();
+    this.connections.clear();
+  }
+
+  private join(connectionId: string, message: Extract<ClientMessage, { type: 'join' }>): void {
+    const held = message.resumeToken ? this.slotsByResumeToken.get(message.resumeToken) : undefined;
+    if (held && held.roomId === message.roomId) return this.resume(connectionId, held, message);
+
+    const peerId = randomBytes(9).toString('base64url');
+    const outcome = this.options.store.join(message.roomId, {
+      peerId,
+      name: message.name,
+      media: message.media,
+    });
+    if (!outcome.ok) {
+      return this.refuse(
+        connectionId,
+        'room-full',
+        `This call is full: it already has ${this.options.store.capacity} people.`,
+      );
+    }
+    const slot: PeerSlot = {
+      peerId,
+      roomId: message.roomId,
+      resumeToken: '',
+      connectionId,
+      graceTimer: null,
+      pending: [],
+    };
+    this.slots.set(peerId, slot);
+    this.issueResumeToken(slot);
+    this.connections.set(connectionId, slot);
+    this.counters.joins++;
+
+    this.sendJoined(slot, outcome.member, outcome.others, false);
+    for (const other of outcome.others) {
+      this.deliver(other.peerId, { type: 'peer-joined', peer: toPeerInfo(outcome.member, other) });
+    }
+  }
+
+  private resume(
+    connectionId: string,
+    slot: PeerSlot,
+    message: Extract<ClientMessage, { type: 'join' }>,
+  ): void {
+    const store = this.options.store;
+    const self = store.member(slot.roomId, slot.peerId);
+    if (!self) return;
+    if (slot.connectionId !== null) {
+      // The old socket is half-open: the client gave up on it before we noticed. The new one wins.
+      const previous = slot.connectionId;
+      this.connections.set(previous, null);
+      this.options.transport.close(previous, CLOSE_CODES.replaced, 'Resumed on another connection');
+    }
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    slot.graceTimer = null;
+    slot.connectionId = connectionId;
+    this.connections.set(connectionId, slot);
+    // A token works once: whoever saw an old one cannot take the slot later.
+    this.issueResumeToken(slot);
+    this.counters.resumes++;
+
+    const others = store.members(slot.roomId).filter((member) => member.peerId !== slot.peerId);
+    this.sendJoined(slot, self, others, true);
+    const pending = slot.pending;
+    slot.pending = [];
+    for (const held of pending) this.options.transport.send(connectionId, held);
+
+    if (!sameMedia(self.media, message.media)) {
+      store.updateMedia(slot.roomId, slot.peerId, message.media);
+      this.broadcast(slot, { type: 'peer-updated', peerId: slot.peerId, media: message.media });
+    }
+  }
+
+  private sendJoined(
+    slot: PeerSlot,
+    self: RoomMember,
+    others: readonly RoomMember[],
+    resumed: boolean,
+  ): void {
+    if (slot.connectionId === null) return;
+    const ice = this.options.iceConfiguration(slot.peerId);
+    this.options.transport.send(slot.connectionId, {
+      type: 'joined',
+      roomId: slot.roomId,
+      peerId: slot.peerId,
+      resumeToken: slot.resumeToken,
+      resumed,
+      peers: others.map((other) => toPeerInfo(other, self)),
+      iceServers: ice.iceServers,
+      iceTransportPolicy: ice.iceTransportPolicy,
+    });
+  }
+
+  private issueResumeToken(slot: PeerSlot): void {
+    this.slotsByResumeToken.delete(slot.resumeToken);
+    slot.resumeToken = randomBytes(24).toString('base64url');
+    this.slotsByResumeToken.set(slot.resumeToken, slot);
+  }
+
+  private removePeer(slot: PeerSlot, reason: 'left' | 'disconnected'): void {
+    if (this.slots.get(slot.peerId) !== slot) return;
+    this.slots.delete(slot.peerId);
+    this.slotsByResumeToken.delete(slot.resumeToken);
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    if (slot.connectionId !== null) this.connections.set(slot.connectionId, null);
+    const remaining = this.options.store.leave(slot.roomId, slot.peerId);
+    for (const other of remaining) {
+      this.deliver(other.peerId, { type: 'peer-left', peerId: slot.peerId, reason });
+    }
+  }
+
+  private broadcast(from: PeerSlot, message: ServerMessage): void {
+    for (const member of this.options.store.members(from.roomId)) {
+      if (member.peerId !== from.peerId) this.deliver(member.peerId, message);
+    }
+  }
+
+  /** Sends to a peer's socket, or holds the message while that peer is away within its grace. */
+  private deliver(peerId: string, message: ServerMessage): void {
+    const slot = this.slots.get(peerId);
+    if (!slot) return;
+    if (slot.connectionId !== null) {
+      this.options.transport.send(slot.connectionId, message);
+      return;
+    }
+    slot.pending.push(message);
+    if (slot.pending.length > this.maxPendingMessages) this.removePeer(slot, 'disconnected');
+  }
+
+  private refuse(connectionId: string, code: ErrorCode, message: string): void {
+    this.counters.refused++;
+    this.options.transport.send(connectionId, { type: 'error', code, message });
+  }
+}
+
+/** What `viewer` is told about `member`: the later joiner of a pair is polite. */
+function toPeerInfo(member: RoomMember, viewer: RoomMember): PeerInfo {
+  return {
+    peerId: member.peerId,
+    name: member.name,
+    media: member.media,
+    polite: viewer.joinOrder > member.joinOrder,
+  };
+}
+
+function sameMedia(a: RoomMember['media'], b: RoomMember['media']): boolean {
+  return a.audio === b.audio && a.video === b.video && a.screen === b.screen;
+}
