@@ -8,4 +8,4 @@ const nextConfig = {
   allowedDevOrigins: ['127.0.0.1'],
 };
 
-module.exports = nextConfig;
+export default nextConfig;

@@ -8,15 +8,127 @@ test('two people see and hear each other', async ({ alice, bob, roomId }) => {
 
   await bob.join(roomId);
   const joinToFirstFrameMs = await bob.joinToFirstFrameMs('Alice');
-  test.info().annotations.push({
-    type: 'join-to-first-frame-ms',
-    description: joinToFirstFrameMs.toFixed(0),
-  });
-  console.log(`Bob: Join click to Alice's first frame: ${joinToFirstFrameMs.toFixed(0)} ms`);
+  test
+    .info()
+    .annotations.push({
+      type: 'join-to-first-frame-ms',
+      description: joinToFirstFrameMs.toFixed(0),
+    });
+  console.log(`Bob's Join click to Alice's first frame: ${joinToFirstFrameMs.toFixed(0)} ms`);
 
   await bob.expectMediaFrom('Alice');
   await alice.expectMediaFrom('Bob');
   await expect(
     alice.page.getByRole('heading', { name: 'Waiting for others to join' }),
   ).toBeHidden();
+  await expect(alice.remoteTiles()).toHaveCount(1);
+  await expect(bob.remoteTiles()).toHaveCount(1);
+});
+
+test('three people all see and hear each other', async ({ alice, bob, carol, roomId }) => {
+  await alice.join(roomId);
+  await bob.join(roomId);
+  await carol.join(roomId);
+  for (const [viewer, others] of [
+    [alice, ['Bob', 'Carol']],
+    [bob, ['Alice', 'Carol']],
+    [carol, ['Alice', 'Bob']],
+  ] as const) {
+    await expect(viewer.remoteTiles()).toHaveCount(2);
+    for (const other of others) await viewer.expectMediaFrom(other);
+  }
+});
+
+for (const round of [1, 2, 3]) {
+  test(`two people who click Join at the same moment connect (round ${round})`, async ({
+    alice,
+    bob,
+    roomId,
+  }) => {
+    await Promise.all([alice.open(roomId), bob.open(roomId)]);
+    await Promise.all([
+      alice.page.getByLabel('Your name').fill('Alice'),
+      bob.page.getByLabel('Your name').fill('Bob'),
+    ]);
+    await Promise.all([
+      alice.page.getByRole('button', { name: 'Join' }).click(),
+      bob.page.getByRole('button', { name: 'Join' }).click(),
+    ]);
+    await alice.expectMediaFrom('Bob');
+    await bob.expectMediaFrom('Alice');
+  });
+}
+
+test('when someone leaves, the others see it', async ({ alice, bob, roomId }) => {
+  await alice.join(roomId);
+  await bob.join(roomId);
+  await expect(alice.tile('Bob')).toBeVisible();
+
+  await bob.leave();
+  await expect(alice.tile('Bob')).toHaveCount(0);
+  await expect(
+    alice.page.getByRole('heading', { name: 'Waiting for others to join' }),
+  ).toBeVisible();
+});
+
+test('when someone closes the tab, the others see it', async ({ alice, bob, roomId }) => {
+  await alice.join(roomId);
+  await bob.join(roomId);
+  await alice.expectMediaFrom('Bob');
+
+  await bob.page.close({ runBeforeUnload: true });
+  await expect(alice.tile('Bob')).toHaveCount(0);
+});
+
+test('someone who reloads comes back as one person, with media both ways', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  await alice.join(roomId);
+  await bob.join(roomId);
+  await alice.expectMediaFrom('Bob');
+
+  await bob.page.reload();
+  await bob.clickJoin();
+  await bob.expectMediaFrom('Alice');
+  await alice.expectMediaFrom('Bob');
+  await expect(alice.remoteTiles()).toHaveCount(1);
+});
+
+test('muting the microphone stops sending audio, and unmuting resumes it', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  await alice.join(roomId);
+  await bob.join(roomId);
+  await bob.expectMediaFrom('Alice');
+
+  const microphone = alice.page.getByRole('button', { name: 'Microphone' });
+  await expect(microphone).toHaveAttribute('aria-pressed', 'true');
+  await microphone.click();
+  await expect(microphone).toHaveAttribute('aria-pressed', 'false');
+  await expect(bob.tile('Alice')).toHaveAttribute('data-audio', 'off');
+  await expect(bob.tile('Alice').getByRole('img', { name: 'Microphone off' })).toBeVisible();
+
+  // No packet arrives any more: two readings a second apart are equal.
+  let previous = -1;
+  await expect
+    .poll(
+      async () => {
+        const packets = (await bob.inboundFrom('Alice'))?.audioPacketsReceived ?? -1;
+        const stopped = packets === previous;
+        previous = packets;
+        return stopped;
+      },
+      { intervals: [1_000], message: 'audio packets from Alice stop arriving' },
+    )
+    .toBe(true);
+  // Video keeps flowing while muted.
+  await bob.expectMediaFrom('Alice', { audio: false });
+
+  await microphone.click();
+  await expect(bob.tile('Alice')).toHaveAttribute('data-audio', 'on');
+  await bob.expectMediaFrom('Alice');
 });

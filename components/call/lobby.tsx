@@ -44,7 +44,7 @@ export function Lobby() {
     <main className="mx-auto flex min-h-dvh w-full max-w-5xl flex-col justify-center gap-8 px-4 py-8 lg:flex-row lg:items-center">
       <section aria-label="Camera preview" className="flex w-full flex-col gap-3 lg:flex-[3]">
         <VideoTile
-          name={displayName.trim() || 'You'}
+          name={displayName.trim()}
           stream={stream}
           videoOn={cameraOn && cameraAccess === 'granted'}
           audioOn={microphoneOn && microphoneAccess === 'granted'}

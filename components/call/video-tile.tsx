@@ -36,7 +36,7 @@ export function VideoTile({
 }: VideoTileProps) {
   const local = peerId === undefined;
   const showVideo = videoOn && (stream?.getVideoTracks().length ?? 0) > 0;
-  const label = local ? `${name} (you)` : name;
+  const label = local ? (name ? `${name} (you)` : 'You') : name;
 
   return (
     <figure

@@ -22,7 +22,7 @@ export interface CallControllerOptions {
 const MAX_OUTBOX = 500;
 
 const SIGNALING_NOT_RUNNING =
-  'The signaling server is not running, so calls cannot connect. This page was probably started with plain `next dev`: stop it and run `npm run dev` instead.';
+  'The signaling server is not running, so calls cannot connect. This page is served by plain `next dev` or `next start`, without the app’s own server: run `npm run dev` (or `npm run build && npm start`) instead.';
 const SIGNALING_UNREACHABLE = 'Cannot reach the signaling server. Retrying…';
 
 /**
@@ -211,7 +211,7 @@ export class CallController {
     if (this.state.signaling === 'unavailable') return;
     const everOpened = this.state.signaling === 'open' || this.state.selfPeerId !== null;
     this.actions.setSignaling(everOpened ? 'reconnecting' : 'connecting');
-    if (!everOpened && failedAttempts >= 2) void this.checkSignalingHealth();
+    if (!everOpened && failedAttempts >= 1) void this.checkSignalingHealth();
   }
 
   /** Tells "nothing is listening on /ws" (plain `next dev`) apart from a passing network fault. */

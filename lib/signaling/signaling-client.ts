@@ -15,6 +15,9 @@ export interface SignalingClientOptions {
   maxBackoffMs?: number;
   /** The client pings this often and gives up on a socket that has been silent for twice as long. */
   heartbeatMs?: number;
+  /** A socket not open after this long is abandoned: a server that never answers the upgrade
+   * (plain `next dev`, a broken proxy) must not leave the page waiting forever. */
+  connectTimeoutMs?: number;
   createSocket?: (url: string) => WebSocket;
 }
 
@@ -32,16 +35,19 @@ export class SignalingClient {
   private failedAttempts = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private connectTimer: ReturnType<typeof setTimeout> | null = null;
   private lastHeardAt = 0;
   private closed = false;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly heartbeatMs: number;
+  private readonly connectTimeoutMs: number;
 
   constructor(private readonly options: SignalingClientOptions) {
     this.initialBackoffMs = options.initialBackoffMs ?? 300;
     this.maxBackoffMs = options.maxBackoffMs ?? 8_000;
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   }
 
   get connectionState(): SignalingConnectionState {
@@ -56,8 +62,10 @@ export class SignalingClient {
     if (this.closed || this.socket) return;
     const socket = (this.options.createSocket ?? ((url) => new WebSocket(url)))(this.options.url);
     this.socket = socket;
+    this.connectTimer = setTimeout(() => this.abandonSocket(), this.connectTimeoutMs);
 
     socket.onopen = () => {
+      this.clearConnectTimer();
       this.failedAttempts = 0;
       this.lastHeardAt = Date.now();
       this.setState('open');
@@ -74,6 +82,7 @@ export class SignalingClient {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.clearConnectTimer();
       this.stopHeartbeat();
       if (!this.closed) this.scheduleReconnect();
     };
@@ -102,6 +111,7 @@ export class SignalingClient {
 
   close(): void {
     this.closed = true;
+    this.clearConnectTimer();
     this.stopHeartbeat();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
@@ -137,6 +147,11 @@ export class SignalingClient {
     }, this.heartbeatMs);
   }
 
+  private clearConnectTimer(): void {
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
+  }
+
   private stopHeartbeat(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
@@ -147,6 +162,7 @@ export class SignalingClient {
     const socket = this.socket;
     if (!socket) return;
     this.socket = null;
+    this.clearConnectTimer();
     this.stopHeartbeat();
     socket.onclose = null;
     socket.close(CLIENT_RECONNECTING, 'Reconnecting');

@@ -1,0 +1,110 @@
+import { startAppServer } from './support/app-server';
+import { expect, test } from './support/fixtures';
+
+test('"Start a call" opens a new call, and its link can be pasted to join it', async ({
+  alice,
+  bob,
+}) => {
+  await alice.page.goto('/');
+  await alice.page.getByRole('button', { name: 'Start a call' }).click();
+  await expect(alice.page).toHaveURL(/\/call\/[0-9a-z]{5}-[0-9a-z]{5}-[0-9a-z]{5}$/);
+  await alice.clickJoin();
+  const link = alice.page.url();
+
+  await bob.page.goto('/');
+  await bob.page.getByLabel('Call link or code').fill(` ${link} `);
+  await bob.page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(bob.page).toHaveURL(link);
+  await bob.clickJoin();
+  await bob.expectMediaFrom('Alice');
+});
+
+test('a code that is not a call gets a clear message', async ({ alice }) => {
+  await alice.page.goto('/');
+  await alice.page.getByLabel('Call link or code').fill('not a code');
+  await alice.page.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(
+    alice.page.getByRole('alert').filter({ hasText: 'not a call link or code' }),
+  ).toBeVisible();
+
+  await alice.page.goto('/call/nope');
+  await expect(
+    alice.page.getByRole('heading', { name: 'That link does not lead to a call' }),
+  ).toBeVisible();
+});
+
+test('a loosely typed code redirects to its call', async ({ alice, roomId }) => {
+  await alice.page.goto(`/call/${roomId.toUpperCase().replaceAll('-', '')}`);
+  await expect(alice.page).toHaveURL(new RegExp(`/call/${roomId}$`));
+});
+
+test('the lobby shows a live camera preview and remembers the name', async ({ alice, roomId }) => {
+  await alice.open(roomId);
+  const preview = alice.page.getByRole('region', { name: 'Camera preview' }).locator('video');
+  await expect
+    .poll(() => preview.evaluate((video: HTMLVideoElement) => video.videoWidth))
+    .toBeGreaterThan(0);
+
+  await alice.clickJoin();
+  await alice.leave();
+  await alice.page.goto(`/call/${roomId}`);
+  await expect(alice.page.getByLabel('Your name')).toHaveValue('Alice');
+});
+
+test('camera and microphone toggles in the lobby carry into the call', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  await alice.open(roomId);
+  await alice.page.getByRole('button', { name: 'Camera' }).click();
+  await expect(alice.page.getByRole('button', { name: 'Camera' })).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
+  await alice.clickJoin();
+  await bob.join(roomId);
+  await expect(bob.tile('Alice')).toHaveAttribute('data-video', 'off');
+  await expect(bob.tile('Alice')).toContainText('A');
+  await bob.expectMediaFrom('Alice', { video: false });
+});
+
+test('with camera and microphone blocked, the page explains it and still lets the person join to watch', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  await bob.context.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  await alice.join(roomId);
+  await bob.open(roomId);
+  await expect(
+    bob.page.getByRole('alert').filter({ hasText: 'blocked the camera and microphone' }),
+  ).toBeVisible();
+  await expect(bob.page.getByRole('button', { name: 'Camera' })).toBeDisabled();
+  await bob.clickJoin();
+
+  await bob.expectMediaFrom('Alice');
+  await expect(alice.tile('Bob')).toHaveAttribute('data-video', 'off');
+  await expect(alice.tile('Bob')).toHaveAttribute('data-audio', 'off');
+  await expect(alice.tile('Bob')).toHaveAttribute('data-link', 'connected');
+});
+
+test('without the signaling server, the call page says so and what to run', async ({
+  alice,
+  roomId,
+}) => {
+  const bare = await startAppServer({ withoutSignaling: true });
+  try {
+    await alice.page.goto(`${bare.url}/call/${roomId}`);
+    const problem = alice.page
+      .getByRole('alert')
+      .filter({ hasText: 'signaling server is not running' });
+    await expect(problem).toContainText('npm run dev');
+    await expect(alice.page.getByRole('button', { name: 'Join' })).toBeDisabled();
+  } finally {
+    await bare.stop();
+  }
+});

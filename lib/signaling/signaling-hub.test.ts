@@ -1,0 +1,275 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ServerMessage } from './protocol';
+import { InMemoryRoomStore } from './room-store';
+import { SignalingHub } from './signaling-hub';
+
+const ROOM = '7k3mq-x9tbd-4rw8h';
+const OTHER_ROOM = 'zzzzz-zzzzz-zzzzz';
+const MEDIA = { audio: true, video: true, screen: null };
+const GRACE_MS = 15_000;
+
+type Joined = Extract<ServerMessage, { type: 'joined' }>;
+
+function setup(capacity = 6) {
+  const sent = new Map<string, ServerMessage[]>();
+  const closed: { connectionId: string; code: number }[] = [];
+  const hub = new SignalingHub({
+    store: new InMemoryRoomStore(capacity),
+    resumeGraceMs: GRACE_MS,
+    iceConfiguration: () => ({
+      iceServers: [{ urls: 'stun:stun.example.org' }],
+      iceTransportPolicy: 'all',
+    }),
+    transport: {
+      send: (connectionId, message) =>
+        sent.set(connectionId, [...(sent.get(connectionId) ?? []), message]),
+      close: (connectionId, code) => closed.push({ connectionId, code }),
+    },
+  });
+  const inbox = (connectionId: string) => sent.get(connectionId) ?? [];
+  const take = (connectionId: string) => {
+    const messages = inbox(connectionId);
+    sent.set(connectionId, []);
+    return messages;
+  };
+  const join = (
+    connectionId: string,
+    name = connectionId,
+    roomId = ROOM,
+    resumeToken?: string,
+  ): Joined => {
+    hub.connect(connectionId);
+    hub.receive(connectionId, { type: 'join', roomId, name, media: MEDIA, resumeToken });
+    const [joined, ...rest] = take(connectionId);
+    if (joined?.type !== 'joined') throw new Error(`${connectionId} did not join`);
+    sent.set(connectionId, rest);
+    return joined;
+  };
+  return { hub, take, inbox, join, closed };
+}
+
+describe('SignalingHub', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('assigns peer ids and tells a newcomer who is there, and everyone about the newcomer', () => {
+    const { join, take } = setup();
+    const alice = join('c1', 'Alice');
+    expect(alice.peers).toEqual([]);
+    expect(alice.peerId).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(alice.iceServers).toEqual([{ urls: 'stun:stun.example.org' }]);
+
+    const bob = join('c2', 'Bob');
+    expect(bob.peerId).not.toBe(alice.peerId);
+    expect(bob.peers).toEqual([
+      { peerId: alice.peerId, name: 'Alice', media: MEDIA, polite: true },
+    ]);
+    expect(take('c1')).toEqual([
+      {
+        type: 'peer-joined',
+        peer: { peerId: bob.peerId, name: 'Bob', media: MEDIA, polite: false },
+      },
+    ]);
+  });
+
+  it('makes exactly one side of every pair polite: the later joiner', () => {
+    const { join, take } = setup();
+    const joins = ['c1', 'c2', 'c3'].map((id) => join(id));
+    const third = joins[2]!;
+    expect(third.peers.every((peer) => peer.polite)).toBe(true);
+    for (const id of ['c1', 'c2']) {
+      const announcement = take(id).find(
+        (m) => m.type === 'peer-joined' && m.peer.peerId === third.peerId,
+      );
+      expect(announcement).toMatchObject({ peer: { polite: false } });
+    }
+  });
+
+  it('relays descriptions and candidates only to the named peer, marked with the sender', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    const bob = join('c2');
+    join('c3');
+    take('c1');
+    take('c2');
+    take('c3');
+
+    hub.receive('c2', {
+      type: 'description',
+      to: alice.peerId,
+      description: { type: 'offer', sdp: 'v=0' },
+    });
+    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    expect(take('c1')).toEqual([
+      { type: 'description', from: bob.peerId, description: { type: 'offer', sdp: 'v=0' } },
+      { type: 'candidate', from: bob.peerId, candidate: null },
+    ]);
+    expect(take('c3')).toEqual([]);
+    expect(hub.counters.relayed).toBe(2);
+  });
+
+  it('refuses to relay to a peer in another room, to an unknown id, or to oneself', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    const stranger = join('c9', 'Eve', OTHER_ROOM);
+    take('c1');
+
+    for (const to of [stranger.peerId, 'AAAAAAAAAAAA', alice.peerId]) {
+      hub.receive('c1', { type: 'description', to, description: { type: 'offer', sdp: 'v=0' } });
+      expect(take('c1')).toEqual([
+        expect.objectContaining({ type: 'error', code: 'unknown-peer' }),
+      ]);
+    }
+    expect(take('c9')).toEqual([]);
+  });
+
+  it('refuses signals before joining, and a second join', () => {
+    const { hub, join, take } = setup();
+    hub.connect('c1');
+    hub.receive('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
+    expect(take('c1')).toEqual([expect.objectContaining({ type: 'error', code: 'not-joined' })]);
+    join('c2');
+    hub.receive('c2', { type: 'join', roomId: ROOM, name: 'again', media: MEDIA });
+    expect(take('c2')).toEqual([
+      expect.objectContaining({ type: 'error', code: 'already-joined' }),
+    ]);
+  });
+
+  it('tells a newcomer to a full room that it is full, and lets it in once there is space', () => {
+    const { hub, join, take } = setup(2);
+    join('c1');
+    join('c2');
+    hub.connect('c3');
+    hub.receive('c3', { type: 'join', roomId: ROOM, name: 'Late', media: MEDIA });
+    const [refusal] = take('c3');
+    expect(refusal).toMatchObject({ type: 'error', code: 'room-full' });
+    expect(refusal?.type === 'error' && refusal.message).toMatch(/full/);
+
+    hub.receive('c1', { type: 'leave' });
+    hub.receive('c3', { type: 'join', roomId: ROOM, name: 'Late', media: MEDIA });
+    expect(take('c3')[0]).toMatchObject({ type: 'joined' });
+  });
+
+  it('announces a peer that leaves, and forgets the empty room', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    join('c2');
+    take('c2');
+    hub.receive('c1', { type: 'leave' });
+    expect(take('c2')).toEqual([{ type: 'peer-left', peerId: alice.peerId, reason: 'left' }]);
+    hub.receive('c2', { type: 'leave' });
+    expect(hub.counts()).toMatchObject({ rooms: 0, peers: 0 });
+  });
+
+  it('announces at once a peer whose page closed on purpose', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    join('c2');
+    take('c2');
+    hub.disconnect('c1', { resumable: false });
+    expect(take('c2')).toEqual([
+      { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
+    ]);
+  });
+
+  it('holds the slot of a peer whose socket dropped, and announces it only after the grace period', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    join('c2');
+    take('c2');
+    hub.disconnect('c1', { resumable: true });
+    vi.advanceTimersByTime(GRACE_MS - 1);
+    expect(take('c2')).toEqual([]);
+    expect(hub.counts()).toMatchObject({ peers: 2, awaitingResume: 1 });
+    vi.advanceTimersByTime(1);
+    expect(take('c2')).toEqual([
+      { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
+    ]);
+    expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
+  });
+
+  it('lets a dropped peer resume its id, delivering what was sent to it meanwhile', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1', 'Alice');
+    const bob = join('c2', 'Bob');
+    take('c1');
+    hub.disconnect('c1', { resumable: true });
+    hub.receive('c2', {
+      type: 'description',
+      to: alice.peerId,
+      description: { type: 'offer', sdp: 'restart' },
+    });
+
+    const resumed = join('c1b', 'Alice', ROOM, alice.resumeToken);
+    expect(resumed).toMatchObject({ peerId: alice.peerId, resumed: true });
+    expect(resumed.peers).toEqual([
+      { peerId: bob.peerId, name: 'Bob', media: MEDIA, polite: false },
+    ]);
+    expect(resumed.resumeToken).not.toBe(alice.resumeToken);
+    expect(take('c1b')).toEqual([
+      { type: 'description', from: bob.peerId, description: { type: 'offer', sdp: 'restart' } },
+    ]);
+    vi.advanceTimersByTime(GRACE_MS * 2);
+    expect(take('c2')).toEqual([]);
+  });
+
+  it('gives a fresh id for a spent, unknown or other-room resume token', () => {
+    const { hub, join } = setup();
+    const alice = join('c1');
+    hub.disconnect('c1', { resumable: true });
+    join('c2', 'Alice', ROOM, alice.resumeToken);
+    hub.disconnect('c2', { resumable: true });
+    expect(join('c3', 'Alice', ROOM, alice.resumeToken).resumed).toBe(false);
+    expect(join('c4', 'X', ROOM, 'b'.repeat(32)).resumed).toBe(false);
+  });
+
+  it('closes a half-open socket when its peer resumes on a new one', () => {
+    const { hub, join, closed, take } = setup();
+    const alice = join('c1');
+    join('c2', 'Alice', ROOM, alice.resumeToken);
+    expect(closed).toEqual([{ connectionId: 'c1', code: 4000 }]);
+    hub.receive('c1', { type: 'ping' });
+    expect(take('c1')).toEqual([{ type: 'pong' }]);
+    hub.disconnect('c1', { resumable: true });
+    expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
+  });
+
+  it('gives up on a dropped peer whose held messages overflow', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    join('c2');
+    take('c2');
+    hub.disconnect('c1', { resumable: true });
+    for (let i = 0; i < 300; i++)
+      hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    expect(take('c2')).toContainEqual({
+      type: 'peer-left',
+      peerId: alice.peerId,
+      reason: 'disconnected',
+    });
+  });
+
+  it('shares media state changes with the rest of the room and with later joiners', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    join('c2');
+    take('c1');
+    take('c2');
+    const muted = { audio: false, video: true, screen: null };
+    hub.receive('c1', { type: 'media', media: muted });
+    expect(take('c2')).toEqual([{ type: 'peer-updated', peerId: alice.peerId, media: muted }]);
+    expect(take('c1')).toEqual([]);
+    expect(join('c3').peers.find((peer) => peer.peerId === alice.peerId)?.media).toEqual(muted);
+  });
+
+  it('answers ping with pong', () => {
+    const { hub, take } = setup();
+    hub.connect('c1');
+    hub.receive('c1', { type: 'ping' });
+    expect(take('c1')).toEqual([{ type: 'pong' }]);
+  });
+});
