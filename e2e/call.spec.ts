@@ -8,12 +8,10 @@ test('two people see and hear each other', async ({ alice, bob, roomId }) => {
 
   await bob.join(roomId);
   const joinToFirstFrameMs = await bob.joinToFirstFrameMs('Alice');
-  test
-    .info()
-    .annotations.push({
-      type: 'join-to-first-frame-ms',
-      description: joinToFirstFrameMs.toFixed(0),
-    });
+  test.info().annotations.push({
+    type: 'join-to-first-frame-ms',
+    description: joinToFirstFrameMs.toFixed(0),
+  });
   console.log(`Bob's Join click to Alice's first frame: ${joinToFirstFrameMs.toFixed(0)} ms`);
 
   await bob.expectMediaFrom('Alice');
