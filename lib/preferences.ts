@@ -1,13 +1,52 @@
+import { DEFAULT_VIDEO_QUALITY, isVideoQuality, type VideoQuality } from './media/video-quality';
+
 /** Choices remembered between visits, in localStorage. Every read tolerates a missing or broken value. */
 
-const DISPLAY_NAME_KEY = 'meshcall.displayName';
+const KEYS = {
+  displayName: 'meshcall.displayName',
+  quality: 'meshcall.quality',
+  camera: 'meshcall.cameraId',
+  microphone: 'meshcall.microphoneId',
+  speaker: 'meshcall.speakerId',
+} as const;
+
+export interface MediaPreferences {
+  quality: VideoQuality;
+  cameraId: string | null;
+  microphoneId: string | null;
+  speakerId: string | null;
+}
 
 export function loadDisplayName(): string {
-  return readString(DISPLAY_NAME_KEY) ?? '';
+  return readString(KEYS.displayName) ?? '';
 }
 
 export function saveDisplayName(name: string): void {
-  writeString(DISPLAY_NAME_KEY, name);
+  writeString(KEYS.displayName, name);
+}
+
+export function loadMediaPreferences(): MediaPreferences {
+  const quality = readString(KEYS.quality);
+  return {
+    quality: isVideoQuality(quality) ? quality : DEFAULT_VIDEO_QUALITY,
+    cameraId: readString(KEYS.camera),
+    microphoneId: readString(KEYS.microphone),
+    speakerId: readString(KEYS.speaker),
+  };
+}
+
+export function saveMediaPreference<K extends keyof MediaPreferences>(
+  key: K,
+  value: MediaPreferences[K],
+): void {
+  const storageKey = {
+    quality: KEYS.quality,
+    cameraId: KEYS.camera,
+    microphoneId: KEYS.microphone,
+    speakerId: KEYS.speaker,
+  }[key];
+  if (value === null) removeKey(storageKey);
+  else writeString(storageKey, value);
 }
 
 function readString(key: string): string | null {
@@ -23,5 +62,13 @@ function writeString(key: string, value: string): void {
     globalThis.localStorage?.setItem(key, value);
   } catch {
     // Private mode or storage full: the choice just is not remembered.
+  }
+}
+
+function removeKey(key: string): void {
+  try {
+    globalThis.localStorage?.removeItem(key);
+  } catch {
+    // As above.
   }
 }

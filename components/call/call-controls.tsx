@@ -1,20 +1,62 @@
 'use client';
 
 import { Button } from '@/components/ui/button';
-import { LeaveIcon } from '@/components/ui/icons';
+import { ChatIcon, LeaveIcon, ScreenShareIcon } from '@/components/ui/icons';
+import { supportsScreenShare } from '@/lib/media/local-media';
 import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallStore } from '@/lib/hooks/use-call-store';
 import { MediaToggles } from './media-toggles';
 
 export function CallControls() {
   const controller = useCallController();
+  const screenSharing = useCallStore((state) => state.screenSharing);
+  const chatOpen = useCallStore((state) => state.openPanel === 'chat');
+  const unread = useCallStore((state) => state.unreadChat);
+  const setOpenPanel = useCallStore((state) => state.actions.setOpenPanel);
+
   return (
-    <nav aria-label="Call controls" className="flex items-center justify-center gap-3 p-3 sm:p-4">
+    <nav
+      aria-label="Call controls"
+      className="flex items-center justify-center gap-2 p-3 sm:gap-3 sm:p-4"
+    >
       <MediaToggles />
+      {supportsScreenShare() && (
+        <Button
+          size="icon"
+          variant={screenSharing ? 'primary' : 'secondary'}
+          aria-pressed={screenSharing}
+          aria-label="Share screen"
+          title={screenSharing ? 'Stop sharing your screen (S)' : 'Share your screen (S)'}
+          onClick={() => void controller.toggleScreenShare()}
+        >
+          <ScreenShareIcon />
+        </Button>
+      )}
+      <Button
+        size="icon"
+        variant={chatOpen ? 'primary' : 'secondary'}
+        aria-pressed={chatOpen}
+        aria-label="Chat"
+        title="Chat (C)"
+        onClick={() => setOpenPanel(chatOpen ? null : 'chat')}
+        className="relative"
+      >
+        <ChatIcon />
+        {unread > 0 && (
+          <span
+            data-testid="unread-badge"
+            aria-label={`${unread} unread`}
+            className="absolute -top-1 -right-1 flex min-w-5 items-center justify-center rounded-full bg-danger px-1 text-xs font-semibold text-white"
+          >
+            {unread > 99 ? '99+' : unread}
+          </span>
+        )}
+      </Button>
       <Button
         variant="danger"
         className="h-12 rounded-full px-5"
         onClick={() => controller.leave()}
-        title="Leave the call"
+        title="Leave the call (Shift + L)"
       >
         <LeaveIcon />
         <span>Leave</span>

@@ -1,42 +1,114 @@
 'use client';
 
-import { useShallow } from 'zustand/react/shallow';
-import { UsersIcon } from '@/components/ui/icons';
+import { useId } from 'react';
+import { Button } from '@/components/ui/button';
+import { KeyboardIcon, SettingsIcon, UsersIcon } from '@/components/ui/icons';
+import type { ShortcutAction } from '@/lib/call/shortcuts';
+import { supportsScreenShare } from '@/lib/media/local-media';
+import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
+import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
+import { useShallow } from 'zustand/react/shallow';
 import { CallControls } from './call-controls';
+import { CallStage } from './call-stage';
 import { CopyLinkButton } from './copy-link-button';
-import { ParticipantGrid } from './participant-grid';
+import { DeviceSettings } from './device-settings';
+import { NoticeToasts } from './notice-toasts';
 import { RemoteAudio } from './remote-audio';
+import { ShortcutsHelp } from './shortcuts-help';
+import { SidePanel } from './side-panel';
 import { SignalingNotice } from './signaling-notice';
 
-/** The call itself: everyone's tiles, the controls, and everyone's sound. */
+/** The call itself: everyone's tiles, the controls, side panels, and everyone's sound. */
 export function CallView() {
+  const controller = useCallController();
   const roomId = useCallStore((state) => state.roomId);
   const peerIds = useCallStore(useShallow((state) => [...state.participants.keys()]));
+  const openPanel = useCallStore((state) => state.openPanel);
+  const setOpenPanel = useCallStore((state) => state.actions.setOpenPanel);
+  const settingsId = useId();
+  const shortcutsId = useId();
+
+  useKeyboardShortcuts((action: ShortcutAction) => {
+    switch (action) {
+      case 'toggle-microphone':
+        return controller.toggleMicrophone();
+      case 'toggle-camera':
+        return void controller.toggleCamera();
+      case 'toggle-screen-share':
+        if (supportsScreenShare()) void controller.toggleScreenShare();
+        return;
+      case 'toggle-chat':
+        return setOpenPanel(openPanel === 'chat' ? null : 'chat');
+      case 'toggle-participants':
+        return setOpenPanel(openPanel === 'participants' ? null : 'participants');
+      case 'leave':
+        return controller.leave();
+      case 'show-shortcuts':
+        return document.getElementById(shortcutsId)?.togglePopover();
+    }
+  });
 
   return (
     <div className="flex h-dvh flex-col">
-      <header className="flex items-center justify-between gap-3 px-3 pt-3 sm:px-4">
-        <div className="flex min-w-0 items-center gap-3">
-          <span className="truncate font-mono text-sm text-ink-muted">{roomId}</span>
-          <span
-            className="flex items-center gap-1 text-sm text-ink-muted"
-            aria-label={`${peerIds.length + 1} in the call`}
+      <header className="flex items-center justify-between gap-2 px-3 pt-3 sm:px-4">
+        <span className="min-w-0 truncate font-mono text-sm text-ink-muted">{roomId}</span>
+        <div className="flex items-center gap-1 sm:gap-2">
+          <Button
+            variant={openPanel === 'participants' ? 'secondary' : 'ghost'}
+            size="sm"
+            aria-pressed={openPanel === 'participants'}
+            aria-label={`People: ${peerIds.length + 1} in the call`}
+            title="People (P)"
+            onClick={() => setOpenPanel(openPanel === 'participants' ? null : 'participants')}
           >
             <UsersIcon width={16} height={16} />
             {peerIds.length + 1}
-          </span>
+          </Button>
+          {peerIds.length > 0 && <CopyLinkButton size="sm" />}
+          <Button
+            variant="ghost"
+            size="sm"
+            popoverTarget={settingsId}
+            aria-label="Settings"
+            title="Settings"
+          >
+            <SettingsIcon width={16} height={16} />
+          </Button>
+          <Button
+            variant="ghost"
+            size="sm"
+            popoverTarget={shortcutsId}
+            aria-label="Keyboard shortcuts"
+            title="Keyboard shortcuts (?)"
+            className="max-sm:hidden"
+          >
+            <KeyboardIcon width={16} height={16} />
+          </Button>
         </div>
-        {peerIds.length > 0 && <CopyLinkButton size="sm" />}
       </header>
       <SignalingNotice className="mx-3 mt-3 sm:mx-4" />
-      <main className="min-h-0 flex-1 p-3 sm:px-4">
-        <ParticipantGrid />
-      </main>
+      <div className="flex min-h-0 flex-1 gap-3 p-3 sm:px-4">
+        <main className="min-h-0 min-w-0 flex-1">
+          <CallStage />
+        </main>
+        <SidePanel />
+      </div>
       <CallControls />
+      <NoticeToasts />
       {peerIds.map((peerId) => (
         <RemoteAudio key={peerId} peerId={peerId} />
       ))}
+      <div
+        id={settingsId}
+        popover="auto"
+        aria-label="Settings"
+        className="m-auto w-[28rem] max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
+      >
+        <h2 className="mb-3 font-semibold">Settings</h2>
+        <DeviceSettings />
+      </div>
+      <ShortcutsHelp id={shortcutsId} />
     </div>
   );
 }

@@ -9,7 +9,9 @@ import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
+import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
+import { MicrophoneMeter } from './microphone-meter';
 import { SignalingNotice } from './signaling-notice';
 import { VideoTile } from './video-tile';
 
@@ -48,11 +50,14 @@ export function Lobby() {
           stream={stream}
           videoOn={cameraOn && cameraAccess === 'granted'}
           audioOn={microphoneOn && microphoneAccess === 'granted'}
+          actions={false}
           className="aspect-video w-full"
         />
         <div className="flex items-center justify-center gap-3">
           <MediaToggles />
         </div>
+        <MicrophoneMeter />
+        <DeviceSettings />
       </section>
 
       <section className="flex w-full flex-col gap-5 lg:flex-[2]">

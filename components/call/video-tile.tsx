@@ -1,8 +1,10 @@
 'use client';
 
+import { useRef } from 'react';
 import type { LinkStatus } from '@/lib/call/call-store';
 import { cn, initialsOf } from '@/lib/utils';
-import { MicOffIcon, SpinnerIcon, AlertIcon } from '@/components/ui/icons';
+import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
+import { TileActions } from './tile-actions';
 import { VideoElement } from './video-element';
 
 export interface VideoTileProps {
@@ -14,6 +16,8 @@ export interface VideoTileProps {
   peerId?: string;
   link?: LinkStatus;
   speaking?: boolean;
+  /** Picture-in-picture and full-screen buttons; off in the lobby preview. */
+  actions?: boolean;
   className?: string;
 }
 
@@ -32,14 +36,18 @@ export function VideoTile({
   peerId,
   link,
   speaking = false,
+  actions = true,
   className,
 }: VideoTileProps) {
+  const frameRef = useRef<HTMLElement>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
   const local = peerId === undefined;
   const showVideo = videoOn && (stream?.getVideoTracks().length ?? 0) > 0;
   const label = local ? (name ? `${name} (you)` : 'You') : name;
 
   return (
     <figure
+      ref={frameRef}
       aria-label={label}
       data-testid="participant-tile"
       data-peer-id={peerId ?? 'local'}
@@ -48,23 +56,24 @@ export function VideoTile({
       data-video={showVideo ? 'on' : 'off'}
       data-speaking={speaking ? 'true' : 'false'}
       className={cn(
-        'relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
-        'ring-1 ring-surface-border',
+        'group relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
+        'ring-1 ring-surface-border transition-shadow',
         speaking && 'animate-speaking-ring',
         className,
       )}
     >
       <VideoElement
         stream={stream}
+        videoRef={videoRef}
         data-testid="tile-video"
         className={cn('size-full object-cover', local && '-scale-x-100', !showVideo && 'hidden')}
       />
       {!showVideo && (
         <div
           aria-hidden="true"
-          className="flex size-20 items-center justify-center rounded-full bg-accent-soft text-2xl font-semibold text-accent sm:size-24 sm:text-3xl"
+          className="flex size-16 items-center justify-center rounded-full bg-accent-soft text-xl font-semibold text-accent sm:size-24 sm:text-3xl"
         >
-          {initialsOf(name)}
+          {initialsOf(name || 'You')}
         </div>
       )}
 
@@ -76,6 +85,10 @@ export function VideoTile({
         )}
         <span className="truncate">{label}</span>
       </figcaption>
+
+      {actions && (
+        <TileActions label={label} frameRef={frameRef} videoRef={videoRef} hasVideo={showVideo} />
+      )}
 
       {link && link !== 'connected' && (
         <div
@@ -90,6 +103,45 @@ export function VideoTile({
           {LINK_TEXT[link]}
         </div>
       )}
+    </figure>
+  );
+}
+
+/** A shared screen, shown whole (not cropped) in its own large tile. */
+export function ScreenTile({
+  name,
+  stream,
+  local,
+}: {
+  name: string;
+  stream: MediaStream | null;
+  local: boolean;
+}) {
+  const frameRef = useRef<HTMLElement>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const label = local ? 'Your screen' : `${name}’s screen`;
+  return (
+    <figure
+      ref={frameRef}
+      aria-label={label}
+      data-testid="screen-tile"
+      className="group relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-black ring-1 ring-surface-border"
+    >
+      <VideoElement
+        stream={stream}
+        videoRef={videoRef}
+        data-testid="screen-video"
+        className="size-full object-contain"
+      />
+      <figcaption className="absolute bottom-2 left-2 rounded-lg bg-black/55 px-2 py-1 text-sm backdrop-blur-sm">
+        {label}
+      </figcaption>
+      <TileActions
+        label={label}
+        frameRef={frameRef}
+        videoRef={videoRef}
+        hasVideo={stream !== null}
+      />
     </figure>
   );
 }

@@ -13,12 +13,16 @@ export function chromiumExecutable(): string | undefined {
   return undefined;
 }
 
-/** Flags that give every page a fake camera and microphone and let two pages on one host call. */
+/**
+ * Flags that give every page fake devices and let two pages on one host call: two fake cameras
+ * (to test switching), a fake screen to share, and permission prompts accepted. Autoplay policy
+ * is left as real browsers have it.
+ */
 export const FAKE_MEDIA_ARGS = [
-  '--use-fake-device-for-media-stream',
+  '--use-fake-device-for-media-stream=device-count=2',
   '--use-fake-ui-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
   '--allow-loopback-in-peer-connection',
   '--no-sandbox',
   '--disable-background-networking',
-  '--autoplay-policy=no-user-gesture-required',
 ];

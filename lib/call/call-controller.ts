@@ -1,4 +1,8 @@
-import { acquireLocalMedia } from '../media/local-media';
+import { MAX_CHAT_LENGTH, parseChatPayload } from '../chat/chat-message';
+import { AudioLevelMeter, SpeakingDetector } from '../media/audio-level';
+import { LocalMedia, type LocalTrackKind } from '../media/local-media';
+import { cameraBitrateCap, screenBitrateCap, type VideoQuality } from '../media/video-quality';
+import { loadMediaPreferences, saveMediaPreference } from '../preferences';
 import {
   assertNever,
   type ClientMessage,
@@ -20,6 +24,8 @@ export interface CallControllerOptions {
 
 /** Signals produced while the socket was down, sent once the server confirms we resumed. */
 const MAX_OUTBOX = 500;
+/** How often loudness is sampled for the speaking highlight. */
+const SPEAKING_POLL_MS = 150;
 
 const SIGNALING_NOT_RUNNING =
   'The signaling server is not running, so calls cannot connect. This page is served by plain `next dev` or `next start`, without the app’s own server: run `npm run dev` (or `npm run build && npm start`) instead.';
@@ -34,18 +40,21 @@ export class CallController {
   readonly media = new MediaRegistry();
 
   private signaling: SignalingClient | null = null;
+  private localMedia: LocalMedia | null = null;
   private readonly sessions = new Map<string, PeerSession>();
   /** Peers whose link has been up at least once: a later drop is "reconnecting", not "failed". */
   private readonly everConnected = new Set<string>();
   private outbox: ClientMessage[] = [];
-  private audioTrack: MediaStreamTrack | null = null;
-  private videoTrack: MediaStreamTrack | null = null;
   private readonly outgoingStream: MediaStream | null =
     typeof MediaStream === 'undefined' ? null : new MediaStream();
   private rtcConfiguration: RTCConfiguration = {};
   private resumeToken: string | undefined;
   private generation = 0;
   private healthChecked = false;
+  private audioContext: AudioContext | null = null;
+  private localMeter: AudioLevelMeter | null = null;
+  private readonly speakingDetectors = new Map<string, SpeakingDetector>();
+  private speakingTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly store: CallStore,
@@ -63,7 +72,31 @@ export class CallController {
   start(): () => void {
     const generation = ++this.generation;
     this.actions.setPhase('lobby');
-    void this.prepareLocalMedia(generation);
+
+    const preferences = loadMediaPreferences();
+    const localMedia = new LocalMedia(
+      {
+        quality: this.state.quality,
+        cameraId: preferences.cameraId,
+        microphoneId: preferences.microphoneId,
+      },
+      {
+        onTrack: (kind, track) => {
+          if (generation === this.generation) this.onLocalTrack(kind, track);
+        },
+        onAccess: (access) => {
+          if (generation === this.generation) this.actions.setDeviceAccess(access);
+        },
+        onDevices: (devices) => {
+          if (generation === this.generation) this.actions.setDevices(devices);
+        },
+        onNotice: (text) => {
+          if (generation === this.generation) this.actions.pushNotice(text);
+        },
+      },
+    );
+    this.localMedia = localMedia;
+    void localMedia.start({ video: this.state.cameraOn });
 
     const signaling = new SignalingClient({
       url: this.options.signalingUrl,
@@ -77,12 +110,18 @@ export class CallController {
 
     const onPageHide = () => this.leave();
     const onOnline = () => signaling.reconnectNow();
+    const onGesture = () => void this.audioContext?.resume();
     window.addEventListener('pagehide', onPageHide);
     window.addEventListener('online', onOnline);
+    window.addEventListener('pointerdown', onGesture);
+    window.addEventListener('keydown', onGesture);
+    this.speakingTimer = setInterval(() => this.sampleSpeaking(), SPEAKING_POLL_MS);
 
     return () => {
       window.removeEventListener('pagehide', onPageHide);
       window.removeEventListener('online', onOnline);
+      window.removeEventListener('pointerdown', onGesture);
+      window.removeEventListener('keydown', onGesture);
       this.stop();
     };
   }
@@ -104,9 +143,12 @@ export class CallController {
     this.actions.setPhase('left');
   }
 
+  // -------------------------------------------------------------------------------------------
+  // What the person controls
+  // -------------------------------------------------------------------------------------------
+
   toggleMicrophone(): void {
-    const on = !this.state.microphoneOn;
-    this.actions.setMicrophoneOn(on);
+    this.actions.setMicrophoneOn(!this.state.microphoneOn);
     this.updateOutgoingTrack('audio');
     this.announceMedia();
   }
@@ -114,66 +156,138 @@ export class CallController {
   async toggleCamera(): Promise<void> {
     const on = !this.state.cameraOn;
     this.actions.setCameraOn(on);
-    if (!on) {
-      // Stop the camera itself (its light goes off), not just the sending.
-      this.videoTrack?.stop();
-      this.videoTrack = null;
-    } else if (!this.videoTrack) {
-      const generation = this.generation;
-      const acquired = await acquireLocalMedia({ audio: false, video: true });
-      if (generation !== this.generation || !this.state.cameraOn) {
-        acquired.video?.stop();
-        return;
-      }
-      this.videoTrack = acquired.video;
-      this.actions.setDeviceAccess({ camera: acquired.cameraAccess });
+    if (on) {
+      await this.localMedia?.enableCamera();
+      if (this.localMedia) this.actions.setQuality(this.localMedia.quality);
+    } else {
+      this.localMedia?.disableCamera();
     }
-    this.publishLocalPreview();
     this.updateOutgoingTrack('video');
     this.announceMedia();
+  }
+
+  async selectCamera(deviceId: string): Promise<void> {
+    this.actions.setSelectedDevice('camera', deviceId);
+    saveMediaPreference('cameraId', deviceId);
+    await this.localMedia?.switchCamera(deviceId);
+  }
+
+  async selectMicrophone(deviceId: string): Promise<void> {
+    this.actions.setSelectedDevice('microphone', deviceId);
+    saveMediaPreference('microphoneId', deviceId);
+    await this.localMedia?.switchMicrophone(deviceId);
+  }
+
+  /** Remote sound plays through this output; the <audio> elements apply it. */
+  selectSpeaker(deviceId: string): void {
+    this.actions.setSelectedDevice('speaker', deviceId);
+    saveMediaPreference('speakerId', deviceId);
+  }
+
+  async setQuality(quality: VideoQuality): Promise<void> {
+    this.actions.setQuality(quality);
+    saveMediaPreference('quality', quality);
+    if (quality === 'audio-only') {
+      this.actions.setCameraOn(false);
+      this.localMedia?.disableCamera();
+    } else {
+      await this.localMedia?.setQuality(quality);
+      if (!this.state.cameraOn) {
+        this.actions.setCameraOn(true);
+        await this.localMedia?.enableCamera();
+      }
+    }
+    this.updateOutgoingTrack('video');
+    this.announceMedia();
+    this.applyBitrateCaps();
+  }
+
+  async toggleScreenShare(): Promise<void> {
+    if (this.localMedia?.screen) this.localMedia.stopScreenShare();
+    else await this.localMedia?.startScreenShare();
+  }
+
+  /** Sends a chat message straight to every peer, over the data channels. */
+  sendChat(text: string): void {
+    const trimmed = text.trim().slice(0, MAX_CHAT_LENGTH);
+    if (!trimmed) return;
+    const id = crypto.randomUUID();
+    const data = JSON.stringify({ type: 'chat', id, text: trimmed });
+    for (const session of this.sessions.values()) session.sendChat(data);
+    this.actions.addChat({
+      id,
+      peerId: null,
+      name: this.state.displayName,
+      text: trimmed,
+      at: Date.now(),
+    });
+  }
+
+  /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
+  localAudioLevel(): number {
+    return this.localMeter?.level() ?? 0;
   }
 
   // -------------------------------------------------------------------------------------------
   // Local media
   // -------------------------------------------------------------------------------------------
 
-  private async prepareLocalMedia(generation: number): Promise<void> {
-    this.actions.setDeviceAccess({ microphone: 'pending', camera: 'pending' });
-    const acquired = await acquireLocalMedia({ audio: true, video: true });
-    if (generation !== this.generation) {
-      acquired.audio?.stop();
-      acquired.video?.stop();
-      return;
+  private onLocalTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): void {
+    switch (kind) {
+      case 'audio':
+        this.meterLocalAudio(track);
+        this.updateOutgoingTrack('audio');
+        if (track)
+          this.actions.setSelectedDevice('microphone', track.getSettings().deviceId ?? null);
+        break;
+      case 'video':
+        this.media.set('local', track ? [track] : null);
+        this.updateOutgoingTrack('video');
+        if (track) this.actions.setSelectedDevice('camera', track.getSettings().deviceId ?? null);
+        break;
+      case 'screen':
+        this.media.set('screen:local', track ? [track] : null);
+        this.actions.setScreenSharing(track !== null);
+        // Announce first: peers must know the stream id before its track arrives.
+        this.announceMedia();
+        for (const session of this.sessions.values()) session.setScreenShare(this.screenShare());
+        return;
+      default:
+        return assertNever(kind);
     }
-    this.audioTrack = acquired.audio;
-    this.videoTrack = this.state.cameraOn ? acquired.video : null;
-    if (!this.state.cameraOn) acquired.video?.stop();
-    this.actions.setDeviceAccess({
-      microphone: acquired.microphoneAccess,
-      camera: acquired.cameraAccess,
-    });
-    this.publishLocalPreview();
-    this.updateOutgoingTrack('audio');
-    this.updateOutgoingTrack('video');
     this.announceMedia();
+  }
+
+  private screenShare(): { track: MediaStreamTrack; stream: MediaStream } | null {
+    const track = this.localMedia?.screen;
+    const stream = this.localMedia?.screenStream;
+    return track && stream ? { track, stream } : null;
+  }
+
+  private meterLocalAudio(track: MediaStreamTrack | null): void {
+    this.localMeter?.dispose();
+    this.localMeter = null;
+    if (!track || typeof AudioContext === 'undefined') return;
+    this.audioContext ??= new AudioContext();
+    this.localMeter = new AudioLevelMeter(track, this.audioContext);
   }
 
   private outgoing(): OutgoingMedia {
     const { microphoneOn, cameraOn } = this.state;
     return {
-      audio: microphoneOn ? this.audioTrack : null,
-      video: cameraOn ? this.videoTrack : null,
+      audio: microphoneOn ? (this.localMedia?.audio ?? null) : null,
+      video: cameraOn ? (this.localMedia?.video ?? null) : null,
       stream: this.outgoingStream ?? new MediaStream(),
     };
   }
 
   private mediaState(): MediaState {
     const outgoing = this.outgoing();
-    return { audio: outgoing.audio !== null, video: outgoing.video !== null, screen: null };
-  }
-
-  private publishLocalPreview(): void {
-    this.media.set('local', this.videoTrack ? [this.videoTrack] : null);
+    return {
+      audio: outgoing.audio !== null,
+      video: outgoing.video !== null,
+      screen: this.localMedia?.screenStream?.id ?? null,
+    };
   }
 
   private updateOutgoingTrack(kind: 'audio' | 'video'): void {
@@ -184,6 +298,34 @@ export class CallController {
   private announceMedia(): void {
     if (this.state.phase === 'in-call')
       this.sendToServer({ type: 'media', media: this.mediaState() });
+  }
+
+  private applyBitrateCaps(): void {
+    const peers = this.sessions.size;
+    const caps = {
+      camera: cameraBitrateCap(this.state.quality, peers),
+      screen: screenBitrateCap(peers),
+    };
+    for (const session of this.sessions.values()) session.setBitrateCaps(caps);
+  }
+
+  private sampleSpeaking(): void {
+    const now = performance.now();
+    const detect = (key: string, level: number) => {
+      let detector = this.speakingDetectors.get(key);
+      if (!detector) this.speakingDetectors.set(key, (detector = new SpeakingDetector()));
+      return detector.update(level, now);
+    };
+    const state = this.state;
+    this.actions.setLocalSpeaking(detect('local', state.microphoneOn ? this.localAudioLevel() : 0));
+    if (state.phase !== 'in-call') return;
+    for (const [peerId, session] of this.sessions) {
+      const audible = state.participants.get(peerId)?.media.audio ?? false;
+      this.actions.participantSpeaking(
+        peerId,
+        detect(peerId, audible ? session.remoteAudioLevel() : 0),
+      );
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -242,6 +384,7 @@ export class CallController {
       case 'peer-left':
         return this.removePeer(message.peerId);
       case 'peer-updated':
+        if (message.media.screen === null) this.media.set(`screen:${message.peerId}`, null);
         return this.actions.participantMedia(message.peerId, message.media);
       case 'description':
         void this.sessions
@@ -319,18 +462,38 @@ export class CallController {
       outgoing: () => this.outgoing(),
       signal: (signal: OutgoingSignal) => this.sendToServer({ ...signal, to: peerId }),
       events: {
-        onRemoteTrack: (track) => this.onRemoteTrack(peerId, track),
+        onRemoteTrack: (track, streamId) => this.onRemoteTrack(peerId, track, streamId),
         onConnectionStateChange: (state) => this.onLinkState(peerId, state),
+        onChatData: (data) => this.onChatData(peerId, data),
         onError: (error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
       },
     });
     this.sessions.set(peerId, session);
+    session.setScreenShare(this.screenShare());
+    this.applyBitrateCaps();
   }
 
-  private onRemoteTrack(peerId: string, track: MediaStreamTrack): void {
-    const key = `camera:${peerId}` as const;
+  private onRemoteTrack(peerId: string, track: MediaStreamTrack, streamId: string | null): void {
+    const announcedScreen = this.state.participants.get(peerId)?.media.screen ?? null;
+    const key =
+      streamId !== null && streamId === announcedScreen
+        ? (`screen:${peerId}` as const)
+        : (`camera:${peerId}` as const);
     this.media.addTrack(key, track);
     track.addEventListener('ended', () => this.media.removeTrack(key, track));
+  }
+
+  private onChatData(peerId: string, data: unknown): void {
+    const payload = parseChatPayload(data);
+    const sender = this.state.participants.get(peerId);
+    if (!payload || !sender) return;
+    this.actions.addChat({
+      id: `${peerId}:${payload.id}`,
+      peerId,
+      name: sender.name,
+      text: payload.text,
+      at: Date.now(),
+    });
   }
 
   private onLinkState(peerId: string, state: RTCPeerConnectionState): void {
@@ -353,8 +516,10 @@ export class CallController {
     this.sessions.get(peerId)?.close();
     this.sessions.delete(peerId);
     this.everConnected.delete(peerId);
+    this.speakingDetectors.delete(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
+    this.applyBitrateCaps();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -363,18 +528,24 @@ export class CallController {
 
   private stop(): void {
     this.generation++;
+    if (this.speakingTimer) clearInterval(this.speakingTimer);
+    this.speakingTimer = null;
     this.signaling?.close();
     this.signaling = null;
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
     this.everConnected.clear();
+    this.speakingDetectors.clear();
     this.outbox = [];
     this.resumeToken = undefined;
-    this.audioTrack?.stop();
-    this.videoTrack?.stop();
-    this.audioTrack = null;
-    this.videoTrack = null;
+    this.localMeter?.dispose();
+    this.localMeter = null;
+    void this.audioContext?.close();
+    this.audioContext = null;
+    this.localMedia?.dispose();
+    this.localMedia = null;
     this.media.clear();
     this.actions.clearParticipants();
+    this.actions.setScreenSharing(false);
   }
 }

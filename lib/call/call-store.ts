@@ -1,4 +1,6 @@
 import { createStore } from 'zustand/vanilla';
+import type { DeviceLists } from '../media/local-media';
+import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
 import type { MediaState, PeerInfo } from '../signaling/protocol';
 
 /**
@@ -25,6 +27,29 @@ export interface Participant {
 /** What the browser gave us for one kind of device. */
 export type DeviceAccess = 'pending' | 'granted' | 'denied' | 'missing' | 'failed';
 
+export interface ChatEntry {
+  id: string;
+  /** Null for messages this person sent. */
+  peerId: string | null;
+  name: string;
+  text: string;
+  /** When it was sent or received, in this browser's clock (ms since epoch). */
+  at: number;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+export type SidePanel = 'chat' | 'participants' | null;
+
+export interface SelectedDevices {
+  camera: string | null;
+  microphone: string | null;
+  speaker: string | null;
+}
+
 export interface CallState {
   roomId: string;
   phase: CallPhase;
@@ -37,8 +62,18 @@ export interface CallState {
   cameraOn: boolean;
   microphoneAccess: DeviceAccess;
   cameraAccess: DeviceAccess;
+  quality: VideoQuality;
+  devices: DeviceLists;
+  selectedDevices: SelectedDevices;
+  screenSharing: boolean;
+  localSpeaking: boolean;
   /** Remote participants in join order. Replaced, never mutated, on every change. */
   participants: ReadonlyMap<string, Participant>;
+  chat: readonly ChatEntry[];
+  unreadChat: number;
+  openPanel: SidePanel;
+  /** Short messages about the call that fade on their own (a device fell back, a share ended). */
+  notices: readonly Notice[];
   /** A one-line message about the call as a whole, such as a refused join. */
   notice: string | null;
 }
@@ -50,6 +85,11 @@ export interface CallActions {
   setDeviceAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
   setMicrophoneOn(on: boolean): void;
   setCameraOn(on: boolean): void;
+  setQuality(quality: VideoQuality): void;
+  setDevices(devices: DeviceLists): void;
+  setSelectedDevice(kind: keyof SelectedDevices, deviceId: string | null): void;
+  setScreenSharing(sharing: boolean): void;
+  setLocalSpeaking(speaking: boolean): void;
   joined(selfPeerId: string, peers: readonly PeerInfo[]): void;
   participantJoined(peer: PeerInfo): void;
   participantLeft(peerId: string): void;
@@ -57,18 +97,38 @@ export interface CallActions {
   participantLink(peerId: string, link: LinkStatus): void;
   participantSpeaking(peerId: string, speaking: boolean): void;
   clearParticipants(): void;
+  addChat(entry: ChatEntry): void;
+  setOpenPanel(panel: SidePanel): void;
+  pushNotice(text: string): void;
+  dismissNotice(id: number): void;
   setNotice(notice: string | null): void;
 }
 
 export type CallStoreState = CallState & { actions: CallActions };
 export type CallStore = ReturnType<typeof createCallStore>;
 
-export function createCallStore(roomId: string, displayName = '') {
+/** Older chat messages are dropped past this many, to bound memory in a long call. */
+const MAX_CHAT_ENTRIES = 500;
+const MAX_NOTICES = 3;
+
+export interface InitialCallState {
+  displayName?: string;
+  quality?: VideoQuality;
+  selectedDevices?: Partial<SelectedDevices>;
+}
+
+export function createCallStore(roomId: string, initial: InitialCallState = {}) {
+  let nextNoticeId = 1;
   return createStore<CallStoreState>()((set) => {
     const updateParticipant = (peerId: string, patch: Partial<Participant>) =>
       set((state) => {
         const current = state.participants.get(peerId);
-        if (!current) return state;
+        if (
+          !current ||
+          Object.entries(patch).every(([key, value]) => current[key as keyof Participant] === value)
+        ) {
+          return state;
+        }
         const participants = new Map(state.participants);
         participants.set(peerId, { ...current, ...patch });
         return { participants };
@@ -80,12 +140,26 @@ export function createCallStore(roomId: string, displayName = '') {
       signaling: 'connecting',
       signalingProblem: null,
       selfPeerId: null,
-      displayName,
+      displayName: initial.displayName ?? '',
       microphoneOn: true,
-      cameraOn: true,
+      cameraOn: (initial.quality ?? DEFAULT_VIDEO_QUALITY) !== 'audio-only',
       microphoneAccess: 'pending',
       cameraAccess: 'pending',
+      quality: initial.quality ?? DEFAULT_VIDEO_QUALITY,
+      devices: { cameras: [], microphones: [], speakers: [] },
+      selectedDevices: {
+        camera: null,
+        microphone: null,
+        speaker: null,
+        ...initial.selectedDevices,
+      },
+      screenSharing: false,
+      localSpeaking: false,
       participants: new Map(),
+      chat: [],
+      unreadChat: 0,
+      openPanel: null,
+      notices: [],
       notice: null,
       actions: {
         setPhase: (phase) => set({ phase }),
@@ -98,6 +172,13 @@ export function createCallStore(roomId: string, displayName = '') {
           })),
         setMicrophoneOn: (microphoneOn) => set({ microphoneOn }),
         setCameraOn: (cameraOn) => set({ cameraOn }),
+        setQuality: (quality) => set({ quality }),
+        setDevices: (devices) => set({ devices }),
+        setSelectedDevice: (kind, deviceId) =>
+          set((state) => ({ selectedDevices: { ...state.selectedDevices, [kind]: deviceId } })),
+        setScreenSharing: (screenSharing) => set({ screenSharing }),
+        setLocalSpeaking: (localSpeaking) =>
+          set((state) => (state.localSpeaking === localSpeaking ? state : { localSpeaking })),
         joined: (selfPeerId, peers) =>
           set((state) => {
             const participants = new Map<string, Participant>();
@@ -137,6 +218,22 @@ export function createCallStore(roomId: string, displayName = '') {
         participantLink: (peerId, link) => updateParticipant(peerId, { link }),
         participantSpeaking: (peerId, speaking) => updateParticipant(peerId, { speaking }),
         clearParticipants: () => set({ participants: new Map() }),
+        addChat: (entry) =>
+          set((state) => ({
+            chat: [...state.chat, entry].slice(-MAX_CHAT_ENTRIES),
+            unreadChat:
+              state.openPanel === 'chat' || entry.peerId === null
+                ? state.unreadChat
+                : state.unreadChat + 1,
+          })),
+        setOpenPanel: (openPanel) =>
+          set((state) => ({ openPanel, unreadChat: openPanel === 'chat' ? 0 : state.unreadChat })),
+        pushNotice: (text) =>
+          set((state) => ({
+            notices: [...state.notices, { id: nextNoticeId++, text }].slice(-MAX_NOTICES),
+          })),
+        dismissNotice: (id) =>
+          set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
         setNotice: (notice) => set({ notice }),
       },
     };

@@ -1,75 +1,316 @@
 import type { DeviceAccess } from '../call/call-store';
+import { videoConstraints, type VideoQuality } from './video-quality';
 
-export interface MediaRequest {
-  audio: boolean;
-  video: boolean;
+export interface DeviceOption {
+  deviceId: string;
+  label: string;
 }
 
-export interface AcquiredMedia {
-  audio: MediaStreamTrack | null;
-  video: MediaStreamTrack | null;
-  microphoneAccess: DeviceAccess;
-  cameraAccess: DeviceAccess;
+export interface DeviceLists {
+  cameras: DeviceOption[];
+  microphones: DeviceOption[];
+  /** Empty where the browser cannot choose an output (no `setSinkId`). */
+  speakers: DeviceOption[];
 }
 
-const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
-  width: { ideal: 1280 },
-  height: { ideal: 720 },
-  frameRate: { ideal: 30 },
-};
+export type LocalTrackKind = 'audio' | 'video' | 'screen';
 
-const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
+export interface LocalMediaEvents {
+  /** A local track started, was replaced, or stopped (null). */
+  onTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): void;
+  onAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
+  onDevices(devices: DeviceLists): void;
+  /** Something the person should know, such as a camera that was unplugged. */
+  onNotice(text: string): void;
+}
+
+export interface LocalMediaSettings {
+  quality: VideoQuality;
+  cameraId: string | null;
+  microphoneId: string | null;
+}
+
+const AUDIO_PROCESSING: MediaTrackConstraints = {
   echoCancellation: true,
   noiseSuppression: true,
   autoGainControl: true,
 };
 
+export function supportsSpeakerSelection(): boolean {
+  return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+}
+
+export function supportsScreenShare(): boolean {
+  return (
+    typeof navigator !== 'undefined' &&
+    typeof navigator.mediaDevices?.getDisplayMedia === 'function'
+  );
+}
+
 /**
- * Gets what it can of the microphone and camera. If asking for both fails (one is blocked or
- * missing), it asks for each alone, so a person without a camera still joins with sound.
+ * The person's own camera, microphone and screen share. It acquires them, switches devices
+ * (starting the new one before stopping the old, so there is no gap), falls back to another
+ * device when one is unplugged, and reports every change as an event. It knows nothing about
+ * peers: the call controller puts the tracks on the wire.
  */
-export async function acquireLocalMedia(request: MediaRequest): Promise<AcquiredMedia> {
-  const result: AcquiredMedia = {
-    audio: null,
-    video: null,
-    microphoneAccess: request.audio ? 'pending' : 'granted',
-    cameraAccess: request.video ? 'pending' : 'granted',
-  };
-  if (!request.audio && !request.video) return result;
-  const mediaDevices = globalThis.navigator?.mediaDevices;
-  if (!mediaDevices?.getUserMedia) {
-    return { ...result, microphoneAccess: 'failed', cameraAccess: 'failed' };
+export class LocalMedia {
+  audio: MediaStreamTrack | null = null;
+  video: MediaStreamTrack | null = null;
+  screen: MediaStreamTrack | null = null;
+  screenStream: MediaStream | null = null;
+  private settings: LocalMediaSettings;
+  private disposed = false;
+  private readonly onDeviceChange = () => void this.refreshDevices(true);
+
+  constructor(
+    settings: LocalMediaSettings,
+    private readonly events: LocalMediaEvents,
+  ) {
+    this.settings = { ...settings };
   }
 
-  try {
-    const stream = await mediaDevices.getUserMedia({
-      audio: request.audio ? AUDIO_CONSTRAINTS : false,
-      video: request.video ? VIDEO_CONSTRAINTS : false,
-    });
-    result.audio = stream.getAudioTracks()[0] ?? null;
-    result.video = stream.getVideoTracks()[0] ?? null;
-    if (request.audio) result.microphoneAccess = result.audio ? 'granted' : 'missing';
-    if (request.video) result.cameraAccess = result.video ? 'granted' : 'missing';
-    return result;
-  } catch (error) {
-    if (!(request.audio && request.video)) {
-      const access = accessFromError(error);
-      if (request.audio) result.microphoneAccess = access;
-      if (request.video) result.cameraAccess = access;
-      return result;
+  get quality(): VideoQuality {
+    return this.settings.quality;
+  }
+
+  get cameraId(): string | null {
+    return this.video?.getSettings().deviceId ?? this.settings.cameraId;
+  }
+
+  get microphoneId(): string | null {
+    return this.audio?.getSettings().deviceId ?? this.settings.microphoneId;
+  }
+
+  /** Starts the microphone and, if wanted, the camera. Reports what the browser allowed. */
+  async start({ video }: { video: boolean }): Promise<void> {
+    const mediaDevices = globalThis.navigator?.mediaDevices;
+    if (!mediaDevices?.getUserMedia) {
+      this.events.onAccess({ microphone: 'failed', camera: 'failed' });
+      return;
+    }
+    mediaDevices.addEventListener?.('devicechange', this.onDeviceChange);
+    const wantVideo = video && this.settings.quality !== 'audio-only';
+    this.events.onAccess({ microphone: 'pending', camera: wantVideo ? 'pending' : undefined });
+
+    const both = await this.request({ audio: true, video: wantVideo });
+    if (both.ok) {
+      this.adopt('audio', both.stream.getAudioTracks()[0] ?? null);
+      if (wantVideo) this.adopt('video', both.stream.getVideoTracks()[0] ?? null);
+      this.events.onAccess({
+        microphone: this.audio ? 'granted' : 'missing',
+        camera: wantVideo ? (this.video ? 'granted' : 'missing') : undefined,
+      });
+    } else {
+      // One of the two is blocked or missing: ask for each alone to keep what works.
+      await Promise.all([this.startKind('audio'), wantVideo ? this.startKind('video') : null]);
+    }
+    await this.refreshDevices(false);
+  }
+
+  /** Turns the camera on with the current camera and quality. */
+  async enableCamera(): Promise<void> {
+    if (this.video) return;
+    if (this.settings.quality === 'audio-only') this.settings.quality = '720p';
+    await this.startKind('video');
+  }
+
+  /** Turns the camera off: the device itself stops, its light goes out. */
+  disableCamera(): void {
+    this.release('video');
+  }
+
+  async switchCamera(deviceId: string): Promise<void> {
+    this.settings.cameraId = deviceId;
+    if (this.video) await this.startKind('video');
+  }
+
+  async switchMicrophone(deviceId: string): Promise<void> {
+    this.settings.microphoneId = deviceId;
+    await this.startKind('audio');
+  }
+
+  /** Changes resolution in place when possible, so peers see no renegotiation. */
+  async setQuality(quality: VideoQuality): Promise<void> {
+    this.settings.quality = quality;
+    if (quality === 'audio-only') {
+      this.release('video');
+      return;
+    }
+    if (!this.video) return;
+    try {
+      await this.video.applyConstraints(videoConstraints(quality, null));
+    } catch {
+      await this.startKind('video');
     }
   }
 
-  const [audio, video] = await Promise.all([
-    acquireLocalMedia({ audio: true, video: false }),
-    acquireLocalMedia({ audio: false, video: true }),
-  ]);
-  return {
-    audio: audio.audio,
-    video: video.video,
-    microphoneAccess: audio.microphoneAccess,
-    cameraAccess: video.cameraAccess,
-  };
+  /** Asks the browser to share a screen or window. Returns false if the person cancelled. */
+  async startScreenShare(): Promise<boolean> {
+    if (this.screen || !supportsScreenShare()) return Boolean(this.screen);
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({
+        video: { frameRate: { ideal: 15, max: 30 } },
+        audio: false,
+      });
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'NotAllowedError')) {
+        this.events.onNotice('Screen sharing could not start.');
+      }
+      return false;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (!track || this.disposed) {
+      for (const t of stream.getTracks()) t.stop();
+      return false;
+    }
+    // Text on a screen should stay sharp; frames can drop instead.
+    track.contentHint = 'detail';
+    this.screenStream = stream;
+    this.screen = track;
+    // The browser's own "Stop sharing" bar ends the track.
+    track.addEventListener('ended', () => {
+      if (this.screen === track) this.stopScreenShare();
+    });
+    this.events.onTrack('screen', track);
+    return true;
+  }
+
+  stopScreenShare(): void {
+    if (!this.screen) return;
+    this.screen.stop();
+    this.screen = null;
+    this.screenStream = null;
+    this.events.onTrack('screen', null);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    globalThis.navigator?.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
+    for (const track of [this.audio, this.video, this.screen]) track?.stop();
+    this.audio = null;
+    this.video = null;
+    this.screen = null;
+    this.screenStream = null;
+  }
+
+  /** (Re)starts one device with the current settings, replacing any running track of that kind. */
+  private async startKind(kind: 'audio' | 'video'): Promise<MediaStreamTrack | null> {
+    const result = await this.request(
+      kind === 'audio' ? { audio: true, video: false } : { audio: false, video: true },
+    );
+    const accessKey = kind === 'audio' ? 'microphone' : 'camera';
+    if (!result.ok) {
+      this.events.onAccess({ [accessKey]: result.access });
+      return null;
+    }
+    const track =
+      (kind === 'audio' ? result.stream.getAudioTracks() : result.stream.getVideoTracks())[0] ??
+      null;
+    this.adopt(kind, track);
+    this.events.onAccess({ [accessKey]: track ? 'granted' : 'missing' });
+    return track;
+  }
+
+  private async request(want: {
+    audio: boolean;
+    video: boolean;
+  }): Promise<{ ok: true; stream: MediaStream } | { ok: false; access: DeviceAccess }> {
+    const { cameraId, microphoneId, quality } = this.settings;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: want.audio
+          ? { ...AUDIO_PROCESSING, ...(microphoneId ? { deviceId: { exact: microphoneId } } : {}) }
+          : false,
+        video: want.video && quality !== 'audio-only' ? videoConstraints(quality, cameraId) : false,
+      });
+      if (this.disposed) {
+        for (const track of stream.getTracks()) track.stop();
+        return { ok: false, access: 'failed' };
+      }
+      return { ok: true, stream };
+    } catch (error) {
+      // A remembered device that is gone: forget it and take the default one.
+      if (isMissingDevice(error) && ((want.video && cameraId) || (want.audio && microphoneId))) {
+        if (want.video) this.settings.cameraId = null;
+        if (want.audio) this.settings.microphoneId = null;
+        return this.request(want);
+      }
+      return { ok: false, access: accessFromError(error) };
+    }
+  }
+
+  /** Makes `track` the current one of its kind, stopping the one it replaces. */
+  private adopt(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
+    const previous = this[kind];
+    this[kind] = track;
+    if (track) track.addEventListener('ended', () => void this.recoverFromEnded(kind, track));
+    this.events.onTrack(kind, track);
+    if (previous && previous !== track) previous.stop();
+  }
+
+  private release(kind: 'audio' | 'video'): void {
+    const track = this[kind];
+    if (!track) return;
+    this[kind] = null;
+    track.stop();
+    this.events.onTrack(kind, null);
+  }
+
+  /** A track ended without us stopping it: the device was unplugged or revoked. */
+  private async recoverFromEnded(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
+    if (this.disposed || this[kind] !== track) return;
+    const what = kind === 'audio' ? 'microphone' : 'camera';
+    this[kind] = null;
+    if (kind === 'audio') this.settings.microphoneId = null;
+    else this.settings.cameraId = null;
+    this.events.onTrack(kind, null);
+    const replacement = await this.startKind(kind);
+    this.events.onNotice(
+      replacement
+        ? `Your ${what} stopped working, so we switched to ${replacement.label || 'another one'}.`
+        : `Your ${what} stopped working, and no other ${what} was found.`,
+    );
+    await this.refreshDevices(false);
+  }
+
+  private async refreshDevices(checkCurrent: boolean): Promise<void> {
+    const mediaDevices = globalThis.navigator?.mediaDevices;
+    if (!mediaDevices?.enumerateDevices || this.disposed) return;
+    const all = await mediaDevices.enumerateDevices();
+    const pick = (kind: MediaDeviceKind, fallback: string) =>
+      all
+        .filter((device) => device.kind === kind && device.deviceId)
+        .map((device, index) => ({
+          deviceId: device.deviceId,
+          label: device.label || `${fallback} ${index + 1}`,
+        }));
+    const lists: DeviceLists = {
+      cameras: pick('videoinput', 'Camera'),
+      microphones: pick('audioinput', 'Microphone'),
+      speakers: supportsSpeakerSelection() ? pick('audiooutput', 'Speaker') : [],
+    };
+    this.events.onDevices(lists);
+    if (!checkCurrent) return;
+    // Some browsers only report an unplugged device through `devicechange`, never `ended`.
+    for (const [kind, list] of [
+      ['audio', lists.microphones],
+      ['video', lists.cameras],
+    ] as const) {
+      const track = this[kind];
+      const deviceId = track?.getSettings().deviceId;
+      if (track && deviceId && !list.some((device) => device.deviceId === deviceId)) {
+        void this.recoverFromEnded(kind, track);
+      }
+    }
+  }
+}
+
+function isMissingDevice(error: unknown): boolean {
+  return (
+    error instanceof DOMException &&
+    (error.name === 'NotFoundError' || error.name === 'OverconstrainedError')
+  );
 }
 
 export function accessFromError(error: unknown): DeviceAccess {
@@ -91,10 +332,10 @@ export function describeDeviceProblem(
   microphone: DeviceAccess,
   camera: DeviceAccess,
 ): string | null {
-  const problems: string[] = [];
   if (microphone === 'denied' && camera === 'denied') {
-    return 'Your browser blocked the camera and microphone. You can still join to see and hear the others, or allow access in the address bar and try again.';
+    return 'Your browser blocked the camera and microphone. You can still join to see and hear the others, or allow access in the address bar and reload.';
   }
+  const problems: string[] = [];
   if (camera === 'denied')
     problems.push('Your browser blocked the camera, so others will not see you.');
   if (microphone === 'denied')

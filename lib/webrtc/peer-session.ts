@@ -18,7 +18,15 @@ export interface OutgoingMedia {
 export interface PeerSessionEvents {
   onRemoteTrack(track: MediaStreamTrack, streamId: string | null): void;
   onConnectionStateChange(state: RTCPeerConnectionState): void;
+  /** A text message arrived on the chat data channel (not yet validated). */
+  onChatData(data: unknown): void;
   onError(error: unknown, context: string): void;
+}
+
+/** Upper bounds for what this session sends, in bits per second; null leaves it to the browser. */
+export interface BitrateCaps {
+  camera: number | null;
+  screen: number | null;
 }
 
 export interface PeerSessionOptions {
@@ -35,6 +43,9 @@ export interface PeerSessionOptions {
 
 type SendKind = 'audio' | 'video';
 
+/** Both sides open the chat channel with this fixed id, so no in-band handshake is needed. */
+const CHAT_CHANNEL_ID = 0;
+
 /** How long a `disconnected` link may last before an ICE restart, by role: one side goes first. */
 const RESTART_AFTER_DISCONNECTED_MS = { impolite: 2_500, polite: 7_000 } as const;
 const RESTART_AFTER_FAILED_MS = { impolite: 0, polite: 4_000 } as const;
@@ -50,7 +61,11 @@ const RESTART_RETRY_MS = 10_000;
  *
  * The camera and microphone always travel on the first audio and first video transceiver
  * ("camera slots"), created by the initiator. Muting, switching devices or turning the camera off
- * is `replaceTrack` on those, with no renegotiation.
+ * is `replaceTrack` on those, with no renegotiation. A screen share is an extra send-only
+ * transceiver, added and stopped through the same negotiation.
+ *
+ * The side that did not make the first offer changes nothing that would need negotiation (chat
+ * channel, screen share) until it has answered that offer, so the first negotiation never collides.
  */
 export class PeerSession {
   readonly remotePeerId: string;
@@ -63,6 +78,12 @@ export class PeerSession {
   private readonly queuedCandidates: (IceCandidate | null)[] = [];
   private incoming: Promise<void> = Promise.resolve();
   private readonly cameraSlots: Partial<Record<SendKind, RTCRtpTransceiver>> = {};
+  private chatChannel: RTCDataChannel | null = null;
+  private screenTransceiver: RTCRtpTransceiver | null = null;
+  private wantedScreen: { track: MediaStreamTrack; stream: MediaStream } | null = null;
+  private bitrateCaps: BitrateCaps = { camera: null, screen: null };
+  /** False on the answering side until it has answered the first offer. */
+  private readyForLocalChanges: boolean;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
@@ -83,7 +104,11 @@ export class PeerSession {
       options.events.onRemoteTrack(track, streams[0]?.id ?? null);
     };
     connection.onconnectionstatechange = () => this.onConnectionStateChange();
+    connection.onsignalingstatechange = () => {
+      if (connection.signalingState === 'stable') void this.applyBitrateCaps();
+    };
 
+    this.readyForLocalChanges = options.initiator;
     if (options.initiator) {
       const outgoing = options.outgoing();
       for (const kind of ['audio', 'video'] as const) {
@@ -92,7 +117,44 @@ export class PeerSession {
           streams: [outgoing.stream],
         });
       }
+      this.openChatChannel();
     }
+  }
+
+  /** True once the chat channel to this peer is open. */
+  get chatOpen(): boolean {
+    return this.chatChannel?.readyState === 'open';
+  }
+
+  sendChat(data: string): boolean {
+    if (!this.chatOpen) return false;
+    try {
+      this.chatChannel?.send(data);
+      return true;
+    } catch (error) {
+      this.options.events.onError(error, 'sending a chat message');
+      return false;
+    }
+  }
+
+  /** Shares `track` as a screen (or stops sharing, with null), through negotiation. */
+  setScreenShare(share: { track: MediaStreamTrack; stream: MediaStream } | null): void {
+    this.wantedScreen = share;
+    if (this.readyForLocalChanges && !this.closed) this.applyScreenShare();
+  }
+
+  setBitrateCaps(caps: BitrateCaps): void {
+    this.bitrateCaps = caps;
+    void this.applyBitrateCaps();
+  }
+
+  /** Loudness of the peer's microphone as last received, 0..1. */
+  remoteAudioLevel(): number {
+    const receiver = this.cameraSlots.audio?.receiver;
+    if (!receiver || typeof receiver.getSynchronizationSources !== 'function') return 0;
+    const source = receiver.getSynchronizationSources()[0];
+    if (!source || performance.timeOrigin + performance.now() - source.timestamp > 1_000) return 0;
+    return source.audioLevel ?? 0;
   }
 
   /** Handles a description or candidate from the remote peer, after any still being handled. */
@@ -134,6 +196,8 @@ export class PeerSession {
     this.connection.onicecandidate = null;
     this.connection.ontrack = null;
     this.connection.onconnectionstatechange = null;
+    this.connection.onsignalingstatechange = null;
+    if (this.chatChannel) this.chatChannel.onmessage = null;
     this.connection.close();
   }
 
@@ -172,6 +236,11 @@ export class PeerSession {
     await this.claimCameraSlots();
     await connection.setLocalDescription();
     this.sendLocalDescription();
+    if (!this.readyForLocalChanges) {
+      this.readyForLocalChanges = true;
+      this.openChatChannel();
+      this.applyScreenShare();
+    }
   }
 
   private async handleCandidate(candidate: IceCandidate | null): Promise<void> {
@@ -216,6 +285,56 @@ export class PeerSession {
       // Not in every browser (Firefox lacks it); receivers do not depend on it.
       if (typeof transceiver.sender.setStreams === 'function') {
         transceiver.sender.setStreams(outgoing.stream);
+      }
+    }
+  }
+
+  private openChatChannel(): void {
+    const channel = this.connection.createDataChannel('chat', {
+      negotiated: true,
+      id: CHAT_CHANNEL_ID,
+      ordered: true,
+    });
+    channel.onmessage = ({ data }) => this.options.events.onChatData(data);
+    this.chatChannel = channel;
+  }
+
+  private applyScreenShare(): void {
+    const wanted = this.wantedScreen;
+    const transceiver = this.screenTransceiver;
+    if (wanted && transceiver) {
+      void transceiver.sender.replaceTrack(wanted.track).catch((error: unknown) => {
+        this.options.events.onError(error, 'replacing the screen track');
+      });
+    } else if (wanted) {
+      this.screenTransceiver = this.connection.addTransceiver(wanted.track, {
+        direction: 'sendonly',
+        streams: [wanted.stream],
+      });
+    } else if (transceiver) {
+      // Stopping frees the m-line for a later share and ends the track on the receiving side.
+      this.screenTransceiver = null;
+      transceiver.stop();
+    }
+  }
+
+  /** Caps each sender's bitrate. Senders only take parameters once negotiated; we retry when stable. */
+  private async applyBitrateCaps(): Promise<void> {
+    const targets: [RTCRtpSender | undefined, number | null][] = [
+      [this.cameraSlots.video?.sender, this.bitrateCaps.camera],
+      [this.screenTransceiver?.sender, this.bitrateCaps.screen],
+    ];
+    for (const [sender, cap] of targets) {
+      if (!sender || this.closed) continue;
+      const parameters = sender.getParameters();
+      const encoding = parameters.encodings?.[0];
+      if (!encoding || encoding.maxBitrate === (cap ?? undefined)) continue;
+      if (cap === null) delete encoding.maxBitrate;
+      else encoding.maxBitrate = cap;
+      try {
+        await sender.setParameters(parameters);
+      } catch (error) {
+        this.options.events.onError(error, 'capping the bitrate');
       }
     }
   }

@@ -1,0 +1,99 @@
+'use client';
+
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { SendIcon } from '@/components/ui/icons';
+import { MAX_CHAT_LENGTH, linkify } from '@/lib/chat/chat-message';
+import type { ChatEntry } from '@/lib/call/call-store';
+import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallStore } from '@/lib/hooks/use-call-store';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Text chat beside the call. Messages go peer to peer and are not stored anywhere. */
+export function ChatPanel() {
+  const controller = useCallController();
+  const chat = useCallStore((state) => state.chat);
+  const fieldId = useId();
+  const [draft, setDraft] = useState('');
+  const listRef = useRef<HTMLOListElement>(null);
+
+  useEffect(() => {
+    const list = listRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [chat.length]);
+
+  function send(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    controller.sendChat(draft);
+    setDraft('');
+  }
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <p className="border-b border-surface-border px-4 py-3 text-xs text-ink-faint">
+        Messages go straight to the people in the call and are not saved. People who join later will
+        not see earlier messages.
+      </p>
+      <ol
+        ref={listRef}
+        aria-label="Messages"
+        aria-live="polite"
+        className="flex-1 space-y-3 overflow-y-auto px-4 py-3"
+      >
+        {chat.length === 0 && <li className="text-sm text-ink-faint">No messages yet.</li>}
+        {chat.map((entry) => (
+          <ChatMessage key={entry.id} entry={entry} />
+        ))}
+      </ol>
+      <form onSubmit={send} className="flex gap-2 border-t border-surface-border p-3">
+        <label htmlFor={fieldId} className="sr-only">
+          Message
+        </label>
+        <input
+          id={fieldId}
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+          maxLength={MAX_CHAT_LENGTH}
+          placeholder="Send a message"
+          autoComplete="off"
+          className="h-10 min-w-0 flex-1 rounded-lg border border-surface-border bg-surface-raised px-3 text-sm outline-none focus:border-accent"
+        />
+        <Button type="submit" aria-label="Send" disabled={!draft.trim()} className="px-3">
+          <SendIcon width={18} height={18} />
+        </Button>
+      </form>
+    </div>
+  );
+}
+
+function ChatMessage({ entry }: { entry: ChatEntry }) {
+  const mine = entry.peerId === null;
+  return (
+    <li data-testid="chat-message" className="text-sm">
+      <div className="flex items-baseline gap-2">
+        <span className="font-medium">{mine ? 'You' : entry.name}</span>
+        <time dateTime={new Date(entry.at).toISOString()} className="text-xs text-ink-faint">
+          {timeFormat.format(entry.at)}
+        </time>
+      </div>
+      <p className="break-words whitespace-pre-wrap text-ink-muted">
+        {linkify(entry.text).map((segment, index) =>
+          segment.kind === 'link' ? (
+            <a
+              key={index}
+              href={segment.href}
+              target="_blank"
+              rel="noopener noreferrer nofollow"
+              className="text-accent underline underline-offset-2"
+            >
+              {segment.text}
+            </a>
+          ) : (
+            <span key={index}>{segment.text}</span>
+          ),
+        )}
+      </p>
+    </li>
+  );
+}

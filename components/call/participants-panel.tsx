@@ -1,0 +1,78 @@
+'use client';
+
+import { useShallow } from 'zustand/react/shallow';
+import { CameraOffIcon, MicOffIcon } from '@/components/ui/icons';
+import type { LinkStatus } from '@/lib/call/call-store';
+import { useCallStore } from '@/lib/hooks/use-call-store';
+import { initialsOf } from '@/lib/utils';
+
+const LINK_TEXT: Record<LinkStatus, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  failed: 'Could not connect',
+};
+
+/** Everyone in the call, with what they are sending. */
+export function ParticipantsPanel() {
+  const self = useCallStore(
+    useShallow((state) => ({
+      name: state.displayName,
+      audio: state.microphoneOn && state.microphoneAccess === 'granted',
+      video: state.cameraOn && state.cameraAccess === 'granted',
+    })),
+  );
+  const participants = useCallStore(useShallow((state) => [...state.participants.values()]));
+
+  return (
+    <ul aria-label="People in the call" className="flex-1 space-y-1 overflow-y-auto p-2">
+      <Row name={`${self.name} (you)`} audio={self.audio} video={self.video} status={null} />
+      {participants.map((participant) => (
+        <Row
+          key={participant.peerId}
+          name={participant.name}
+          audio={participant.media.audio}
+          video={participant.media.video}
+          status={participant.link === 'connected' ? null : LINK_TEXT[participant.link]}
+        />
+      ))}
+    </ul>
+  );
+}
+
+function Row({
+  name,
+  audio,
+  video,
+  status,
+}: {
+  name: string;
+  audio: boolean;
+  video: boolean;
+  status: string | null;
+}) {
+  return (
+    <li className="flex items-center gap-3 rounded-lg px-2 py-2 hover:bg-surface-overlay">
+      <span
+        aria-hidden="true"
+        className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent"
+      >
+        {initialsOf(name)}
+      </span>
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-sm">{name}</span>
+        {status && <span className="block text-xs text-ink-faint">{status}</span>}
+      </span>
+      {!audio && (
+        <span role="img" aria-label="Microphone off" className="text-danger">
+          <MicOffIcon width={16} height={16} />
+        </span>
+      )}
+      {!video && (
+        <span role="img" aria-label="Camera off" className="text-ink-faint">
+          <CameraOffIcon width={16} height={16} />
+        </span>
+      )}
+    </li>
+  );
+}
