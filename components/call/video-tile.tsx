@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { LinkStatus } from '@/lib/call/call-store';
 import { cn, initialsOf } from '@/lib/utils';
 import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
@@ -42,7 +42,8 @@ export function VideoTile({
   const frameRef = useRef<HTMLElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const local = peerId === undefined;
-  const showVideo = videoOn && (stream?.getVideoTracks().length ?? 0) > 0;
+  const hasFrame = useHasFrame(videoRef, stream);
+  const showVideo = videoOn && hasFrame && (stream?.getVideoTracks().length ?? 0) > 0;
   const label = local ? (name ? `${name} (you)` : 'You') : name;
 
   return (
@@ -105,6 +106,30 @@ export function VideoTile({
       )}
     </figure>
   );
+}
+
+/**
+ * Whether the video element has a frame to show for `stream`. Until then the tile shows initials,
+ * never an empty black box.
+ */
+function useHasFrame(
+  videoRef: RefObject<HTMLVideoElement | null>,
+  stream: MediaStream | null,
+): boolean {
+  const [frameStream, setFrameStream] = useState<MediaStream | null>(null);
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video || !stream) return;
+    const onFrame = () => setFrameStream(stream);
+    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) onFrame();
+    video.addEventListener('loadeddata', onFrame);
+    video.addEventListener('resize', onFrame);
+    return () => {
+      video.removeEventListener('loadeddata', onFrame);
+      video.removeEventListener('resize', onFrame);
+    };
+  }, [videoRef, stream]);
+  return stream !== null && frameStream === stream;
 }
 
 /** A shared screen, shown whole (not cropped) in its own large tile. */

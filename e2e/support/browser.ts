@@ -14,12 +14,15 @@ export function chromiumExecutable(): string | undefined {
 }
 
 /**
- * Flags that give every page fake devices and let two pages on one host call: two fake cameras
- * (to test switching), a fake screen to share, and permission prompts accepted. Autoplay policy
- * is left as real browsers have it.
+ * Flags that give every page fake devices and let two pages on one host call: fake cameras (to
+ * test switching), a fake screen to share, and permission prompts accepted. Autoplay policy is
+ * left as real browsers have it.
+ *
+ * Of Chromium's fake cameras, fake_device_1 sends Y16 depth frames, which no video encoder takes
+ * (like a real IR/depth camera); fake_device_0 and fake_device_2 are ordinary cameras.
  */
 export const FAKE_MEDIA_ARGS = [
-  '--use-fake-device-for-media-stream=device-count=2',
+  '--use-fake-device-for-media-stream=device-count=3',
   '--use-fake-ui-for-media-stream',
   '--auto-select-desktop-capture-source=Entire screen',
   '--allow-loopback-in-peer-connection',

@@ -57,16 +57,29 @@ export class Person {
 
   /** Reads real getStats() for the tracks shown in `name`'s tile and played by their audio. */
   async inboundFrom(name: string): Promise<InboundMedia | null> {
-    return this.page.evaluate(async (tileName) => {
+    return this.inboundForTile(`figure[data-testid="participant-tile"][aria-label="${name}"]`);
+  }
+
+  /** Reads real getStats() for the screen share `name` is sending, as shown here. */
+  async inboundScreenFrom(name: string): Promise<InboundMedia | null> {
+    return this.inboundForTile(`figure[data-testid="screen-tile"][aria-label="${name}’s screen"]`);
+  }
+
+  screenTile(name: string) {
+    return this.page.locator(`figure[data-testid="screen-tile"][aria-label="${name}’s screen"]`);
+  }
+
+  private async inboundForTile(selector: string): Promise<InboundMedia | null> {
+    return this.page.evaluate(async (tileSelector) => {
       const probe = (window as unknown as { __probe: { peerConnections: RTCPeerConnection[] } })
         .__probe;
-      const tile = document.querySelector<HTMLElement>(
-        `figure[data-testid="participant-tile"][aria-label="${CSS.escape(tileName)}"]`,
-      );
+      const tile = document.querySelector<HTMLElement>(tileSelector);
       const video = tile?.querySelector('video');
-      const peerId = tile?.dataset.peerId;
-      const audio = document.querySelector<HTMLAudioElement>(`audio[data-peer-id="${peerId}"]`);
       if (!tile || !video) return null;
+      const peerId = tile.dataset.peerId;
+      const audio = peerId
+        ? document.querySelector<HTMLAudioElement>(`audio[data-peer-id="${peerId}"]`)
+        : null;
       const tracks = [
         ...((video.srcObject as MediaStream | null)?.getVideoTracks() ?? []),
         ...((audio?.srcObject as MediaStream | null)?.getAudioTracks() ?? []),
@@ -94,7 +107,7 @@ export class Person {
         }
       }
       return result;
-    }, name);
+    }, selector);
   }
 
   /**
@@ -106,33 +119,21 @@ export class Person {
     { video = true, audio = true }: { video?: boolean; audio?: boolean } = {},
   ): Promise<void> {
     await expect(this.tile(name)).toHaveAttribute('data-link', 'connected');
-    let first: InboundMedia | null = null;
-    await expect
-      .poll(
-        async () => {
-          first = await this.inboundFrom(name);
-          return (
-            (!video || (first?.framesDecoded ?? 0) > 0) &&
-            (!audio || (first?.audioPacketsReceived ?? 0) > 0)
-          );
-        },
-        { message: `${this.name} receives media from ${name}` },
-      )
-      .toBe(true);
-    const baseline = first as InboundMedia | null;
-    await expect
-      .poll(
-        async () => {
-          const now = await this.inboundFrom(name);
-          return (
-            (!video || (now?.framesDecoded ?? 0) >= (baseline?.framesDecoded ?? 0) + 5) &&
-            (!audio ||
-              (now?.audioPacketsReceived ?? 0) >= (baseline?.audioPacketsReceived ?? 0) + 10)
-          );
-        },
-        { message: `${this.name} keeps receiving media from ${name}` },
-      )
-      .toBe(true);
+    await expectFlowing(
+      () => this.inboundFrom(name),
+      { video, audio },
+      `${this.name} receives media from ${name}`,
+    );
+  }
+
+  /** Waits until `name`'s screen share shows here with frames decoding. */
+  async expectScreenFrom(name: string): Promise<void> {
+    await expect(this.screenTile(name)).toBeVisible();
+    await expectFlowing(
+      () => this.inboundScreenFrom(name),
+      { video: true, audio: false },
+      `${this.name} receives ${name}'s screen`,
+    );
   }
 
   /** Milliseconds from this person's Join click to the first frame painted in `name`'s tile. */
@@ -156,6 +157,62 @@ export class Person {
       () => (window as unknown as { __probe: { offersSent: number } }).__probe.offersSent,
     );
   }
+
+  /** Offers and answers this page has sent since it loaded. */
+  async descriptionsSent(): Promise<number> {
+    return this.page.evaluate(
+      () =>
+        (window as unknown as { __probe: { descriptionsSent: number } }).__probe.descriptionsSent,
+    );
+  }
+
+  /** Opens the in-call settings popover. */
+  async openSettings(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Settings' }).click();
+    await expect(this.page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  }
+
+  /** Attaches a screenshot of this person's page to the test report. */
+  async screenshot(title: string): Promise<void> {
+    const info = base.info();
+    const path = info.outputPath(`${this.name}-${title.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await this.page.screenshot({ path });
+    await info.attach(`${this.name}: ${title}`, { path, contentType: 'image/png' });
+  }
+}
+
+/** Polls inbound stats until frames (and packets) arrive, then until more arrive. */
+async function expectFlowing(
+  read: () => Promise<InboundMedia | null>,
+  { video, audio }: { video: boolean; audio: boolean },
+  message: string,
+): Promise<void> {
+  let first: InboundMedia | null = null;
+  await expect
+    .poll(
+      async () => {
+        first = await read();
+        return (
+          (!video || (first?.framesDecoded ?? 0) > 0) &&
+          (!audio || (first?.audioPacketsReceived ?? 0) > 0)
+        );
+      },
+      { message },
+    )
+    .toBe(true);
+  const baseline = first as InboundMedia | null;
+  await expect
+    .poll(
+      async () => {
+        const now = await read();
+        return (
+          (!video || (now?.framesDecoded ?? 0) >= (baseline?.framesDecoded ?? 0) + 5) &&
+          (!audio || (now?.audioPacketsReceived ?? 0) >= (baseline?.audioPacketsReceived ?? 0) + 10)
+        );
+      },
+      { message: `${message} (still flowing)` },
+    )
+    .toBe(true);
 }
 
 export async function createPerson(browser: Browser, name: string): Promise<Person> {

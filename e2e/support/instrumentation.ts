@@ -14,6 +14,7 @@ export function installInstrumentation(): void {
     joinClickedAt: number | null;
     firstRemoteFrameAt: Record<string, number>;
     offersSent: number;
+    descriptionsSent: number;
   };
   const probe: Probe = {
     peerConnections: [],
@@ -21,6 +22,7 @@ export function installInstrumentation(): void {
     joinClickedAt: null,
     firstRemoteFrameAt: {},
     offersSent: 0,
+    descriptionsSent: 0,
   };
   (window as unknown as { __probe: Probe }).__probe = probe;
 
@@ -39,7 +41,10 @@ export function installInstrumentation(): void {
       probe.sockets.push(this);
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (typeof data === 'string' && data.includes('"type":"offer"')) probe.offersSent++;
+      if (typeof data === 'string' && data.startsWith('{"type":"description"')) {
+        probe.descriptionsSent++;
+        if (data.includes('"type":"offer"')) probe.offersSent++;
+      }
       super.send(data);
     }
   };

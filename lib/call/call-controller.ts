@@ -81,9 +81,8 @@ export class CallController {
         microphoneId: preferences.microphoneId,
       },
       {
-        onTrack: (kind, track) => {
-          if (generation === this.generation) this.onLocalTrack(kind, track);
-        },
+        onTrack: (kind, track) =>
+          generation === this.generation ? this.onLocalTrack(kind, track) : undefined,
         onAccess: (access) => {
           if (generation === this.generation) this.actions.setDeviceAccess(access);
         },
@@ -149,7 +148,7 @@ export class CallController {
 
   toggleMicrophone(): void {
     this.actions.setMicrophoneOn(!this.state.microphoneOn);
-    this.updateOutgoingTrack('audio');
+    void this.updateOutgoingTrack('audio');
     this.announceMedia();
   }
 
@@ -162,7 +161,7 @@ export class CallController {
     } else {
       this.localMedia?.disableCamera();
     }
-    this.updateOutgoingTrack('video');
+    void this.updateOutgoingTrack('video');
     this.announceMedia();
   }
 
@@ -197,7 +196,7 @@ export class CallController {
         await this.localMedia?.enableCamera();
       }
     }
-    this.updateOutgoingTrack('video');
+    void this.updateOutgoingTrack('video');
     this.announceMedia();
     this.applyBitrateCaps();
   }
@@ -232,19 +231,20 @@ export class CallController {
   // Local media
   // -------------------------------------------------------------------------------------------
 
-  private onLocalTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): void {
+  /** Puts a new local track on screen and on the wire; resolves once every sender has it. */
+  private async onLocalTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): Promise<void> {
     switch (kind) {
       case 'audio':
         this.meterLocalAudio(track);
-        this.updateOutgoingTrack('audio');
         if (track)
           this.actions.setSelectedDevice('microphone', track.getSettings().deviceId ?? null);
-        break;
+        this.announceMedia();
+        return this.updateOutgoingTrack('audio');
       case 'video':
         this.media.set('local', track ? [track] : null);
-        this.updateOutgoingTrack('video');
         if (track) this.actions.setSelectedDevice('camera', track.getSettings().deviceId ?? null);
-        break;
+        this.announceMedia();
+        return this.updateOutgoingTrack('video');
       case 'screen':
         this.media.set('screen:local', track ? [track] : null);
         this.actions.setScreenSharing(track !== null);
@@ -255,7 +255,6 @@ export class CallController {
       default:
         return assertNever(kind);
     }
-    this.announceMedia();
   }
 
   private screenShare(): { track: MediaStreamTrack; stream: MediaStream } | null {
@@ -290,9 +289,11 @@ export class CallController {
     };
   }
 
-  private updateOutgoingTrack(kind: 'audio' | 'video'): void {
+  private async updateOutgoingTrack(kind: 'audio' | 'video'): Promise<void> {
     const track = this.outgoing()[kind];
-    for (const session of this.sessions.values()) void session.replaceTrack(kind, track);
+    await Promise.all(
+      [...this.sessions.values()].map((session) => session.replaceTrack(kind, track)),
+    );
   }
 
   private announceMedia(): void {

@@ -16,8 +16,12 @@ export interface DeviceLists {
 export type LocalTrackKind = 'audio' | 'video' | 'screen';
 
 export interface LocalMediaEvents {
-  /** A local track started, was replaced, or stopped (null). */
-  onTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): void;
+  /**
+   * A local track started, was replaced, or stopped (null). The track it replaces is stopped
+   * only when the returned promise settles: stopping a track while a sender is still switching
+   * away from it can leave Chromium's encoder with no frames.
+   */
+  onTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): void | Promise<void>;
   onAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
   onDevices(devices: DeviceLists): void;
   /** Something the person should know, such as a camera that was unplugged. */
@@ -94,8 +98,8 @@ export class LocalMedia {
 
     const both = await this.request({ audio: true, video: wantVideo });
     if (both.ok) {
-      this.adopt('audio', both.stream.getAudioTracks()[0] ?? null);
-      if (wantVideo) this.adopt('video', both.stream.getVideoTracks()[0] ?? null);
+      await this.adopt('audio', both.stream.getAudioTracks()[0] ?? null);
+      if (wantVideo) await this.adopt('video', both.stream.getVideoTracks()[0] ?? null);
       this.events.onAccess({
         microphone: this.audio ? 'granted' : 'missing',
         camera: wantVideo ? (this.video ? 'granted' : 'missing') : undefined,
@@ -240,13 +244,16 @@ export class LocalMedia {
     }
   }
 
-  /** Makes `track` the current one of its kind, stopping the one it replaces. */
-  private adopt(kind: 'audio' | 'video', track: MediaStreamTrack | null): void {
+  /** Makes `track` the current one of its kind, then stops the one it replaces. */
+  private async adopt(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     const previous = this[kind];
     this[kind] = track;
     if (track) track.addEventListener('ended', () => void this.recoverFromEnded(kind, track));
-    this.events.onTrack(kind, track);
-    if (previous && previous !== track) previous.stop();
+    try {
+      await this.events.onTrack(kind, track);
+    } finally {
+      if (previous && previous !== track) previous.stop();
+    }
   }
 
   private release(kind: 'audio' | 'video'): void {
