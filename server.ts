@@ -8,6 +8,7 @@ import pino from 'pino';
 import { loadServerConfig, staticIceServers } from './lib/server/config';
 import { createSignalingEndpoint } from './lib/server/signaling-endpoint';
 import { handleOpsRequest } from './lib/server/ops-routes';
+import { SECURITY_HEADERS } from './lib/security/content-security-policy';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   });
 
   const server = createServer((request, response) => {
+    for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
     if (handleOpsRequest(request, response, signaling.hub)) return;
     void handleRequest(request, response);
   });

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -14,7 +15,10 @@ export const viewport: Viewport = {
   initialScale: 1,
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Render per request: each response carries a fresh CSP nonce (see proxy.ts), which a page
+  // built ahead of time could not have.
+  await connection();
   return (
     <html lang="en">
       <body>{children}</body>

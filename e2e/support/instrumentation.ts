@@ -15,6 +15,7 @@ export function installInstrumentation(): void {
     firstRemoteFrameAt: Record<string, number>;
     offersSent: number;
     descriptionsSent: number;
+    cspViolations: string[];
   };
   const probe: Probe = {
     peerConnections: [],
@@ -23,6 +24,7 @@ export function installInstrumentation(): void {
     firstRemoteFrameAt: {},
     offersSent: 0,
     descriptionsSent: 0,
+    cspViolations: [],
   };
   (window as unknown as { __probe: Probe }).__probe = probe;
 
@@ -48,6 +50,10 @@ export function installInstrumentation(): void {
       super.send(data);
     }
   };
+
+  document.addEventListener('securitypolicyviolation', (event) => {
+    probe.cspViolations.push(`${event.violatedDirective}: ${event.blockedURI || 'inline'}`);
+  });
 
   document.addEventListener(
     'click',
