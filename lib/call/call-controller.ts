@@ -24,6 +24,8 @@ export interface CallControllerOptions {
 
 /** Signals produced while the socket was down, sent once the server confirms we resumed. */
 const MAX_OUTBOX = 500;
+
+type PeerSignal = Extract<ClientMessage, { type: 'description' | 'candidate' }>;
 /** How often loudness is sampled for the speaking highlight. */
 const SPEAKING_POLL_MS = 150;
 
@@ -44,7 +46,7 @@ export class CallController {
   private readonly sessions = new Map<string, PeerSession>();
   /** Peers whose link has been up at least once: a later drop is "reconnecting", not "failed". */
   private readonly everConnected = new Set<string>();
-  private outbox: ClientMessage[] = [];
+  private outbox: PeerSignal[] = [];
   private readonly outgoingStream: MediaStream | null =
     typeof MediaStream === 'undefined' ? null : new MediaStream();
   private rtcConfiguration: RTCConfiguration = {};
@@ -109,9 +111,12 @@ export class CallController {
 
     const onPageHide = () => this.leave();
     const onOnline = () => signaling.reconnectNow();
+    // The socket is dead or about to be: stop sending into it, and retry until back online.
+    const onOffline = () => signaling.dropConnection();
     const onGesture = () => void this.audioContext?.resume();
     window.addEventListener('pagehide', onPageHide);
     window.addEventListener('online', onOnline);
+    window.addEventListener('offline', onOffline);
     window.addEventListener('pointerdown', onGesture);
     window.addEventListener('keydown', onGesture);
     this.speakingTimer = setInterval(() => this.sampleSpeaking(), SPEAKING_POLL_MS);
@@ -119,6 +124,7 @@ export class CallController {
     return () => {
       window.removeEventListener('pagehide', onPageHide);
       window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
       window.removeEventListener('pointerdown', onGesture);
       window.removeEventListener('keydown', onGesture);
       this.stop();
@@ -429,6 +435,17 @@ export class CallController {
     const held = this.outbox;
     this.outbox = [];
     for (const signal of held) this.sendToServer(signal);
+    if (message.resumed) {
+      // An offer sent on the old socket (not queued) may have died with it.
+      const flushedOffers = new Set(
+        held
+          .filter((signal) => signal.type === 'description' && signal.description.type === 'offer')
+          .map((signal) => signal.to),
+      );
+      for (const [peerId, session] of this.sessions) {
+        if (!flushedOffers.has(peerId)) void session.recoverAfterResume();
+      }
+    }
   }
 
   private onServerError(message: Extract<ServerMessage, { type: 'error' }>): void {
@@ -442,9 +459,12 @@ export class CallController {
 
   private sendToServer(message: ClientMessage): void {
     if (this.signaling?.send(message)) return;
-    if (message.type === 'description' || message.type === 'candidate') {
-      if (this.outbox.length < MAX_OUTBOX) this.outbox.push(message);
+    if (message.type !== 'description' && message.type !== 'candidate') return;
+    if (message.type === 'description' && message.description.type === 'offer') {
+      // A new offer supersedes whatever was queued for that peer before it.
+      this.outbox = this.outbox.filter((queued) => queued.to !== message.to);
     }
+    if (this.outbox.length < MAX_OUTBOX) this.outbox.push(message);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -462,6 +482,7 @@ export class CallController {
       configuration: this.rtcConfiguration,
       outgoing: () => this.outgoing(),
       signal: (signal: OutgoingSignal) => this.sendToServer({ ...signal, to: peerId }),
+      canSignal: () => this.signaling?.isOpen === true && this.state.phase === 'in-call',
       events: {
         onRemoteTrack: (track, streamId) => this.onRemoteTrack(peerId, track, streamId),
         onConnectionStateChange: (state) => this.onLinkState(peerId, state),

@@ -13,8 +13,9 @@ export interface SignalingClientOptions {
   /** First reconnect delay; later ones double up to `maxBackoffMs`, each with random jitter. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  /** The client pings this often and gives up on a socket that has been silent for twice as long. */
+  /** The client pings this often; a socket silent for `silenceLimitMs` is given up for dead. */
   heartbeatMs?: number;
+  silenceLimitMs?: number;
   /** A socket not open after this long is abandoned: a server that never answers the upgrade
    * (plain `next dev`, a broken proxy) must not leave the page waiting forever. */
   connectTimeoutMs?: number;
@@ -41,12 +42,16 @@ export class SignalingClient {
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly heartbeatMs: number;
+  private readonly silenceLimitMs: number;
   private readonly connectTimeoutMs: number;
 
   constructor(private readonly options: SignalingClientOptions) {
     this.initialBackoffMs = options.initialBackoffMs ?? 300;
     this.maxBackoffMs = options.maxBackoffMs ?? 8_000;
-    this.heartbeatMs = options.heartbeatMs ?? 10_000;
+    // Pings also tell the server this page is alive: the browser answers WebSocket-level pings
+    // itself, even for a tab whose page has crashed.
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.silenceLimitMs = options.silenceLimitMs ?? 12_000;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   }
 
@@ -109,6 +114,11 @@ export class SignalingClient {
     }
   }
 
+  /** Gives up on the current socket (it is dead, or about to be) and reconnects with backoff. */
+  dropConnection(): void {
+    if (!this.closed) this.abandonSocket();
+  }
+
   close(): void {
     this.closed = true;
     this.clearConnectTimer();
@@ -139,7 +149,7 @@ export class SignalingClient {
   private startHeartbeat(): void {
     this.stopHeartbeat();
     this.heartbeatTimer = setInterval(() => {
-      if (Date.now() - this.lastHeardAt > 2 * this.heartbeatMs) {
+      if (Date.now() - this.lastHeardAt > this.silenceLimitMs) {
         this.abandonSocket();
         return;
       }

@@ -38,6 +38,8 @@ export interface PeerSessionOptions {
   configuration: RTCConfiguration;
   outgoing(): OutgoingMedia;
   signal(message: OutgoingSignal): void;
+  /** Whether signals can reach the server right now (the socket is open and joined). */
+  canSignal(): boolean;
   events: PeerSessionEvents;
 }
 
@@ -50,6 +52,12 @@ const CHAT_CHANNEL_ID = 0;
 const RESTART_AFTER_DISCONNECTED_MS = { impolite: 2_500, polite: 7_000 } as const;
 const RESTART_AFTER_FAILED_MS = { impolite: 0, polite: 4_000 } as const;
 const RESTART_RETRY_MS = 10_000;
+/**
+ * An offer unanswered this long, while signaling is up, is presumed lost (a half-open socket
+ * swallowed it or its answer): it is rolled back and made again. Doubles up to the maximum.
+ */
+const OFFER_ANSWER_TIMEOUT_MS = 5_000;
+const OFFER_ANSWER_TIMEOUT_MAX_MS = 30_000;
 
 /**
  * One `RTCPeerConnection` to one remote peer, negotiated with the perfect-negotiation pattern
@@ -85,6 +93,8 @@ export class PeerSession {
   /** False on the answering side until it has answered the first offer. */
   private readyForLocalChanges: boolean;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private offerTimer: ReturnType<typeof setTimeout> | null = null;
+  private offerTimeoutMs = OFFER_ANSWER_TIMEOUT_MS;
   private closed = false;
 
   constructor(private readonly options: PeerSessionOptions) {
@@ -105,7 +115,15 @@ export class PeerSession {
     };
     connection.onconnectionstatechange = () => this.onConnectionStateChange();
     connection.onsignalingstatechange = () => {
-      if (connection.signalingState === 'stable') void this.applyBitrateCaps();
+      if (connection.signalingState === 'have-local-offer') {
+        this.armOfferWatchdog();
+      } else {
+        this.clearOfferWatchdog();
+        if (connection.signalingState === 'stable') {
+          this.offerTimeoutMs = OFFER_ANSWER_TIMEOUT_MS;
+          void this.applyBitrateCaps();
+        }
+      }
     };
 
     this.readyForLocalChanges = options.initiator;
@@ -188,10 +206,24 @@ export class PeerSession {
     this.connection.restartIce();
   }
 
+  /**
+   * Signaling just came back after a drop. An offer still waiting for its answer may have died with
+   * the old socket: take it back and offer again; a link still down gets its ICE restart now. Runs
+   * in order with incoming signals, so an answer that does arrive is not mistaken for a new one's.
+   */
+  recoverAfterResume(): Promise<void> {
+    this.incoming = this.incoming.then(async () => {
+      if (this.connection.signalingState === 'have-local-offer') await this.retractOffer();
+      else if (this.linkDown()) this.restartIce();
+    });
+    return this.incoming;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.clearRestartTimer();
+    this.clearOfferWatchdog();
     this.connection.onnegotiationneeded = null;
     this.connection.onicecandidate = null;
     this.connection.ontrack = null;
@@ -363,11 +395,47 @@ export class PeerSession {
     this.clearRestartTimer();
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      const state = this.connection.connectionState;
-      if (this.closed || (state !== 'failed' && state !== 'disconnected')) return;
-      if (this.connection.signalingState === 'stable') this.restartIce();
+      if (this.closed || !this.linkDown()) return;
+      // A restart offer needs signaling to reach the peer; until then ICE is left to run its course.
+      if (this.connection.signalingState === 'stable' && this.options.canSignal())
+        this.restartIce();
       this.scheduleRestart(RESTART_RETRY_MS);
     }, delayMs);
+  }
+
+  private armOfferWatchdog(): void {
+    this.clearOfferWatchdog();
+    this.offerTimer = setTimeout(() => {
+      this.offerTimer = null;
+      if (this.closed || this.connection.signalingState !== 'have-local-offer') return;
+      // While signaling is down the offer waits in the outbox: nothing is lost yet.
+      if (!this.options.canSignal()) return this.armOfferWatchdog();
+      this.offerTimeoutMs = Math.min(this.offerTimeoutMs * 2, OFFER_ANSWER_TIMEOUT_MAX_MS);
+      this.incoming = this.incoming.then(() => this.retractOffer());
+    }, this.offerTimeoutMs);
+  }
+
+  private clearOfferWatchdog(): void {
+    if (this.offerTimer) clearTimeout(this.offerTimer);
+    this.offerTimer = null;
+  }
+
+  /** Rolls back an unanswered offer; negotiation (and an ICE restart, if the link is down) follows. */
+  private async retractOffer(): Promise<void> {
+    if (this.closed || this.connection.signalingState !== 'have-local-offer') return;
+    try {
+      await this.connection.setLocalDescription({ type: 'rollback' });
+    } catch (error) {
+      this.options.events.onError(error, 'rolling back an unanswered offer');
+      return;
+    }
+    // Rolling back re-fires negotiationneeded for pending changes; an ICE restart must be asked again.
+    if (this.linkDown()) this.restartIce();
+  }
+
+  private linkDown(): boolean {
+    const state = this.connection.connectionState;
+    return state === 'disconnected' || state === 'failed';
   }
 
   private clearRestartTimer(): void {
