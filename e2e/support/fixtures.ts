@@ -217,6 +217,9 @@ async function expectFlowing(
 
 export async function createPerson(browser: Browser, name: string): Promise<Person> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  // Scripts run with tsx (the benchmarks) compile with esbuild's keepNames, which wraps functions
+  // in a `__name` helper; the serialised probe needs it in the page too.
+  await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
   await context.addInitScript(installInstrumentation);
   const page = await context.newPage();
   return new Person(name, context, page);

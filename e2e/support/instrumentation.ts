@@ -3,8 +3,9 @@
  * behaviour:
  * - every RTCPeerConnection the app creates, so tests can read real getStats();
  * - every WebSocket, so a test can drop the signaling socket as a network fault would;
- * - the moment "Join" is clicked and the first frame each remote tile paints
- *   (requestVideoFrameCallback), for timing figures.
+ * - the moment "Join" is clicked, the first frame each remote tile paints
+ *   (requestVideoFrameCallback) and each peer connection's first "connected", for timing figures.
+ *   Times are epoch milliseconds, so pages on one machine can be compared.
  * Must stay self-contained: it is serialised into the page.
  */
 export function installInstrumentation(): void {
@@ -13,6 +14,7 @@ export function installInstrumentation(): void {
     sockets: WebSocket[];
     joinClickedAt: number | null;
     firstRemoteFrameAt: Record<string, number>;
+    connectedAt: number[];
     offersSent: number;
     descriptionsSent: number;
     cspViolations: string[];
@@ -22,17 +24,25 @@ export function installInstrumentation(): void {
     sockets: [],
     joinClickedAt: null,
     firstRemoteFrameAt: {},
+    connectedAt: [],
     offersSent: 0,
     descriptionsSent: 0,
     cspViolations: [],
   };
   (window as unknown as { __probe: Probe }).__probe = probe;
+  const now = () => performance.timeOrigin + performance.now();
 
   const NativePeerConnection = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends NativePeerConnection {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
       probe.peerConnections.push(this);
+      let connected = false;
+      this.addEventListener('connectionstatechange', () => {
+        if (connected || this.connectionState !== 'connected') return;
+        connected = true;
+        probe.connectedAt.push(now());
+      });
     }
   };
 
@@ -59,7 +69,7 @@ export function installInstrumentation(): void {
     'click',
     (event) => {
       const button = (event.target as Element | null)?.closest('button');
-      if (button?.textContent?.trim() === 'Join') probe.joinClickedAt = performance.now();
+      if (button?.textContent?.trim() === 'Join') probe.joinClickedAt = now();
     },
     true,
   );
@@ -73,7 +83,7 @@ export function installInstrumentation(): void {
       watched.add(video);
       const name = video.closest('figure')?.getAttribute('aria-label') ?? '?';
       video.requestVideoFrameCallback(() => {
-        probe.firstRemoteFrameAt[name] ??= performance.now();
+        probe.firstRemoteFrameAt[name] ??= now();
       });
     }
   };

@@ -418,6 +418,8 @@ export class CallController {
     this.rtcConfiguration = {
       iceServers: message.iceServers,
       iceTransportPolicy: message.iceTransportPolicy,
+      // One transport for everything: a third of the candidates and checks of the default.
+      bundlePolicy: 'max-bundle',
     };
     const present = new Set(message.peers.map((peer) => peer.peerId));
     if (!message.resumed) {
