@@ -8,6 +8,7 @@ const KEYS = {
   camera: 'meshcall.cameraId',
   microphone: 'meshcall.microphoneId',
   speaker: 'meshcall.speakerId',
+  relayOnly: 'meshcall.relayOnly',
 } as const;
 
 export interface MediaPreferences {
@@ -23,6 +24,14 @@ export function loadDisplayName(): string {
 
 export function saveDisplayName(name: string): void {
   writeString(KEYS.displayName, name);
+}
+
+export function loadRelayOnly(): boolean {
+  return readString(KEYS.relayOnly) === 'true';
+}
+
+export function saveRelayOnly(relayOnly: boolean): void {
+  writeString(KEYS.relayOnly, String(relayOnly));
 }
 
 export function loadMediaPreferences(): MediaPreferences {

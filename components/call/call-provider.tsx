@@ -4,10 +4,24 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { CallController } from '@/lib/call/call-controller';
 import { createCallStore } from '@/lib/call/call-store';
 import { CallControllerContext, CallStoreContext } from '@/lib/hooks/call-context';
-import { loadDisplayName, loadMediaPreferences } from '@/lib/preferences';
+import { loadDisplayName, loadMediaPreferences, loadRelayOnly } from '@/lib/preferences';
+
+/** What the server says about TURN, without any secret: whether a relay exists, and if it is required. */
+export interface RelaySettings {
+  available: boolean;
+  forced: boolean;
+}
 
 /** Creates the call page's store and controller once, and runs the controller while mounted. */
-export function CallProvider({ roomId, children }: { roomId: string; children: ReactNode }) {
+export function CallProvider({
+  roomId,
+  relay,
+  children,
+}: {
+  roomId: string;
+  relay: RelaySettings;
+  children: ReactNode;
+}) {
   const [store] = useState(() => {
     const preferences = loadMediaPreferences();
     return createCallStore(roomId, {
@@ -18,6 +32,8 @@ export function CallProvider({ roomId, children }: { roomId: string; children: R
         microphone: preferences.microphoneId,
         speaker: preferences.speakerId,
       },
+      relayOnly: loadRelayOnly(),
+      relay,
     });
   });
   const [controller] = useState(

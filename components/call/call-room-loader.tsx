@@ -2,6 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { SpinnerIcon } from '@/components/ui/icons';
+import type { RelaySettings } from './call-provider';
 
 // The call page uses browser APIs from its first render (camera, WebSocket, localStorage), so it
 // is rendered only in the browser.
@@ -14,6 +15,6 @@ const CallRoom = dynamic(() => import('./call-room').then((module) => module.Cal
   ),
 });
 
-export function CallRoomLoader({ roomId }: { roomId: string }) {
-  return <CallRoom roomId={roomId} />;
+export function CallRoomLoader({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
+  return <CallRoom roomId={roomId} relay={relay} />;
 }

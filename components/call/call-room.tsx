@@ -4,14 +4,14 @@ import Link from 'next/link';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useCallController } from '@/lib/hooks/use-call-controller';
-import { CallProvider } from './call-provider';
+import { CallProvider, type RelaySettings } from './call-provider';
 import { CallView } from './call-view';
 import { Lobby } from './lobby';
 
 /** The whole call page in the browser: lobby, call, or an ending screen. */
-export function CallRoom({ roomId }: { roomId: string }) {
+export function CallRoom({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
   return (
-    <CallProvider roomId={roomId}>
+    <CallProvider roomId={roomId} relay={relay}>
       <CallPhaseView />
     </CallProvider>
   );

@@ -113,6 +113,7 @@ function RemoteTile({ peerId, className }: { peerId: string; className?: string 
       videoOn={participant.media.video}
       audioOn={participant.media.audio}
       link={participant.link}
+      problem={participant.problem}
       speaking={participant.speaking}
       className={className}
     />

@@ -12,6 +12,7 @@ import { saveDisplayName } from '@/lib/preferences';
 import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
 import { MicrophoneMeter } from './microphone-meter';
+import { RelayOption } from './relay-option';
 import { SignalingNotice } from './signaling-notice';
 import { VideoTile } from './video-tile';
 
@@ -85,6 +86,7 @@ export function Lobby() {
             {joining && <SpinnerIcon />}
             {joining ? 'Joining…' : 'Join'}
           </Button>
+          <RelayOption />
           {mediaPending && !joining && (
             <p className="text-sm text-ink-faint">Starting your camera and microphone…</p>
           )}

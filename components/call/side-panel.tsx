@@ -1,10 +1,15 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { Button } from '@/components/ui/button';
 import { CloseIcon } from '@/components/ui/icons';
 import { useCallStore } from '@/lib/hooks/use-call-store';
-import { ChatPanel } from './chat-panel';
-import { ParticipantsPanel } from './participants-panel';
+
+// Loaded when first opened: most people join without opening either, so the call starts sooner.
+const ChatPanel = dynamic(() => import('./chat-panel').then((module) => module.ChatPanel));
+const ParticipantsPanel = dynamic(() =>
+  import('./participants-panel').then((module) => module.ParticipantsPanel),
+);
 
 /** The chat or the participants list: a column on wide screens, a full-screen sheet on phones. */
 export function SidePanel() {

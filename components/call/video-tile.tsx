@@ -15,6 +15,8 @@ export interface VideoTileProps {
   /** Absent for the local tile. */
   peerId?: string;
   link?: LinkStatus;
+  /** Why the link failed, shown on the tile. */
+  problem?: string | null;
   speaking?: boolean;
   /** Picture-in-picture and full-screen buttons; off in the lobby preview. */
   actions?: boolean;
@@ -35,6 +37,7 @@ export function VideoTile({
   audioOn,
   peerId,
   link,
+  problem = null,
   speaking = false,
   actions = true,
   className,
@@ -93,15 +96,22 @@ export function VideoTile({
 
       {link && link !== 'connected' && (
         <div
-          role="status"
-          className="absolute inset-x-0 top-0 flex items-center justify-center gap-2 bg-black/55 py-1.5 text-sm backdrop-blur-sm"
+          role={link === 'failed' ? 'alert' : 'status'}
+          className="absolute inset-x-0 top-0 flex flex-col items-center gap-1 bg-black/65 px-3 py-1.5 text-center text-sm backdrop-blur-sm"
         >
-          {link === 'failed' ? (
-            <AlertIcon width={16} height={16} className="text-danger" />
-          ) : (
-            <SpinnerIcon width={16} height={16} />
+          <span className="flex items-center gap-2">
+            {link === 'failed' ? (
+              <AlertIcon width={16} height={16} className="text-danger" />
+            ) : (
+              <SpinnerIcon width={16} height={16} />
+            )}
+            {LINK_TEXT[link]}
+          </span>
+          {link === 'failed' && problem && (
+            <span data-testid="link-problem" className="max-w-md text-xs text-ink-muted">
+              {problem}
+            </span>
           )}
-          {LINK_TEXT[link]}
         </div>
       )}
     </figure>

@@ -2,7 +2,7 @@ import { MAX_CHAT_LENGTH, parseChatPayload } from '../chat/chat-message';
 import { AudioLevelMeter, SpeakingDetector } from '../media/audio-level';
 import { LocalMedia, type LocalTrackKind } from '../media/local-media';
 import { cameraBitrateCap, screenBitrateCap, type VideoQuality } from '../media/video-quality';
-import { loadMediaPreferences, saveMediaPreference } from '../preferences';
+import { loadMediaPreferences, saveMediaPreference, saveRelayOnly } from '../preferences';
 import {
   assertNever,
   type ClientMessage,
@@ -13,6 +13,7 @@ import {
 import { SignalingClient, type SignalingConnectionState } from '../signaling/signaling-client';
 import { PeerSession, type OutgoingMedia, type OutgoingSignal } from '../webrtc/peer-session';
 import type { CallStore, LinkStatus } from './call-store';
+import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { MediaRegistry } from './media-registry';
 
 export interface CallControllerOptions {
@@ -28,6 +29,8 @@ const MAX_OUTBOX = 500;
 type PeerSignal = Extract<ClientMessage, { type: 'description' | 'candidate' }>;
 /** How often loudness is sampled for the speaking highlight. */
 const SPEAKING_POLL_MS = 150;
+/** A first connection not made by then is reported as failed (attempts go on in the background). */
+const CONNECT_DEADLINE_MS = 15_000;
 
 const SIGNALING_NOT_RUNNING =
   'The signaling server is not running, so calls cannot connect. This page is served by plain `next dev` or `next start`, without the app’s own server: run `npm run dev` (or `npm run build && npm start`) instead.';
@@ -46,6 +49,7 @@ export class CallController {
   private readonly sessions = new Map<string, PeerSession>();
   /** Peers whose link has been up at least once: a later drop is "reconnecting", not "failed". */
   private readonly everConnected = new Set<string>();
+  private readonly connectDeadlines = new Map<string, ReturnType<typeof setTimeout>>();
   private outbox: PeerSignal[] = [];
   private readonly outgoingStream: MediaStream | null =
     typeof MediaStream === 'undefined' ? null : new MediaStream();
@@ -181,6 +185,12 @@ export class CallController {
     this.actions.setSelectedDevice('microphone', deviceId);
     saveMediaPreference('microphoneId', deviceId);
     await this.localMedia?.switchMicrophone(deviceId);
+  }
+
+  /** Hide this person's IP addresses from the others by sending media only through a relay. */
+  setRelayOnly(relayOnly: boolean): void {
+    this.actions.setRelayOnly(relayOnly);
+    saveRelayOnly(this.state.relayOnly);
   }
 
   /** Remote sound plays through this output; the <audio> elements apply it. */
@@ -415,9 +425,10 @@ export class CallController {
   private onJoined(message: Extract<ServerMessage, { type: 'joined' }>): void {
     if (this.state.phase !== 'joining' && this.state.phase !== 'in-call') return;
     this.resumeToken = message.resumeToken;
+    const relayOnly = message.iceTransportPolicy === 'relay' || this.state.relayOnly;
     this.rtcConfiguration = {
       iceServers: message.iceServers,
-      iceTransportPolicy: message.iceTransportPolicy,
+      iceTransportPolicy: relayOnly ? 'relay' : 'all',
       // One transport for everything: a third of the candidates and checks of the default.
       bundlePolicy: 'max-bundle',
     };
@@ -489,10 +500,21 @@ export class CallController {
         onRemoteTrack: (track, streamId) => this.onRemoteTrack(peerId, track, streamId),
         onConnectionStateChange: (state) => this.onLinkState(peerId, state),
         onChatData: (data) => this.onChatData(peerId, data),
+        onIceDiagnostics: (diagnostics) => {
+          if (!this.everConnected.has(peerId) && linkCannotConnect(diagnostics, this.relayOnly())) {
+            this.reportLinkFailure(peerId);
+          }
+        },
         onError: (error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
       },
     });
     this.sessions.set(peerId, session);
+    this.connectDeadlines.set(
+      peerId,
+      setTimeout(() => {
+        if (!this.everConnected.has(peerId)) this.reportLinkFailure(peerId);
+      }, CONNECT_DEADLINE_MS),
+    );
     session.setScreenShare(this.screenShare());
     this.applyBitrateCaps();
   }
@@ -521,25 +543,46 @@ export class CallController {
   }
 
   private onLinkState(peerId: string, state: RTCPeerConnectionState): void {
-    if (state === 'connected') this.everConnected.add(peerId);
+    if (state === 'connected') {
+      this.everConnected.add(peerId);
+      clearTimeout(this.connectDeadlines.get(peerId));
+    }
     const wasUp = this.everConnected.has(peerId);
+    if (state === 'failed' && !wasUp) return this.reportLinkFailure(peerId);
+    // A reported failure stands until the link really connects, through any background retries.
+    if (!wasUp && state !== 'connected' && this.state.participants.get(peerId)?.link === 'failed')
+      return;
     const link: LinkStatus =
       state === 'connected'
         ? 'connected'
-        : state === 'disconnected' || (state === 'failed' && wasUp)
+        : wasUp && state !== 'closed'
           ? 'reconnecting'
-          : state === 'failed'
-            ? 'failed'
-            : wasUp
-              ? 'reconnecting'
-              : 'connecting';
+          : 'connecting';
     this.actions.participantLink(peerId, link);
+  }
+
+  private relayOnly(): boolean {
+    return this.rtcConfiguration.iceTransportPolicy === 'relay';
+  }
+
+  /** Shows that a first connection failed, and why; ICE keeps trying in the background. */
+  private reportLinkFailure(peerId: string): void {
+    const session = this.sessions.get(peerId);
+    const name = this.state.participants.get(peerId)?.name ?? 'this person';
+    if (!session || this.everConnected.has(peerId)) return;
+    this.actions.participantLink(
+      peerId,
+      'failed',
+      describeLinkFailure(session.iceDiagnostics(), this.relayOnly(), name),
+    );
   }
 
   private removePeer(peerId: string): void {
     this.sessions.get(peerId)?.close();
     this.sessions.delete(peerId);
     this.everConnected.delete(peerId);
+    clearTimeout(this.connectDeadlines.get(peerId));
+    this.connectDeadlines.delete(peerId);
     this.speakingDetectors.delete(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
@@ -559,6 +602,8 @@ export class CallController {
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
     this.everConnected.clear();
+    for (const deadline of this.connectDeadlines.values()) clearTimeout(deadline);
+    this.connectDeadlines.clear();
     this.speakingDetectors.clear();
     this.outbox = [];
     this.resumeToken = undefined;

@@ -21,6 +21,8 @@ export interface Participant {
   name: string;
   media: MediaState;
   link: LinkStatus;
+  /** Why the link failed, for the person to read; null while it is fine or still trying. */
+  problem: string | null;
   speaking: boolean;
 }
 
@@ -67,6 +69,11 @@ export interface CallState {
   selectedDevices: SelectedDevices;
   screenSharing: boolean;
   localSpeaking: boolean;
+  /** Send media only through a TURN relay, hiding this person's IP addresses from the others. */
+  relayOnly: boolean;
+  /** Whether this server has a relay, and whether it insists on one for everybody. */
+  relayAvailable: boolean;
+  relayForced: boolean;
   /** Remote participants in join order. Replaced, never mutated, on every change. */
   participants: ReadonlyMap<string, Participant>;
   chat: readonly ChatEntry[];
@@ -89,12 +96,13 @@ export interface CallActions {
   setDevices(devices: DeviceLists): void;
   setSelectedDevice(kind: keyof SelectedDevices, deviceId: string | null): void;
   setScreenSharing(sharing: boolean): void;
+  setRelayOnly(relayOnly: boolean): void;
   setLocalSpeaking(speaking: boolean): void;
   joined(selfPeerId: string, peers: readonly PeerInfo[]): void;
   participantJoined(peer: PeerInfo): void;
   participantLeft(peerId: string): void;
   participantMedia(peerId: string, media: MediaState): void;
-  participantLink(peerId: string, link: LinkStatus): void;
+  participantLink(peerId: string, link: LinkStatus, problem?: string | null): void;
   participantSpeaking(peerId: string, speaking: boolean): void;
   clearParticipants(): void;
   addChat(entry: ChatEntry): void;
@@ -115,6 +123,8 @@ export interface InitialCallState {
   displayName?: string;
   quality?: VideoQuality;
   selectedDevices?: Partial<SelectedDevices>;
+  relayOnly?: boolean;
+  relay?: { available: boolean; forced: boolean };
 }
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
@@ -155,6 +165,11 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       },
       screenSharing: false,
       localSpeaking: false,
+      relayAvailable: initial.relay?.available ?? false,
+      relayForced: initial.relay?.forced ?? false,
+      relayOnly:
+        (initial.relay?.forced ?? false) ||
+        ((initial.relay?.available ?? false) && (initial.relayOnly ?? false)),
       participants: new Map(),
       chat: [],
       unreadChat: 0,
@@ -177,6 +192,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         setSelectedDevice: (kind, deviceId) =>
           set((state) => ({ selectedDevices: { ...state.selectedDevices, [kind]: deviceId } })),
         setScreenSharing: (screenSharing) => set({ screenSharing }),
+        setRelayOnly: (relayOnly) =>
+          set((state) => ({ relayOnly: state.relayForced || relayOnly })),
         setLocalSpeaking: (localSpeaking) =>
           set((state) => (state.localSpeaking === localSpeaking ? state : { localSpeaking })),
         joined: (selfPeerId, peers) =>
@@ -189,6 +206,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
                 name: peer.name,
                 media: peer.media,
                 link: known?.link ?? 'connecting',
+                problem: known?.problem ?? null,
                 speaking: known?.speaking ?? false,
               });
             }
@@ -203,6 +221,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
               name: peer.name,
               media: peer.media,
               link: 'connecting',
+              problem: null,
               speaking: false,
             });
             return { participants };
@@ -215,7 +234,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
             return { participants };
           }),
         participantMedia: (peerId, media) => updateParticipant(peerId, { media }),
-        participantLink: (peerId, link) => updateParticipant(peerId, { link }),
+        participantLink: (peerId, link, problem = null) =>
+          updateParticipant(peerId, { link, problem }),
         participantSpeaking: (peerId, speaking) => updateParticipant(peerId, { speaking }),
         clearParticipants: () => set({ participants: new Map() }),
         addChat: (entry) =>

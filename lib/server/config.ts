@@ -81,3 +81,17 @@ function checkIceUrl(name: string, url: string, schemes: readonly string[]): str
   }
   return url;
 }
+
+/**
+ * What the call page may know about the relay: whether one is configured and whether every call
+ * must use it. Never the secret or the URLs; those travel over signaling to joined peers only.
+ */
+export function publicRelaySettings(env: Env = process.env): {
+  available: boolean;
+  forced: boolean;
+} {
+  return {
+    available: list(env.TURN_URLS).length > 0 && Boolean(env.TURN_SECRET?.trim()),
+    forced: env.ICE_TRANSPORT_POLICY?.trim() === 'relay',
+  };
+}

@@ -20,7 +20,18 @@ export interface PeerSessionEvents {
   onConnectionStateChange(state: RTCPeerConnectionState): void;
   /** A text message arrived on the chat data channel (not yet validated). */
   onChatData(data: unknown): void;
+  /** Gathering finished, or an ICE server failed us: the link may now be known not to work. */
+  onIceDiagnostics(diagnostics: IceDiagnostics): void;
   onError(error: unknown, context: string): void;
+}
+
+/** What ICE gathering found, for telling a person why a link could not be made. */
+export interface IceDiagnostics {
+  gatheringComplete: boolean;
+  /** Types of local candidates gathered: host, srflx, relay, prflx. */
+  candidateTypes: string[];
+  /** Errors from STUN/TURN servers, e.g. 401 for refused TURN credentials. */
+  serverErrors: { url: string; code: number; text: string }[];
 }
 
 /** Upper bounds for what this session sends, in bits per second; null leaves it to the browser. */
@@ -79,6 +90,11 @@ export class PeerSession {
   readonly remotePeerId: string;
   readonly polite: boolean;
   readonly connection: RTCPeerConnection;
+  private readonly diagnostics: IceDiagnostics = {
+    gatheringComplete: false,
+    candidateTypes: [],
+    serverErrors: [],
+  };
 
   private makingOffer = false;
   private ignoreOffer = false;
@@ -104,7 +120,24 @@ export class PeerSession {
     this.connection = connection;
 
     connection.onnegotiationneeded = () => void this.makeOffer();
+    connection.onicecandidateerror = (event) => {
+      const error = event as RTCPeerConnectionIceErrorEvent;
+      this.diagnostics.serverErrors.push({
+        url: error.url,
+        code: error.errorCode,
+        text: error.errorText,
+      });
+      options.events.onIceDiagnostics(this.iceDiagnostics());
+    };
+    connection.onicegatheringstatechange = () => {
+      this.diagnostics.gatheringComplete = connection.iceGatheringState === 'complete';
+      if (this.diagnostics.gatheringComplete)
+        options.events.onIceDiagnostics(this.iceDiagnostics());
+    };
     connection.onicecandidate = ({ candidate }) => {
+      if (candidate?.type && !this.diagnostics.candidateTypes.includes(candidate.type)) {
+        this.diagnostics.candidateTypes.push(candidate.type);
+      }
       options.signal({
         type: 'candidate',
         candidate: candidate ? toIceCandidate(candidate) : null,
@@ -164,6 +197,14 @@ export class PeerSession {
   setBitrateCaps(caps: BitrateCaps): void {
     this.bitrateCaps = caps;
     void this.applyBitrateCaps();
+  }
+
+  iceDiagnostics(): IceDiagnostics {
+    return {
+      gatheringComplete: this.diagnostics.gatheringComplete,
+      candidateTypes: [...this.diagnostics.candidateTypes],
+      serverErrors: [...this.diagnostics.serverErrors],
+    };
   }
 
   /** Loudness of the peer's microphone as last received, 0..1. */
@@ -226,6 +267,8 @@ export class PeerSession {
     this.clearOfferWatchdog();
     this.connection.onnegotiationneeded = null;
     this.connection.onicecandidate = null;
+    this.connection.onicecandidateerror = null;
+    this.connection.onicegatheringstatechange = null;
     this.connection.ontrack = null;
     this.connection.onconnectionstatechange = null;
     this.connection.onsignalingstatechange = null;

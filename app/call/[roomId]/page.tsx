@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { CallRoomLoader } from '@/components/call/call-room-loader';
 import { isRoomId, parseRoomInput } from '@/lib/room-id';
+import { publicRelaySettings } from '@/lib/server/config';
 
 export const metadata: Metadata = {
   title: 'Call',
@@ -17,5 +18,5 @@ export default async function CallPage({ params }: PageProps<'/call/[roomId]'>) 
     if (canonical) redirect(`/call/${canonical}`);
     notFound();
   }
-  return <CallRoomLoader roomId={roomId} />;
+  return <CallRoomLoader roomId={roomId} relay={publicRelaySettings()} />;
 }
