@@ -1,0 +1,132 @@
+import { startAppServer, type AppServer } from './support/app-server';
+import { coturnExecutable, startCoturn, type Coturn } from './support/coturn';
+import { expect, test, type Person } from './support/fixtures';
+
+const SECRET = 'test-secret-that-only-the-server-and-coturn-know';
+
+/** Local and remote candidate types of each connected link's selected pair, from getStats(). */
+function selectedPairTypes(person: Person) {
+  return person.page.evaluate(async () => {
+    const probe = (window as unknown as { __probe: { peerConnections: RTCPeerConnection[] } })
+      .__probe;
+    const pairs: { local: string; remote: string }[] = [];
+    for (const pc of probe.peerConnections) {
+      if (pc.connectionState !== 'connected') continue;
+      const stats = await pc.getStats();
+      const reports = new Map<string, Record<string, unknown>>();
+      stats.forEach((report: Record<string, unknown>) => reports.set(report.id as string, report));
+      for (const report of reports.values()) {
+        if (report.type !== 'transport' || !report.selectedCandidatePairId) continue;
+        const pair = reports.get(report.selectedCandidatePairId as string);
+        pairs.push({
+          local: String(reports.get(pair?.localCandidateId as string)?.candidateType),
+          remote: String(reports.get(pair?.remoteCandidateId as string)?.candidateType),
+        });
+      }
+    }
+    return pairs;
+  });
+}
+
+async function joinBoth(server: AppServer, roomId: string, people: Person[]): Promise<void> {
+  for (const person of people) {
+    await person.page.goto(`${server.url}/call/${roomId}`);
+    await person.clickJoin();
+  }
+}
+
+test.describe('through a real TURN relay (coturn)', () => {
+  test.skip(
+    !coturnExecutable(),
+    'Skipped: coturn (turnserver) is not installed; .ci/run installs it.',
+  );
+  let coturn: Coturn;
+  test.beforeAll(async () => {
+    coturn = await startCoturn(SECRET);
+  });
+  test.afterAll(async () => {
+    await coturn.stop();
+  });
+
+  test('a relay-only call relays on both sides, with frames decoding', async ({
+    alice,
+    bob,
+    roomId,
+  }) => {
+    const server = await startAppServer({
+      env: { TURN_URLS: coturn.url, TURN_SECRET: SECRET, ICE_TRANSPORT_POLICY: 'relay' },
+    });
+    try {
+      // The page never carries TURN URLs or credentials: they come over signaling, per peer.
+      const html = await (await fetch(`${server.url}/call/${roomId}`)).text();
+      expect(html).not.toContain(SECRET);
+      expect(html).not.toContain('turn:');
+
+      await joinBoth(server, roomId, [alice, bob]);
+      await bob.expectMediaFrom('Alice');
+      await alice.expectMediaFrom('Bob');
+      for (const person of [alice, bob]) {
+        expect(await selectedPairTypes(person)).toEqual([{ local: 'relay', remote: 'relay' }]);
+      }
+      await alice.screenshot('relayed call');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('"Hide my IP address" in the lobby relays that person’s media', async ({
+    alice,
+    bob,
+    roomId,
+  }) => {
+    const server = await startAppServer({ env: { TURN_URLS: coturn.url, TURN_SECRET: SECRET } });
+    try {
+      await alice.page.goto(`${server.url}/call/${roomId}`);
+      const option = alice.page.getByRole('checkbox', {
+        name: 'Hide my IP address from the others',
+      });
+      await expect(option).toBeEnabled();
+      await option.check();
+      await alice.clickJoin();
+      await bob.page.goto(`${server.url}/call/${roomId}`);
+      await bob.clickJoin();
+      await bob.expectMediaFrom('Alice');
+      expect(await selectedPairTypes(alice)).toEqual([
+        { local: 'relay', remote: expect.any(String) },
+      ]);
+      // Bob never learns Alice's own address: what he sees of her is the relay.
+      expect((await selectedPairTypes(bob))[0]?.remote).toBe('relay');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a wrong TURN secret fails with a clear message, not a silent spinner', async ({
+    alice,
+    bob,
+    roomId,
+  }) => {
+    const server = await startAppServer({
+      env: {
+        TURN_URLS: coturn.url,
+        TURN_SECRET: 'not-the-secret-coturn-has',
+        ICE_TRANSPORT_POLICY: 'relay',
+      },
+    });
+    try {
+      await joinBoth(server, roomId, [alice, bob]);
+      for (const [viewer, other] of [
+        [alice, 'Bob'],
+        [bob, 'Alice'],
+      ] as const) {
+        await expect(viewer.tile(other)).toHaveAttribute('data-link', 'failed');
+        await expect(viewer.tile(other).getByTestId('link-problem')).toContainText(
+          'refused the credentials',
+        );
+      }
+      await bob.screenshot('wrong TURN secret');
+    } finally {
+      await server.stop();
+    }
+  });
+});
