@@ -8,7 +8,7 @@ describe('loadServerConfig', () => {
       port: 3000,
       roomCapacity: 6,
       rateLimitPerSecond: 100,
-      rateLimitBurst: 300,
+      rateLimitBurst: 500,
       rateLimitStrikes: 20,
       maxConnectionsPerIp: 50,
       maxConnections: 10_000,

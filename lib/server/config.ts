@@ -48,9 +48,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     iceTransportPolicy: oneOf(env, 'ICE_TRANSPORT_POLICY', ['all', 'relay'], 'all'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     // A newcomer to a 6-person call sends 5 offers and up to ~150 candidates within a second or
-    // two; an ICE restart or a screen share right after adds as many again.
+    // two; an ICE restart and a screen share right after add as many again. A burst of 500 covers
+    // all three at once.
     rateLimitPerSecond: integer(env, 'RATE_LIMIT_MESSAGES_PER_SECOND', 100, 1, 1_000_000),
-    rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', 300, 1, 1_000_000),
+    rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', 500, 1, 1_000_000),
     rateLimitStrikes: integer(env, 'RATE_LIMIT_STRIKES', 20, 1, 1_000_000),
     maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
     maxConnections: integer(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
