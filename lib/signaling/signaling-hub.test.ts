@@ -309,4 +309,20 @@ describe('SignalingHub', () => {
     hub.dispose();
     expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
   });
+
+  it('forgets a connection once its socket is gone, however it went', () => {
+    const { hub, join } = setup();
+    join('c1');
+    join('c2');
+    join('c3');
+    hub.connect('c4');
+    hub.disconnect('c1', { resumable: false });
+    hub.disconnect('c2', { resumable: true });
+    hub.receive('c3', { type: 'leave' });
+    hub.disconnect('c3', { resumable: false });
+    hub.disconnect('c4', { resumable: true });
+    expect(hub.counts()).toMatchObject({ connections: 0, peers: 1, awaitingResume: 1 });
+    vi.advanceTimersByTime(GRACE_MS);
+    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
+  });
 });

@@ -96,11 +96,12 @@ export class SignalingHub {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
+    // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
+    slot.connectionId = null;
     if (!resumable || this.options.resumeGraceMs <= 0) {
       this.removePeer(slot, 'disconnected');
       return;
     }
-    slot.connectionId = null;
     this.options.observe?.({ type: 'awaiting-resume', roomId: slot.roomId, peerId: slot.peerId });
     slot.graceTimer = setTimeout(
       () => this.removePeer(slot, 'disconnected'),
