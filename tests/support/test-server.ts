@@ -18,12 +18,16 @@ export interface TestServer {
  * The real HTTP server and signaling endpoint (without Next) on an ephemeral loopback port, for
  * tests over real sockets. `env` takes the same variables as the server.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  { keepLogs = true } = {},
+): Promise<TestServer> {
   const config = loadServerConfig({ NODE_ENV: 'test', ...env });
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      // Formatted either way, so that logging costs what it costs in production.
+      if (keepLogs) lines.push(...chunk.toString().split('\n').filter(Boolean));
       done();
     },
   });
@@ -50,11 +54,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 /** Polls `condition` until it holds; for state that settles asynchronously, instead of sleeping. */
 export async function waitFor(
   condition: () => boolean,
-  { timeoutMs = 5_000, what = 'condition' } = {},
+  { timeoutMs = 5_000, what = 'condition' as string | (() => string) } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
