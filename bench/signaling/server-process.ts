@@ -31,7 +31,13 @@ export async function startServerProcess(
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const child: ChildProcess = fork(ENTRY[kind], [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // BENCH_SERVER_NODE_ARGS adds flags for a look inside, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from 'pino';
-import { CLOSE_CODES, LIMITS, parseClientMessage, type ServerMessage } from '../signaling/protocol';
+import { CLOSE_CODES, LIMITS, parseClientMessage, type ClientMessage } from '../signaling/protocol';
+import { serializeServerMessage } from '../signaling/serialize';
 import { InMemoryRoomStore } from '../signaling/room-store';
 import { SignalingHub, type HubEvent, type IceConfiguration } from '../signaling/signaling-hub';
 import type { ServerConfig } from './config';
@@ -85,6 +86,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   let openSockets = 0;
   let nextConnectionId = 1;
   let shuttingDown = false;
+  /** The frame the hub is handling now, and what it parsed to: a relayed SDP is copied from it. */
+  let inboundFrame: string | undefined;
+  let inboundMessage: ClientMessage | undefined;
   const counters: EndpointCounters = {
     accepted: 0,
     received: 0,
@@ -108,7 +112,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     transport: {
       send(connectionId, message) {
         const connection = connections.get(connectionId);
-        if (connection) sendFrame(connection, serialize(message));
+        if (connection) {
+          sendFrame(connection, serializeServerMessage(message, inboundFrame, inboundMessage));
+        }
       },
       close(connectionId, code, reason) {
         connections.get(connectionId)?.socket.close(code, reason);
@@ -158,7 +164,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     code: 'invalid-message' | 'rate-limited',
     text: string,
   ) {
-    sendFrame(connection, serialize({ type: 'error', code, message: text }));
+    sendFrame(connection, serializeServerMessage({ type: 'error', code, message: text }));
   }
 
   /** Counts a refused frame against the socket; closes it once it has used up its strikes. */
@@ -193,7 +199,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       }
       return;
     }
-    const parsed = parseClientMessage(rawToString(data));
+    const frame = rawToString(data);
+    const parsed = parseClientMessage(frame);
     if (!parsed.ok) {
       counters.rejected['invalid-message']++;
       log.info({ ...where(connection), error: parsed.error }, 'invalid frame');
@@ -202,7 +209,14 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       }
       return;
     }
-    hub.receive(connection.id, parsed.message);
+    inboundFrame = frame;
+    inboundMessage = parsed.message;
+    try {
+      hub.receive(connection.id, parsed.message);
+    } finally {
+      inboundFrame = undefined;
+      inboundMessage = undefined;
+    }
   }
 
   function onConnection(socket: WebSocket, address: string): void {
@@ -382,10 +396,6 @@ function logHubEvent(log: Logger, event: HubEvent): void {
       }
       return log.info(fields, 'request refused');
   }
-}
-
-function serialize(message: ServerMessage): string {
-  return JSON.stringify(message);
 }
 
 function zeroes<T extends string>(keys: readonly T[]): Record<T, number> {
