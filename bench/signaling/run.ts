@@ -10,6 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GeneratorJob, GeneratorResult } from './load-generator';
@@ -168,6 +169,8 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
+  // Figures from a shared machine mean little without how busy it was.
+  const loadBefore = loadavg()[0] ?? 0;
   const generator = new Generator();
   const runs: RunFigures[] = [];
   try {
@@ -259,9 +262,11 @@ async function main(): Promise<void> {
         '',
       ],
     ];
+    const loadAfter = loadavg()[0] ?? 0;
     console.log(
       `\nSignaling benchmark${SMOKE ? ' (smoke: figures mean nothing)' : ''}: medians of ${SETTINGS.runs} run(s), ` +
-        `${SETTINGS.pairs} pairs, ${SETTINGS.window} in flight per sender, ${SETTINGS.measureMs / 1000} s per measurement\n`,
+        `${SETTINGS.pairs} pairs, ${SETTINGS.window} in flight per sender, ${SETTINGS.measureMs / 1000} s per measurement; ` +
+        `${cpus().length} cores, load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after\n`,
     );
     const widths = [44, 18, 18];
     console.log(
@@ -280,6 +285,8 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           date: new Date().toISOString(),
+          cores: cpus().length,
+          loadAverage: { before: loadBefore, after: loadAfter },
           smoke: SMOKE,
           settings: SETTINGS,
           summary,
