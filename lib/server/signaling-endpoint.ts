@@ -52,6 +52,9 @@ export interface EndpointCounters {
 interface Connection {
   readonly id: string;
   readonly socket: WebSocket;
+  /** The TCP socket under `socket`, corked while frames for it pile up within one tick. */
+  readonly tcp: Duplex;
+  corked: boolean;
   readonly address: string;
   alive: boolean;
   /** Every frame takes a token: the per-socket rate limit. */
@@ -89,6 +92,15 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   /** The frame the hub is handling now, and what it parsed to: a relayed SDP is copied from it. */
   let inboundFrame: string | undefined;
   let inboundMessage: ClientMessage | undefined;
+  /** Sockets with frames written this tick, to be flushed together once it ends. */
+  const corkedConnections: Connection[] = [];
+  const flushCorked = () => {
+    for (const connection of corkedConnections) {
+      connection.corked = false;
+      connection.tcp.uncork();
+    }
+    corkedConnections.length = 0;
+  };
   const counters: EndpointCounters = {
     accepted: 0,
     received: 0,
@@ -156,6 +168,13 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       socket.terminate();
       return;
     }
+    // One inbound chunk often carries many messages for the same peer (a burst of candidates):
+    // their frames leave in one write, not one system call each. Flushed before any other I/O.
+    if (!connection.corked) {
+      connection.corked = true;
+      connection.tcp.cork();
+      if (corkedConnections.push(connection) === 1) process.nextTick(flushCorked);
+    }
     socket.send(frame);
   }
 
@@ -193,7 +212,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     }
     if (!connection.messages.take()) {
       counters.rejected['rate-limited']++;
-      log.debug(where(connection), 'rate limited');
+      // Bounded: a socket gets RATE_LIMIT_STRIKES of these in a burst, then it is closed.
+      log.info(where(connection), 'rate limited');
       if (!strike(connection, CLOSE_CODES.rateLimited, 'Too many messages')) {
         sendError(connection, 'rate-limited', 'Too many messages: slow down.');
       }
@@ -219,10 +239,12 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     }
   }
 
-  function onConnection(socket: WebSocket, address: string): void {
+  function onConnection(socket: WebSocket, tcp: Duplex, address: string): void {
     const connection: Connection = {
       id: String(nextConnectionId++),
       socket,
+      tcp,
+      corked: false,
       address,
       alive: true,
       messages: new TokenBucket({
@@ -290,7 +312,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
         if (left > 0) socketsByAddress.set(address, left);
         else socketsByAddress.delete(address);
       });
-      wss.handleUpgrade(request, socket, head, (webSocket) => onConnection(webSocket, address));
+      wss.handleUpgrade(request, socket, head, (webSocket) =>
+        onConnection(webSocket, socket, address),
+      );
     },
     async close(
       code = CLOSE_CODES.serviceRestart,
