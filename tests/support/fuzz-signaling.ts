@@ -191,8 +191,17 @@ export const fuzzFrame: fc.Arbitrary<FuzzFrame> = fc.oneof(
   },
 );
 
-/** Runs `options.runs` sockets' worth of fuzzed frames against `url`; throws on a bad answer. */
-export async function fuzzSignaling(url: string, options: FuzzOptions): Promise<FuzzReport> {
+/**
+ * Runs `runs` sockets' worth of fuzzed frames against `url` (a server's `/ws`), one socket at a
+ * time, and throws on a bad answer. Joins use three fixed room ids (`ROOM_IDS` above), and about
+ * half the sockets are dropped rather than closed, so their peers hold places there for
+ * RESUME_GRACE_MS: a call tested afterwards should use a fresh room id.
+ */
+export async function fuzzSignaling(
+  url: string,
+  runsOrOptions: number | FuzzOptions,
+): Promise<FuzzReport> {
+  const options = typeof runsOrOptions === 'number' ? { runs: runsOrOptions } : runsOrOptions;
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const origin = options.origin ?? new URL(url.replace(/^ws/, 'http')).origin;
   const report: FuzzReport = {
