@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     runs: { type: 'string' },
     sockets: { type: 'string' },
+    /** Messages per second for the latency phase, instead of half the measured saturation. */
+    'latency-rate': { type: 'string' },
   },
 });
 
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
       // Interleaved, so that a noisy moment on the machine hits both sides alike.
       const ours = await measureThroughput(generator, 'meshcall');
       const bare = await measureThroughput(generator, 'bare-ws');
-      const halfLoad = Math.round(ours.perSecond / 2);
+      const halfLoad = Number(args['latency-rate'] ?? Math.round(ours.perSecond / 2));
       runs.push({
         throughput: { meshcall: ours.perSecond, 'bare-ws': bare.perSecond },
         cpuMicrosPerMessage: {
