@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { ControlReply, ControlRequest } from './process-control';
 
 export type ServerKind = 'meshcall' | 'bare-ws';
@@ -20,21 +22,50 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const ENTRY: Record<ServerKind, string> = {
+const SOURCE: Record<ServerKind, string> = {
   meshcall: fileURLToPath(new URL('./signaling-server.ts', import.meta.url)),
   'bare-ws': fileURLToPath(new URL('./bare-relay.ts', import.meta.url)),
 };
+const BUNDLE_DIR = fileURLToPath(
+  new URL('../../node_modules/.cache/meshcall-bench/', import.meta.url),
+);
+const bundles = new Map<ServerKind, Promise<string>>();
+
+/**
+ * Bundles a server with esbuild, as `npm run build:server` bundles `server.ts` for production, so
+ * that it runs as plain JavaScript: no TypeScript loader thread in the process being measured.
+ */
+function bundle(kind: ServerKind): Promise<string> {
+  let bundled = bundles.get(kind);
+  if (!bundled) {
+    const outfile = `${BUNDLE_DIR}${kind}.mjs`;
+    bundled = mkdir(BUNDLE_DIR, { recursive: true })
+      .then(() =>
+        build({
+          entryPoints: [SOURCE[kind]],
+          outfile,
+          bundle: true,
+          platform: 'node',
+          target: 'node20',
+          format: 'esm',
+          packages: 'external',
+          logLevel: 'warning',
+        }),
+      )
+      .then(() => outfile);
+    bundles.set(kind, bundled);
+  }
+  return bundled;
+}
 
 /** Starts a server as its own Node process on a free loopback port, with GC exposed. */
 export async function startServerProcess(
   kind: ServerKind,
   env: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  const child: ChildProcess = fork(ENTRY[kind], [], {
+  const child: ChildProcess = fork(await bundle(kind), [], {
     // BENCH_SERVER_NODE_ARGS adds flags for a look inside, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
     execArgv: [
-      '--import',
-      'tsx',
       '--expose-gc',
       ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
