@@ -2,13 +2,10 @@
  * The custom server: one HTTP server for the Next.js app and the signaling WebSocket at `/ws`.
  * Everything with logic in it lives under lib/; this file only wires the pieces together.
  */
-import { createServer } from 'node:http';
 import next from 'next';
 import pino from 'pino';
 import { loadServerConfig, staticIceServers } from './lib/server/config';
-import { createSignalingEndpoint } from './lib/server/signaling-endpoint';
-import { handleOpsRequest } from './lib/server/ops-routes';
-import { SECURITY_HEADERS } from './lib/security/content-security-policy';
+import { createHttpServer } from './lib/server/http-server';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -20,43 +17,29 @@ async function main(): Promise<void> {
   const handleNextUpgrade = app.getUpgradeHandler();
 
   const iceServers = staticIceServers(config);
-  const signaling = createSignalingEndpoint({
+  const http = createHttpServer({
     config,
     log,
     iceConfiguration: () => ({ iceServers, iceTransportPolicy: config.iceTransportPolicy }),
+    handleRequest: (request, response) => void handleRequest(request, response),
+    handleUpgrade: (request, socket, head) => void handleNextUpgrade(request, socket, head),
   });
 
-  const server = createServer((request, response) => {
-    for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
-    if (handleOpsRequest(request, response, signaling.hub)) return;
-    void handleRequest(request, response);
-  });
-
-  server.on('upgrade', (request, socket, head) => {
-    socket.on('error', () => socket.destroy());
-    if (new URL(request.url ?? '/', 'http://localhost').pathname === '/ws') {
-      signaling.handleUpgrade(request, socket, head);
-    } else {
-      // Next's own upgrades, such as hot reload in development.
-      void handleNextUpgrade(request, socket, head);
-    }
-  });
-
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    log.info({ url: `http://${config.host}:${port}`, dev: config.dev }, 'server ready');
-  });
+  const address = await http.listen(config.port, config.host);
+  log.info({ url: `http://${config.host}:${address.port}`, dev: config.dev }, 'server ready');
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    server.close();
-    signaling.close();
-    void app.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
+    // A last resort, should a socket or Next hang on the way down.
+    setTimeout(() => process.exit(0), 10_000).unref();
+    void http
+      .shutdown()
+      .then(() => app.close())
+      .catch((error: unknown) => log.error({ err: error }, 'error while shutting down'))
+      .finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

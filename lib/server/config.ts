@@ -13,6 +13,22 @@ export interface ServerConfig {
   stunUrls: string[];
   iceTransportPolicy: 'all' | 'relay';
   logLevel: string;
+  /** Sustained messages per second one socket may send; see `rateLimitBurst`. */
+  rateLimitPerSecond: number;
+  /** Messages one socket may send at once before the sustained rate applies. */
+  rateLimitBurst: number;
+  /** Refused messages (over the rate or invalid) one socket may send in a burst before it is
+   * closed. The allowance regains one per second. */
+  rateLimitStrikes: number;
+  /** Open signaling sockets from one client address. */
+  maxConnectionsPerIp: number;
+  /** Open signaling sockets in all. */
+  maxConnections: number;
+  /** Bytes queued for one socket past which it counts as a stalled consumer and is dropped. */
+  maxBufferedBytes: number;
+  /** How many reverse proxies of ours stand in front: the client address is that many entries
+   * from the right of X-Forwarded-For. 0 uses the TCP peer address. */
+  trustProxy: number;
 }
 
 export class ConfigError extends Error {}
@@ -31,6 +47,16 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     stunUrls: list(env.STUN_URLS).map((url) => checkIceUrl('STUN_URLS', url, ['stun:', 'stuns:'])),
     iceTransportPolicy: oneOf(env, 'ICE_TRANSPORT_POLICY', ['all', 'relay'], 'all'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    // A newcomer to a 6-person call sends 5 offers and up to ~150 candidates within a second or
+    // two; an ICE restart and a screen share right after add as many again. A burst of 500 covers
+    // all three at once.
+    rateLimitPerSecond: integer(env, 'RATE_LIMIT_MESSAGES_PER_SECOND', 100, 1, 1_000_000),
+    rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', 500, 1, 1_000_000),
+    rateLimitStrikes: integer(env, 'RATE_LIMIT_STRIKES', 20, 1, 1_000_000),
+    maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 1_000_000),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', 1024 * 1024, 64 * 1024, 1024 ** 3),
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
   };
 }
 

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { randomUUID } from 'node:crypto';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from 'pino';
-import { CLOSE_CODES, LIMITS, parseClientMessage } from '../signaling/protocol';
+import { CLOSE_CODES, LIMITS, parseClientMessage, type ClientMessage } from '../signaling/protocol';
+import { serializeServerMessage } from '../signaling/serialize';
 import { InMemoryRoomStore } from '../signaling/room-store';
-import { SignalingHub, type IceConfiguration } from '../signaling/signaling-hub';
+import { SignalingHub, type HubEvent, type IceConfiguration } from '../signaling/signaling-hub';
 import type { ServerConfig } from './config';
+import { TokenBucket } from './token-bucket';
 
 export interface SignalingEndpointOptions {
   config: ServerConfig;
@@ -14,27 +15,100 @@ export interface SignalingEndpointOptions {
   iceConfiguration(peerId: string): IceConfiguration;
 }
 
+/** Why an upgrade to `/ws` was refused; a label of `meshcall_upgrades_refused_total`. */
+export const UPGRADE_REFUSALS = [
+  'shutting-down',
+  'foreign-origin',
+  'per-ip-limit',
+  'server-full',
+] as const;
+export type UpgradeRefusal = (typeof UPGRADE_REFUSALS)[number];
+
+/** Why a frame was dropped before it reached the hub; the hub's own refusals come on top. */
+export const FRAME_REJECTIONS = [
+  'invalid-message',
+  'rate-limited',
+  'binary',
+  'too-large',
+  'invalid-utf8',
+  'protocol-error',
+] as const;
+export type FrameRejection = (typeof FRAME_REJECTIONS)[number];
+
+/** Why the server itself ended a socket. */
+export const SERVER_CLOSES = ['abuse', 'heartbeat', 'slow-consumer', 'shutdown'] as const;
+export type ServerClose = (typeof SERVER_CLOSES)[number];
+
+export interface EndpointCounters {
+  /** Upgrades accepted: sockets opened. */
+  accepted: number;
+  /** Frames received, valid or not. */
+  received: number;
+  rejected: Record<FrameRejection, number>;
+  upgradesRefused: Record<UpgradeRefusal, number>;
+  serverClosed: Record<ServerClose, number>;
+}
+
 interface Connection {
-  id: string;
-  socket: WebSocket;
+  readonly id: string;
+  readonly socket: WebSocket;
+  /** The TCP socket under `socket`, corked while frames for it pile up within one tick. */
+  readonly tcp: Duplex;
+  corked: boolean;
+  readonly address: string;
   alive: boolean;
+  /** Every frame takes a token: the per-socket rate limit. */
+  readonly messages: TokenBucket;
+  /** Every refused frame takes a token; an empty bucket closes the socket. */
+  readonly strikes: TokenBucket;
 }
 
 export interface SignalingEndpoint {
   readonly hub: SignalingHub;
-  /** Takes an HTTP upgrade for `/ws`: checks the origin, then opens the socket or refuses it. */
+  readonly counters: EndpointCounters;
+  /** Open sockets, including those still finishing their handshake. */
+  readonly openSockets: number;
+  /** Takes an HTTP upgrade for `/ws`: checks origin and limits, then opens the socket or refuses. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes every socket with `code` and stops the heartbeat. */
-  close(code?: number, reason?: string): void;
+  /**
+   * Refuses new upgrades, closes every socket with `code`, and resolves once they are all gone.
+   * Sockets that have not finished the closing handshake after `timeoutMs` are dropped.
+   */
+  close(code?: number, reason?: string, timeoutMs?: number): Promise<void>;
 }
 
 /**
- * Wires WebSockets to the signaling hub: origin checks, frame parsing and validation, heartbeats.
- * What a message means is the hub's business, not this file's.
+ * Wires WebSockets to the signaling hub: origin and connection limits, rate limits, frame parsing
+ * and validation, backpressure, heartbeats and logs. What a message means is the hub's business.
  */
 export function createSignalingEndpoint(options: SignalingEndpointOptions): SignalingEndpoint {
   const { config, log } = options;
   const connections = new Map<string, Connection>();
+  /** Sockets per client address, counted from the upgrade until the TCP socket closes. */
+  const socketsByAddress = new Map<string, number>();
+  let openSockets = 0;
+  let nextConnectionId = 1;
+  let shuttingDown = false;
+  /** The frame the hub is handling now, and what it parsed to: a relayed SDP is copied from it. */
+  let inboundFrame: string | undefined;
+  let inboundMessage: ClientMessage | undefined;
+  /** Sockets with frames written this tick, to be flushed together once it ends. */
+  const corkedConnections: Connection[] = [];
+  const flushCorked = () => {
+    for (const connection of corkedConnections) {
+      connection.corked = false;
+      connection.tcp.uncork();
+    }
+    corkedConnections.length = 0;
+  };
+  const counters: EndpointCounters = {
+    accepted: 0,
+    received: 0,
+    rejected: zeroes(FRAME_REJECTIONS),
+    upgradesRefused: zeroes(UPGRADE_REFUSALS),
+    serverClosed: zeroes(SERVER_CLOSES),
+  };
+
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: LIMITS.maxFrameBytes,
@@ -46,11 +120,12 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     store: new InMemoryRoomStore(config.roomCapacity),
     iceConfiguration: options.iceConfiguration,
     resumeGraceMs: config.resumeGraceMs,
+    observe: (event) => logHubEvent(log, event),
     transport: {
       send(connectionId, message) {
         const connection = connections.get(connectionId);
-        if (connection?.socket.readyState === connection?.socket.OPEN) {
-          connection?.socket.send(JSON.stringify(message));
+        if (connection) {
+          sendFrame(connection, serializeServerMessage(message, inboundFrame, inboundMessage));
         }
       },
       close(connectionId, code, reason) {
@@ -59,10 +134,17 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     },
   });
 
+  /** Log fields that place a socket: its id, and its room and peer once it has joined. */
+  const where = (connection: Connection) => ({
+    connectionId: connection.id,
+    ...hub.peerOf(connection.id),
+  });
+
   const heartbeat = setInterval(() => {
     for (const connection of connections.values()) {
       if (!connection.alive) {
-        log.info({ connectionId: connection.id }, 'heartbeat missed, terminating socket');
+        counters.serverClosed.heartbeat++;
+        log.info(where(connection), 'heartbeat missed, terminating socket');
         connection.socket.terminate();
         continue;
       }
@@ -72,60 +154,204 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   }, config.heartbeatIntervalMs);
   heartbeat.unref();
 
-  function onConnection(socket: WebSocket): void {
-    const connection: Connection = { id: randomUUID(), socket, alive: true };
+  function sendFrame(connection: Connection, frame: string): void {
+    const socket = connection.socket;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > config.maxBufferedBytes) {
+      // It reads slower than its room writes (or not at all). A close frame would wait behind
+      // the backlog, so drop the TCP connection; the client may reconnect and resume.
+      counters.serverClosed['slow-consumer']++;
+      log.warn(
+        { ...where(connection), bufferedBytes: socket.bufferedAmount },
+        'socket is not reading, terminating it',
+      );
+      socket.terminate();
+      return;
+    }
+    // One inbound chunk often carries many messages for the same peer (a burst of candidates):
+    // their frames leave in one write, not one system call each. Flushed before any other I/O.
+    if (!connection.corked) {
+      connection.corked = true;
+      connection.tcp.cork();
+      if (corkedConnections.push(connection) === 1) process.nextTick(flushCorked);
+    }
+    socket.send(frame);
+  }
+
+  function sendError(
+    connection: Connection,
+    code: 'invalid-message' | 'rate-limited',
+    text: string,
+  ) {
+    sendFrame(connection, serializeServerMessage({ type: 'error', code, message: text }));
+  }
+
+  /** Counts a refused frame against the socket; closes it once it has used up its strikes. */
+  function strike(connection: Connection, closeCode: number, reason: string): boolean {
+    if (connection.strikes.take()) return false;
+    counters.serverClosed.abuse++;
+    log.warn(
+      { ...where(connection), closeCode },
+      'closing a socket that keeps sending refused frames',
+    );
+    connection.socket.close(closeCode, reason);
+    return true;
+  }
+
+  function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
+    const socket = connection.socket;
+    connection.alive = true;
+    counters.received++;
+    // A socket we are closing may still deliver what was in flight; none of it counts.
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (isBinary) {
+      counters.rejected.binary++;
+      log.info(where(connection), 'binary frame, closing socket');
+      socket.close(CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
+      return;
+    }
+    if (!connection.messages.take()) {
+      counters.rejected['rate-limited']++;
+      // Bounded: a socket gets RATE_LIMIT_STRIKES of these in a burst, then it is closed.
+      log.info(where(connection), 'rate limited');
+      if (!strike(connection, CLOSE_CODES.rateLimited, 'Too many messages')) {
+        sendError(connection, 'rate-limited', 'Too many messages: slow down.');
+      }
+      return;
+    }
+    const frame = rawToString(data);
+    const parsed = parseClientMessage(frame);
+    if (!parsed.ok) {
+      counters.rejected['invalid-message']++;
+      log.info({ ...where(connection), error: parsed.error }, 'invalid frame');
+      if (!strike(connection, CLOSE_CODES.policyViolation, 'Too many invalid messages')) {
+        sendError(connection, 'invalid-message', parsed.error);
+      }
+      return;
+    }
+    inboundFrame = frame;
+    inboundMessage = parsed.message;
+    try {
+      hub.receive(connection.id, parsed.message);
+    } finally {
+      inboundFrame = undefined;
+      inboundMessage = undefined;
+    }
+  }
+
+  function onConnection(socket: WebSocket, tcp: Duplex, address: string): void {
+    const connection: Connection = {
+      id: String(nextConnectionId++),
+      socket,
+      tcp,
+      corked: false,
+      address,
+      alive: true,
+      messages: new TokenBucket({
+        capacity: config.rateLimitBurst,
+        refillPerSecond: config.rateLimitPerSecond,
+      }),
+      strikes: new TokenBucket({ capacity: config.rateLimitStrikes, refillPerSecond: 1 }),
+    };
     connections.set(connection.id, connection);
+    counters.accepted++;
     hub.connect(connection.id);
+    log.debug({ connectionId: connection.id, address }, 'socket opened');
 
     socket.on('pong', () => {
       connection.alive = true;
     });
-    socket.on('error', (error) => {
-      log.warn({ connectionId: connection.id, err: error.message }, 'socket error');
+    socket.on('error', (error: Error & { code?: string }) => {
+      // ws has already closed the socket with the matching code (1009, 1007, 1002).
+      const reason = frameErrorReason(error.code);
+      counters.rejected[reason]++;
+      log.info({ ...where(connection), reason, err: error.message }, 'socket error');
     });
-    socket.on('message', (data: RawData, isBinary: boolean) => {
-      connection.alive = true;
-      if (isBinary) {
-        socket.close(CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
-        return;
-      }
-      const parsed = parseClientMessage(rawToString(data));
-      if (!parsed.ok) {
-        hub.counters.refused++;
-        log.info({ connectionId: connection.id, error: parsed.error }, 'invalid frame');
-        socket.send(
-          JSON.stringify({ type: 'error', code: 'invalid-message', message: parsed.error }),
-        );
-        return;
-      }
-      hub.receive(connection.id, parsed.message);
-    });
+    socket.on('message', (data: RawData, isBinary: boolean) =>
+      onMessage(connection, data, isBinary),
+    );
     socket.on('close', (code: number) => {
+      log.debug({ ...where(connection), code }, 'socket closed');
       connections.delete(connection.id);
       // 1000 and 1001 mean the page closed or left on purpose; anything else may come back.
       hub.disconnect(connection.id, { resumable: code !== 1000 && code !== 1001 });
     });
   }
 
+  function refuse(socket: Duplex, reason: UpgradeRefusal, fields: Record<string, unknown>): void {
+    counters.upgradesRefused[reason]++;
+    log.warn({ ...fields, reason }, 'refused signaling upgrade');
+    const [status, text] = REFUSAL_STATUS[reason];
+    refuseUpgrade(socket, status, text);
+  }
+
   return {
     hub,
+    counters,
+    get openSockets() {
+      return openSockets;
+    },
     handleUpgrade(request, socket, head) {
+      const address = clientAddress(request, config.trustProxy);
+      if (shuttingDown) return refuse(socket, 'shutting-down', { address });
       const origin = request.headers.origin;
       if (!isOriginAllowed(origin, request.headers.host, config.allowedOrigins)) {
-        log.warn({ origin }, 'refused signaling upgrade from a foreign origin');
-        refuseUpgrade(socket, 403, 'Forbidden');
-        return;
+        return refuse(socket, 'foreign-origin', { address, origin });
       }
-      wss.handleUpgrade(request, socket, head, onConnection);
+      if (openSockets >= config.maxConnections) return refuse(socket, 'server-full', { address });
+      const fromAddress = socketsByAddress.get(address) ?? 0;
+      if (fromAddress >= config.maxConnectionsPerIp) {
+        return refuse(socket, 'per-ip-limit', { address });
+      }
+      // Counted from now, not from 'connection': a flood of handshakes in flight counts too.
+      openSockets++;
+      socketsByAddress.set(address, fromAddress + 1);
+      socket.once('close', () => {
+        openSockets--;
+        const left = (socketsByAddress.get(address) ?? 1) - 1;
+        if (left > 0) socketsByAddress.set(address, left);
+        else socketsByAddress.delete(address);
+      });
+      wss.handleUpgrade(request, socket, head, (webSocket) =>
+        onConnection(webSocket, socket, address),
+      );
     },
-    close(code = CLOSE_CODES.goingAway, reason = 'Server shutting down') {
+    async close(
+      code = CLOSE_CODES.serviceRestart,
+      reason = 'Server restarting',
+      timeoutMs = 3_000,
+    ) {
+      shuttingDown = true;
       clearInterval(heartbeat);
-      for (const connection of connections.values()) connection.socket.close(code, reason);
+      const open = [...connections.values()];
+      const closed = open.map(
+        ({ socket }) =>
+          new Promise<void>((resolve) => {
+            if (socket.readyState === WebSocket.CLOSED) resolve();
+            else socket.once('close', () => resolve());
+          }),
+      );
+      counters.serverClosed.shutdown += open.length;
+      for (const { socket } of open) socket.close(code, reason);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.all(closed), deadline]);
+      clearTimeout(timer);
+      for (const { socket } of open) socket.terminate();
       hub.dispose();
       wss.close();
     },
   };
 }
+
+const REFUSAL_STATUS: Record<UpgradeRefusal, [number, string]> = {
+  'shutting-down': [503, 'Service Unavailable'],
+  'foreign-origin': [403, 'Forbidden'],
+  'per-ip-limit': [429, 'Too Many Requests'],
+  'server-full': [503, 'Service Unavailable'],
+};
 
 /** A page may connect if it was served by this host, or its origin is listed in ALLOWED_ORIGINS. */
 export function isOriginAllowed(
@@ -142,8 +368,62 @@ export function isOriginAllowed(
   }
 }
 
+/**
+ * The client's address. Behind `trustProxy` proxies of ours, each appended the address it saw to
+ * X-Forwarded-For, so the client is that many entries from the right; entries further left were
+ * written by the client and could say anything.
+ */
+export function clientAddress(request: IncomingMessage, trustProxy: number): string {
+  const peer = request.socket.remoteAddress ?? 'unknown';
+  if (trustProxy === 0) return peer;
+  const header = request.headers['x-forwarded-for'];
+  const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return hops[Math.max(0, hops.length - trustProxy)] ?? peer;
+}
+
 function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const retry = status === 429 || status === 503 ? 'Retry-After: 5\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${retry}Content-Length: 0\r\n\r\n`,
+  );
+}
+
+function frameErrorReason(code: string | undefined): FrameRejection {
+  switch (code) {
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+      return 'too-large';
+    case 'WS_ERR_INVALID_UTF8':
+      return 'invalid-utf8';
+    default:
+      return 'protocol-error';
+  }
+}
+
+function logHubEvent(log: Logger, event: HubEvent): void {
+  const { type, ...fields } = event;
+  switch (type) {
+    case 'joined':
+      return log.info(fields, 'peer joined');
+    case 'resumed':
+      return log.info(fields, 'peer resumed');
+    case 'awaiting-resume':
+      return log.info(fields, 'peer disconnected, holding its place');
+    case 'left':
+      return log.info(fields, 'peer left');
+    case 'refused':
+      // Unknown peers and early messages happen in honest races (a peer that just left).
+      if (event.code === 'unknown-peer' || event.code === 'not-joined') {
+        return log.debug(fields, 'request refused');
+      }
+      return log.info(fields, 'request refused');
+  }
+}
+
+function zeroes<T extends string>(keys: readonly T[]): Record<T, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<T, number>;
 }
 
 function rawToString(data: RawData): string {

@@ -137,9 +137,14 @@ export type ServerMessage = z.infer<typeof serverMessageSchema>;
 /** Close codes the server uses, beyond the standard ones (1001 going away, 1008 policy, 1009 too big). */
 export const CLOSE_CODES = {
   goingAway: 1001,
+  unsupportedData: 1003,
+  /** A text frame that is not valid UTF-8. */
+  invalidPayload: 1007,
+  /** The client kept sending frames that fail validation. */
   policyViolation: 1008,
   messageTooBig: 1009,
-  unsupportedData: 1003,
+  /** The server is restarting: reconnect (perhaps to another instance) and resume. */
+  serviceRestart: 1012,
   tryAgainLater: 1013,
   /** Another connection resumed this peer's slot. */
   replaced: 4000,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from './protocol';
 import { InMemoryRoomStore } from './room-store';
-import { SignalingHub } from './signaling-hub';
+import { SignalingHub, type HubEvent } from './signaling-hub';
 
 const ROOM = '7k3mq-x9tbd-4rw8h';
 const OTHER_ROOM = 'zzzzz-zzzzz-zzzzz';
@@ -13,7 +13,9 @@ type Joined = Extract<ServerMessage, { type: 'joined' }>;
 function setup(capacity = 6) {
   const sent = new Map<string, ServerMessage[]>();
   const closed: { connectionId: string; code: number }[] = [];
+  const events: HubEvent[] = [];
   const hub = new SignalingHub({
+    observe: (event) => events.push(event),
     store: new InMemoryRoomStore(capacity),
     resumeGraceMs: GRACE_MS,
     iceConfiguration: () => ({
@@ -45,7 +47,7 @@ function setup(capacity = 6) {
     sent.set(connectionId, rest);
     return joined;
   };
-  return { hub, take, inbox, join, closed };
+  return { hub, take, inbox, join, closed, events };
 }
 
 describe('SignalingHub', () => {
@@ -271,5 +273,56 @@ describe('SignalingHub', () => {
     hub.connect('c1');
     hub.receive('c1', { type: 'ping' });
     expect(take('c1')).toEqual([{ type: 'pong' }]);
+  });
+
+  it('reports joins, resumes, departures and refusals to its observer, with ids only', () => {
+    const { hub, join, take, events } = setup();
+    const alice = join('c1', 'Alice');
+    hub.receive('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
+    hub.disconnect('c1', { resumable: true });
+    join('c2', 'Alice', ROOM, alice.resumeToken);
+    take('c2');
+    hub.receive('c2', { type: 'leave' });
+
+    expect(events).toEqual([
+      { type: 'joined', connectionId: 'c1', roomId: ROOM, peerId: alice.peerId, roomSize: 1 },
+      {
+        type: 'refused',
+        connectionId: 'c1',
+        roomId: ROOM,
+        peerId: alice.peerId,
+        code: 'unknown-peer',
+      },
+      { type: 'awaiting-resume', roomId: ROOM, peerId: alice.peerId },
+      { type: 'resumed', connectionId: 'c2', roomId: ROOM, peerId: alice.peerId },
+      { type: 'left', roomId: ROOM, peerId: alice.peerId, reason: 'left' },
+    ]);
+    expect(hub.counters).toMatchObject({ joins: 1, resumes: 1, leaves: 1 });
+    expect(hub.counters.refused['unknown-peer']).toBe(1);
+  });
+
+  it('empties every room on dispose', () => {
+    const { hub, join } = setup();
+    join('c1');
+    join('c2');
+    hub.disconnect('c2', { resumable: true });
+    hub.dispose();
+    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
+  });
+
+  it('forgets a connection once its socket is gone, however it went', () => {
+    const { hub, join } = setup();
+    join('c1');
+    join('c2');
+    join('c3');
+    hub.connect('c4');
+    hub.disconnect('c1', { resumable: false });
+    hub.disconnect('c2', { resumable: true });
+    hub.receive('c3', { type: 'leave' });
+    hub.disconnect('c3', { resumable: false });
+    hub.disconnect('c4', { resumable: true });
+    expect(hub.counts()).toMatchObject({ connections: 0, peers: 1, awaitingResume: 1 });
+    vi.advanceTimersByTime(GRACE_MS);
+    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RoomMember, RoomStore } from './room-store';
 import {
   CLOSE_CODES,
+  ERROR_CODES,
   assertNever,
   type ClientMessage,
   type ErrorCode,
@@ -30,13 +31,26 @@ export interface HubOptions {
   resumeGraceMs: number;
   /** Messages held for a peer whose socket dropped; past this the peer is treated as gone. */
   maxPendingMessages?: number;
+  /** Told of each change of membership and each refusal, for logs. Never of relayed messages. */
+  observe?(event: HubEvent): void;
 }
+
+/** What happened in the hub, for logs: ids only, never descriptions, candidates or tokens. */
+export type HubEvent =
+  | { type: 'joined'; connectionId: string; roomId: string; peerId: string; roomSize: number }
+  | { type: 'resumed'; connectionId: string; roomId: string; peerId: string }
+  | { type: 'awaiting-resume'; roomId: string; peerId: string }
+  | { type: 'left'; roomId: string; peerId: string; reason: 'left' | 'disconnected' }
+  | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode };
 
 export interface HubCounters {
   joins: number;
   resumes: number;
+  leaves: number;
+  /** Descriptions and candidates passed on to a peer. */
   relayed: number;
-  refused: number;
+  /** Requests refused, by the error code sent back. */
+  refused: Record<ErrorCode, number>;
 }
 
 interface PeerSlot {
@@ -58,7 +72,13 @@ export class SignalingHub {
   private readonly slots = new Map<string, PeerSlot>();
   private readonly slotsByResumeToken = new Map<string, PeerSlot>();
   private readonly maxPendingMessages: number;
-  readonly counters: HubCounters = { joins: 0, resumes: 0, relayed: 0, refused: 0 };
+  readonly counters: HubCounters = {
+    joins: 0,
+    resumes: 0,
+    leaves: 0,
+    relayed: 0,
+    refused: Object.fromEntries(ERROR_CODES.map((code) => [code, 0])) as Record<ErrorCode, number>,
+  };
 
   constructor(private readonly options: HubOptions) {
     this.maxPendingMessages = options.maxPendingMessages ?? 256;
@@ -76,11 +96,13 @@ export class SignalingHub {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
+    // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
+    slot.connectionId = null;
     if (!resumable || this.options.resumeGraceMs <= 0) {
       this.removePeer(slot, 'disconnected');
       return;
     }
-    slot.connectionId = null;
+    this.options.observe?.({ type: 'awaiting-resume', roomId: slot.roomId, peerId: slot.peerId });
     slot.graceTimer = setTimeout(
       () => this.removePeer(slot, 'disconnected'),
       this.options.resumeGraceMs,
@@ -132,6 +154,12 @@ export class SignalingHub {
     }
   }
 
+  /** The room and peer of a connection, if it has joined: for log lines about that socket. */
+  peerOf(connectionId: string): { roomId: string; peerId: string } | undefined {
+    const slot = this.connections.get(connectionId);
+    return slot ? { roomId: slot.roomId, peerId: slot.peerId } : undefined;
+  }
+
   /** Current rooms and peers, for metrics and leak checks. */
   counts(): { rooms: number; peers: number; connections: number; awaitingResume: number } {
     let awaitingResume = 0;
@@ -139,9 +167,12 @@ export class SignalingHub {
     return { ...this.options.store.counts(), connections: this.connections.size, awaitingResume };
   }
 
-  /** Stops every grace timer; used when the server shuts down. */
+  /** Stops every grace timer and empties every room, telling no one; for server shutdown. */
   dispose(): void {
-    for (const slot of this.slots.values()) if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    for (const slot of this.slots.values()) {
+      if (slot.graceTimer) clearTimeout(slot.graceTimer);
+      this.options.store.leave(slot.roomId, slot.peerId);
+    }
     this.slots.clear();
     this.slotsByResumeToken.clear();
     this.connections.clear();
@@ -176,6 +207,13 @@ export class SignalingHub {
     this.issueResumeToken(slot);
     this.connections.set(connectionId, slot);
     this.counters.joins++;
+    this.options.observe?.({
+      type: 'joined',
+      connectionId,
+      roomId: slot.roomId,
+      peerId,
+      roomSize: outcome.others.length + 1,
+    });
 
     this.sendJoined(slot, outcome.member, outcome.others, false);
     for (const other of outcome.others) {
@@ -204,6 +242,12 @@ export class SignalingHub {
     // A token works once: whoever saw an old one cannot take the slot later.
     this.issueResumeToken(slot);
     this.counters.resumes++;
+    this.options.observe?.({
+      type: 'resumed',
+      connectionId,
+      roomId: slot.roomId,
+      peerId: slot.peerId,
+    });
 
     const others = store.members(slot.roomId).filter((member) => member.peerId !== slot.peerId);
     this.sendJoined(slot, self, others, true);
@@ -249,6 +293,8 @@ export class SignalingHub {
     this.slotsByResumeToken.delete(slot.resumeToken);
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
     if (slot.connectionId !== null) this.connections.set(slot.connectionId, null);
+    this.counters.leaves++;
+    this.options.observe?.({ type: 'left', roomId: slot.roomId, peerId: slot.peerId, reason });
     const remaining = this.options.store.leave(slot.roomId, slot.peerId);
     for (const other of remaining) {
       this.deliver(other.peerId, { type: 'peer-left', peerId: slot.peerId, reason });
@@ -274,7 +320,8 @@ export class SignalingHub {
   }
 
   private refuse(connectionId: string, code: ErrorCode, message: string): void {
-    this.counters.refused++;
+    this.counters.refused[code]++;
+    this.options.observe?.({ type: 'refused', connectionId, ...this.peerOf(connectionId), code });
     this.options.transport.send(connectionId, { type: 'error', code, message });
   }
 }

@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { CLOSE_CODES } from '../signaling/protocol';
+import type { IceConfiguration } from '../signaling/signaling-hub';
+import type { ServerConfig } from './config';
+import { SECURITY_HEADERS } from '../security/content-security-policy';
+import { handleOpsRequest } from './ops-routes';
+import { createSignalingEndpoint, type SignalingEndpoint } from './signaling-endpoint';
+
+export interface HttpServerOptions {
+  config: ServerConfig;
+  log: Logger;
+  iceConfiguration(peerId: string): IceConfiguration;
+  /** Every request that is not ours (`/healthz`, `/metrics`): Next's handler. 404 without it. */
+  handleRequest?(request: IncomingMessage, response: ServerResponse): void;
+  /** Every upgrade that is not `/ws`, such as Next's hot reload. Refused without it. */
+  handleUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+export interface HttpServer {
+  readonly server: Server;
+  readonly signaling: SignalingEndpoint;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /**
+   * Stops taking connections, tells every signaling socket the service is restarting (1012, so
+   * browsers reconnect, perhaps to another instance), and resolves once the sockets are gone.
+   */
+  shutdown(timeoutMs?: number): Promise<void>;
+}
+
+/** The HTTP server with `/ws`, `/healthz` and `/metrics`; the rest goes to `handleRequest`. */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const signaling = createSignalingEndpoint(options);
+
+  const server = createServer((request, response) => {
+    for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
+    if (handleOpsRequest(request, response, signaling)) return;
+    if (options.handleRequest) return options.handleRequest(request, response);
+    response.writeHead(404).end();
+  });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (upgradePath(request) === '/ws') {
+      signaling.handleUpgrade(request, socket, head);
+    } else if (options.handleUpgrade) {
+      options.handleUpgrade(request, socket, head);
+    } else {
+      socket.destroy();
+    }
+  });
+
+  return {
+    server,
+    signaling,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async shutdown(timeoutMs = 3_000) {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await signaling.close(CLOSE_CODES.serviceRestart, 'Server restarting', timeoutMs);
+      // Keep-alive HTTP connections in the middle of a request get to finish, up to the deadline.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        stopped,
+        new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+    },
+  };
+}
+
+function upgradePath(request: IncomingMessage): string {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '';
+  }
+}
