@@ -4,7 +4,7 @@
  */
 import next from 'next';
 import pino from 'pino';
-import { loadServerConfig, staticIceServers } from './lib/server/config';
+import { loadServerConfig } from './lib/server/config';
 import { createHttpServer } from './lib/server/http-server';
 
 async function main(): Promise<void> {
@@ -16,17 +16,18 @@ async function main(): Promise<void> {
   const handleRequest = app.getRequestHandler();
   const handleNextUpgrade = app.getUpgradeHandler();
 
-  const iceServers = staticIceServers(config);
   const http = createHttpServer({
     config,
     log,
-    iceConfiguration: () => ({ iceServers, iceTransportPolicy: config.iceTransportPolicy }),
     handleRequest: (request, response) => void handleRequest(request, response),
     handleUpgrade: (request, socket, head) => void handleNextUpgrade(request, socket, head),
   });
 
   const address = await http.listen(config.port, config.host);
-  log.info({ url: `http://${config.host}:${address.port}`, dev: config.dev }, 'server ready');
+  log.info(
+    { url: `${config.tls ? 'https' : 'http'}://${config.host}:${address.port}`, dev: config.dev },
+    'server ready',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

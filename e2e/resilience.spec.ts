@@ -1,6 +1,7 @@
 import { startAppServer } from './support/app-server';
 import { expect, test, type Person } from './support/fixtures';
 import { IsolatedHost } from './support/isolated-host';
+import { fuzzSignaling } from '../tests/support/fuzz-signaling';
 
 /** The peer connections a page has open, with their states; new ones mean the call was rebuilt. */
 function peerConnections(person: Person) {
@@ -136,9 +137,37 @@ test('when a tab is killed, the others are told within 30 seconds', async ({
 
   const session = await bob.context.newCDPSession(bob.page);
   const killedAt = Date.now();
-  await session.send('Page.crash').catch(() => undefined);
+  // Not awaited: the DevTools call itself only returns long after the renderer is gone.
+  void session.send('Page.crash').catch(() => undefined);
   await expect(alice.tile('Bob')).toHaveCount(0, { timeout: 30_000 });
   const toldAfterMs = Date.now() - killedAt;
   console.log(`Tab killed: the other side was told after ${(toldAfterMs / 1000).toFixed(1)} s`);
   expect(toldAfterMs).toBeLessThan(30_000);
+});
+
+test('after thousands of hostile frames, the server is alive and a real call still connects', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  test.setTimeout(120_000);
+  // A server of its own: the fuzzer's many sockets count against its per-address limit.
+  const server = await startAppServer({ env: { LOG_LEVEL: 'warn' } });
+  try {
+    const report = await fuzzSignaling(`${server.url.replace(/^http/, 'ws')}/ws`, 500);
+    console.log(
+      `Fuzz: ${report.framesSent} frames over ${report.runs} sockets (seed ${report.seed})`,
+    );
+    expect(report.framesSent).toBeGreaterThan(2_000);
+    expect((await fetch(`${server.url}/healthz`)).ok).toBe(true);
+
+    for (const person of [alice, bob]) {
+      await person.page.goto(`${server.url}/call/${roomId}`);
+      await person.clickJoin();
+    }
+    await bob.expectMediaFrom('Alice');
+    await alice.expectMediaFrom('Bob');
+  } finally {
+    await server.stop();
+  }
 });

@@ -157,11 +157,11 @@ async function serverCounters(server: AppServer): Promise<{ messages: number; by
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   return {
     messages:
-      readCounter(metrics, 'meshcall_signaling_frames_received_total') +
-      readCounter(metrics, 'meshcall_signaling_frames_sent_total'),
+      readCounter(metrics, 'meshcall_messages_received_total') +
+      readCounter(metrics, 'meshcall_messages_sent_total'),
     bytes:
-      readCounter(metrics, 'meshcall_signaling_bytes_received_total') +
-      readCounter(metrics, 'meshcall_signaling_bytes_sent_total'),
+      readCounter(metrics, 'meshcall_bytes_received_total') +
+      readCounter(metrics, 'meshcall_bytes_sent_total'),
   };
 }
 

@@ -4,17 +4,15 @@
  * environment variables as `server.ts`. Started by `server-process.ts`, which talks to it over IPC.
  */
 import pino from 'pino';
-import { loadServerConfig, staticIceServers } from '../../lib/server/config';
+import { loadServerConfig } from '../../lib/server/config';
 import { createHttpServer } from '../../lib/server/http-server';
 import { serveControlMessages } from './process-control';
 
 const config = loadServerConfig();
 const log = pino({ level: config.logLevel, base: undefined });
-const iceServers = staticIceServers(config);
 const http = createHttpServer({
   config,
   log,
-  iceConfiguration: () => ({ iceServers, iceTransportPolicy: config.iceTransportPolicy }),
 });
 const address = await http.listen(config.port, config.host);
 serveControlMessages(address.port, () => http.shutdown());

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 
 export interface AppServer {
@@ -72,15 +73,28 @@ async function waitForHttp(url: string, child: ChildProcess, log: () => string):
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Server exited early:\n${log()}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
+    if (await answers(url)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Server at ${url} did not start:\n${log()}`);
+}
+
+/** Whether `url` answers 2xx. Test servers may use a self-signed certificate, accepted here. */
+function answers(url: string): Promise<boolean> {
+  if (url.startsWith('https:')) {
+    return new Promise((resolve) => {
+      const request = httpsGet(url, { rejectUnauthorized: false, timeout: 1_000 }, (response) => {
+        response.resume();
+        resolve((response.statusCode ?? 500) < 300);
+      });
+      request.on('error', () => resolve(false));
+      request.on('timeout', () => request.destroy());
+    });
+  }
+  return fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+    (response) => response.ok,
+    () => false,
+  );
 }
 
 export function freePort(): Promise<number> {

@@ -3,6 +3,7 @@ import {
   expect,
   type Browser,
   type BrowserContext,
+  type BrowserContextOptions,
   type Page,
 } from '@playwright/test';
 import { createRoomId } from '../../lib/room-id';
@@ -215,8 +216,12 @@ async function expectFlowing(
     .toBe(true);
 }
 
-export async function createPerson(browser: Browser, name: string): Promise<Person> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+export async function createPerson(
+  browser: Browser,
+  name: string,
+  options: BrowserContextOptions = {},
+): Promise<Person> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], ...options });
   // Scripts run with tsx (the benchmarks) compile with esbuild's keepNames, which wraps functions
   // in a `__name` helper; the serialised probe needs it in the page too.
   await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServerConfig } from './config';
+import { ConfigError, iceServersFor, loadServerConfig, publicRelaySettings } from './config';
 
 describe('loadServerConfig', () => {
   it('has defaults that leave a 6-person call alone', () => {
@@ -42,5 +42,34 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ MAX_CONNECTIONS_PER_IP: '0' })).toThrow(ConfigError);
     expect(() => loadServerConfig({ RATE_LIMIT_BURST: 'lots' })).toThrow(/RATE_LIMIT_BURST/);
     expect(() => loadServerConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('gives each peer STUN plus TURN with its own credentials, and the page only whether TURN exists', () => {
+    const config = loadServerConfig({
+      STUN_URLS: 'stun:stun.example.org:3478',
+      TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349',
+      TURN_SECRET: 'shh',
+      TURN_TTL_SECONDS: '600',
+      ICE_TRANSPORT_POLICY: 'relay',
+    });
+    const [stun, turn] = iceServersFor(config, 'AbCdEfGhIjKl');
+    expect(stun).toEqual({ urls: ['stun:stun.example.org:3478'] });
+    expect(turn?.urls).toEqual([
+      'turn:turn.example.org:3478?transport=udp',
+      'turns:turn.example.org:5349',
+    ]);
+    expect(turn?.username).toMatch(/^\d+:AbCdEfGhIjKl$/);
+    expect(JSON.stringify(iceServersFor(config, 'AbCdEfGhIjKl'))).not.toContain('shh');
+    expect(publicRelaySettings(config)).toEqual({ available: true, forced: true });
+    expect(publicRelaySettings(loadServerConfig({}))).toEqual({ available: false, forced: false });
+    expect(iceServersFor(loadServerConfig({}), 'AbCdEfGhIjKl')).toEqual([]);
+  });
+
+  it('refuses TURN settings that cannot work', () => {
+    expect(() => loadServerConfig({ TURN_URLS: 'turn:t.example.org' })).toThrow(ConfigError);
+    expect(() => loadServerConfig({ TURN_SECRET: 'shh' })).toThrow(/TURN_URLS and TURN_SECRET/);
+    expect(() =>
+      loadServerConfig({ TURN_URLS: 'http://t.example.org', TURN_SECRET: 'shh' }),
+    ).toThrow(/turn:/);
   });
 });

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { IceServer } from '../signaling/protocol';
+import { turnCredentials, type TurnSettings } from './turn-credentials';
 
 /** Everything the server reads from its environment. The README's Configuration table lists it. */
 export interface ServerConfig {
@@ -10,7 +12,13 @@ export interface ServerConfig {
   roomCapacity: number;
   heartbeatIntervalMs: number;
   resumeGraceMs: number;
+  /** A joined page silent this long (it pings every 5 s) has crashed or frozen: its peer is removed. */
+  pageSilenceLimitMs: number;
   stunUrls: string[];
+  /** Certificate and key (PEM) from TLS_CERT and TLS_KEY: the server then serves HTTPS and WSS. */
+  tls: { cert: Buffer; key: Buffer } | null;
+  /** Set when TURN_URLS and TURN_SECRET are: every joining peer gets its own short-lived credentials. */
+  turn: TurnSettings | null;
   iceTransportPolicy: 'all' | 'relay';
   logLevel: string;
   /** Sustained messages per second one socket may send; see `rateLimitBurst`. */
@@ -44,7 +52,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     roomCapacity: integer(env, 'ROOM_CAPACITY', 6, 2, 50),
     heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', 5_000, 100, 60_000),
     resumeGraceMs: integer(env, 'RESUME_GRACE_MS', 15_000, 0, 300_000),
+    pageSilenceLimitMs: integer(env, 'PAGE_SILENCE_LIMIT_MS', 15_000, 0, 600_000),
     stunUrls: list(env.STUN_URLS).map((url) => checkIceUrl('STUN_URLS', url, ['stun:', 'stuns:'])),
+    turn: loadTurnSettings(env),
+    tls: loadTls(env),
     iceTransportPolicy: oneOf(env, 'ICE_TRANSPORT_POLICY', ['all', 'relay'], 'all'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     // A newcomer to a 6-person call sends 5 offers and up to ~150 candidates within a second or
@@ -60,9 +71,44 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   };
 }
 
-/** ICE servers every peer gets, before any per-peer TURN credentials. */
-export function staticIceServers(config: ServerConfig): IceServer[] {
-  return config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
+/** ICE servers for one joining peer: the STUN servers, and TURN with credentials of its own. */
+export function iceServersFor(config: ServerConfig, peerId: string): IceServer[] {
+  const servers: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
+  if (config.turn) servers.push(turnCredentials(config.turn, peerId));
+  return servers;
+}
+
+function loadTls(env: Env): { cert: Buffer; key: Buffer } | null {
+  const certPath = env.TLS_CERT?.trim();
+  const keyPath = env.TLS_KEY?.trim();
+  if (!certPath && !keyPath) return null;
+  if (!certPath || !keyPath)
+    throw new ConfigError('TLS_CERT and TLS_KEY go together: set both, or neither.');
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new ConfigError(
+        `${name} is "${path}", which cannot be read: ${(error as Error).message}`,
+      );
+    }
+  };
+  return { cert: read('TLS_CERT', certPath), key: read('TLS_KEY', keyPath) };
+}
+
+function loadTurnSettings(env: Env): TurnSettings | null {
+  const urls = list(env.TURN_URLS).map((url) => checkIceUrl('TURN_URLS', url, ['turn:', 'turns:']));
+  const secret = env.TURN_SECRET?.trim() ?? '';
+  if (urls.length === 0 && !secret) return null;
+  if (urls.length === 0 || !secret) {
+    throw new ConfigError('TURN_URLS and TURN_SECRET go together: set both, or neither.');
+  }
+  // Long enough for a long call: coturn checks the expiry again when an allocation is refreshed.
+  return {
+    urls,
+    secret,
+    ttlSeconds: integer(env, 'TURN_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600),
+  };
 }
 
 function list(value: string | undefined): string[] {
@@ -112,12 +158,9 @@ function checkIceUrl(name: string, url: string, schemes: readonly string[]): str
  * What the call page may know about the relay: whether one is configured and whether every call
  * must use it. Never the secret or the URLs; those travel over signaling to joined peers only.
  */
-export function publicRelaySettings(env: Env = process.env): {
+export function publicRelaySettings(config: ServerConfig = loadServerConfig()): {
   available: boolean;
   forced: boolean;
 } {
-  return {
-    available: list(env.TURN_URLS).length > 0 && Boolean(env.TURN_SECRET?.trim()),
-    forced: env.ICE_TRANSPORT_POLICY?.trim() === 'relay',
-  };
+  return { available: config.turn !== null, forced: config.iceTransportPolicy === 'relay' };
 }

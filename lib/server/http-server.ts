@@ -1,10 +1,17 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { CLOSE_CODES } from '../signaling/protocol';
 import type { IceConfiguration } from '../signaling/signaling-hub';
-import type { ServerConfig } from './config';
+import { iceServersFor, type ServerConfig } from './config';
 import { SECURITY_HEADERS } from '../security/content-security-policy';
 import { handleOpsRequest } from './ops-routes';
 import { createSignalingEndpoint, type SignalingEndpoint } from './signaling-endpoint';
@@ -12,7 +19,8 @@ import { createSignalingEndpoint, type SignalingEndpoint } from './signaling-end
 export interface HttpServerOptions {
   config: ServerConfig;
   log: Logger;
-  iceConfiguration(peerId: string): IceConfiguration;
+  /** Defaults to the configured STUN servers and per-peer TURN credentials. */
+  iceConfiguration?(peerId: string): IceConfiguration;
   /** Every request that is not ours (`/healthz`, `/metrics`): Next's handler. 404 without it. */
   handleRequest?(request: IncomingMessage, response: ServerResponse): void;
   /** Every upgrade that is not `/ws`, such as Next's hot reload. Refused without it. */
@@ -32,14 +40,33 @@ export interface HttpServer {
 
 /** The HTTP server with `/ws`, `/healthz` and `/metrics`; the rest goes to `handleRequest`. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
-  const signaling = createSignalingEndpoint(options);
+  const { config } = options;
+  const signaling = createSignalingEndpoint({
+    ...options,
+    iceConfiguration:
+      options.iceConfiguration ??
+      ((peerId) => ({
+        iceServers: iceServersFor(config, peerId),
+        iceTransportPolicy: config.iceTransportPolicy,
+      })),
+  });
 
-  const server = createServer((request, response) => {
+  const onRequest: RequestListener = (request, response) => {
     for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
+    if (config.tls) {
+      // TLS ends here, not at a proxy: say so to Next (the CSP then upgrades and allows wss:).
+      request.headers['x-forwarded-proto'] = 'https';
+      response.setHeader('Strict-Transport-Security', 'max-age=31536000');
+    }
     if (handleOpsRequest(request, response, signaling)) return;
     if (options.handleRequest) return options.handleRequest(request, response);
     response.writeHead(404).end();
-  });
+  };
+  // With TLS_CERT and TLS_KEY the server speaks HTTPS and WSS itself: cameras need a secure
+  // context on anything but localhost.
+  const server: Server = config.tls
+    ? createSecureServer(config.tls, onRequest)
+    : createServer(onRequest);
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());

@@ -88,6 +88,9 @@ export function collectSignalingMetrics(endpoint: SignalingEndpoint): MetricFami
     ),
     counter('meshcall_connections_accepted_total', 'Signaling sockets opened.', counters.accepted),
     counter('meshcall_messages_received_total', 'Frames received.', counters.received),
+    counter('meshcall_messages_sent_total', 'Frames sent.', counters.sent),
+    counter('meshcall_bytes_received_total', 'Bytes of frames received.', counters.bytesReceived),
+    counter('meshcall_bytes_sent_total', 'Bytes of frames sent.', counters.bytesSent),
     counter(
       'meshcall_messages_relayed_total',
       'Descriptions and candidates relayed to a peer.',

@@ -272,6 +272,33 @@ describe('signaling endpoint', () => {
     ).toBe(true);
   });
 
+  it('removes at once a joined peer whose page went silent though its socket still answers pings', async () => {
+    // A crashed tab: the browser's network stack keeps answering pings, the page sends nothing.
+    const url = await start({
+      HEARTBEAT_INTERVAL_MS: '100',
+      PAGE_SILENCE_LIMIT_MS: '300',
+      RESUME_GRACE_MS: '60000',
+    });
+    const crashed = await joined(url, 'Crashed');
+    const watcher = await joined(url, 'Watcher');
+    // The watcher keeps its page alive, as the app does every 5 s.
+    const pinging = setInterval(() => watcher.client.send({ type: 'ping' }), 100);
+    try {
+      const started = Date.now();
+      expect(await watcher.client.next('peer-left', 3_000)).toEqual({
+        type: 'peer-left',
+        peerId: crashed.joined.peerId,
+        reason: 'disconnected',
+      });
+      // No resume grace: the limit plus at most one heartbeat, not the 60 s grace.
+      expect(Date.now() - started).toBeLessThan(300 + 2 * 100 + 250);
+      expect(server?.http.signaling.counters.serverClosed['page-silent']).toBe(1);
+      expect(server?.http.signaling.hub.counts()).toMatchObject({ peers: 1 });
+    } finally {
+      clearInterval(pinging);
+    }
+  });
+
   it('logs joins and leaves with room and peer ids, never SDP, candidates or resume tokens', async () => {
     const url = await start({ LOG_LEVEL: 'debug' });
     const alice = await joined(url, 'Alice');

@@ -36,14 +36,24 @@ export const FRAME_REJECTIONS = [
 export type FrameRejection = (typeof FRAME_REJECTIONS)[number];
 
 /** Why the server itself ended a socket. */
-export const SERVER_CLOSES = ['abuse', 'heartbeat', 'slow-consumer', 'shutdown'] as const;
+export const SERVER_CLOSES = [
+  'abuse',
+  'heartbeat',
+  'page-silent',
+  'slow-consumer',
+  'shutdown',
+] as const;
 export type ServerClose = (typeof SERVER_CLOSES)[number];
 
 export interface EndpointCounters {
   /** Upgrades accepted: sockets opened. */
   accepted: number;
-  /** Frames received, valid or not. */
+  /** Frames received, valid or not, and their bytes. */
   received: number;
+  bytesReceived: number;
+  /** Frames sent, and their bytes. */
+  sent: number;
+  bytesSent: number;
   rejected: Record<FrameRejection, number>;
   upgradesRefused: Record<UpgradeRefusal, number>;
   serverClosed: Record<ServerClose, number>;
@@ -57,6 +67,11 @@ interface Connection {
   corked: boolean;
   readonly address: string;
   alive: boolean;
+  /** When the page last sent a frame. Its pings prove the page itself runs: the browser's
+   * network stack answers WebSocket pings even for a tab whose page has crashed. */
+  lastFrameAt: number;
+  /** Set when the server ended the socket because its peer is gone for good: no resume grace. */
+  final: boolean;
   /** Every frame takes a token: the per-socket rate limit. */
   readonly messages: TokenBucket;
   /** Every refused frame takes a token; an empty bucket closes the socket. */
@@ -104,6 +119,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   const counters: EndpointCounters = {
     accepted: 0,
     received: 0,
+    bytesReceived: 0,
+    sent: 0,
+    bytesSent: 0,
     rejected: zeroes(FRAME_REJECTIONS),
     upgradesRefused: zeroes(UPGRADE_REFUSALS),
     serverClosed: zeroes(SERVER_CLOSES),
@@ -141,10 +159,24 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   });
 
   const heartbeat = setInterval(() => {
+    const now = Date.now();
     for (const connection of connections.values()) {
       if (!connection.alive) {
         counters.serverClosed.heartbeat++;
         log.info(where(connection), 'heartbeat missed, terminating socket');
+        connection.socket.terminate();
+        continue;
+      }
+      const silentMs = now - connection.lastFrameAt;
+      if (
+        config.pageSilenceLimitMs > 0 &&
+        silentMs > config.pageSilenceLimitMs &&
+        hub.peerOf(connection.id)
+      ) {
+        // The network is fine (pongs arrive) but the page stopped talking: it crashed or froze.
+        counters.serverClosed['page-silent']++;
+        log.info({ ...where(connection), silentMs }, 'page silent, removing its peer');
+        connection.final = true;
         connection.socket.terminate();
         continue;
       }
@@ -175,6 +207,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       connection.tcp.cork();
       if (corkedConnections.push(connection) === 1) process.nextTick(flushCorked);
     }
+    counters.sent++;
+    counters.bytesSent += Buffer.byteLength(frame);
     socket.send(frame);
   }
 
@@ -201,7 +235,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   function onMessage(connection: Connection, data: RawData, isBinary: boolean): void {
     const socket = connection.socket;
     connection.alive = true;
+    connection.lastFrameAt = Date.now();
     counters.received++;
+    counters.bytesReceived += rawLength(data);
     // A socket we are closing may still deliver what was in flight; none of it counts.
     if (socket.readyState !== WebSocket.OPEN) return;
     if (isBinary) {
@@ -247,6 +283,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       corked: false,
       address,
       alive: true,
+      lastFrameAt: Date.now(),
+      final: false,
       messages: new TokenBucket({
         capacity: config.rateLimitBurst,
         refillPerSecond: config.rateLimitPerSecond,
@@ -274,7 +312,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       log.debug({ ...where(connection), code }, 'socket closed');
       connections.delete(connection.id);
       // 1000 and 1001 mean the page closed or left on purpose; anything else may come back.
-      hub.disconnect(connection.id, { resumable: code !== 1000 && code !== 1001 });
+      hub.disconnect(connection.id, {
+        resumable: !connection.final && code !== 1000 && code !== 1001,
+      });
     });
   }
 
@@ -430,4 +470,9 @@ function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return data.toString('utf8');
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((total, chunk) => total + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }

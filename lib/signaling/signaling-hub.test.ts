@@ -219,6 +219,28 @@ describe('SignalingHub', () => {
     expect(take('c2')).toEqual([]);
   });
 
+  it('hands a returning peer only the latest offer from each sender, with its candidates', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1', 'Alice');
+    const bob = join('c2', 'Bob');
+    const carol = join('c3', 'Carol');
+    take('c1');
+    hub.disconnect('c1', { resumable: true });
+    const offer = (sdp: string) => ({ type: 'offer' as const, sdp });
+    hub.receive('c2', { type: 'description', to: alice.peerId, description: offer('bob-1') });
+    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    hub.receive('c3', { type: 'description', to: alice.peerId, description: offer('carol-1') });
+    hub.receive('c2', { type: 'description', to: alice.peerId, description: offer('bob-2') });
+    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+
+    join('c1b', 'Alice', ROOM, alice.resumeToken);
+    expect(take('c1b')).toEqual([
+      { type: 'description', from: carol.peerId, description: offer('carol-1') },
+      { type: 'description', from: bob.peerId, description: offer('bob-2') },
+      { type: 'candidate', from: bob.peerId, candidate: null },
+    ]);
+  });
+
   it('gives a fresh id for a spent, unknown or other-room resume token', () => {
     const { hub, join } = setup();
     const alice = join('c1');

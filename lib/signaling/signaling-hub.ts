@@ -315,6 +315,15 @@ export class SignalingHub {
       this.options.transport.send(slot.connectionId, message);
       return;
     }
+    if (message.type === 'description' && message.description.type === 'offer') {
+      // A new offer replaces whatever that sender negotiated before: hand the returning peer only
+      // the current offer, not a backlog of ICE restarts it would answer one after another.
+      const sender = message.from;
+      slot.pending = slot.pending.filter(
+        (held) =>
+          !((held.type === 'description' || held.type === 'candidate') && held.from === sender),
+      );
+    }
     slot.pending.push(message);
     if (slot.pending.length > this.maxPendingMessages) this.removePeer(slot, 'disconnected');
   }
