@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { StartOrJoin } from '@/components/home/start-or-join';
 
 const POINTS = [
@@ -27,6 +28,12 @@ export default function HomePage() {
           </li>
         ))}
       </ul>
+      <Link
+        href="/check"
+        className="text-sm text-ink-muted underline underline-offset-2 hover:text-ink"
+      >
+        Trouble connecting? Check your camera, microphone and network
+      </Link>
     </main>
   );
 }

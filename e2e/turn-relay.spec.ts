@@ -129,4 +129,35 @@ test.describe('through a real TURN relay (coturn)', () => {
       await server.stop();
     }
   });
+
+  test('/check finds the relay and makes a test call through it, and names a wrong secret', async ({
+    alice,
+  }) => {
+    for (const [secret, relay, call, text] of [
+      [SECRET, 'pass', 'pass', 'The relay server works'],
+      ['not-the-secret-coturn-has', 'fail', 'fail', 'refused our credentials'],
+    ] as const) {
+      const server = await startAppServer({ env: { TURN_URLS: coturn.url, TURN_SECRET: secret } });
+      try {
+        await alice.page.goto(`${server.url}/check`);
+        await alice.page.getByRole('button', { name: /check/i }).first().click();
+        await expect(alice.page.getByTestId('check-summary')).toBeVisible({ timeout: 30_000 });
+        await expect(alice.page.locator('li[data-check="relay"]')).toHaveAttribute(
+          'data-status',
+          relay,
+        );
+        await expect(alice.page.locator('li[data-check="relay"]')).toContainText(text);
+        await expect(alice.page.locator('li[data-check="relay-call"]')).toHaveAttribute(
+          'data-status',
+          call,
+        );
+        await expect(alice.page.getByTestId('check-summary')).toContainText(
+          call === 'pass' ? 'Everything needed for calls works' : '2 things need attention',
+        );
+        if (call === 'pass') await alice.screenshot('check with a working relay');
+      } finally {
+        await server.stop();
+      }
+    }
+  });
 });

@@ -102,6 +102,14 @@ export function Lobby() {
           </p>
         )}
         <SignalingNotice />
+        <a
+          href="/check"
+          target="_blank"
+          rel="noopener"
+          className="text-sm text-ink-faint underline underline-offset-2 hover:text-ink"
+        >
+          Trouble connecting? Check your connection
+        </a>
       </section>
     </main>
   );

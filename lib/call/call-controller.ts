@@ -416,6 +416,7 @@ export class CallController {
       case 'error':
         return this.onServerError(message);
       case 'pong':
+      case 'ice-servers':
         return;
       default:
         return assertNever(message);

@@ -67,6 +67,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('candidate'), to: peerId, candidate: z.nullable(iceCandidateSchema) }),
   z.object({ type: z.literal('media'), media: mediaStateSchema }),
   z.object({ type: z.literal('ping') }),
+  /** For the connection self-test (/check): the ICE servers a joining peer would get. */
+  z.object({ type: z.literal('get-ice-servers') }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -113,6 +115,11 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     /** True when this `join` reclaimed an earlier slot: existing peer connections stay valid. */
     resumed: z.boolean(),
     peers: z.array(peerInfoSchema),
+    iceServers: z.array(iceServerSchema).check(z.maxLength(LIMITS.maxIceServers)),
+    iceTransportPolicy: z.enum(['all', 'relay']),
+  }),
+  z.object({
+    type: z.literal('ice-servers'),
     iceServers: z.array(iceServerSchema).check(z.maxLength(LIMITS.maxIceServers)),
     iceTransportPolicy: z.enum(['all', 'relay']),
   }),

@@ -290,6 +290,19 @@ describe('SignalingHub', () => {
     expect(join('c3').peers.find((peer) => peer.peerId === alice.peerId)?.media).toEqual(muted);
   });
 
+  it('hands out ICE servers to a self-test without joining', () => {
+    const { hub, take } = setup();
+    hub.connect('c1');
+    hub.receive('c1', { type: 'get-ice-servers' });
+    expect(take('c1')).toEqual([
+      {
+        type: 'ice-servers',
+        iceServers: [{ urls: 'stun:stun.example.org' }],
+        iceTransportPolicy: 'all',
+      },
+    ]);
+  });
+
   it('answers ping with pong', () => {
     const { hub, take } = setup();
     hub.connect('c1');

@@ -149,6 +149,13 @@ export class SignalingHub {
       }
       case 'ping':
         return this.options.transport.send(connectionId, { type: 'pong' });
+      case 'get-ice-servers': {
+        // Credentials are named after the peer they were issued to; a self-test is no peer yet.
+        const ice = this.options.iceConfiguration(
+          slot?.peerId ?? randomBytes(9).toString('base64url'),
+        );
+        return this.options.transport.send(connectionId, { type: 'ice-servers', ...ice });
+      }
       default:
         return assertNever(message);
     }

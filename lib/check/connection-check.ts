@@ -1,0 +1,342 @@
+import { AudioLevelMeter, SPEAKING_THRESHOLD } from '../media/audio-level';
+import { accessFromError } from '../media/local-media';
+import { parseServerMessage, type IceServer } from '../signaling/protocol';
+
+/**
+ * The connection self-test behind /check: camera, microphone, our server, and each way a call can
+ * travel (direct, via STUN, via the TURN relay), ending with a real call through the relay when
+ * one is configured. Each step reports in plain words; nothing here needs React.
+ */
+
+export type CheckId =
+  'camera' | 'microphone' | 'server' | 'direct' | 'stun' | 'relay' | 'relay-call';
+/** pass: green; fail: red; warn: works with a caveat; skipped: not configured here, nothing to fix. */
+export type CheckStatus = 'waiting' | 'running' | 'pass' | 'warn' | 'fail' | 'skipped';
+
+export interface CheckResult {
+  id: CheckId;
+  status: CheckStatus;
+  /** One sentence a person without networking knowledge can read. */
+  detail: string;
+}
+
+export const CHECK_TITLES: Record<CheckId, string> = {
+  camera: 'Camera',
+  microphone: 'Microphone',
+  server: 'Connection to our server',
+  direct: 'Direct connections',
+  stun: 'Connections across networks (STUN)',
+  relay: 'Relay server (TURN)',
+  'relay-call': 'A test call through the relay',
+};
+
+export interface CheckOptions {
+  signalingUrl: string;
+  onResult(result: CheckResult): void;
+  /** The camera's stream, for a preview; stopped when the check is disposed. */
+  onCameraStream?(stream: MediaStream): void;
+  /** How long to listen for a voice before saying the microphone seems silent. */
+  listenMs?: number;
+}
+
+const GATHER_TIMEOUT_MS = 8_000;
+const SERVER_TIMEOUT_MS = 5_000;
+const RELAY_CALL_TIMEOUT_MS = 10_000;
+
+/** Runs every check in order. Resolves when all have a verdict; `dispose` releases devices. */
+export function runConnectionCheck(options: CheckOptions): {
+  done: Promise<void>;
+  dispose(): void;
+} {
+  const resources: (() => void)[] = [];
+  let disposed = false;
+  const report = (id: CheckId, status: CheckStatus, detail: string) => {
+    if (!disposed) options.onResult({ id, status, detail });
+  };
+
+  const done = (async () => {
+    await checkCamera(options, report, resources);
+    await checkMicrophone(options, report, resources);
+    const ice = await checkServer(options.signalingUrl, report);
+    if (!ice) {
+      for (const id of ['direct', 'stun', 'relay', 'relay-call'] as const) {
+        report(id, 'skipped', 'Not tested: our server could not be reached.');
+      }
+      return;
+    }
+    const hasStun = ice.some((server) => urlsOf(server).some((url) => /^stuns?:/.test(url)));
+    const turnServers = ice.filter((server) => urlsOf(server).some((url) => /^turns?:/.test(url)));
+    const gathered = await gatherCandidates(ice, report);
+    reportDirect(gathered, report);
+    reportStun(gathered, hasStun, report);
+    reportRelay(gathered, turnServers.length > 0, report);
+    if (turnServers.length === 0) {
+      report(
+        'relay-call',
+        'skipped',
+        'No relay server is configured, so there is no relayed call to test.',
+      );
+    } else if (!gathered.types.has('relay')) {
+      report('relay-call', 'fail', 'Not possible: the relay server did not give us an address.');
+    } else {
+      await checkRelayCall(turnServers, report);
+    }
+  })();
+
+  return {
+    done,
+    dispose() {
+      disposed = true;
+      for (const release of resources) release();
+    },
+  };
+}
+
+type Report = (id: CheckId, status: CheckStatus, detail: string) => void;
+
+async function checkCamera(options: CheckOptions, report: Report, resources: (() => void)[]) {
+  report('camera', 'running', 'Starting your camera…');
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+    resources.push(() => stream.getTracks().forEach((track) => track.stop()));
+    const track = stream.getVideoTracks()[0];
+    const { width, height } = track?.getSettings() ?? {};
+    options.onCameraStream?.(stream);
+    report(
+      'camera',
+      'pass',
+      `Your camera works${track?.label ? ` (${track.label}` : ''}${width && height ? `, ${width}×${height})` : track?.label ? ')' : ''}.`,
+    );
+  } catch (error) {
+    report('camera', 'fail', deviceProblem('camera', error));
+  }
+}
+
+async function checkMicrophone(options: CheckOptions, report: Report, resources: (() => void)[]) {
+  report('microphone', 'running', 'Listening… say something.');
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  } catch (error) {
+    report('microphone', 'fail', deviceProblem('microphone', error));
+    return;
+  }
+  resources.push(() => stream.getTracks().forEach((track) => track.stop()));
+  const track = stream.getAudioTracks()[0];
+  if (!track || typeof AudioContext === 'undefined') {
+    report(
+      'microphone',
+      'warn',
+      'Your microphone is on, but this browser cannot measure its sound.',
+    );
+    return;
+  }
+  const context = new AudioContext();
+  resources.push(() => void context.close());
+  const meter = new AudioLevelMeter(track, context);
+  const heard = await new Promise<boolean>((resolve) => {
+    const started = performance.now();
+    const timer = setInterval(() => {
+      if (meter.level() >= SPEAKING_THRESHOLD) finish(true);
+      else if (performance.now() - started > (options.listenMs ?? 8_000)) finish(false);
+    }, 50);
+    const finish = (result: boolean) => {
+      clearInterval(timer);
+      resolve(result);
+    };
+  });
+  meter.dispose();
+  report(
+    'microphone',
+    heard ? 'pass' : 'warn',
+    heard
+      ? `We can hear you${track.label ? ` (${track.label})` : ''}.`
+      : 'Your microphone is on, but we heard nothing. Is it muted, or is another microphone the one you use?',
+  );
+}
+
+/** Asks our server for the ICE servers a call would use; null if it cannot be reached. */
+async function checkServer(url: string, report: Report): Promise<IceServer[] | null> {
+  report('server', 'running', 'Contacting our server…');
+  const result = await new Promise<IceServer[] | null>((resolve) => {
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(url);
+    } catch {
+      resolve(null);
+      return;
+    }
+    const timer = setTimeout(() => finish(null), SERVER_TIMEOUT_MS);
+    const finish = (servers: IceServer[] | null) => {
+      clearTimeout(timer);
+      socket.close(1000);
+      resolve(servers);
+    };
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'get-ice-servers' }));
+    socket.onmessage = ({ data }) => {
+      const parsed = typeof data === 'string' ? parseServerMessage(data) : null;
+      if (parsed?.ok && parsed.message.type === 'ice-servers') finish(parsed.message.iceServers);
+    };
+    socket.onerror = () => finish(null);
+  });
+  if (result) report('server', 'pass', 'Our server is reachable, so calls can be set up.');
+  else
+    report(
+      'server',
+      'fail',
+      'Our server cannot be reached. A firewall or proxy may be blocking WebSocket connections.',
+    );
+  return result;
+}
+
+interface Gathered {
+  types: Set<string>;
+  errors: { url: string; code: number; text: string }[];
+}
+
+/** Gathers ICE candidates with every configured server, as a call would. */
+async function gatherCandidates(iceServers: IceServer[], report: Report): Promise<Gathered> {
+  for (const id of ['direct', 'stun', 'relay'] as const) report(id, 'running', 'Testing…');
+  const gathered: Gathered = { types: new Set(), errors: [] };
+  const connection = new RTCPeerConnection({ iceServers });
+  connection.createDataChannel('check');
+  connection.onicecandidate = ({ candidate }) => {
+    if (candidate?.type) gathered.types.add(candidate.type);
+  };
+  connection.onicecandidateerror = (event) => {
+    const error = event as RTCPeerConnectionIceErrorEvent;
+    gathered.errors.push({ url: error.url, code: error.errorCode, text: error.errorText });
+  };
+  const complete = new Promise<void>((resolve) => {
+    connection.onicegatheringstatechange = () => {
+      if (connection.iceGatheringState === 'complete') resolve();
+    };
+  });
+  await connection.setLocalDescription();
+  await Promise.race([complete, new Promise((resolve) => setTimeout(resolve, GATHER_TIMEOUT_MS))]);
+  connection.close();
+  return gathered;
+}
+
+function reportDirect(gathered: Gathered, report: Report) {
+  if (gathered.types.has('host')) {
+    report(
+      'direct',
+      'pass',
+      'Your device can make direct connections to people on the same network.',
+    );
+  } else {
+    report(
+      'direct',
+      'warn',
+      'Your browser offered no direct connection; calls will need a relay server.',
+    );
+  }
+}
+
+function reportStun(gathered: Gathered, configured: boolean, report: Report) {
+  if (!configured) {
+    report(
+      'stun',
+      'skipped',
+      'No STUN server is configured. Calls between different networks may then need a relay.',
+    );
+  } else if (gathered.types.has('srflx')) {
+    report(
+      'stun',
+      'pass',
+      'Your public address was found, so calls across the internet can connect directly.',
+    );
+  } else {
+    report(
+      'stun',
+      // No public address that differs from a local one: the device is directly on the
+      // internet, or the STUN server did not answer. Only the relay check tells them apart.
+      'warn',
+      'No separate public address was found: this device is on the internet directly, or the STUN server did not answer.',
+    );
+  }
+}
+
+function reportRelay(gathered: Gathered, configured: boolean, report: Report) {
+  if (!configured) {
+    report(
+      'relay',
+      'skipped',
+      'No relay server is configured. People behind strict firewalls may not be able to connect.',
+    );
+    return;
+  }
+  if (gathered.types.has('relay')) {
+    report(
+      'relay',
+      'pass',
+      'The relay server works: calls can connect even through strict firewalls.',
+    );
+    return;
+  }
+  const refused = gathered.errors.find(
+    (error) => /^turns?:/.test(error.url) && [401, 403, 437, 441].includes(error.code),
+  );
+  report(
+    'relay',
+    'fail',
+    refused
+      ? `The relay server refused our credentials (error ${refused.code}). Whoever runs this app should check TURN_SECRET.`
+      : 'The relay server could not be reached. A firewall may be blocking it.',
+  );
+}
+
+/** Two connections in this page that may only use the relay: if they talk, relayed calls work. */
+async function checkRelayCall(turnServers: IceServer[], report: Report) {
+  report('relay-call', 'running', 'Making a test call through the relay…');
+  const configuration: RTCConfiguration = { iceServers: turnServers, iceTransportPolicy: 'relay' };
+  const caller = new RTCPeerConnection(configuration);
+  const callee = new RTCPeerConnection(configuration);
+  caller.onicecandidate = ({ candidate }) => void (candidate && callee.addIceCandidate(candidate));
+  callee.onicecandidate = ({ candidate }) => void (candidate && caller.addIceCandidate(candidate));
+  const started = performance.now();
+  const channel = caller.createDataChannel('check');
+  const echoed = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), RELAY_CALL_TIMEOUT_MS);
+    callee.ondatachannel = ({ channel: incoming }) => {
+      incoming.onmessage = ({ data }) => {
+        clearTimeout(timer);
+        resolve(data === 'hello');
+      };
+    };
+    channel.onopen = () => channel.send('hello');
+  });
+  try {
+    await caller.setLocalDescription();
+    await callee.setRemoteDescription(caller.localDescription!);
+    await callee.setLocalDescription();
+    await caller.setRemoteDescription(callee.localDescription!);
+    const ok = await echoed;
+    report(
+      'relay-call',
+      ok ? 'pass' : 'fail',
+      ok
+        ? `A test call through the relay connected in ${Math.round(performance.now() - started)} ms.`
+        : 'The test call through the relay did not connect.',
+    );
+  } finally {
+    caller.close();
+    callee.close();
+  }
+}
+
+function urlsOf(server: IceServer): string[] {
+  return Array.isArray(server.urls) ? server.urls : [server.urls];
+}
+
+function deviceProblem(device: 'camera' | 'microphone', error: unknown): string {
+  switch (accessFromError(error)) {
+    case 'denied':
+      return `Your browser blocked the ${device}. Allow it from the icon in the address bar, then run the check again.`;
+    case 'missing':
+      return `No ${device} was found.`;
+    default:
+      return `The ${device} could not be started. Is another app using it?`;
+  }
+}
