@@ -1,12 +1,18 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
+import { useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { CallProvider, type RelaySettings } from './call-provider';
-import { CallView } from './call-view';
 import { Lobby } from './lobby';
+
+// The lobby comes first and is what must load fast; the call's own UI arrives while the person
+// is still in the lobby (see the prefetch below), so joining never waits for it.
+const loadCallView = () => import('./call-view').then((module) => module.CallView);
+const CallView = dynamic(loadCallView);
 
 /** The whole call page in the browser: lobby, call, or an ending screen. */
 export function CallRoom({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
@@ -19,6 +25,9 @@ export function CallRoom({ roomId, relay }: { roomId: string; relay: RelaySettin
 
 function CallPhaseView() {
   const phase = useCallStore((state) => state.phase);
+  useEffect(() => {
+    void loadCallView();
+  }, []);
   switch (phase) {
     case 'lobby':
     case 'joining':

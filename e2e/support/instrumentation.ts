@@ -15,6 +15,8 @@ export function installInstrumentation(): void {
     joinClickedAt: number | null;
     firstRemoteFrameAt: Record<string, number>;
     connectedAt: number[];
+    /** performance.now() when the lobby's Join button first appeared. */
+    lobbyShownAt: number | null;
     offersSent: number;
     descriptionsSent: number;
     cspViolations: string[];
@@ -25,6 +27,7 @@ export function installInstrumentation(): void {
     joinClickedAt: null,
     firstRemoteFrameAt: {},
     connectedAt: [],
+    lobbyShownAt: null,
     offersSent: 0,
     descriptionsSent: 0,
     cspViolations: [],
@@ -76,6 +79,11 @@ export function installInstrumentation(): void {
 
   const watched = new WeakSet<HTMLVideoElement>();
   const watch = () => {
+    if (probe.lobbyShownAt === null) {
+      for (const button of document.querySelectorAll('button')) {
+        if (button.textContent?.trim() === 'Join') probe.lobbyShownAt = performance.now();
+      }
+    }
     for (const video of document.querySelectorAll<HTMLVideoElement>(
       'figure[data-testid="participant-tile"]:not([data-peer-id="local"]) video',
     )) {

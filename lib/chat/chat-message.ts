@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
 /**
  * Chat travels over an RTCDataChannel straight to each peer, never through the server. Peers are
@@ -7,18 +7,18 @@ import * as z from 'zod/mini';
  */
 export const MAX_CHAT_LENGTH = 2_000;
 
-export const chatPayloadSchema = z.object({
-  type: z.literal('chat'),
-  id: z.string().check(z.minLength(1), z.maxLength(64)),
-  text: z.string().check(z.minLength(1), z.maxLength(MAX_CHAT_LENGTH)),
+export const chatPayloadSchema = v.object({
+  type: v.literal('chat'),
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CHAT_LENGTH)),
 });
-export type ChatPayload = z.infer<typeof chatPayloadSchema>;
+export type ChatPayload = v.InferOutput<typeof chatPayloadSchema>;
 
 export function parseChatPayload(raw: unknown): ChatPayload | null {
   if (typeof raw !== 'string' || raw.length > MAX_CHAT_LENGTH * 8) return null;
   try {
-    const result = chatPayloadSchema.safeParse(JSON.parse(raw));
-    return result.success ? result.data : null;
+    const result = v.safeParse(chatPayloadSchema, JSON.parse(raw));
+    return result.success ? result.output : null;
   } catch {
     return null;
   }

@@ -5,7 +5,7 @@
  * the schemas below and switch over `type` exhaustively (see `assertNever`), so adding a message
  * without handling it is a type error. The README documents each message in one line.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { ROOM_ID_PATTERN } from '../room-id';
 
 /** Limits that both ends agree on. The server enforces them; the client never exceeds them. */
@@ -21,77 +21,77 @@ export const LIMITS = {
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
 const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 
-const peerId = z.string().check(z.regex(PEER_ID_PATTERN));
-const roomId = z.string().check(z.regex(ROOM_ID_PATTERN));
-const displayName = z.string().check(z.minLength(1), z.maxLength(LIMITS.maxNameLength));
+const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
+const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
+const displayName = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxNameLength));
 
-export const mediaStateSchema = z.object({
-  audio: z.boolean(),
-  video: z.boolean(),
+export const mediaStateSchema = v.object({
+  audio: v.boolean(),
+  video: v.boolean(),
   /** The `MediaStream` id of a screen share being sent, or null. Receivers use it to tell a
    * screen-share track from a camera track. */
-  screen: z.nullable(z.string().check(z.maxLength(64))),
+  screen: v.nullable(v.pipe(v.string(), v.maxLength(64))),
 });
-export type MediaState = z.infer<typeof mediaStateSchema>;
+export type MediaState = v.InferOutput<typeof mediaStateSchema>;
 
-export const sessionDescriptionSchema = z.object({
-  type: z.enum(['offer', 'answer']),
-  sdp: z.string().check(z.maxLength(LIMITS.maxSdpLength)),
+export const sessionDescriptionSchema = v.object({
+  type: v.picklist(['offer', 'answer']),
+  sdp: v.pipe(v.string(), v.maxLength(LIMITS.maxSdpLength)),
 });
-export type SessionDescription = z.infer<typeof sessionDescriptionSchema>;
+export type SessionDescription = v.InferOutput<typeof sessionDescriptionSchema>;
 
-export const iceCandidateSchema = z.object({
-  candidate: z.string().check(z.maxLength(LIMITS.maxCandidateLength)),
-  sdpMid: z.nullable(z.string().check(z.maxLength(32))),
-  sdpMLineIndex: z.nullable(z.number().check(z.int(), z.gte(0), z.lte(255))),
-  usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+export const iceCandidateSchema = v.object({
+  candidate: v.pipe(v.string(), v.maxLength(LIMITS.maxCandidateLength)),
+  sdpMid: v.nullable(v.pipe(v.string(), v.maxLength(32))),
+  sdpMLineIndex: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255))),
+  usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
 });
-export type IceCandidate = z.infer<typeof iceCandidateSchema>;
+export type IceCandidate = v.InferOutput<typeof iceCandidateSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Browser -> server
 // ---------------------------------------------------------------------------------------------
 
-export const clientMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('join'),
+export const clientMessageSchema = v.variant('type', [
+  v.object({
+    type: v.literal('join'),
     roomId,
     name: displayName,
     media: mediaStateSchema,
     /** From an earlier `joined`: reclaims that peer id and slot if the server still holds it. */
-    resumeToken: z.optional(z.string().check(z.regex(RESUME_TOKEN_PATTERN))),
+    resumeToken: v.optional(v.pipe(v.string(), v.regex(RESUME_TOKEN_PATTERN))),
   }),
-  z.object({ type: z.literal('leave') }),
-  z.object({ type: z.literal('description'), to: peerId, description: sessionDescriptionSchema }),
+  v.object({ type: v.literal('leave') }),
+  v.object({ type: v.literal('description'), to: peerId, description: sessionDescriptionSchema }),
   /** `candidate: null` means the sender has finished gathering. */
-  z.object({ type: z.literal('candidate'), to: peerId, candidate: z.nullable(iceCandidateSchema) }),
-  z.object({ type: z.literal('media'), media: mediaStateSchema }),
-  z.object({ type: z.literal('ping') }),
+  v.object({ type: v.literal('candidate'), to: peerId, candidate: v.nullable(iceCandidateSchema) }),
+  v.object({ type: v.literal('media'), media: mediaStateSchema }),
+  v.object({ type: v.literal('ping') }),
   /** For the connection self-test (/check): the ICE servers a joining peer would get. */
-  z.object({ type: z.literal('get-ice-servers') }),
+  v.object({ type: v.literal('get-ice-servers') }),
 ]);
-export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Server -> browser
 // ---------------------------------------------------------------------------------------------
 
-export const peerInfoSchema = z.object({
+export const peerInfoSchema = v.object({
   peerId,
   name: displayName,
   media: mediaStateSchema,
   /** How the receiver should behave toward this peer in perfect negotiation. The later joiner of
    * a pair is polite, and it also makes the first offer. */
-  polite: z.boolean(),
+  polite: v.boolean(),
 });
-export type PeerInfo = z.infer<typeof peerInfoSchema>;
+export type PeerInfo = v.InferOutput<typeof peerInfoSchema>;
 
-export const iceServerSchema = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.optional(z.string()),
-  credential: z.optional(z.string()),
+export const iceServerSchema = v.object({
+  urls: v.union([v.string(), v.array(v.string())]),
+  username: v.optional(v.string()),
+  credential: v.optional(v.string()),
 });
-export type IceServer = z.infer<typeof iceServerSchema>;
+export type IceServer = v.InferOutput<typeof iceServerSchema>;
 
 export const ERROR_CODES = [
   'invalid-message',
@@ -105,41 +105,41 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const PEER_LEFT_REASONS = ['left', 'disconnected'] as const;
 
-export const serverMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('joined'),
+export const serverMessageSchema = v.variant('type', [
+  v.object({
+    type: v.literal('joined'),
     roomId,
     peerId,
     /** Keep it for this call only: presenting it in a later `join` resumes this peer's slot. */
-    resumeToken: z.string().check(z.regex(RESUME_TOKEN_PATTERN)),
+    resumeToken: v.pipe(v.string(), v.regex(RESUME_TOKEN_PATTERN)),
     /** True when this `join` reclaimed an earlier slot: existing peer connections stay valid. */
-    resumed: z.boolean(),
-    peers: z.array(peerInfoSchema),
-    iceServers: z.array(iceServerSchema).check(z.maxLength(LIMITS.maxIceServers)),
-    iceTransportPolicy: z.enum(['all', 'relay']),
+    resumed: v.boolean(),
+    peers: v.array(peerInfoSchema),
+    iceServers: v.pipe(v.array(iceServerSchema), v.maxLength(LIMITS.maxIceServers)),
+    iceTransportPolicy: v.picklist(['all', 'relay']),
   }),
-  z.object({
-    type: z.literal('ice-servers'),
-    iceServers: z.array(iceServerSchema).check(z.maxLength(LIMITS.maxIceServers)),
-    iceTransportPolicy: z.enum(['all', 'relay']),
+  v.object({
+    type: v.literal('ice-servers'),
+    iceServers: v.pipe(v.array(iceServerSchema), v.maxLength(LIMITS.maxIceServers)),
+    iceTransportPolicy: v.picklist(['all', 'relay']),
   }),
-  z.object({ type: z.literal('peer-joined'), peer: peerInfoSchema }),
-  z.object({ type: z.literal('peer-left'), peerId, reason: z.enum(PEER_LEFT_REASONS) }),
-  z.object({ type: z.literal('peer-updated'), peerId, media: mediaStateSchema }),
-  z.object({ type: z.literal('description'), from: peerId, description: sessionDescriptionSchema }),
-  z.object({
-    type: z.literal('candidate'),
+  v.object({ type: v.literal('peer-joined'), peer: peerInfoSchema }),
+  v.object({ type: v.literal('peer-left'), peerId, reason: v.picklist(PEER_LEFT_REASONS) }),
+  v.object({ type: v.literal('peer-updated'), peerId, media: mediaStateSchema }),
+  v.object({ type: v.literal('description'), from: peerId, description: sessionDescriptionSchema }),
+  v.object({
+    type: v.literal('candidate'),
     from: peerId,
-    candidate: z.nullable(iceCandidateSchema),
+    candidate: v.nullable(iceCandidateSchema),
   }),
-  z.object({
-    type: z.literal('error'),
-    code: z.enum(ERROR_CODES),
-    message: z.string(),
+  v.object({
+    type: v.literal('error'),
+    code: v.picklist(ERROR_CODES),
+    message: v.string(),
   }),
-  z.object({ type: z.literal('pong') }),
+  v.object({ type: v.literal('pong') }),
 ]);
-export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 
 /** Close codes the server uses, beyond the standard ones (1001 going away, 1008 policy, 1009 too big). */
 export const CLOSE_CODES = {
@@ -161,18 +161,18 @@ export const CLOSE_CODES = {
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
-function parseFrame<T>(schema: z.ZodMiniType<T>, frame: string): ParseResult<T> {
+function parseFrame<T>(schema: v.GenericSchema<unknown, T>, frame: string): ParseResult<T> {
   let data: unknown;
   try {
     data = JSON.parse(frame);
   } catch {
     return { ok: false, error: 'Frame is not valid JSON.' };
   }
-  const result = schema.safeParse(data);
-  if (result.success) return { ok: true, message: result.data };
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  return { ok: false, error: `Invalid message${where}: ${issue?.message ?? 'unknown problem'}.` };
+  const result = v.safeParse(schema, data);
+  if (result.success) return { ok: true, message: result.output };
+  const issue = result.issues[0];
+  const path = issue.path?.map((item) => String(item.key)).join('.');
+  return { ok: false, error: `Invalid message${path ? ` at ${path}` : ''}: ${issue.message}.` };
 }
 
 export function parseClientMessage(frame: string): ParseResult<ClientMessage> {
