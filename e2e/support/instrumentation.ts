@@ -4,8 +4,9 @@
  * - every RTCPeerConnection the app creates, so tests can read real getStats();
  * - every WebSocket, so a test can drop the signaling socket as a network fault would;
  * - the moment "Join" is clicked and the first frame each remote tile paints
- *   (requestVideoFrameCallback), for timing figures.
- * Must stay self-contained: it is serialised into the page.
+ *   (requestVideoFrameCallback where the engine has it), for timing figures.
+ * Chromium pages get it through Playwright's addInitScript, Firefox pages through puppeteer's
+ * evaluateOnNewDocument. Must stay self-contained: it is serialised into the page.
  */
 export function installInstrumentation(): void {
   type Probe = {
@@ -72,9 +73,12 @@ export function installInstrumentation(): void {
       if (watched.has(video)) continue;
       watched.add(video);
       const name = video.closest('figure')?.getAttribute('aria-label') ?? '?';
-      video.requestVideoFrameCallback(() => {
+      const painted = () => {
         probe.firstRemoteFrameAt[name] ??= performance.now();
-      });
+      };
+      // Not in every engine: fall back to the first decoded frame's 'loadeddata'.
+      if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(painted);
+      else (video as HTMLVideoElement).addEventListener('loadeddata', painted, { once: true });
     }
   };
   new MutationObserver(watch).observe(document, { childList: true, subtree: true });
