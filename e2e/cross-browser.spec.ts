@@ -1,5 +1,6 @@
 import { firefoxExecutable, NO_FIREFOX } from './support/browser';
 import { expect, test } from './support/firefox-person';
+import { holdOffers, offerState } from './support/in-page';
 import type { Participant } from './support/participant';
 
 // Chromium ↔ Firefox: every case has at least one person in each engine.
@@ -33,4 +34,160 @@ test('Firefox starts the call, Chromium joins: video and audio flow both ways', 
   const fiona = await firefox('Fiona');
   await startCall(fiona, alice, roomId);
   await alice.screenshot('in a call with Fiona');
+});
+
+for (const polite of ['Firefox', 'Chromium'] as const) {
+  test(`offers that cross between engines resolve, and both screen shares arrive (${polite} polite)`, async ({
+    alice,
+    firefox,
+    roomId,
+  }) => {
+    const fiona = await firefox('Fiona');
+    // The later joiner of a pair is the polite one, who rolls back on a collision.
+    const [first, second] = polite === 'Firefox' ? [alice, fiona] : [fiona, alice];
+    await startCall(first, second, roomId);
+    await fiona.standInCanvasForScreen();
+
+    // Both start sharing while each one's offer is held back, as a slow network would, then both
+    // offers go out together: each side receives the other's offer while its own is outstanding.
+    await Promise.all([alice.evaluate(holdOffers, true), fiona.evaluate(holdOffers, true)]);
+    await Promise.all([alice.press('Share screen'), fiona.press('Share screen')]);
+    for (const person of [alice, fiona])
+      await expect.poll(async () => (await person.evaluate(offerState, null)).held).toBe(1);
+    await Promise.all([alice.evaluate(holdOffers, false), fiona.evaluate(holdOffers, false)]);
+
+    await alice.expectScreenFrom('Fiona');
+    await fiona.expectScreenFrom('Alice');
+    // Only the polite side takes the other's offer in while its own is out: the glare happened.
+    expect((await second.evaluate(offerState, null)).collisions).toBeGreaterThanOrEqual(1);
+    expect((await first.evaluate(offerState, null)).collisions).toBe(0);
+    // And the cameras carry on.
+    await alice.expectMediaFrom('Fiona');
+    await fiona.expectMediaFrom('Alice');
+    await fiona.screenshot('both sharing after glare');
+  });
+}
+
+test('a mesh of two Chromium and one Firefox: everyone sees and hears everyone', async ({
+  alice,
+  bob,
+  firefox,
+  roomId,
+}) => {
+  // Three browsers, two engines and six links on two cores.
+  test.slow();
+  const fiona = await firefox('Fiona');
+  // Fiona makes the first offer to Alice, who was there before her, and answers Bob's.
+  await alice.join(roomId);
+  await fiona.join(roomId);
+  await bob.join(roomId);
+  for (const [viewer, others] of [
+    [alice, ['Fiona', 'Bob']],
+    [fiona, ['Alice', 'Bob']],
+    [bob, ['Alice', 'Fiona']],
+  ] as const) {
+    await expect.poll(() => viewer.remoteTileCount()).toBe(2);
+    for (const other of others) await viewer.expectMediaFrom(other);
+  }
+  await fiona.screenshot('three people');
+
+  // Chat over both of Fiona's links, the one she offered and the one she answered.
+  await fiona.sendChat('hello both');
+  for (const viewer of [alice, bob]) {
+    await viewer.press('Chat');
+    await expect.poll(() => viewer.chatMessages()).toEqual(['Fiona: hello both']);
+  }
+
+  await fiona.leave();
+  for (const viewer of [alice, bob]) await expect.poll(() => viewer.remoteTileCount()).toBe(1);
+  await alice.expectMediaFrom('Bob');
+});
+
+test('mute, camera off and speaking are seen across engines, both ways', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+
+  for (const [actor, viewer] of [
+    [alice, fiona],
+    [fiona, alice],
+  ] as const) {
+    const seen = () => viewer.tileState(actor.name);
+    // Both fake microphones make sound (Chromium beeps, Firefox hums): the highlight shows.
+    await expect.poll(async () => (await seen())?.speaking).toBe('true');
+
+    await actor.press('Microphone');
+    await expect.poll(async () => (await seen())?.audio, { timeout: 1_000 }).toBe('off');
+    await expect.poll(async () => (await seen())?.speaking).toBe('false');
+    await actor.press('Camera');
+    await expect.poll(async () => (await seen())?.video, { timeout: 1_000 }).toBe('off');
+    await viewer.screenshot(`${actor.name} muted with camera off`);
+
+    await actor.press('Camera');
+    await actor.press('Microphone');
+    await expect.poll(async () => (await seen())?.video).toBe('on');
+    await expect.poll(async () => (await seen())?.audio).toBe('on');
+    await viewer.expectMediaFrom(actor.name);
+  }
+});
+
+test('chat crosses engines both ways', async ({ alice, firefox, roomId }) => {
+  const fiona = await firefox('Fiona');
+  // Alice (Chromium) makes the first offer, so her side opens the chat channel first.
+  await startCall(fiona, alice, roomId);
+
+  await alice.sendChat('hello from Chromium');
+  await fiona.press('Chat');
+  await expect.poll(() => fiona.chatMessages()).toEqual(['Alice: hello from Chromium']);
+  await fiona.sendChat('and hello from Firefox, see https://example.com/notes');
+  await expect
+    .poll(() => alice.chatMessages())
+    .toEqual([
+      'You: hello from Chromium',
+      'Fiona: and hello from Firefox, see https://example.com/notes',
+    ]);
+  await fiona.screenshot('chat');
+});
+
+test('a screen shared from Chromium shows in Firefox, goes away when stopped, and comes back', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+
+  await alice.press('Share screen');
+  await fiona.expectScreenFrom('Alice');
+  await fiona.expectMediaFrom('Alice');
+  await fiona.screenshot('Alice shares her screen');
+
+  await alice.press('Share screen');
+  await expect.poll(() => fiona.seesScreenOf('Alice')).toBe(false);
+  // Sharing again reuses the stopped transceiver's m-line: both engines must agree on it.
+  await alice.press('Share screen');
+  await fiona.expectScreenFrom('Alice');
+  await fiona.expectMediaFrom('Alice');
+});
+
+test('a screen shared from Firefox shows in Chromium, goes away when stopped, and comes back', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+  await fiona.standInCanvasForScreen();
+
+  await fiona.press('Share screen');
+  await alice.expectScreenFrom('Fiona');
+  await fiona.press('Share screen');
+  await expect.poll(() => alice.seesScreenOf('Fiona')).toBe(false);
+  await fiona.press('Share screen');
+  await alice.expectScreenFrom('Fiona');
+  await alice.expectMediaFrom('Fiona');
+  await alice.screenshot('Fiona shares her screen again');
 });

@@ -165,6 +165,39 @@ export class FirefoxPerson implements Participant {
     return this.page.evaluate(readChatMessages);
   }
 
+  async evaluate<Arg, Result>(fn: (arg: Arg) => Result, arg: Arg): Promise<Awaited<Result>> {
+    return (await this.page.evaluate(fn as (arg: unknown) => Result, arg)) as Awaited<Result>;
+  }
+
+  /**
+   * Firefox's fake devices include no screen, and headless Firefox has none to capture, so its
+   * getDisplayMedia finds nothing. For cases that need Firefox to share, this puts an animated
+   * canvas in place of the screen picker's result; everything after it (tracks, transceivers,
+   * negotiation) is the app's own code in real Firefox.
+   */
+  async standInCanvasForScreen(): Promise<void> {
+    await this.page.evaluate(() => {
+      navigator.mediaDevices.getDisplayMedia = async () => {
+        const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 360 });
+        const context = canvas.getContext('2d');
+        const stream = canvas.captureStream(15);
+        let frame = 0;
+        const timer = setInterval(() => {
+          if (!context || stream.getVideoTracks()[0]?.readyState !== 'live') {
+            clearInterval(timer);
+            return;
+          }
+          context.fillStyle = `hsl(${(frame++ * 7) % 360} 70% 45%)`;
+          context.fillRect(0, 0, canvas.width, canvas.height);
+          context.fillStyle = '#fff';
+          context.font = '48px sans-serif';
+          context.fillText(`Firefox screen ${frame}`, 40, 200);
+        }, 1000 / 15);
+        return stream;
+      };
+    });
+  }
+
   async screenshot(title: string): Promise<void> {
     const info = chromiumTest.info();
     const path = info.outputPath(

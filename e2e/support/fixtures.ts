@@ -111,6 +111,10 @@ export class Person implements Participant {
     return this.page.evaluate(readChatMessages);
   }
 
+  async evaluate<Arg, Result>(fn: (arg: Arg) => Result, arg: Arg): Promise<Awaited<Result>> {
+    return (await this.page.evaluate(fn as (arg: unknown) => Result, arg)) as Awaited<Result>;
+  }
+
   /**
    * Waits until this person sees and hears `name`: their tile decodes new video frames and new
    * audio packets arrive, measured twice so the media is flowing, not just started.

@@ -102,3 +102,22 @@ export function readChatMessages(): string[] {
     return `${sender}: ${text}`;
   });
 }
+
+type OfferProbe = { holdOffers: boolean; heldOffers: (() => void)[]; offerCollisions: number };
+
+/**
+ * Runs in the page: holds back this page's outgoing offers (true), or sends the held ones and
+ * stops holding (false). Returns how many offers are held back now.
+ */
+export function holdOffers(hold: boolean): number {
+  const probe = (window as unknown as { __probe: OfferProbe }).__probe;
+  probe.holdOffers = hold;
+  if (!hold) for (const send of probe.heldOffers.splice(0)) send();
+  return probe.heldOffers.length;
+}
+
+/** Runs in the page: how many offers are held back, and how many offers collided with ours. */
+export function offerState(): { held: number; collisions: number } {
+  const probe = (window as unknown as { __probe: OfferProbe }).__probe;
+  return { held: probe.heldOffers.length, collisions: probe.offerCollisions };
+}

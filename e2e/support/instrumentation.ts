@@ -1,8 +1,10 @@
 /**
  * Runs in every test page before the app (page.addInitScript). It watches, without changing
  * behaviour:
- * - every RTCPeerConnection the app creates, so tests can read real getStats();
- * - every WebSocket, so a test can drop the signaling socket as a network fault would;
+ * - every RTCPeerConnection the app creates, so tests can read real getStats(), and every offer
+ *   that arrives while one of ours is outstanding (an offer collision, or "glare");
+ * - every WebSocket, so a test can drop the signaling socket as a network fault would, or hold
+ *   back outgoing offers (`holdOffers`) and release them later, as a slow network would;
  * - the moment "Join" is clicked and the first frame each remote tile paints
  *   (requestVideoFrameCallback where the engine has it), for timing figures.
  * Chromium pages get it through Playwright's addInitScript, Firefox pages through puppeteer's
@@ -16,6 +18,9 @@ export function installInstrumentation(): void {
     firstRemoteFrameAt: Record<string, number>;
     offersSent: number;
     descriptionsSent: number;
+    offerCollisions: number;
+    holdOffers: boolean;
+    heldOffers: (() => void)[];
     cspViolations: string[];
   };
   const probe: Probe = {
@@ -25,6 +30,9 @@ export function installInstrumentation(): void {
     firstRemoteFrameAt: {},
     offersSent: 0,
     descriptionsSent: 0,
+    offerCollisions: 0,
+    holdOffers: false,
+    heldOffers: [],
     cspViolations: [],
   };
   (window as unknown as { __probe: Probe }).__probe = probe;
@@ -34,6 +42,11 @@ export function installInstrumentation(): void {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
       probe.peerConnections.push(this);
+    }
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      if (description.type === 'offer' && this.signalingState === 'have-local-offer')
+        probe.offerCollisions++;
+      return super.setRemoteDescription(description);
     }
   };
 
@@ -46,7 +59,13 @@ export function installInstrumentation(): void {
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
       if (typeof data === 'string' && data.startsWith('{"type":"description"')) {
         probe.descriptionsSent++;
-        if (data.includes('"type":"offer"')) probe.offersSent++;
+        if (data.includes('"type":"offer"')) {
+          probe.offersSent++;
+          if (probe.holdOffers) {
+            probe.heldOffers.push(() => super.send(data));
+            return;
+          }
+        }
       }
       super.send(data);
     }

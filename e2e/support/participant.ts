@@ -34,10 +34,12 @@ export interface Participant {
   expectScreenFrom(name: string): Promise<void>;
   /** Opens the chat panel if needed and sends `text`. */
   sendChat(text: string): Promise<void>;
-  /** Every chat message shown, as "sender: text" lines. */
+  /** Every message in the chat panel (when it is open), as "sender: text" lines. */
   chatMessages(): Promise<string[]>;
   /** Attaches a screenshot of this person's page to the test report. */
   screenshot(title: string): Promise<void>;
+  /** Runs a self-contained function (see in-page.ts) in this person's page. */
+  evaluate<Arg, Result>(fn: (arg: Arg) => Result, arg: Arg): Promise<Awaited<Result>>;
 }
 
 /** Polls inbound stats until frames (and packets) arrive, then until more arrive. */
