@@ -1,6 +1,6 @@
 import { firefoxExecutable, NO_FIREFOX } from './support/browser';
 import { expect, test } from './support/firefox-person';
-import { holdOffers, offerState } from './support/in-page';
+import { holdSignals, offerState } from './support/in-page';
 import type { Participant } from './support/participant';
 
 // Chromium ↔ Firefox: every case has at least one person in each engine.
@@ -50,11 +50,11 @@ for (const polite of ['Firefox', 'Chromium'] as const) {
 
     // Both start sharing while each one's offer is held back, as a slow network would, then both
     // offers go out together: each side receives the other's offer while its own is outstanding.
-    await Promise.all([alice.evaluate(holdOffers, true), fiona.evaluate(holdOffers, true)]);
+    await Promise.all([alice.evaluate(holdSignals, true), fiona.evaluate(holdSignals, true)]);
     await Promise.all([alice.press('Share screen'), fiona.press('Share screen')]);
     for (const person of [alice, fiona])
-      await expect.poll(async () => (await person.evaluate(offerState, null)).held).toBe(1);
-    await Promise.all([alice.evaluate(holdOffers, false), fiona.evaluate(holdOffers, false)]);
+      await expect.poll(async () => (await person.evaluate(offerState, null)).heldOffers).toBe(1);
+    await Promise.all([alice.evaluate(holdSignals, false), fiona.evaluate(holdSignals, false)]);
 
     await alice.expectScreenFrom('Fiona');
     await fiona.expectScreenFrom('Alice');

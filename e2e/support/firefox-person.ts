@@ -30,7 +30,22 @@ export class FirefoxPerson implements Participant {
     readonly page: Page,
     private readonly baseURL: string,
   ) {
-    page.on('console', (message) => this.console.push(`${message.type()}: ${message.text()}`));
+    page.on('console', (message) => {
+      // Errors logged as objects print as "JSHandle@error": spell out their name and message.
+      void Promise.all(
+        message
+          .args()
+          .map((arg) =>
+            arg
+              .evaluate((value) =>
+                value instanceof Error ? `${value.name}: ${value.message}` : String(value),
+              )
+              .catch(() => '?'),
+          ),
+      ).then((parts) =>
+        this.console.push(`${message.type()}: ${parts.join(' ') || message.text()}`),
+      );
+    });
     page.on('pageerror', (error) => this.console.push(`pageerror: ${String(error)}`));
   }
 

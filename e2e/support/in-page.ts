@@ -103,21 +103,29 @@ export function readChatMessages(): string[] {
   });
 }
 
-type OfferProbe = { holdOffers: boolean; heldOffers: (() => void)[]; offerCollisions: number };
+type SignalProbe = {
+  holdSignals: boolean;
+  heldSignals: { offer: boolean; send(): void }[];
+  offerCollisions: number;
+};
 
 /**
- * Runs in the page: holds back this page's outgoing offers (true), or sends the held ones and
- * stops holding (false). Returns how many offers are held back now.
+ * Runs in the page: holds back this page's offers, answers and candidates (true), or sends the
+ * held ones, in order, and stops holding (false).
  */
-export function holdOffers(hold: boolean): number {
-  const probe = (window as unknown as { __probe: OfferProbe }).__probe;
-  probe.holdOffers = hold;
-  if (!hold) for (const send of probe.heldOffers.splice(0)) send();
-  return probe.heldOffers.length;
+export function holdSignals(hold: boolean): void {
+  const probe = (
+    window as unknown as { __probe: SignalProbe & { heldSignals: { send(): void }[] } }
+  ).__probe;
+  probe.holdSignals = hold;
+  if (!hold) for (const held of probe.heldSignals.splice(0)) held.send();
 }
 
-/** Runs in the page: how many offers are held back, and how many offers collided with ours. */
-export function offerState(): { held: number; collisions: number } {
-  const probe = (window as unknown as { __probe: OfferProbe }).__probe;
-  return { held: probe.heldOffers.length, collisions: probe.offerCollisions };
+/** Runs in the page: offers held back now, and offers that arrived while one of ours was out. */
+export function offerState(): { heldOffers: number; collisions: number } {
+  const probe = (window as unknown as { __probe: SignalProbe }).__probe;
+  return {
+    heldOffers: probe.heldSignals.filter((held) => held.offer).length,
+    collisions: probe.offerCollisions,
+  };
 }

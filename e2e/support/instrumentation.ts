@@ -4,7 +4,8 @@
  * - every RTCPeerConnection the app creates, so tests can read real getStats(), and every offer
  *   that arrives while one of ours is outstanding (an offer collision, or "glare");
  * - every WebSocket, so a test can drop the signaling socket as a network fault would, or hold
- *   back outgoing offers (`holdOffers`) and release them later, as a slow network would;
+ *   back what it sends to peers (`holdSignals`), in order, and release it later, as a slow
+ *   network would;
  * - the moment "Join" is clicked and the first frame each remote tile paints
  *   (requestVideoFrameCallback where the engine has it), for timing figures.
  * Chromium pages get it through Playwright's addInitScript, Firefox pages through puppeteer's
@@ -19,8 +20,8 @@ export function installInstrumentation(): void {
     offersSent: number;
     descriptionsSent: number;
     offerCollisions: number;
-    holdOffers: boolean;
-    heldOffers: (() => void)[];
+    holdSignals: boolean;
+    heldSignals: { offer: boolean; send: () => void }[];
     cspViolations: string[];
   };
   const probe: Probe = {
@@ -31,8 +32,8 @@ export function installInstrumentation(): void {
     offersSent: 0,
     descriptionsSent: 0,
     offerCollisions: 0,
-    holdOffers: false,
-    heldOffers: [],
+    holdSignals: false,
+    heldSignals: [],
     cspViolations: [],
   };
   (window as unknown as { __probe: Probe }).__probe = probe;
@@ -57,15 +58,15 @@ export function installInstrumentation(): void {
       probe.sockets.push(this);
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (typeof data === 'string' && data.startsWith('{"type":"description"')) {
-        probe.descriptionsSent++;
-        if (data.includes('"type":"offer"')) {
-          probe.offersSent++;
-          if (probe.holdOffers) {
-            probe.heldOffers.push(() => super.send(data));
-            return;
-          }
-        }
+      const description = typeof data === 'string' && data.startsWith('{"type":"description"');
+      const offer = description && (data as string).includes('"type":"offer"');
+      if (description) probe.descriptionsSent++;
+      if (offer) probe.offersSent++;
+      const toPeer =
+        description || (typeof data === 'string' && data.startsWith('{"type":"candidate"'));
+      if (toPeer && probe.holdSignals) {
+        probe.heldSignals.push({ offer, send: () => super.send(data) });
+        return;
       }
       super.send(data);
     }
