@@ -1,4 +1,5 @@
 import type { IceCandidate, SessionDescription } from '../signaling/protocol';
+import { keepDtlsRoleOnIceRestart } from './dtls-role';
 
 /** What a session asks the signaling layer to carry to its remote peer. */
 export type OutgoingSignal =
@@ -372,9 +373,21 @@ export class PeerSession {
   }
 
   private sendLocalDescription(): void {
-    const local = this.connection.localDescription;
+    const {
+      localDescription: local,
+      currentLocalDescription,
+      currentRemoteDescription,
+    } = this.connection;
     if (!local || (local.type !== 'offer' && local.type !== 'answer')) return;
-    this.options.signal({ type: 'description', description: { type: local.type, sdp: local.sdp } });
+    const sdp =
+      local.type === 'offer'
+        ? keepDtlsRoleOnIceRestart(
+            local.sdp,
+            currentLocalDescription?.sdp,
+            currentRemoteDescription?.sdp,
+          )
+        : local.sdp;
+    this.options.signal({ type: 'description', description: { type: local.type, sdp } });
   }
 
   private onConnectionStateChange(): void {
