@@ -1,6 +1,6 @@
 import { firefoxExecutable, NO_FIREFOX } from './support/browser';
 import { expect, test } from './support/firefox-person';
-import { holdSignals, offerState } from './support/in-page';
+import { holdSignals, iceSessions, offerState, restartIce } from './support/in-page';
 import type { Participant } from './support/participant';
 
 // Chromium ↔ Firefox: every case has at least one person in each engine.
@@ -67,6 +67,52 @@ for (const polite of ['Firefox', 'Chromium'] as const) {
     await fiona.screenshot('both sharing after glare');
   });
 }
+
+test('ICE restarts between engines complete, from either side and from both at once', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  // Fiona makes the first offer, so she is the DTLS server: Firefox used to answer a restart
+  // from Chromium as a DTLS client, which Chromium refused, leaving the link unrecoverable.
+  await startCall(alice, fiona, roomId);
+  const everyone = [alice, fiona];
+
+  /** Runs `restart`, then waits until both sides use new ICE credentials and media flows. */
+  async function expectRestarted(restart: () => Promise<unknown>, what: string): Promise<void> {
+    const before = await Promise.all(everyone.map((person) => person.evaluate(iceSessions, null)));
+    await restart();
+    for (const [index, person] of everyone.entries()) {
+      await expect
+        .poll(
+          async () => {
+            const [now] = await person.evaluate(iceSessions, null);
+            return (
+              now?.signaling === 'stable' &&
+              now.connection === 'connected' &&
+              now.ufrag !== before[index]?.[0]?.ufrag
+            );
+          },
+          { message: `${what}: ${person.name} is on a new ICE session` },
+        )
+        .toBe(true);
+    }
+    await alice.expectMediaFrom('Fiona');
+    await fiona.expectMediaFrom('Alice');
+  }
+
+  await expectRestarted(() => alice.evaluate(restartIce, null), 'Chromium restarts');
+  await expectRestarted(() => fiona.evaluate(restartIce, null), 'Firefox restarts');
+  await expectRestarted(async () => {
+    await Promise.all(everyone.map((person) => person.evaluate(holdSignals, true)));
+    await Promise.all(everyone.map((person) => person.evaluate(restartIce, null)));
+    for (const person of everyone)
+      await expect.poll(async () => (await person.evaluate(offerState, null)).heldOffers).toBe(1);
+    await Promise.all(everyone.map((person) => person.evaluate(holdSignals, false)));
+  }, 'both restart at once');
+  expect((await fiona.evaluate(offerState, null)).collisions).toBeGreaterThanOrEqual(1);
+});
 
 test('a mesh of two Chromium and one Firefox: everyone sees and hears everyone', async ({
   alice,

@@ -129,3 +129,27 @@ export function offerState(): { heldOffers: number; collisions: number } {
     collisions: probe.offerCollisions,
   };
 }
+
+type ConnectionProbe = { peerConnections: RTCPeerConnection[] };
+
+/** Runs in the page: restarts ICE on every open peer connection, as the app does on a failed link. */
+export function restartIce(): void {
+  const probe = (window as unknown as { __probe: ConnectionProbe }).__probe;
+  for (const pc of probe.peerConnections) if (pc.connectionState !== 'closed') pc.restartIce();
+}
+
+/** Runs in the page: each open peer connection's negotiated ICE ufrag and states. */
+export function iceSessions(): {
+  ufrag: string | null;
+  signaling: RTCSignalingState;
+  connection: RTCPeerConnectionState;
+}[] {
+  const probe = (window as unknown as { __probe: ConnectionProbe }).__probe;
+  return probe.peerConnections
+    .filter((pc) => pc.connectionState !== 'closed')
+    .map((pc) => ({
+      ufrag: pc.currentLocalDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1] ?? null,
+      signaling: pc.signalingState,
+      connection: pc.connectionState,
+    }));
+}
