@@ -12,6 +12,9 @@ async function startCall(first: Participant, second: Participant, roomId: string
   await second.join(roomId);
   await first.expectMediaFrom(second.name);
   await second.expectMediaFrom(first.name);
+  // Received sound is played, not just received: each engine's autoplay policy lets it through.
+  expect((await first.inboundFrom(second.name))?.audioPlaying).toBe(true);
+  expect((await second.inboundFrom(first.name))?.audioPlaying).toBe(true);
 }
 
 test('Chromium starts the call, Firefox joins: video and audio flow both ways', async ({

@@ -11,6 +11,8 @@ export interface InboundMedia {
   audioPacketsReceived: number;
   /** Loudest recent level of the received audio, 0..1. */
   audioLevel: number;
+  /** Whether the peer's <audio> element is playing: autoplay policies differ between engines. */
+  audioPlaying: boolean;
   videoWidth: number;
 }
 
@@ -56,6 +58,7 @@ export async function readInboundMedia(selector: string): Promise<InboundMedia |
     framesDecoded: 0,
     audioPacketsReceived: 0,
     audioLevel: 0,
+    audioPlaying: audio !== null && !audio.paused,
     videoWidth: video.videoWidth,
   };
   for (const pc of probe.peerConnections) {
