@@ -54,8 +54,10 @@ export const NO_FIREFOX =
 export const FIREFOX_PREFS: Record<string, unknown> = {
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
-  // Let two browsers on one host reach each other: loopback candidates allowed, and real host
-  // addresses instead of mDNS names (Chromium does the same once the camera is allowed).
+  // Let two browsers on one host reach each other: Chromium's loopback candidates accepted, and
+  // real host addresses instead of mDNS names (Chromium does the same once the camera is
+  // allowed). Firefox itself gathers no candidates on the loopback interface, so the host needs
+  // one other interface, even one with no route out.
   'media.peerconnection.ice.loopback': true,
   'media.peerconnection.ice.obfuscate_host_addresses': false,
   // No traffic off this machine (puppeteer already turns off updates and safe browsing).
