@@ -7,19 +7,23 @@ import {
   type Page,
 } from '@playwright/test';
 import { createRoomId } from '../../lib/room-id';
+import {
+  readChatMessages,
+  readInboundMedia,
+  readTileState,
+  tileSelector,
+  type InboundMedia,
+  type TileState,
+} from './in-page';
 import { installInstrumentation } from './instrumentation';
+import { expectFlowing, type CallControl, type Participant } from './participant';
 
-/** Media a page receives from one remote participant, read from the tile that shows them. */
-export interface InboundMedia {
-  link: string | null;
-  framesDecoded: number;
-  audioPacketsReceived: number;
-  audioLevel: number;
-  videoWidth: number;
-}
+export type { InboundMedia } from './in-page';
 
-/** One simulated person: their own browser context (own cookies, storage, camera). */
-export class Person {
+/** One simulated person in Chromium: their own browser context (own cookies, storage, camera). */
+export class Person implements Participant {
+  readonly engine = 'chromium';
+
   constructor(
     readonly name: string,
     readonly context: BrowserContext,
@@ -49,7 +53,7 @@ export class Person {
   }
 
   tile(name: string) {
-    return this.page.locator(`figure[data-testid="participant-tile"][aria-label="${name}"]`);
+    return this.page.locator(tileSelector(name));
   }
 
   remoteTiles() {
@@ -58,57 +62,58 @@ export class Person {
 
   /** Reads real getStats() for the tracks shown in `name`'s tile and played by their audio. */
   async inboundFrom(name: string): Promise<InboundMedia | null> {
-    return this.inboundForTile(`figure[data-testid="participant-tile"][aria-label="${name}"]`);
+    return this.inboundForTile(tileSelector(name));
   }
 
   /** Reads real getStats() for the screen share `name` is sending, as shown here. */
   async inboundScreenFrom(name: string): Promise<InboundMedia | null> {
-    return this.inboundForTile(`figure[data-testid="screen-tile"][aria-label="${name}’s screen"]`);
+    return this.inboundForTile(tileSelector(name, 'screen'));
   }
 
   screenTile(name: string) {
-    return this.page.locator(`figure[data-testid="screen-tile"][aria-label="${name}’s screen"]`);
+    return this.page.locator(tileSelector(name, 'screen'));
   }
 
   private async inboundForTile(selector: string): Promise<InboundMedia | null> {
-    return this.page.evaluate(async (tileSelector) => {
-      const probe = (window as unknown as { __probe: { peerConnections: RTCPeerConnection[] } })
-        .__probe;
-      const tile = document.querySelector<HTMLElement>(tileSelector);
-      const video = tile?.querySelector('video');
-      if (!tile || !video) return null;
-      const peerId = tile.dataset.peerId;
-      const audio = peerId
-        ? document.querySelector<HTMLAudioElement>(`audio[data-peer-id="${peerId}"]`)
-        : null;
-      const tracks = [
-        ...((video.srcObject as MediaStream | null)?.getVideoTracks() ?? []),
-        ...((audio?.srcObject as MediaStream | null)?.getAudioTracks() ?? []),
-      ];
-      const result = {
-        link: tile.dataset.link ?? null,
-        framesDecoded: 0,
-        audioPacketsReceived: 0,
-        audioLevel: 0,
-        videoWidth: video.videoWidth,
-      };
-      for (const pc of probe.peerConnections) {
-        if (pc.connectionState === 'closed') continue;
-        for (const receiver of pc.getReceivers()) {
-          if (!tracks.includes(receiver.track)) continue;
-          const stats = await receiver.getStats();
-          stats.forEach((report: Record<string, unknown>) => {
-            if (report.type !== 'inbound-rtp') return;
-            if (report.kind === 'video') result.framesDecoded += Number(report.framesDecoded ?? 0);
-            if (report.kind === 'audio') {
-              result.audioPacketsReceived += Number(report.packetsReceived ?? 0);
-              result.audioLevel = Math.max(result.audioLevel, Number(report.audioLevel ?? 0));
-            }
-          });
-        }
-      }
-      return result;
-    }, selector);
+    return this.page.evaluate(readInboundMedia, selector);
+  }
+
+  async tileState(name: string): Promise<TileState | null> {
+    return this.page.evaluate(readTileState, tileSelector(name));
+  }
+
+  async seesScreenOf(name: string): Promise<boolean> {
+    return (await this.screenTile(name).count()) > 0;
+  }
+
+  async remoteTileCount(): Promise<number> {
+    return this.remoteTiles().count();
+  }
+
+  async press(control: CallControl): Promise<void> {
+    await this.page.getByRole('button', { name: control, exact: true }).click();
+  }
+
+  async isPressed(control: CallControl): Promise<boolean> {
+    const pressed = await this.page
+      .getByRole('button', { name: control, exact: true })
+      .getAttribute('aria-pressed');
+    return pressed === 'true';
+  }
+
+  async sendChat(text: string): Promise<void> {
+    const field = this.page.getByRole('textbox', { name: 'Message' });
+    if (!(await field.isVisible())) await this.press('Chat');
+    await field.fill(text);
+    await this.page.getByRole('button', { name: 'Send' }).click();
+  }
+
+  async chatMessages(): Promise<string[]> {
+    return this.page.evaluate(readChatMessages);
+  }
+
+  async evaluate<Arg, Result>(fn: (arg: Arg) => Result, arg: Arg): Promise<Awaited<Result>> {
+    return (await this.page.evaluate(fn as (arg: unknown) => Result, arg)) as Awaited<Result>;
   }
 
   /**
@@ -180,40 +185,6 @@ export class Person {
     await this.page.screenshot({ path });
     await info.attach(`${this.name}: ${title}`, { path, contentType: 'image/png' });
   }
-}
-
-/** Polls inbound stats until frames (and packets) arrive, then until more arrive. */
-async function expectFlowing(
-  read: () => Promise<InboundMedia | null>,
-  { video, audio }: { video: boolean; audio: boolean },
-  message: string,
-): Promise<void> {
-  let first: InboundMedia | null = null;
-  await expect
-    .poll(
-      async () => {
-        first = await read();
-        return (
-          (!video || (first?.framesDecoded ?? 0) > 0) &&
-          (!audio || (first?.audioPacketsReceived ?? 0) > 0)
-        );
-      },
-      { message },
-    )
-    .toBe(true);
-  const baseline = first as InboundMedia | null;
-  await expect
-    .poll(
-      async () => {
-        const now = await read();
-        return (
-          (!video || (now?.framesDecoded ?? 0) >= (baseline?.framesDecoded ?? 0) + 5) &&
-          (!audio || (now?.audioPacketsReceived ?? 0) >= (baseline?.audioPacketsReceived ?? 0) + 10)
-        );
-      },
-      { message: `${message} (still flowing)` },
-    )
-    .toBe(true);
 }
 
 export async function createPerson(

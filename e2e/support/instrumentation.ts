@@ -1,12 +1,17 @@
 /**
  * Runs in every test page before the app (page.addInitScript). It watches, without changing
  * behaviour:
- * - every RTCPeerConnection the app creates, so tests can read real getStats();
- * - every WebSocket, so a test can drop the signaling socket as a network fault would;
+ * - every RTCPeerConnection the app creates, so tests can read real getStats(), and every offer
+ *   that arrives while one of ours is outstanding (an offer collision, or "glare");
+ * - every WebSocket, so a test can drop the signaling socket as a network fault would, or hold
+ *   back what it sends to peers (`holdSignals`), in order, and release it later, as a slow
+ *   network would;
  * - the moment "Join" is clicked, the first frame each remote tile paints
- *   (requestVideoFrameCallback) and each peer connection's first "connected", for timing figures.
- *   Times are epoch milliseconds, so pages on one machine can be compared.
- * Must stay self-contained: it is serialised into the page.
+ *   (requestVideoFrameCallback where the engine has it, else 'loadeddata') and each peer
+ *   connection's first "connected", for timing figures. Times are epoch milliseconds, so pages
+ *   on one machine can be compared.
+ * Chromium pages get it through Playwright's addInitScript, Firefox pages through puppeteer's
+ * evaluateOnNewDocument. Must stay self-contained: it is serialised into the page.
  */
 export function installInstrumentation(): void {
   type Probe = {
@@ -19,6 +24,9 @@ export function installInstrumentation(): void {
     lobbyShownAt: number | null;
     offersSent: number;
     descriptionsSent: number;
+    offerCollisions: number;
+    holdSignals: boolean;
+    heldSignals: { offer: boolean; send: () => void }[];
     cspViolations: string[];
   };
   const probe: Probe = {
@@ -30,6 +38,9 @@ export function installInstrumentation(): void {
     lobbyShownAt: null,
     offersSent: 0,
     descriptionsSent: 0,
+    offerCollisions: 0,
+    holdSignals: false,
+    heldSignals: [],
     cspViolations: [],
   };
   (window as unknown as { __probe: Probe }).__probe = probe;
@@ -47,6 +58,11 @@ export function installInstrumentation(): void {
         probe.connectedAt.push(now());
       });
     }
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      if (description.type === 'offer' && this.signalingState === 'have-local-offer')
+        probe.offerCollisions++;
+      return super.setRemoteDescription(description);
+    }
   };
 
   const NativeWebSocket = window.WebSocket;
@@ -56,9 +72,15 @@ export function installInstrumentation(): void {
       probe.sockets.push(this);
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (typeof data === 'string' && data.startsWith('{"type":"description"')) {
-        probe.descriptionsSent++;
-        if (data.includes('"type":"offer"')) probe.offersSent++;
+      const description = typeof data === 'string' && data.startsWith('{"type":"description"');
+      const offer = description && (data as string).includes('"type":"offer"');
+      if (description) probe.descriptionsSent++;
+      if (offer) probe.offersSent++;
+      const toPeer =
+        description || (typeof data === 'string' && data.startsWith('{"type":"candidate"'));
+      if (toPeer && probe.holdSignals) {
+        probe.heldSignals.push({ offer, send: () => super.send(data) });
+        return;
       }
       super.send(data);
     }
@@ -90,9 +112,12 @@ export function installInstrumentation(): void {
       if (watched.has(video)) continue;
       watched.add(video);
       const name = video.closest('figure')?.getAttribute('aria-label') ?? '?';
-      video.requestVideoFrameCallback(() => {
+      const painted = () => {
         probe.firstRemoteFrameAt[name] ??= now();
-      });
+      };
+      // Not in every engine: fall back to the first decoded frame's 'loadeddata'.
+      if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(painted);
+      else (video as HTMLVideoElement).addEventListener('loadeddata', painted, { once: true });
     }
   };
   new MutationObserver(watch).observe(document, { childList: true, subtree: true });

@@ -1,4 +1,5 @@
 import type { IceCandidate, SessionDescription } from '../signaling/protocol';
+import { keepDtlsRoleOnIceRestart } from './dtls-role';
 
 /** What a session asks the signaling layer to carry to its remote peer. */
 export type OutgoingSignal =
@@ -249,13 +250,18 @@ export class PeerSession {
 
   /**
    * Signaling just came back after a drop. An offer still waiting for its answer may have died with
-   * the old socket: take it back and offer again; a link still down gets its ICE restart now. Runs
-   * in order with incoming signals, so an answer that does arrive is not mistaken for a new one's.
+   * the old socket: take it back and offer again. A link still down gets its ICE restart now from
+   * the impolite side; the polite side waits its turn, as after a failure, because both sides often
+   * resume together (a server restart) and crossed restart offers are where engines disagree.
+   * Runs in order with incoming signals, so an answer that does arrive is not taken for a new one's.
    */
   recoverAfterResume(): Promise<void> {
     this.incoming = this.incoming.then(async () => {
       if (this.connection.signalingState === 'have-local-offer') await this.retractOffer();
-      else if (this.linkDown()) this.restartIce();
+      else if (this.linkDown()) {
+        if (this.polite) this.scheduleRestart(RESTART_AFTER_FAILED_MS.polite);
+        else this.restartIce();
+      }
     });
     return this.incoming;
   }
@@ -415,9 +421,21 @@ export class PeerSession {
   }
 
   private sendLocalDescription(): void {
-    const local = this.connection.localDescription;
+    const {
+      localDescription: local,
+      currentLocalDescription,
+      currentRemoteDescription,
+    } = this.connection;
     if (!local || (local.type !== 'offer' && local.type !== 'answer')) return;
-    this.options.signal({ type: 'description', description: { type: local.type, sdp: local.sdp } });
+    const sdp =
+      local.type === 'offer'
+        ? keepDtlsRoleOnIceRestart(
+            local.sdp,
+            currentLocalDescription?.sdp,
+            currentRemoteDescription?.sdp,
+          )
+        : local.sdp;
+    this.options.signal({ type: 'description', description: { type: local.type, sdp } });
   }
 
   private onConnectionStateChange(): void {

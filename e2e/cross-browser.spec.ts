@@ -1,0 +1,298 @@
+import { firefoxExecutable, NO_FIREFOX } from './support/browser';
+import { expect, test } from './support/firefox-person';
+import { holdSignals, iceSessions, offerState, restartIce } from './support/in-page';
+import type { Participant } from './support/participant';
+
+// Chromium ↔ Firefox: every case has at least one person in each engine.
+const firefoxFound = firefoxExecutable() !== undefined;
+// Said out loud as well: the list reporter shows a skip without its reason.
+if (!firefoxFound) console.warn(NO_FIREFOX);
+test.skip(!firefoxFound, NO_FIREFOX);
+// Every case also starts a Firefox (3 to 10 s on two busy cores) next to its Chromium people.
+test.describe.configure({ timeout: 120_000 });
+
+/** Both join (in this order) and each sees and hears the other. */
+async function startCall(first: Participant, second: Participant, roomId: string): Promise<void> {
+  await first.join(roomId);
+  await second.join(roomId);
+  await first.expectMediaFrom(second.name);
+  await second.expectMediaFrom(first.name);
+  // Received sound is played, not just received: each engine's autoplay policy lets it through.
+  expect((await first.inboundFrom(second.name))?.audioPlaying).toBe(true);
+  expect((await second.inboundFrom(first.name))?.audioPlaying).toBe(true);
+}
+
+test('Chromium starts the call, Firefox joins: video and audio flow both ways', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+  expect(await alice.remoteTileCount()).toBe(1);
+  expect(await fiona.remoteTileCount()).toBe(1);
+  await fiona.screenshot('in a call with Alice');
+});
+
+test('Firefox starts the call, Chromium joins: video and audio flow both ways', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(fiona, alice, roomId);
+  await alice.screenshot('in a call with Fiona');
+});
+
+for (const polite of ['Firefox', 'Chromium'] as const) {
+  test(`offers that cross between engines resolve, and both screen shares arrive (${polite} polite)`, async ({
+    alice,
+    firefox,
+    roomId,
+  }) => {
+    const fiona = await firefox('Fiona');
+    // The later joiner of a pair is the polite one, who rolls back on a collision.
+    const [first, second] = polite === 'Firefox' ? [alice, fiona] : [fiona, alice];
+    await startCall(first, second, roomId);
+    await fiona.standInCanvasForScreen();
+
+    // Both start sharing while each one's offer is held back, as a slow network would, then both
+    // offers go out together: each side receives the other's offer while its own is outstanding.
+    await Promise.all([alice.evaluate(holdSignals, true), fiona.evaluate(holdSignals, true)]);
+    await Promise.all([alice.press('Share screen'), fiona.press('Share screen')]);
+    // At least one: on a loaded machine the app's offer watchdog may already have made it again.
+    for (const person of [alice, fiona])
+      await expect
+        .poll(async () => (await person.evaluate(offerState, null)).heldOffers, { intervals: [50] })
+        .toBeGreaterThanOrEqual(1);
+    await Promise.all([alice.evaluate(holdSignals, false), fiona.evaluate(holdSignals, false)]);
+
+    await alice.expectScreenFrom('Fiona');
+    await fiona.expectScreenFrom('Alice');
+    // Only the polite side takes the other's offer in while its own is out: the glare happened.
+    expect((await second.evaluate(offerState, null)).collisions).toBeGreaterThanOrEqual(1);
+    expect((await first.evaluate(offerState, null)).collisions).toBe(0);
+    // And the cameras carry on.
+    await alice.expectMediaFrom('Fiona');
+    await fiona.expectMediaFrom('Alice');
+    await fiona.screenshot('both sharing after glare');
+  });
+}
+
+/** Resolves once every person's live link uses new ICE credentials and is stable and connected. */
+async function expectNewIceSession(
+  everyone: Participant[],
+  before: Awaited<ReturnType<typeof iceSessions>>[],
+  what: string,
+): Promise<void> {
+  for (const [index, person] of everyone.entries()) {
+    await expect
+      .poll(
+        async () => {
+          const [now] = await person.evaluate(iceSessions, null);
+          return (
+            now?.signaling === 'stable' &&
+            now.connection === 'connected' &&
+            now.ufrag !== before[index]?.[0]?.ufrag
+          );
+        },
+        { message: `${what}: ${person.name} is on a new ICE session` },
+      )
+      .toBe(true);
+  }
+}
+
+test('ICE restarts offered by either engine are accepted and the call carries on', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  // Fiona makes the first offer, so she is the DTLS server: Firefox used to answer a restart
+  // from Chromium as a DTLS client, which Chromium refused, leaving the link unrecoverable.
+  await startCall(alice, fiona, roomId);
+  const everyone = [alice, fiona];
+  const sessions = () => Promise.all(everyone.map((person) => person.evaluate(iceSessions, null)));
+
+  let before = await sessions();
+  await alice.evaluate(restartIce, null);
+  await expectNewIceSession(everyone, before, 'Chromium restarts');
+
+  // Firefox restarts last: after that, media flows both ways (see the fixme cases below).
+  before = await sessions();
+  await fiona.evaluate(restartIce, null);
+  await expectNewIceSession(everyone, before, 'Firefox restarts');
+  await alice.expectMediaFrom('Fiona');
+  await fiona.expectMediaFrom('Alice');
+});
+
+// Known, not fixed (a browser interplay): when restart offers cross and Firefox is the polite
+// side, about 1 run in 5 Chromium nominates a pair that Firefox answers from its rolled-back ICE
+// generation; Firefox stays "checking", fails after ~25 s, and its DTLS transport fails for good.
+// The app never crosses restart offers itself: only the impolite side restarts at once, the polite
+// side waits and restarts only from a stable state (after a failure and after a signaling resume).
+test.fixme('crossed ICE restart offers with Firefox as the polite side complete', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+  const everyone = [alice, fiona];
+  const before = await Promise.all(everyone.map((person) => person.evaluate(iceSessions, null)));
+  await Promise.all(everyone.map((person) => person.evaluate(holdSignals, true)));
+  await Promise.all(everyone.map((person) => person.evaluate(restartIce, null)));
+  for (const person of everyone)
+    await expect
+      .poll(async () => (await person.evaluate(offerState, null)).heldOffers, { intervals: [50] })
+      .toBeGreaterThanOrEqual(1);
+  await Promise.all(everyone.map((person) => person.evaluate(holdSignals, false)));
+  await expectNewIceSession(everyone, before, 'both restart at once');
+  expect((await fiona.evaluate(offerState, null)).collisions).toBeGreaterThanOrEqual(1);
+  await alice.expectMediaFrom('Fiona');
+  await fiona.expectMediaFrom('Alice');
+});
+
+// Known, not fixed (a browser interplay): when Chromium restarts ICE on a link that still works,
+// its media sometimes never reaches Firefox again (3 runs in 6 with two tests at once here), though
+// both report a stable, connected link: Firefox moves to the new candidate pair while Chromium
+// keeps sending on the old one, which Firefox still answers. The app restarts ICE only on a link
+// that is down, where the old pair is gone; the resilience spec covers that between Chromium pages.
+test.fixme('after Chromium restarts ICE on a working link, its media reaches Firefox again', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+  const before = await Promise.all(
+    [alice, fiona].map((person) => person.evaluate(iceSessions, null)),
+  );
+  await alice.evaluate(restartIce, null);
+  await expectNewIceSession([alice, fiona], before, 'Chromium restarts');
+  await fiona.expectMediaFrom('Alice');
+});
+
+test('a mesh of two Chromium and one Firefox: everyone sees and hears everyone', async ({
+  alice,
+  bob,
+  firefox,
+  roomId,
+}) => {
+  // Three browsers, two engines and six links on two cores.
+  test.slow();
+  const fiona = await firefox('Fiona');
+  // Fiona makes the first offer to Alice, who was there before her, and answers Bob's.
+  await alice.join(roomId);
+  await fiona.join(roomId);
+  await bob.join(roomId);
+  for (const [viewer, others] of [
+    [alice, ['Fiona', 'Bob']],
+    [fiona, ['Alice', 'Bob']],
+    [bob, ['Alice', 'Fiona']],
+  ] as const) {
+    await expect.poll(() => viewer.remoteTileCount()).toBe(2);
+    for (const other of others) await viewer.expectMediaFrom(other);
+  }
+  await fiona.screenshot('three people');
+
+  // Chat over both of Fiona's links, the one she offered and the one she answered.
+  await fiona.sendChat('hello both');
+  for (const viewer of [alice, bob]) {
+    await viewer.press('Chat');
+    await expect.poll(() => viewer.chatMessages()).toEqual(['Fiona: hello both']);
+  }
+
+  await fiona.leave();
+  for (const viewer of [alice, bob]) await expect.poll(() => viewer.remoteTileCount()).toBe(1);
+  await alice.expectMediaFrom('Bob');
+});
+
+test('mute, camera off and speaking are seen across engines, both ways', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+
+  for (const [actor, viewer] of [
+    [alice, fiona],
+    [fiona, alice],
+  ] as const) {
+    const seen = () => viewer.tileState(actor.name);
+    // Both fake microphones make sound (Chromium beeps, Firefox hums): the highlight shows.
+    await expect.poll(async () => (await seen())?.speaking).toBe('true');
+
+    await actor.press('Microphone');
+    await expect.poll(async () => (await seen())?.audio, { timeout: 1_000 }).toBe('off');
+    await expect.poll(async () => (await seen())?.speaking).toBe('false');
+    await actor.press('Camera');
+    await expect.poll(async () => (await seen())?.video, { timeout: 1_000 }).toBe('off');
+    await viewer.screenshot(`${actor.name} muted with camera off`);
+
+    await actor.press('Camera');
+    await actor.press('Microphone');
+    await expect.poll(async () => (await seen())?.video).toBe('on');
+    await expect.poll(async () => (await seen())?.audio).toBe('on');
+    await viewer.expectMediaFrom(actor.name);
+  }
+});
+
+test('chat crosses engines both ways', async ({ alice, firefox, roomId }) => {
+  const fiona = await firefox('Fiona');
+  // Alice (Chromium) makes the first offer, so her side opens the chat channel first.
+  await startCall(fiona, alice, roomId);
+
+  await alice.sendChat('hello from Chromium');
+  await fiona.press('Chat');
+  await expect.poll(() => fiona.chatMessages()).toEqual(['Alice: hello from Chromium']);
+  await fiona.sendChat('and hello from Firefox, see https://example.com/notes');
+  await expect
+    .poll(() => alice.chatMessages())
+    .toEqual([
+      'You: hello from Chromium',
+      'Fiona: and hello from Firefox, see https://example.com/notes',
+    ]);
+  await fiona.screenshot('chat');
+});
+
+test('a screen shared from Chromium shows in Firefox, goes away when stopped, and comes back', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+
+  await alice.press('Share screen');
+  await fiona.expectScreenFrom('Alice');
+  await fiona.expectMediaFrom('Alice');
+  await fiona.screenshot('Alice shares her screen');
+
+  await alice.press('Share screen');
+  await expect.poll(() => fiona.seesScreenOf('Alice')).toBe(false);
+  // Sharing again reuses the stopped transceiver's m-line: both engines must agree on it.
+  await alice.press('Share screen');
+  await fiona.expectScreenFrom('Alice');
+  await fiona.expectMediaFrom('Alice');
+});
+
+test('a screen shared from Firefox shows in Chromium, goes away when stopped, and comes back', async ({
+  alice,
+  firefox,
+  roomId,
+}) => {
+  const fiona = await firefox('Fiona');
+  await startCall(alice, fiona, roomId);
+  await fiona.standInCanvasForScreen();
+
+  await fiona.press('Share screen');
+  await alice.expectScreenFrom('Fiona');
+  await fiona.press('Share screen');
+  await expect.poll(() => alice.seesScreenOf('Fiona')).toBe(false);
+  await fiona.press('Share screen');
+  await alice.expectScreenFrom('Fiona');
+  await alice.expectMediaFrom('Fiona');
+  await alice.screenshot('Fiona shares her screen again');
+});
