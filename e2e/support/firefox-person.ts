@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { expect, test as chromiumTest } from './fixtures';
 import { FIREFOX_PREFS, NO_FIREFOX, firefoxExecutable } from './browser';
 import {
@@ -16,8 +16,9 @@ import { expectFlowing, type CallControl, type Participant } from './participant
 /**
  * One simulated person in a stock Firefox, next to the Chromium people of a Playwright test.
  * Playwright cannot drive a stock Firefox, so this one is driven by puppeteer-core over WebDriver
- * BiDi: its own Firefox process with a fresh profile, fake camera and microphone, and the same
- * instrumentation and in-page readers as the Chromium fixtures.
+ * BiDi: its own browser context (own cookies and storage) in a Firefox shared by the worker's
+ * tests, with a fake camera and microphone, and the same instrumentation and in-page readers as
+ * the Chromium fixtures.
  */
 export class FirefoxPerson implements Participant {
   readonly engine = 'firefox';
@@ -26,7 +27,7 @@ export class FirefoxPerson implements Participant {
 
   private constructor(
     readonly name: string,
-    private readonly browser: Browser,
+    private readonly context: BrowserContext,
     readonly page: Page,
     private readonly baseURL: string,
   ) {
@@ -49,30 +50,21 @@ export class FirefoxPerson implements Participant {
     page.on('pageerror', (error) => this.console.push(`pageerror: ${String(error)}`));
   }
 
-  static async launch(name: string, baseURL: string): Promise<FirefoxPerson> {
-    const executablePath = firefoxExecutable();
-    if (!executablePath) throw new Error(NO_FIREFOX);
-    // Puppeteer gives each launch a fresh temporary profile and deletes it on close.
-    const browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath,
-      headless: true,
-      extraPrefsFirefox: FIREFOX_PREFS,
-      defaultViewport: { width: 1280, height: 720 },
-    });
+  static async create(name: string, browser: Browser, baseURL: string): Promise<FirefoxPerson> {
+    const context = await browser.createBrowserContext();
     try {
-      const page = (await browser.pages())[0] ?? (await browser.newPage());
+      const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       await page.evaluateOnNewDocument(installInstrumentation);
-      return new FirefoxPerson(name, browser, page, baseURL);
+      return new FirefoxPerson(name, context, page, baseURL);
     } catch (error) {
-      await browser.close();
+      await context.close();
       throw error;
     }
   }
 
   async close(): Promise<void> {
-    await this.browser.close();
+    await this.context.close();
   }
 
   async open(roomId: string): Promise<void> {
@@ -248,17 +240,50 @@ export class FirefoxPerson implements Participant {
   }
 }
 
+/** Starts a headless Firefox; puppeteer gives it a fresh temporary profile, deleted on close. */
+async function launchFirefox(): Promise<Browser> {
+  const executablePath = firefoxExecutable();
+  if (!executablePath) throw new Error(NO_FIREFOX);
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: true,
+    extraPrefsFirefox: FIREFOX_PREFS,
+    defaultViewport: { width: 1280, height: 720 },
+  });
+}
+
 interface FirefoxFixtures {
-  /** Adds a Firefox participant; every one is closed (browser and profile) after the test. */
+  /** Adds a Firefox participant; each is closed (its browser context) after the test. */
   firefox: (name: string) => Promise<FirefoxPerson>;
 }
 
+interface FirefoxWorkerFixtures {
+  /**
+   * The worker's Firefox, started on first use (3 to 10 s) rather than once per test, and again
+   * if it has gone away.
+   */
+  firefoxBrowser: () => Promise<Browser>;
+}
+
 /** The Chromium fixtures (`alice`, `bob`, `carol`, `roomId`…) plus Firefox participants. */
-export const test = chromiumTest.extend<FirefoxFixtures>({
-  firefox: async ({ baseURL }, use, testInfo) => {
+export const test = chromiumTest.extend<FirefoxFixtures, FirefoxWorkerFixtures>({
+  firefoxBrowser: [
+    async ({}, use) => {
+      const started: { browser: Promise<Browser> | null } = { browser: null };
+      await use(async () => {
+        if (started.browser && !(await started.browser).connected) started.browser = null;
+        started.browser ??= launchFirefox();
+        return started.browser;
+      });
+      if (started.browser) await (await started.browser).close();
+    },
+    { scope: 'worker' },
+  ],
+  firefox: async ({ baseURL, firefoxBrowser }, use, testInfo) => {
     const created: FirefoxPerson[] = [];
     await use(async (name) => {
-      const person = await FirefoxPerson.launch(name, baseURL ?? '');
+      const person = await FirefoxPerson.create(name, await firefoxBrowser(), baseURL ?? '');
       created.push(person);
       return person;
     });
@@ -272,7 +297,7 @@ export const test = chromiumTest.extend<FirefoxFixtures>({
           contentType: 'text/plain',
         });
       }
-      await person.close();
+      await person.close().catch(() => undefined);
     }
   },
 });
