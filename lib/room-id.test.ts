@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROOM_ID_BITS, createRoomId, isRoomId, parseRoomInput } from './room-id';
+import { ROOM_ID_BITS, createRoomId, isRoomId, parseRoomInput, roomIdFromIndex } from './room-id';
 
 describe('room ids', () => {
   it('carry at least 64 random bits', () => {
@@ -10,6 +10,15 @@ describe('room ids', () => {
     const ids = new Set(Array.from({ length: 2_000 }, createRoomId));
     expect(ids.size).toBe(2_000);
     for (const id of ids) expect(isRoomId(id)).toBe(true);
+  });
+
+  it('made from an index are canonical, distinct and the same every time', () => {
+    const indexes = [0, 1, 31, 32, 1_000, 2 ** 40];
+    const ids = indexes.map(roomIdFromIndex);
+    expect(new Set(ids).size).toBe(indexes.length);
+    for (const id of ids) expect(isRoomId(id)).toBe(true);
+    expect(roomIdFromIndex(0)).toBe('00000-00000-00000');
+    expect(roomIdFromIndex(33)).toBe('00000-00000-00011');
   });
 
   it('use every symbol of the alphabet about equally', () => {

@@ -4,6 +4,7 @@
  * sizes, and leave, against either our server or the bare `ws` relay, with identical frames.
  */
 import WebSocket from 'ws';
+import { roomIdFromIndex } from '../../lib/room-id';
 import type { ServerKind } from './server-process';
 
 export type GeneratorJob =
@@ -94,15 +95,6 @@ function localAddress(index: number): string {
   return `127.0.${1 + Math.floor(n / 250)}.${2 + (n % 250)}`;
 }
 
-function roomId(index: number): string {
-  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
-  let symbols = '';
-  for (let rest = index, i = 0; i < 15; i++, rest = Math.floor(rest / 32)) {
-    symbols = (alphabet[rest % 32] ?? '0') + symbols;
-  }
-  return `${symbols.slice(0, 5)}-${symbols.slice(5, 10)}-${symbols.slice(10, 15)}`;
-}
-
 function open(url: string, socketIndex: number): Promise<WebSocket> {
   const origin = new URL(url.replace(/^ws/, 'http')).origin;
   const socket = new WebSocket(url, {
@@ -141,7 +133,7 @@ async function openPairs(kind: ServerKind, url: string, pairs: number): Promise<
   const opened: Pair[] = [];
   for (let i = 0; i < pairs; i++) {
     if (kind === 'meshcall') {
-      const room = roomId(i);
+      const room = roomIdFromIndex(i);
       const first = await joinRoom(url, 2 * i, room);
       const second = await joinRoom(url, 2 * i + 1, room);
       opened.push(new Pair([first, second], kind));
@@ -276,7 +268,11 @@ async function idle(job: Extract<GeneratorJob, { type: 'idle' }>) {
     const opened = await Promise.all(
       indexes.map(async (index) => {
         if (job.kind === 'bare-ws') return open(`${job.url}?pair=${index >> 1}`, index);
-        const endpoint = await joinRoom(job.url, index, roomId(Math.floor(index / job.roomSize)));
+        const endpoint = await joinRoom(
+          job.url,
+          index,
+          roomIdFromIndex(Math.floor(index / job.roomSize)),
+        );
         return endpoint.socket;
       }),
     );

@@ -5,11 +5,12 @@ import { ChatIcon, LeaveIcon, ScreenShareIcon } from '@/components/ui/icons';
 import { supportsScreenShare } from '@/lib/media/local-media';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
+import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { MediaToggles } from './media-toggles';
 
 export function CallControls() {
   const controller = useCallController();
-  const screenSharing = useCallStore((state) => state.screenSharing);
+  const screenSharing = useMediaStream('screen:local') !== null;
   const chatOpen = useCallStore((state) => state.openPanel === 'chat');
   const unread = useCallStore((state) => state.unreadChat);
   const setOpenPanel = useCallStore((state) => state.actions.setOpenPanel);

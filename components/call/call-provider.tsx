@@ -5,6 +5,7 @@ import { CallController } from '@/lib/call/call-controller';
 import { createCallStore } from '@/lib/call/call-store';
 import { CallControllerContext, CallStoreContext } from '@/lib/hooks/call-context';
 import { loadDisplayName, loadMediaPreferences, loadRelayOnly } from '@/lib/preferences';
+import { signalingUrl } from '@/lib/signaling/signaling-client';
 
 /** What the server says about TURN, without any secret: whether a relay exists, and if it is required. */
 export interface RelaySettings {
@@ -50,9 +51,4 @@ export function CallProvider({
       <CallControllerContext value={controller}>{children}</CallControllerContext>
     </CallStoreContext>
   );
-}
-
-function signalingUrl(location: Location): string {
-  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${protocol}//${location.host}/ws`;
 }

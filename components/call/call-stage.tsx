@@ -21,14 +21,15 @@ function gridColumns(count: number): string {
  */
 export function CallStage() {
   const peerIds = useCallStore(useShallow((state) => [...state.participants.keys()]));
-  const screenOwners = useCallStore(
-    useShallow((state) => [
-      ...(state.screenSharing ? ['local'] : []),
-      ...[...state.participants.values()]
+  const sharingLocally = useMediaStream('screen:local') !== null;
+  const remoteScreenOwners = useCallStore(
+    useShallow((state) =>
+      [...state.participants.values()]
         .filter((participant) => participant.media.screen)
-        .map((p) => p.peerId),
-    ]),
+        .map((participant) => participant.peerId),
+    ),
   );
+  const screenOwners = sharingLocally ? ['local', ...remoteScreenOwners] : remoteScreenOwners;
 
   if (screenOwners.length > 0) {
     return (

@@ -2,16 +2,9 @@
 
 import { useShallow } from 'zustand/react/shallow';
 import { CameraOffIcon, MicOffIcon } from '@/components/ui/icons';
-import type { LinkStatus } from '@/lib/call/call-store';
+import { LINK_STATUS_TEXT } from './link-status-text';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { initialsOf } from '@/lib/utils';
-
-const LINK_TEXT: Record<LinkStatus, string> = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  failed: 'Could not connect',
-};
 
 /** Everyone in the call, with what they are sending. */
 export function ParticipantsPanel() {
@@ -33,7 +26,7 @@ export function ParticipantsPanel() {
           name={participant.name}
           audio={participant.media.audio}
           video={participant.media.video}
-          status={participant.link === 'connected' ? null : LINK_TEXT[participant.link]}
+          status={participant.link === 'connected' ? null : LINK_STATUS_TEXT[participant.link]}
         />
       ))}
     </ul>

@@ -5,6 +5,7 @@ import type { LinkStatus } from '@/lib/call/call-store';
 import { cn, initialsOf } from '@/lib/utils';
 import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
 import { TileActions } from './tile-actions';
+import { LINK_STATUS_TEXT } from './link-status-text';
 import { VideoElement } from './video-element';
 
 export interface VideoTileProps {
@@ -22,12 +23,6 @@ export interface VideoTileProps {
   actions?: boolean;
   className?: string;
 }
-
-const LINK_TEXT: Record<Exclude<LinkStatus, 'connected'>, string> = {
-  connecting: 'Connecting…',
-  reconnecting: 'Reconnecting…',
-  failed: 'Could not connect',
-};
 
 /** One person in the call: their video, or their initials when the camera is off. */
 export function VideoTile({
@@ -105,7 +100,7 @@ export function VideoTile({
             ) : (
               <SpinnerIcon width={16} height={16} />
             )}
-            {LINK_TEXT[link]}
+            {LINK_STATUS_TEXT[link]}
           </span>
           {link === 'failed' && problem && (
             <span data-testid="link-problem" className="max-w-md text-xs text-ink-muted">

@@ -11,6 +11,7 @@ import {
   type CheckResult,
   type CheckStatus,
 } from '@/lib/check/connection-check';
+import { signalingUrl } from '@/lib/signaling/signaling-client';
 import { cn } from '@/lib/utils';
 import { VideoElement } from '@/components/call/video-element';
 
@@ -41,9 +42,8 @@ export function ConnectionCheckView() {
     setCamera(null);
     setFinished(false);
     setRunning(true);
-    const protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     const check = runConnectionCheck({
-      signalingUrl: `${protocol}//${window.location.host}/ws`,
+      signalingUrl: signalingUrl(window.location),
       onResult: (result) => setResults((current) => ({ ...current, [result.id]: result })),
       onCameraStream: setCamera,
     });

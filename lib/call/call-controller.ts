@@ -2,7 +2,7 @@ import { MAX_CHAT_LENGTH, parseChatPayload } from '../chat/chat-message';
 import { AudioLevelMeter, SpeakingDetector } from '../media/audio-level';
 import { LocalMedia, type LocalTrackKind } from '../media/local-media';
 import { cameraBitrateCap, screenBitrateCap, type VideoQuality } from '../media/video-quality';
-import { loadMediaPreferences, saveMediaPreference, saveRelayOnly } from '../preferences';
+import { saveMediaPreference, saveRelayOnly } from '../preferences';
 import {
   assertNever,
   type ClientMessage,
@@ -79,12 +79,11 @@ export class CallController {
     const generation = ++this.generation;
     this.actions.setPhase('lobby');
 
-    const preferences = loadMediaPreferences();
     const localMedia = new LocalMedia(
       {
         quality: this.state.quality,
-        cameraId: preferences.cameraId,
-        microphoneId: preferences.microphoneId,
+        cameraId: this.state.selectedDevices.camera,
+        microphoneId: this.state.selectedDevices.microphone,
       },
       {
         onTrack: (kind, track) =>
@@ -263,7 +262,6 @@ export class CallController {
         return this.updateOutgoingTrack('video');
       case 'screen':
         this.media.set('screen:local', track ? [track] : null);
-        this.actions.setScreenSharing(track !== null);
         // Announce first: peers must know the stream id before its track arrives.
         this.announceMedia();
         for (const session of this.sessions.values()) session.setScreenShare(this.screenShare());
@@ -616,6 +614,5 @@ export class CallController {
     this.localMedia = null;
     this.media.clear();
     this.actions.clearParticipants();
-    this.actions.setScreenSharing(false);
   }
 }

@@ -67,7 +67,6 @@ export interface CallState {
   quality: VideoQuality;
   devices: DeviceLists;
   selectedDevices: SelectedDevices;
-  screenSharing: boolean;
   localSpeaking: boolean;
   /** Send media only through a TURN relay, hiding this person's IP addresses from the others. */
   relayOnly: boolean;
@@ -95,7 +94,6 @@ export interface CallActions {
   setQuality(quality: VideoQuality): void;
   setDevices(devices: DeviceLists): void;
   setSelectedDevice(kind: keyof SelectedDevices, deviceId: string | null): void;
-  setScreenSharing(sharing: boolean): void;
   setRelayOnly(relayOnly: boolean): void;
   setLocalSpeaking(speaking: boolean): void;
   joined(selfPeerId: string, peers: readonly PeerInfo[]): void;
@@ -163,7 +161,6 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         speaker: null,
         ...initial.selectedDevices,
       },
-      screenSharing: false,
       localSpeaking: false,
       relayAvailable: initial.relay?.available ?? false,
       relayForced: initial.relay?.forced ?? false,
@@ -191,7 +188,6 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         setDevices: (devices) => set({ devices }),
         setSelectedDevice: (kind, deviceId) =>
           set((state) => ({ selectedDevices: { ...state.selectedDevices, [kind]: deviceId } })),
-        setScreenSharing: (screenSharing) => set({ screenSharing }),
         setRelayOnly: (relayOnly) =>
           set((state) => ({ relayOnly: state.relayForced || relayOnly })),
         setLocalSpeaking: (localSpeaking) =>

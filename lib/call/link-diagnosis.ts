@@ -13,18 +13,25 @@ export function linkCannotConnect(diagnostics: IceDiagnostics, relayOnly: boolea
   );
 }
 
+/** The first error in which a TURN server refused the credentials it was given, if any. */
+export function refusedTurnCredentials<T extends { url: string; code: number }>(
+  errors: readonly T[],
+): T | undefined {
+  return errors.find((error) => /^turns?:/i.test(error.url) && REFUSED_CREDENTIALS.has(error.code));
+}
+
 /** Why a link to `peerName` could not be made, in words a person (or their admin) can act on. */
 export function describeLinkFailure(
   diagnostics: IceDiagnostics,
   relayOnly: boolean,
   peerName: string,
 ): string {
-  const turnErrors = diagnostics.serverErrors.filter((error) => /^turns?:/i.test(error.url));
-  if (turnErrors.some((error) => REFUSED_CREDENTIALS.has(error.code))) {
+  if (refusedTurnCredentials(diagnostics.serverErrors)) {
     return 'The relay server (TURN) refused the credentials this app gave it, so the call could not connect. Whoever runs this app should check that TURN_SECRET matches the relay server’s secret.';
   }
   if (relayOnly && !diagnostics.candidateTypes.includes('relay')) {
-    return turnErrors.length > 0
+    const turnFailed = diagnostics.serverErrors.some((error) => /^turns?:/i.test(error.url));
+    return turnFailed
       ? 'The relay server (TURN) could not be reached, and “Hide my IP address” allows no other route. Try again, or join without it.'
       : 'This server has no relay (TURN) configured, so “Hide my IP address” leaves no way to connect. Join without it.';
   }

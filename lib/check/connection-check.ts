@@ -1,5 +1,6 @@
 import { AudioLevelMeter, SPEAKING_THRESHOLD } from '../media/audio-level';
 import { accessFromError } from '../media/local-media';
+import { refusedTurnCredentials } from '../call/link-diagnosis';
 import { parseServerMessage, type IceServer } from '../signaling/protocol';
 
 /**
@@ -275,9 +276,7 @@ function reportRelay(gathered: Gathered, configured: boolean, report: Report) {
     );
     return;
   }
-  const refused = gathered.errors.find(
-    (error) => /^turns?:/.test(error.url) && [401, 403, 437, 441].includes(error.code),
-  );
+  const refused = refusedTurnCredentials(gathered.errors);
   report(
     'relay',
     'fail',

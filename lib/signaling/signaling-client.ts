@@ -185,3 +185,9 @@ export class SignalingClient {
     this.options.onStateChange(state, this.failedAttempts);
   }
 }
+
+/** The signaling endpoint of the server that served `location`: `/ws`, over TLS when the page is. */
+export function signalingUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${protocol}//${location.host}/ws`;
+}

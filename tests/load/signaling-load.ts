@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { startServerProcess } from '../../bench/signaling/server-process';
 import WebSocket from 'ws';
+import { roomIdFromIndex } from '../../lib/room-id';
 import type { ClientMessage, ServerMessage } from '../../lib/signaling/protocol';
 
 const { values: args } = parseArgs({
@@ -52,16 +53,6 @@ const tally: Tally = {
 const fail = (what: string) => tally.errors.set(what, (tally.errors.get(what) ?? 0) + 1);
 const pause = (min: number, max: number) =>
   new Promise((resolve) => setTimeout(resolve, min + Math.random() * (max - min)));
-
-/** A distinct, valid room id for each index (Crockford base32 digits, as the app makes them). */
-function roomId(index: number): string {
-  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
-  let symbols = '';
-  for (let rest = index, i = 0; i < 15; i++, rest = Math.floor(rest / 32)) {
-    symbols = (alphabet[rest % 32] ?? '0') + symbols;
-  }
-  return `${symbols.slice(0, 5)}-${symbols.slice(5, 10)}-${symbols.slice(10, 15)}`;
-}
 
 /** One browser's signaling, scripted: it handles every message in the order it arrives. */
 class SimulatedPeer {
@@ -199,7 +190,7 @@ async function main(): Promise<void> {
     const peers: SimulatedPeer[] = [];
     for (let i = 0; i < SOCKETS; i++) {
       const address = `127.0.0.${2 + (i % ADDRESSES)}`;
-      peers.push(new SimulatedPeer(server.url, roomId(i % ROOMS), address));
+      peers.push(new SimulatedPeer(server.url, roomIdFromIndex(i % ROOMS), address));
     }
     // Open in batches, as a crowd would arrive, not all in one tick.
     for (let i = 0; i < peers.length; i += 100) {
