@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
+import { percentile } from '../shared/report';
 import type { ServerKind } from './server-process';
 
 export type GeneratorJob =
@@ -242,16 +243,13 @@ async function latency(job: Extract<GeneratorJob, { type: 'latency' }>) {
   const seconds = (performance.now() - measureStart) / 1000;
   clearInterval(ticker);
   for (const pair of pairs) pair.leave();
-  samples.sort((a, b) => a - b);
-  const at = (p: number) =>
-    samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? NaN;
   return {
     type: 'latency' as const,
     messages: samples.length,
     perSecond: samples.length / seconds,
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
-    maxMs: samples[samples.length - 1] ?? NaN,
+    p50Ms: percentile(samples, 50),
+    p99Ms: percentile(samples, 99),
+    maxMs: percentile(samples, 100),
   };
 }
 

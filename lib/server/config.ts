@@ -158,9 +158,17 @@ function checkIceUrl(name: string, url: string, schemes: readonly string[]): str
  * What the call page may know about the relay: whether one is configured and whether every call
  * must use it. Never the secret or the URLs; those travel over signaling to joined peers only.
  */
-export function publicRelaySettings(config: ServerConfig = loadServerConfig()): {
+export function publicRelaySettings(config: ServerConfig = processConfig()): {
   available: boolean;
   forced: boolean;
 } {
   return { available: config.turn !== null, forced: config.iceTransportPolicy === 'relay' };
+}
+
+let loadedConfig: ServerConfig | undefined;
+
+/** This process's settings, read once: pages ask on every render, and TLS keys live on disk. */
+function processConfig(): ServerConfig {
+  loadedConfig ??= loadServerConfig();
+  return loadedConfig;
 }

@@ -14,6 +14,7 @@ import type { IceConfiguration } from '../signaling/signaling-hub';
 import { iceServersFor, type ServerConfig } from './config';
 import { SECURITY_HEADERS } from '../security/content-security-policy';
 import { handleOpsRequest } from './ops-routes';
+import { settleWithin } from './settle-within';
 import { createSignalingEndpoint, type SignalingEndpoint } from './signaling-endpoint';
 
 export interface HttpServerOptions {
@@ -96,12 +97,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       server.closeIdleConnections();
       await signaling.close(CLOSE_CODES.serviceRestart, 'Server restarting', timeoutMs);
       // Keep-alive HTTP connections in the middle of a request get to finish, up to the deadline.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        stopped,
-        new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
-      ]);
-      clearTimeout(timer);
+      await settleWithin(stopped, timeoutMs);
       server.closeAllConnections();
     },
   };

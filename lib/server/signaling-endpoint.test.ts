@@ -339,7 +339,7 @@ describe('signaling endpoint', () => {
     );
   });
 
-  it('on shutdown, refuses new sockets and closes every open one with 1012', async () => {
+  it('on shutdown, closes every open socket with 1012, forgets them all, and stops listening', async () => {
     const url = await start();
     const alice = await joined(url, 'Alice');
     const bob = await joined(url, 'Bob');

@@ -5,8 +5,14 @@ import type { Logger } from 'pino';
 import { CLOSE_CODES, LIMITS, parseClientMessage, type ClientMessage } from '../signaling/protocol';
 import { serializeServerMessage } from '../signaling/serialize';
 import { InMemoryRoomStore } from '../signaling/room-store';
-import { SignalingHub, type HubEvent, type IceConfiguration } from '../signaling/signaling-hub';
+import {
+  SignalingHub,
+  zeroCounts,
+  type HubEvent,
+  type IceConfiguration,
+} from '../signaling/signaling-hub';
 import type { ServerConfig } from './config';
+import { settleWithin } from './settle-within';
 import { TokenBucket } from './token-bucket';
 
 export interface SignalingEndpointOptions {
@@ -65,7 +71,6 @@ interface Connection {
   /** The TCP socket under `socket`, corked while frames for it pile up within one tick. */
   readonly tcp: Duplex;
   corked: boolean;
-  readonly address: string;
   alive: boolean;
   /** When the page last sent a frame. Its pings prove the page itself runs: the browser's
    * network stack answers WebSocket pings even for a tab whose page has crashed. */
@@ -122,9 +127,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     bytesReceived: 0,
     sent: 0,
     bytesSent: 0,
-    rejected: zeroes(FRAME_REJECTIONS),
-    upgradesRefused: zeroes(UPGRADE_REFUSALS),
-    serverClosed: zeroes(SERVER_CLOSES),
+    rejected: zeroCounts(FRAME_REJECTIONS),
+    upgradesRefused: zeroCounts(UPGRADE_REFUSALS),
+    serverClosed: zeroCounts(SERVER_CLOSES),
   };
 
   const wss = new WebSocketServer({
@@ -281,7 +286,6 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       socket,
       tcp,
       corked: false,
-      address,
       alive: true,
       lastFrameAt: Date.now(),
       final: false,
@@ -373,12 +377,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       );
       counters.serverClosed.shutdown += open.length;
       for (const { socket } of open) socket.close(code, reason);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      });
-      await Promise.race([Promise.all(closed), deadline]);
-      clearTimeout(timer);
+      await settleWithin(Promise.all(closed), timeoutMs);
       for (const { socket } of open) socket.terminate();
       hub.dispose();
       wss.close();
@@ -460,10 +459,6 @@ function logHubEvent(log: Logger, event: HubEvent): void {
       }
       return log.info(fields, 'request refused');
   }
-}
-
-function zeroes<T extends string>(keys: readonly T[]): Record<T, number> {
-  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<T, number>;
 }
 
 function rawToString(data: RawData): string {

@@ -77,7 +77,7 @@ export class SignalingHub {
     resumes: 0,
     leaves: 0,
     relayed: 0,
-    refused: Object.fromEntries(ERROR_CODES.map((code) => [code, 0])) as Record<ErrorCode, number>,
+    refused: zeroCounts(ERROR_CODES),
   };
 
   constructor(private readonly options: HubOptions) {
@@ -354,4 +354,9 @@ function toPeerInfo(member: RoomMember, viewer: RoomMember): PeerInfo {
 
 function sameMedia(a: RoomMember['media'], b: RoomMember['media']): boolean {
   return a.audio === b.audio && a.video === b.video && a.screen === b.screen;
+}
+
+/** A counter of zero for each of `keys`. */
+export function zeroCounts<T extends string>(keys: readonly T[]): Record<T, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<T, number>;
 }

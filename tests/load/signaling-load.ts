@@ -8,6 +8,7 @@
  * Exits non-zero on any unexpected error, refused socket or leak.
  */
 import { parseArgs } from 'node:util';
+import { percentile } from '../../bench/shared/report';
 import { startServerProcess } from '../../bench/signaling/server-process';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
@@ -220,9 +221,6 @@ async function main(): Promise<void> {
     const serverCpu = (await server.cpuMicros()) - serverCpuStart;
     const ownCpuUsage = process.cpuUsage(ownCpuStart);
     const ownCpu = ownCpuUsage.user + ownCpuUsage.system;
-    const latencies = tally.joinLatencies.sort((a, b) => a - b);
-    const percentile = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
     const during = await server.memory();
 
     await Promise.all(peers.map((peer) => peer.close()));
@@ -246,7 +244,7 @@ async function main(): Promise<void> {
       ['resumes after a dropped socket', String(tally.resumes)],
       [
         'join round trip p50 / p99',
-        `${percentile(0.5).toFixed(1)} ms / ${percentile(0.99).toFixed(1)} ms`,
+        `${percentile(tally.joinLatencies, 50).toFixed(1)} ms / ${percentile(tally.joinLatencies, 99).toFixed(1)} ms`,
       ],
       [
         'CPU: server / load generator',
