@@ -5,9 +5,9 @@ import { DEFAULT_VIDEO_QUALITY, isVideoQuality, type VideoQuality } from './medi
 const KEYS = {
   displayName: 'meshcall.displayName',
   quality: 'meshcall.quality',
-  camera: 'meshcall.cameraId',
-  microphone: 'meshcall.microphoneId',
-  speaker: 'meshcall.speakerId',
+  cameraId: 'meshcall.cameraId',
+  microphoneId: 'meshcall.microphoneId',
+  speakerId: 'meshcall.speakerId',
   relayOnly: 'meshcall.relayOnly',
 } as const;
 
@@ -38,9 +38,9 @@ export function loadMediaPreferences(): MediaPreferences {
   const quality = readString(KEYS.quality);
   return {
     quality: isVideoQuality(quality) ? quality : DEFAULT_VIDEO_QUALITY,
-    cameraId: readString(KEYS.camera),
-    microphoneId: readString(KEYS.microphone),
-    speakerId: readString(KEYS.speaker),
+    cameraId: readString(KEYS.cameraId),
+    microphoneId: readString(KEYS.microphoneId),
+    speakerId: readString(KEYS.speakerId),
   };
 }
 
@@ -48,12 +48,7 @@ export function saveMediaPreference<K extends keyof MediaPreferences>(
   key: K,
   value: MediaPreferences[K],
 ): void {
-  const storageKey = {
-    quality: KEYS.quality,
-    cameraId: KEYS.camera,
-    microphoneId: KEYS.microphone,
-    speakerId: KEYS.speaker,
-  }[key];
+  const storageKey = KEYS[key];
   if (value === null) removeKey(storageKey);
   else writeString(storageKey, value);
 }

@@ -13,7 +13,7 @@ export function CallControls() {
   const screenSharing = useMediaStream('screen:local') !== null;
   const chatOpen = useCallStore((state) => state.openPanel === 'chat');
   const unread = useCallStore((state) => state.unreadChat);
-  const setOpenPanel = useCallStore((state) => state.actions.setOpenPanel);
+  const togglePanel = useCallStore((state) => state.actions.togglePanel);
 
   return (
     <nav
@@ -39,7 +39,7 @@ export function CallControls() {
         aria-pressed={chatOpen}
         aria-label="Chat"
         title="Chat (C)"
-        onClick={() => setOpenPanel(chatOpen ? null : 'chat')}
+        onClick={() => togglePanel('chat')}
         className="relative"
       >
         <ChatIcon />

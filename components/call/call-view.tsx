@@ -4,7 +4,6 @@ import { useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { KeyboardIcon, SettingsIcon, UsersIcon } from '@/components/ui/icons';
 import type { ShortcutAction } from '@/lib/call/shortcuts';
-import { supportsScreenShare } from '@/lib/media/local-media';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
@@ -25,7 +24,7 @@ export function CallView() {
   const roomId = useCallStore((state) => state.roomId);
   const peerIds = useCallStore(useShallow((state) => [...state.participants.keys()]));
   const openPanel = useCallStore((state) => state.openPanel);
-  const setOpenPanel = useCallStore((state) => state.actions.setOpenPanel);
+  const togglePanel = useCallStore((state) => state.actions.togglePanel);
   const settingsId = useId();
   const shortcutsId = useId();
 
@@ -36,12 +35,11 @@ export function CallView() {
       case 'toggle-camera':
         return void controller.toggleCamera();
       case 'toggle-screen-share':
-        if (supportsScreenShare()) void controller.toggleScreenShare();
-        return;
+        return void controller.toggleScreenShare();
       case 'toggle-chat':
-        return setOpenPanel(openPanel === 'chat' ? null : 'chat');
+        return togglePanel('chat');
       case 'toggle-participants':
-        return setOpenPanel(openPanel === 'participants' ? null : 'participants');
+        return togglePanel('participants');
       case 'leave':
         return controller.leave();
       case 'show-shortcuts':
@@ -60,7 +58,7 @@ export function CallView() {
             aria-pressed={openPanel === 'participants'}
             aria-label={`People: ${peerIds.length + 1} in the call`}
             title="People (P)"
-            onClick={() => setOpenPanel(openPanel === 'participants' ? null : 'participants')}
+            onClick={() => togglePanel('participants')}
           >
             <UsersIcon width={16} height={16} />
             {peerIds.length + 1}

@@ -105,6 +105,8 @@ export interface CallActions {
   clearParticipants(): void;
   addChat(entry: ChatEntry): void;
   setOpenPanel(panel: SidePanel): void;
+  /** Opens `panel`, or closes it if it is already open. */
+  togglePanel(panel: NonNullable<SidePanel>): void;
   pushNotice(text: string): void;
   dismissNotice(id: number): void;
   setNotice(notice: string | null): void;
@@ -127,7 +129,7 @@ export interface InitialCallState {
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
   let nextNoticeId = 1;
-  return createStore<CallStoreState>()((set) => {
+  return createStore<CallStoreState>()((set, get) => {
     const updateParticipant = (peerId: string, patch: Partial<Participant>) =>
       set((state) => {
         const current = state.participants.get(peerId);
@@ -244,6 +246,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
           })),
         setOpenPanel: (openPanel) =>
           set((state) => ({ openPanel, unreadChat: openPanel === 'chat' ? 0 : state.unreadChat })),
+        togglePanel: (panel) =>
+          get().actions.setOpenPanel(get().openPanel === panel ? null : panel),
         pushNotice: (text) =>
           set((state) => ({
             notices: [...state.notices, { id: nextNoticeId++, text }].slice(-MAX_NOTICES),

@@ -103,10 +103,11 @@ async function checkCamera(options: CheckOptions, report: Report, resources: (()
     const track = stream.getVideoTracks()[0];
     const { width, height } = track?.getSettings() ?? {};
     options.onCameraStream?.(stream);
+    const details = [track?.label, width && height ? `${width}×${height}` : null].filter(Boolean);
     report(
       'camera',
       'pass',
-      `Your camera works${track?.label ? ` (${track.label}` : ''}${width && height ? `, ${width}×${height})` : track?.label ? ')' : ''}.`,
+      `Your camera works${details.length > 0 ? ` (${details.join(', ')})` : ''}.`,
     );
   } catch (error) {
     report('camera', 'fail', deviceProblem('camera', error));

@@ -8,10 +8,7 @@ export class AudioLevelMeter {
   private readonly analyser: AnalyserNode;
   private readonly samples: Float32Array<ArrayBuffer>;
 
-  constructor(
-    readonly track: MediaStreamTrack,
-    context: AudioContext,
-  ) {
+  constructor(track: MediaStreamTrack, context: AudioContext) {
     this.source = context.createMediaStreamSource(new MediaStream([track]));
     this.analyser = context.createAnalyser();
     this.analyser.fftSize = 512;

@@ -1,5 +1,5 @@
 import type { DeviceAccess } from '../call/call-store';
-import { videoConstraints, type VideoQuality } from './video-quality';
+import { DEFAULT_VIDEO_QUALITY, videoConstraints, type VideoQuality } from './video-quality';
 
 export interface DeviceOption {
   deviceId: string;
@@ -77,14 +77,6 @@ export class LocalMedia {
     return this.settings.quality;
   }
 
-  get cameraId(): string | null {
-    return this.video?.getSettings().deviceId ?? this.settings.cameraId;
-  }
-
-  get microphoneId(): string | null {
-    return this.audio?.getSettings().deviceId ?? this.settings.microphoneId;
-  }
-
   /** Starts the microphone and, if wanted, the camera. Reports what the browser allowed. */
   async start({ video }: { video: boolean }): Promise<void> {
     const mediaDevices = globalThis.navigator?.mediaDevices;
@@ -114,7 +106,7 @@ export class LocalMedia {
   /** Turns the camera on with the current camera and quality. */
   async enableCamera(): Promise<void> {
     if (this.video) return;
-    if (this.settings.quality === 'audio-only') this.settings.quality = '720p';
+    if (this.settings.quality === 'audio-only') this.settings.quality = DEFAULT_VIDEO_QUALITY;
     await this.startKind('video');
   }
 
@@ -134,12 +126,8 @@ export class LocalMedia {
   }
 
   /** Changes resolution in place when possible, so peers see no renegotiation. */
-  async setQuality(quality: VideoQuality): Promise<void> {
+  async setQuality(quality: Exclude<VideoQuality, 'audio-only'>): Promise<void> {
     this.settings.quality = quality;
-    if (quality === 'audio-only') {
-      this.release('video');
-      return;
-    }
     if (!this.video) return;
     try {
       await this.video.applyConstraints(videoConstraints(quality, null));
@@ -235,7 +223,10 @@ export class LocalMedia {
       return { ok: true, stream };
     } catch (error) {
       // A remembered device that is gone: forget it and take the default one.
-      if (isMissingDevice(error) && ((want.video && cameraId) || (want.audio && microphoneId))) {
+      if (
+        accessFromError(error) === 'missing' &&
+        ((want.video && cameraId) || (want.audio && microphoneId))
+      ) {
         if (want.video) this.settings.cameraId = null;
         if (want.audio) this.settings.microphoneId = null;
         return this.request(want);
@@ -311,13 +302,6 @@ export class LocalMedia {
       }
     }
   }
-}
-
-function isMissingDevice(error: unknown): boolean {
-  return (
-    error instanceof DOMException &&
-    (error.name === 'NotFoundError' || error.name === 'OverconstrainedError')
-  );
 }
 
 export function accessFromError(error: unknown): DeviceAccess {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cameraBitrateCap, screenBitrateCap, videoConstraints } from './video-quality';
 
 describe('camera bitrate caps', () => {
-  it('send nothing for audio only', () => {
+  it('set no cap for audio only, where no camera is sent', () => {
     expect(cameraBitrateCap('audio-only', 3)).toBeNull();
   });
 

@@ -173,19 +173,13 @@ export class PeerSession {
     }
   }
 
-  /** True once the chat channel to this peer is open. */
-  get chatOpen(): boolean {
-    return this.chatChannel?.readyState === 'open';
-  }
-
-  sendChat(data: string): boolean {
-    if (!this.chatOpen) return false;
+  /** Sends `data` on the chat channel if it is open; a peer still connecting misses it. */
+  sendChat(data: string): void {
+    if (this.chatChannel?.readyState !== 'open') return;
     try {
-      this.chatChannel?.send(data);
-      return true;
+      this.chatChannel.send(data);
     } catch (error) {
       this.options.events.onError(error, 'sending a chat message');
-      return false;
     }
   }
 
