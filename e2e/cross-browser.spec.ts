@@ -1,7 +1,7 @@
 import { firefoxExecutable, NO_FIREFOX } from './support/browser';
 import { expect, test } from './support/firefox-person';
 import { holdSignals, iceSessions, offerState, restartIce } from './support/in-page';
-import type { Participant } from './support/participant';
+import { startCall, type Participant } from './support/participant';
 
 // Chromium ↔ Firefox: every case has at least one person in each engine.
 const firefoxFound = firefoxExecutable() !== undefined;
@@ -10,17 +10,6 @@ if (!firefoxFound) console.warn(NO_FIREFOX);
 test.skip(!firefoxFound, NO_FIREFOX);
 // Every case also starts a Firefox (3 to 10 s on two busy cores) next to its Chromium people.
 test.describe.configure({ timeout: 120_000 });
-
-/** Both join (in this order) and each sees and hears the other. */
-async function startCall(first: Participant, second: Participant, roomId: string): Promise<void> {
-  await first.join(roomId);
-  await second.join(roomId);
-  await first.expectMediaFrom(second.name);
-  await second.expectMediaFrom(first.name);
-  // Received sound is played, not just received: each engine's autoplay policy lets it through.
-  expect((await first.inboundFrom(second.name))?.audioPlaying).toBe(true);
-  expect((await second.inboundFrom(first.name))?.audioPlaying).toBe(true);
-}
 
 test('Chromium starts the call, Firefox joins: video and audio flow both ways', async ({
   alice,
@@ -44,47 +33,33 @@ test('Firefox starts the call, Chromium joins: video and audio flow both ways', 
   await alice.screenshot('in a call with Fiona');
 });
 
-for (const polite of ['Firefox', 'Chromium'] as const) {
-  test(`offers that cross between engines resolve, and both screen shares arrive (${polite} polite)`, async ({
-    alice,
-    firefox,
-    roomId,
-  }) => {
-    const fiona = await firefox('Fiona');
-    // The later joiner of a pair is the polite one, who rolls back on a collision.
-    const [first, second] = polite === 'Firefox' ? [alice, fiona] : [fiona, alice];
-    await startCall(first, second, roomId);
-    await fiona.standInCanvasForScreen();
-
-    // Both start sharing while each one's offer is held back, as a slow network would, then both
-    // offers go out together: each side receives the other's offer while its own is outstanding.
-    await Promise.all([alice.evaluate(holdSignals, true), fiona.evaluate(holdSignals, true)]);
-    await Promise.all([alice.press('Share screen'), fiona.press('Share screen')]);
-    // At least one: on a loaded machine the app's offer watchdog may already have made it again.
-    for (const person of [alice, fiona])
-      await expect
-        .poll(async () => (await person.evaluate(offerState, null)).heldOffers, { intervals: [50] })
-        .toBeGreaterThanOrEqual(1);
-    await Promise.all([alice.evaluate(holdSignals, false), fiona.evaluate(holdSignals, false)]);
-
-    await alice.expectScreenFrom('Fiona');
-    await fiona.expectScreenFrom('Alice');
-    // Only the polite side takes the other's offer in while its own is out: the glare happened.
-    expect((await second.evaluate(offerState, null)).collisions).toBeGreaterThanOrEqual(1);
-    expect((await first.evaluate(offerState, null)).collisions).toBe(0);
-    // And the cameras carry on.
-    await alice.expectMediaFrom('Fiona');
-    await fiona.expectMediaFrom('Alice');
-    await fiona.screenshot('both sharing after glare');
-  });
+/**
+ * Holds back everything these people send to peers, runs `act`, waits until each has an offer
+ * held, then lets them all go together: as a slow network would, each offer reaches the other side
+ * while that side's own is outstanding. At least one each: on a loaded machine the app's offer
+ * watchdog may already have made an offer again.
+ */
+async function crossOffers(people: Participant[], act: () => Promise<unknown>): Promise<void> {
+  await Promise.all(people.map((person) => person.evaluate(holdSignals, true)));
+  await act();
+  for (const person of people)
+    await expect
+      .poll(async () => (await person.evaluate(offerState, null)).heldOffers, { intervals: [50] })
+      .toBeGreaterThanOrEqual(1);
+  await Promise.all(people.map((person) => person.evaluate(holdSignals, false)));
 }
 
-/** Resolves once every person's live link uses new ICE credentials and is stable and connected. */
-async function expectNewIceSession(
+/**
+ * Runs `restart`, then resolves once every person's live link uses new ICE credentials and is
+ * stable and connected.
+ */
+async function expectIceRestarted(
   everyone: Participant[],
-  before: Awaited<ReturnType<typeof iceSessions>>[],
   what: string,
+  restart: () => Promise<unknown>,
 ): Promise<void> {
+  const before = await Promise.all(everyone.map((person) => person.evaluate(iceSessions, null)));
+  await restart();
   for (const [index, person] of everyone.entries()) {
     await expect
       .poll(
@@ -102,6 +77,35 @@ async function expectNewIceSession(
   }
 }
 
+for (const polite of ['Firefox', 'Chromium'] as const) {
+  test(`offers that cross between engines resolve, and both screen shares arrive (${polite} polite)`, async ({
+    alice,
+    firefox,
+    roomId,
+  }) => {
+    const fiona = await firefox('Fiona');
+    // The later joiner of a pair is the polite one, who rolls back on a collision.
+    const [first, second] = polite === 'Firefox' ? [alice, fiona] : [fiona, alice];
+    await startCall(first, second, roomId);
+    await fiona.standInCanvasForScreen();
+
+    // Both start sharing, and their offers cross.
+    await crossOffers([alice, fiona], () =>
+      Promise.all([alice.press('Share screen'), fiona.press('Share screen')]),
+    );
+
+    await alice.expectScreenFrom('Fiona');
+    await fiona.expectScreenFrom('Alice');
+    // Only the polite side takes the other's offer in while its own is out: the glare happened.
+    expect((await second.evaluate(offerState, null)).collisions).toBeGreaterThanOrEqual(1);
+    expect((await first.evaluate(offerState, null)).collisions).toBe(0);
+    // And the cameras carry on.
+    await alice.expectMediaFrom('Fiona');
+    await fiona.expectMediaFrom('Alice');
+    await fiona.screenshot('both sharing after glare');
+  });
+}
+
 test('ICE restarts offered by either engine are accepted and the call carries on', async ({
   alice,
   firefox,
@@ -112,16 +116,9 @@ test('ICE restarts offered by either engine are accepted and the call carries on
   // from Chromium as a DTLS client, which Chromium refused, leaving the link unrecoverable.
   await startCall(alice, fiona, roomId);
   const everyone = [alice, fiona];
-  const sessions = () => Promise.all(everyone.map((person) => person.evaluate(iceSessions, null)));
-
-  let before = await sessions();
-  await alice.evaluate(restartIce, null);
-  await expectNewIceSession(everyone, before, 'Chromium restarts');
-
+  await expectIceRestarted(everyone, 'Chromium restarts', () => alice.evaluate(restartIce, null));
   // Firefox restarts last: after that, media flows both ways (see the fixme cases below).
-  before = await sessions();
-  await fiona.evaluate(restartIce, null);
-  await expectNewIceSession(everyone, before, 'Firefox restarts');
+  await expectIceRestarted(everyone, 'Firefox restarts', () => fiona.evaluate(restartIce, null));
   await alice.expectMediaFrom('Fiona');
   await fiona.expectMediaFrom('Alice');
 });
@@ -139,15 +136,11 @@ test.fixme('crossed ICE restart offers with Firefox as the polite side complete'
   const fiona = await firefox('Fiona');
   await startCall(alice, fiona, roomId);
   const everyone = [alice, fiona];
-  const before = await Promise.all(everyone.map((person) => person.evaluate(iceSessions, null)));
-  await Promise.all(everyone.map((person) => person.evaluate(holdSignals, true)));
-  await Promise.all(everyone.map((person) => person.evaluate(restartIce, null)));
-  for (const person of everyone)
-    await expect
-      .poll(async () => (await person.evaluate(offerState, null)).heldOffers, { intervals: [50] })
-      .toBeGreaterThanOrEqual(1);
-  await Promise.all(everyone.map((person) => person.evaluate(holdSignals, false)));
-  await expectNewIceSession(everyone, before, 'both restart at once');
+  await expectIceRestarted(everyone, 'both restart at once', () =>
+    crossOffers(everyone, () =>
+      Promise.all(everyone.map((person) => person.evaluate(restartIce, null))),
+    ),
+  );
   expect((await fiona.evaluate(offerState, null)).collisions).toBeGreaterThanOrEqual(1);
   await alice.expectMediaFrom('Fiona');
   await fiona.expectMediaFrom('Alice');
@@ -165,11 +158,9 @@ test.fixme('after Chromium restarts ICE on a working link, its media reaches Fir
 }) => {
   const fiona = await firefox('Fiona');
   await startCall(alice, fiona, roomId);
-  const before = await Promise.all(
-    [alice, fiona].map((person) => person.evaluate(iceSessions, null)),
+  await expectIceRestarted([alice, fiona], 'Chromium restarts', () =>
+    alice.evaluate(restartIce, null),
   );
-  await alice.evaluate(restartIce, null);
-  await expectNewIceSession([alice, fiona], before, 'Chromium restarts');
   await fiona.expectMediaFrom('Alice');
 });
 

@@ -1,11 +1,6 @@
 import { expect, test, type Person } from './support/fixtures';
-
-async function startCall(first: Person, second: Person, roomId: string): Promise<void> {
-  await first.join(roomId);
-  await second.join(roomId);
-  await first.expectMediaFrom(second.name);
-  await second.expectMediaFrom(first.name);
-}
+import { tileSelector } from './support/in-page';
+import { startCall } from './support/participant';
 
 /** The label of the camera track this page is sending. */
 function sentCameraLabel(person: Person): Promise<string | null> {
@@ -189,14 +184,14 @@ test('the speaking highlight follows the microphone', async ({ alice, bob, roomI
   await expect(bob.tile('Alice')).toHaveAttribute('data-speaking', 'false');
   // And it stays off while muted: watch the attribute for as long as it takes Alice's video to
   // advance by 60 frames (about three seconds, three fake beeps).
-  await bob.page.evaluate(() => {
-    const tile = document.querySelector('figure[aria-label="Alice"]')!;
+  await bob.page.evaluate((selector) => {
+    const tile = document.querySelector(selector)!;
     const record = window as unknown as { __litWhileMuted: number };
     record.__litWhileMuted = 0;
     new MutationObserver(() => {
       if (tile.getAttribute('data-speaking') === 'true') record.__litWhileMuted++;
     }).observe(tile, { attributes: true, attributeFilter: ['data-speaking'] });
-  });
+  }, tileSelector('Alice'));
   const framesAtMute = (await bob.inboundFrom('Alice'))?.framesDecoded ?? 0;
   await expect
     .poll(async () => (await bob.inboundFrom('Alice'))?.framesDecoded ?? 0)
@@ -271,7 +266,12 @@ test('participants list, keyboard shortcuts, and per-tile picture-in-picture and
   await expect(alice.tile('Bob')).toHaveCount(0);
 });
 
-test('bitrate caps shrink as the mesh grows', async ({ alice, bob, carol, roomId }) => {
+test('every camera link gets a bitrate cap, and the caps follow the chosen quality', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
   const cameraCaps = (person: Person) =>
     person.page.evaluate(() => {
       const probe = (window as unknown as { __probe: { peerConnections: RTCPeerConnection[] } })
@@ -291,7 +291,7 @@ test('bitrate caps shrink as the mesh grows', async ({ alice, bob, carol, roomId
   await expect.poll(() => cameraCaps(alice)).toEqual([600_000, 600_000]);
 });
 
-test('a camera that stops (unplugged) falls back to another, with a notice', async ({
+test('a camera that stops (unplugged) is replaced, with a notice, and the others see video again', async ({
   alice,
   bob,
   roomId,

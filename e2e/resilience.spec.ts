@@ -108,10 +108,7 @@ test('after a server restart, everyone reconnects and the call comes back withou
   test.setTimeout(90_000);
   const server = await startAppServer();
   try {
-    for (const person of [alice, bob]) {
-      await person.page.goto(`${server.url}/call/${roomId}`);
-      await person.clickJoin();
-    }
+    for (const person of [alice, bob]) await person.join(roomId, server.url);
     await bob.expectMediaFrom('Alice');
 
     await server.restart();
@@ -121,6 +118,9 @@ test('after a server restart, everyone reconnects and the call comes back withou
     await alice.expectMediaFrom('Bob');
     await expect(alice.remoteTiles()).toHaveCount(1);
     await expect(bob.remoteTiles()).toHaveCount(1);
+    // Media never needed the server; this needs the new one: a mute travels over signaling.
+    await alice.press('Microphone');
+    await expect(bob.tile('Alice')).toHaveAttribute('data-audio', 'off');
   } finally {
     await server.stop();
   }
@@ -161,10 +161,7 @@ test('after thousands of hostile frames, the server is alive and a real call sti
     expect(report.framesSent).toBeGreaterThan(2_000);
     expect((await fetch(`${server.url}/healthz`)).ok).toBe(true);
 
-    for (const person of [alice, bob]) {
-      await person.page.goto(`${server.url}/call/${roomId}`);
-      await person.clickJoin();
-    }
+    for (const person of [alice, bob]) await person.join(roomId, server.url);
     await bob.expectMediaFrom('Alice');
     await alice.expectMediaFrom('Bob');
   } finally {

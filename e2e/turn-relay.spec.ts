@@ -1,4 +1,4 @@
-import { startAppServer, type AppServer } from './support/app-server';
+import { startAppServer } from './support/app-server';
 import { coturnExecutable, startCoturn, type Coturn } from './support/coturn';
 import { expect, test, type Person } from './support/fixtures';
 
@@ -28,13 +28,6 @@ function selectedPairTypes(person: Person) {
   });
 }
 
-async function joinBoth(server: AppServer, roomId: string, people: Person[]): Promise<void> {
-  for (const person of people) {
-    await person.page.goto(`${server.url}/call/${roomId}`);
-    await person.clickJoin();
-  }
-}
-
 test.describe('through a real TURN relay (coturn)', () => {
   test.skip(
     !coturnExecutable(),
@@ -62,7 +55,7 @@ test.describe('through a real TURN relay (coturn)', () => {
       expect(html).not.toContain(SECRET);
       expect(html).not.toContain('turn:');
 
-      await joinBoth(server, roomId, [alice, bob]);
+      for (const person of [alice, bob]) await person.join(roomId, server.url);
       await bob.expectMediaFrom('Alice');
       await alice.expectMediaFrom('Bob');
       for (const person of [alice, bob]) {
@@ -88,8 +81,7 @@ test.describe('through a real TURN relay (coturn)', () => {
       await expect(option).toBeEnabled();
       await option.check();
       await alice.clickJoin();
-      await bob.page.goto(`${server.url}/call/${roomId}`);
-      await bob.clickJoin();
+      await bob.join(roomId, server.url);
       await bob.expectMediaFrom('Alice');
       expect(await selectedPairTypes(alice)).toEqual([
         { local: 'relay', remote: expect.any(String) },
@@ -114,7 +106,7 @@ test.describe('through a real TURN relay (coturn)', () => {
       },
     });
     try {
-      await joinBoth(server, roomId, [alice, bob]);
+      for (const person of [alice, bob]) await person.join(roomId, server.url);
       for (const [viewer, other] of [
         [alice, 'Bob'],
         [bob, 'Alice'],

@@ -42,7 +42,8 @@ interface Round {
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
-const runs = smoke ? 1 : Number(args[args.indexOf('--runs') + 1] || 10);
+const runsAt = args.indexOf('--runs');
+const runs = smoke ? 1 : runsAt >= 0 ? Number(args[runsAt + 1]) : 10;
 const NAMES = ['Ann', 'Ben', 'Cat', 'Dan'] as const;
 
 async function main(): Promise<void> {
@@ -72,9 +73,7 @@ async function runRound(browser: Browser, server: AppServer, size: number): Prom
   try {
     for (const name of NAMES.slice(0, size)) people.push(await createPerson(browser, name));
     const [ann, ben, cat, dan] = people as [Person, Person, Person?, Person?];
-    await ann.page.goto(`${server.url}/call/${roomId}`);
-    await ann.clickJoin();
-    await ann.page.getByRole('navigation', { name: 'Call controls' }).waitFor();
+    await ann.join(roomId, server.url);
 
     const before = await serverCounters(server);
     const second = await join(ben, server, roomId, ['Ann']);
@@ -223,10 +222,16 @@ function report(rounds: Round[], firstLoadJsKb: number): void {
         runs: rounds.length,
         firstLoadJsKb,
         summary: Object.fromEntries(
-          rows.map(([label, values]) => [
-            label,
-            { p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) },
-          ]),
+          rows
+            .filter(([, values]) => values.length > 0)
+            .map(([label, values]) => [
+              label,
+              {
+                p50: percentile(values, 50),
+                p95: percentile(values, 95),
+                max: Math.max(...values),
+              },
+            ]),
         ),
         rounds,
       },

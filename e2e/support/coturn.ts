@@ -12,7 +12,6 @@ import { freePort } from './app-server';
 export interface Coturn {
   /** A `turn:` URL for the app's TURN_URLS. */
   readonly url: string;
-  output(): string;
   stop(): Promise<void>;
 }
 
@@ -67,7 +66,6 @@ export async function startCoturn(secret: string): Promise<Coturn> {
   await waitForTcp(port, child, () => log);
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
-    output: () => log,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

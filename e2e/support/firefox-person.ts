@@ -21,7 +21,6 @@ import { expectFlowing, type CallControl, type Participant } from './participant
  * the Chromium fixtures.
  */
 export class FirefoxPerson implements Participant {
-  readonly engine = 'firefox';
   /** The page's console output, attached to the report when a test fails. */
   readonly console: string[] = [];
 
@@ -96,11 +95,6 @@ export class FirefoxPerson implements Participant {
 
   async press(control: CallControl): Promise<void> {
     await this.button(control).click();
-  }
-
-  async isPressed(control: CallControl): Promise<boolean> {
-    const handle = await this.button(control).waitHandle();
-    return (await handle.evaluate((button) => button.getAttribute('aria-pressed'))) === 'true';
   }
 
   tileState(name: string): Promise<TileState | null> {

@@ -18,26 +18,23 @@ import {
 import { installInstrumentation } from './instrumentation';
 import { expectFlowing, type CallControl, type Participant } from './participant';
 
-export type { InboundMedia } from './in-page';
-
 /** One simulated person in Chromium: their own browser context (own cookies, storage, camera). */
 export class Person implements Participant {
-  readonly engine = 'chromium';
-
   constructor(
     readonly name: string,
     readonly context: BrowserContext,
     readonly page: Page,
   ) {}
 
-  async open(roomId: string): Promise<void> {
-    await this.page.goto(`/call/${roomId}`);
+  /** Opens the call link (on the suite's server, or the one at `origin`) until Join can be clicked. */
+  async open(roomId: string, origin = ''): Promise<void> {
+    await this.page.goto(`${origin}/call/${roomId}`);
     await expect(this.page.getByRole('button', { name: 'Join' })).toBeEnabled();
   }
 
   /** Opens the call, types a name and clicks Join; resolves once in the call. */
-  async join(roomId: string): Promise<void> {
-    await this.open(roomId);
+  async join(roomId: string, origin = ''): Promise<void> {
+    await this.open(roomId, origin);
     await this.clickJoin();
     await expect(this.page.getByRole('navigation', { name: 'Call controls' })).toBeVisible();
   }
@@ -92,13 +89,6 @@ export class Person implements Participant {
 
   async press(control: CallControl): Promise<void> {
     await this.page.getByRole('button', { name: control, exact: true }).click();
-  }
-
-  async isPressed(control: CallControl): Promise<boolean> {
-    const pressed = await this.page
-      .getByRole('button', { name: control, exact: true })
-      .getAttribute('aria-pressed');
-    return pressed === 'true';
   }
 
   async sendChat(text: string): Promise<void> {
@@ -156,12 +146,6 @@ export class Person implements Participant {
         : null;
     }, name);
     return (await handle.jsonValue()) as number;
-  }
-
-  async offersSent(): Promise<number> {
-    return this.page.evaluate(
-      () => (window as unknown as { __probe: { offersSent: number } }).__probe.offersSent,
-    );
   }
 
   /** Offers and answers this page has sent since it loaded. */

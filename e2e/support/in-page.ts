@@ -9,11 +9,8 @@ export interface InboundMedia {
   link: string | null;
   framesDecoded: number;
   audioPacketsReceived: number;
-  /** Loudest recent level of the received audio, 0..1. */
-  audioLevel: number;
   /** Whether the peer's <audio> element is playing: autoplay policies differ between engines. */
   audioPlaying: boolean;
-  videoWidth: number;
 }
 
 /** A tile's observable state: its `data-*` attributes, as the UI renders them. */
@@ -36,8 +33,7 @@ export function tileSelector(name: string, kind: 'camera' | 'screen' = 'camera')
  * played by that peer's <audio>, from the peer connections the instrumentation recorded.
  *
  * Written against what both engines report: `kind` (older Firefox said `mediaType`),
- * `framesDecoded` and `packetsReceived`. Firefox's inbound-rtp has no `audioLevel`, so the level
- * falls back to the receiver's synchronization sources, which both engines have.
+ * `framesDecoded` and `packetsReceived`.
  */
 export async function readInboundMedia(selector: string): Promise<InboundMedia | null> {
   const probe = (window as unknown as { __probe: { peerConnections: RTCPeerConnection[] } })
@@ -57,9 +53,7 @@ export async function readInboundMedia(selector: string): Promise<InboundMedia |
     link: tile.dataset.link ?? null,
     framesDecoded: 0,
     audioPacketsReceived: 0,
-    audioLevel: 0,
     audioPlaying: audio !== null && !audio.paused,
-    videoWidth: video.videoWidth,
   };
   for (const pc of probe.peerConnections) {
     if (pc.connectionState === 'closed') continue;
@@ -70,16 +64,8 @@ export async function readInboundMedia(selector: string): Promise<InboundMedia |
         if (report.type !== 'inbound-rtp') return;
         const kind = report.kind ?? report.mediaType;
         if (kind === 'video') result.framesDecoded += Number(report.framesDecoded ?? 0);
-        if (kind === 'audio') {
-          result.audioPacketsReceived += Number(report.packetsReceived ?? 0);
-          if (typeof report.audioLevel === 'number')
-            result.audioLevel = Math.max(result.audioLevel, report.audioLevel);
-        }
+        if (kind === 'audio') result.audioPacketsReceived += Number(report.packetsReceived ?? 0);
       });
-      if (receiver.track.kind === 'audio') {
-        for (const source of receiver.getSynchronizationSources())
-          result.audioLevel = Math.max(result.audioLevel, source.audioLevel ?? 0);
-      }
     }
   }
   return result;
@@ -155,4 +141,9 @@ export function iceSessions(): {
       signaling: pc.signalingState,
       connection: pc.connectionState,
     }));
+}
+
+/** Runs in the page: every Content-Security-Policy violation reported since it loaded. */
+export function readCspViolations(): string[] {
+  return (window as unknown as { __probe: { cspViolations: string[] } }).__probe.cspViolations;
 }

@@ -22,7 +22,6 @@ export function installInstrumentation(): void {
     connectedAt: number[];
     /** performance.now() when the lobby's Join button first appeared. */
     lobbyShownAt: number | null;
-    offersSent: number;
     descriptionsSent: number;
     offerCollisions: number;
     holdSignals: boolean;
@@ -36,7 +35,6 @@ export function installInstrumentation(): void {
     firstRemoteFrameAt: {},
     connectedAt: [],
     lobbyShownAt: null,
-    offersSent: 0,
     descriptionsSent: 0,
     offerCollisions: 0,
     holdSignals: false,
@@ -75,7 +73,6 @@ export function installInstrumentation(): void {
       const description = typeof data === 'string' && data.startsWith('{"type":"description"');
       const offer = description && (data as string).includes('"type":"offer"');
       if (description) probe.descriptionsSent++;
-      if (offer) probe.offersSent++;
       const toPeer =
         description || (typeof data === 'string' && data.startsWith('{"type":"candidate"'));
       if (toPeer && probe.holdSignals) {

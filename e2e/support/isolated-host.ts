@@ -4,8 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAKE_MEDIA_ARGS, chromiumExecutable } from './browser';
-import { Person } from './fixtures';
-import { installInstrumentation } from './instrumentation';
+import { createPerson, type Person } from './fixtures';
 
 /**
  * A second "machine" for one person: a Linux network namespace joined to this host by a veth
@@ -66,9 +65,7 @@ export class IsolatedHost {
       // The page is plain http on a non-localhost address: let it use the (fake) camera anyway.
       args: [...FAKE_MEDIA_ARGS, `--unsafely-treat-insecure-origin-as-secure=${origin}`],
     });
-    const context = await this.browser.newContext({ permissions: ['camera', 'microphone'] });
-    await context.addInitScript(installInstrumentation);
-    return new Person(name, context, await context.newPage());
+    return createPerson(this.browser, name);
   }
 
   goOffline(): void {

@@ -1,8 +1,6 @@
 import { expect } from '@playwright/test';
 import type { InboundMedia, TileState } from './in-page';
 
-export type Engine = 'chromium' | 'firefox';
-
 /** Call controls a test presses, by accessible name. */
 export type CallControl = 'Microphone' | 'Camera' | 'Share screen' | 'Chat';
 
@@ -13,7 +11,6 @@ export type CallControl = 'Microphone' | 'Camera' | 'Share screen' | 'Chat';
  */
 export interface Participant {
   readonly name: string;
-  readonly engine: Engine;
   /** Opens the call link and waits until Join can be clicked. */
   open(roomId: string): Promise<void>;
   /** Opens the call, types a name and clicks Join; resolves once in the call. */
@@ -21,8 +18,6 @@ export interface Participant {
   clickJoin(): Promise<void>;
   leave(): Promise<void>;
   press(control: CallControl): Promise<void>;
-  /** Whether a toggle control is on (`aria-pressed`). */
-  isPressed(control: CallControl): Promise<boolean>;
   /** The `data-*` state of `name`'s tile, or null if there is none. */
   tileState(name: string): Promise<TileState | null>;
   /** Whether `name`'s screen share has a tile here. */
@@ -74,4 +69,21 @@ export async function expectFlowing(
       { message: `${message} (still flowing)` },
     )
     .toBe(true);
+}
+
+/**
+ * Both join (in this order) and each sees and hears the other: frames decode, audio packets
+ * arrive, and the received sound is played, not just received (autoplay policies let it through).
+ */
+export async function startCall(
+  first: Participant,
+  second: Participant,
+  roomId: string,
+): Promise<void> {
+  await first.join(roomId);
+  await second.join(roomId);
+  await first.expectMediaFrom(second.name);
+  await second.expectMediaFrom(first.name);
+  expect((await first.inboundFrom(second.name))?.audioPlaying).toBe(true);
+  expect((await second.inboundFrom(first.name))?.audioPlaying).toBe(true);
 }
