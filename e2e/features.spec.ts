@@ -322,19 +322,30 @@ test('the layout fits every tile on a phone and on a wide screen, up to six peop
   const everyone = await Promise.all(
     ['Ann', 'Ben', 'Cat', 'Dan', 'Eve', 'Fay'].map((name) => people(name)),
   );
-  for (const person of everyone) {
-    // Six meshed fake cameras on two CPU cores: send small video, as a 6-person call would.
-    await person.page.addInitScript(() => localStorage.setItem('meshcall.quality', '360p'));
-    await person.join(roomId);
-  }
   const [phone, wide] = [everyone[0]!, everyone[5]!];
+  // Six browsers share two CPU cores here, where a real call has six machines. With every camera
+  // and microphone on, each page sends 10 streams and receives 10, and the starved browsers drop
+  // to a few frames a second. So, as in many big calls, four join with camera and microphone off
+  // (Ann keeps her microphone): the layout is checked with both kinds of tile.
+  const sendsVideo = new Set([phone, wide]);
+  for (const person of everyone) {
+    await person.page.addInitScript(() => localStorage.setItem('meshcall.quality', '360p'));
+    await person.open(roomId);
+    if (!sendsVideo.has(person)) await person.press('Camera');
+    if (person !== phone) await person.press('Microphone');
+    await person.enter();
+  }
   await phone.page.setViewportSize({ width: 390, height: 844 });
   await wide.page.setViewportSize({ width: 1440, height: 900 });
   for (const viewer of [phone, wide]) {
     await expect(viewer.remoteTiles()).toHaveCount(5);
     for (const other of everyone) {
-      if (other !== viewer)
-        await expect(viewer.tile(other.name)).toHaveAttribute('data-link', 'connected');
+      if (other === viewer) continue;
+      await expect(viewer.tile(other.name)).toHaveAttribute('data-link', 'connected');
+      await expect(viewer.tile(other.name)).toHaveAttribute(
+        'data-video',
+        sendsVideo.has(other) ? 'on' : 'off',
+      );
     }
     // Every tile lies inside the page, none overlaps another, and none is too small to see.
     const boxes = await viewer.page
@@ -360,4 +371,5 @@ test('the layout fits every tile on a phone and on a wide screen, up to six peop
     await viewer.screenshot(`six people at ${viewport.width}px`);
   }
   await wide.expectMediaFrom('Ann');
+  await phone.expectMediaFrom('Fay', { audio: false });
 });

@@ -35,6 +35,11 @@ export class Person implements Participant {
   /** Opens the call, types a name and clicks Join; resolves once in the call. */
   async join(roomId: string, origin = ''): Promise<void> {
     await this.open(roomId, origin);
+    await this.enter();
+  }
+
+  /** Clicks Join in the open lobby (after any toggles there); resolves once in the call. */
+  async enter(): Promise<void> {
     await this.clickJoin();
     await expect(this.page.getByRole('navigation', { name: 'Call controls' })).toBeVisible();
   }
