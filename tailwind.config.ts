@@ -36,15 +36,6 @@ const config: Config = {
       fontFamily: {
         sans: ['ui-sans-serif', 'system-ui', '-apple-system', 'Segoe UI', 'Roboto', 'sans-serif'],
       },
-      keyframes: {
-        'speaking-ring': {
-          '0%, 100%': { boxShadow: '0 0 0 2px rgb(34 197 94 / 0.9)' },
-          '50%': { boxShadow: '0 0 0 4px rgb(34 197 94 / 0.55)' },
-        },
-      },
-      animation: {
-        'speaking-ring': 'speaking-ring 1.2s ease-in-out infinite',
-      },
     },
   },
 };
