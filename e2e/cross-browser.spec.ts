@@ -216,10 +216,10 @@ test('mute, camera off and speaking are seen across engines, both ways', async (
     await expect.poll(async () => (await seen())?.speaking).toBe('true');
 
     await actor.press('Microphone');
-    await expect.poll(async () => (await seen())?.audio, { timeout: 1_000 }).toBe('off');
+    await expect.poll(async () => (await seen())?.audio).toBe('off');
     await expect.poll(async () => (await seen())?.speaking).toBe('false');
     await actor.press('Camera');
-    await expect.poll(async () => (await seen())?.video, { timeout: 1_000 }).toBe('off');
+    await expect.poll(async () => (await seen())?.video).toBe('off');
     await viewer.screenshot(`${actor.name} muted with camera off`);
 
     await actor.press('Camera');

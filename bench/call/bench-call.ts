@@ -17,6 +17,7 @@ import { createRoomId } from '../../lib/room-id';
 import { startAppServer, type AppServer } from '../../e2e/support/app-server';
 import { FAKE_MEDIA_ARGS, chromiumExecutable } from '../../e2e/support/browser';
 import { createPerson, type Person } from '../../e2e/support/fixtures';
+import { tileSelector } from '../../e2e/support/in-page';
 import { percentile, printTable, readCounter, type Row } from '../shared/report';
 
 interface Probe {
@@ -35,6 +36,9 @@ interface Round {
   thirdConnectedMs?: number;
   fourthSeesAllMs?: number;
   fourthConnectedMs?: number;
+  /** In the full call: Ann's click on Microphone, then on Camera, to Ben's tile of her showing it off. */
+  muteSeenMs: number;
+  cameraOffSeenMs: number;
   /** Signaling frames and bytes the server took in and sent out while Ben joined. */
   secondJoinMessages?: number;
   secondJoinBytes?: number;
@@ -85,6 +89,8 @@ async function runRound(browser: Browser, server: AppServer, size: number): Prom
       firstSeesSecondMs: annSeesBen - second.clickedAt,
       secondJoinMessages: after.messages - before.messages,
       secondJoinBytes: after.bytes - before.bytes,
+      muteSeenMs: 0,
+      cameraOffSeenMs: 0,
     };
     if (cat) {
       const third = await join(cat, server, roomId, ['Ann', 'Ben']);
@@ -96,6 +102,9 @@ async function runRound(browser: Browser, server: AppServer, size: number): Prom
       result.fourthSeesAllMs = fourth.seesAllMs;
       result.fourthConnectedMs = fourth.connectedMs;
     }
+    // Last, in the full call, so the joins above are timed as before.
+    result.muteSeenMs = await toggleSeen(ann, ben, 'Microphone', 'audio');
+    result.cameraOffSeenMs = await toggleSeen(ann, ben, 'Camera', 'video');
     return result;
   } finally {
     for (const person of people) await person.context.close();
@@ -125,6 +134,50 @@ async function join(person: Person, server: AppServer, roomId: string, others: r
     seesAllMs: Math.max(...framesAt) - clickedAt,
     connectedMs: connectedAt - clickedAt,
   };
+}
+
+/**
+ * Milliseconds from `actor` clicking `control` off to `viewer`'s tile of them saying so. Both pages
+ * run on this machine, so their wall clocks agree.
+ */
+async function toggleSeen(
+  actor: Person,
+  viewer: Person,
+  control: 'Microphone' | 'Camera',
+  attribute: 'audio' | 'video',
+): Promise<number> {
+  type Record = { __offSeenAt?: number };
+  // The observer is in place before the click, so the moment is taken when the tile changes.
+  await viewer.page.evaluate(
+    ({ selector, name }) => {
+      const tile = document.querySelector(selector);
+      if (!tile) throw new Error(`no tile ${selector}`);
+      const record = window as Record;
+      delete record.__offSeenAt;
+      const observer = new MutationObserver(() => {
+        if (tile.getAttribute(name) !== 'off') return;
+        record.__offSeenAt = performance.timeOrigin + performance.now();
+        observer.disconnect();
+      });
+      observer.observe(tile, { attributes: true, attributeFilter: [name] });
+    },
+    { selector: tileSelector(actor.name), name: `data-${attribute}` },
+  );
+  const clickedAt = await actor.page.evaluate((label) => {
+    const button = document.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`);
+    if (!button) throw new Error(`no ${label} button`);
+    const at = performance.timeOrigin + performance.now();
+    button.click();
+    return at;
+  }, control);
+  const seen = await viewer.page.waitForFunction(
+    () => (window as Record).__offSeenAt ?? null,
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
+  return ((await seen.jsonValue()) as number) - clickedAt;
 }
 
 type Moment =
@@ -201,6 +254,8 @@ function report(rounds: Round[], firstLoadJsKb: number): void {
     ['3rd person: Join → both connected', column('thirdConnectedMs'), 'ms'],
     ['4th person: Join → frames from all three', column('fourthSeesAllMs'), 'ms'],
     ['4th person: Join → all connected', column('fourthConnectedMs'), 'ms'],
+    ['2nd person sees the 1st mute the microphone', column('muteSeenMs'), 'ms'],
+    ['2nd person sees the 1st turn the camera off', column('cameraOffSeenMs'), 'ms'],
     ['Signaling frames per 2nd join (server in + out)', column('secondJoinMessages'), ''],
     ['Signaling bytes per 2nd join (server in + out)', column('secondJoinBytes'), 'B'],
   ];
