@@ -64,6 +64,12 @@ export class LocalMedia {
   screenStream: MediaStream | null = null;
   private settings: LocalMediaSettings;
   private disposed = false;
+  /**
+   * Whether the person wants the camera on. Asking the browser takes a while (a permission
+   * prompt, a slow device); a camera that arrives after they turned it off is stopped at once,
+   * so its light goes out.
+   */
+  private cameraWanted = false;
   private readonly onDeviceChange = () => void this.refreshDevices(true);
 
   constructor(
@@ -86,15 +92,18 @@ export class LocalMedia {
     }
     mediaDevices.addEventListener?.('devicechange', this.onDeviceChange);
     const wantVideo = video && this.settings.quality !== 'audio-only';
+    this.cameraWanted = wantVideo;
     this.events.onAccess({ microphone: 'pending', camera: wantVideo ? 'pending' : undefined });
 
     const both = await this.request({ audio: true, video: wantVideo });
     if (both.ok) {
       await this.adopt('audio', both.stream.getAudioTracks()[0] ?? null);
-      if (wantVideo) await this.adopt('video', both.stream.getVideoTracks()[0] ?? null);
+      const video = both.stream.getVideoTracks()[0] ?? null;
+      if (wantVideo && this.cameraWanted) await this.adopt('video', video);
+      else video?.stop();
       this.events.onAccess({
         microphone: this.audio ? 'granted' : 'missing',
-        camera: wantVideo ? (this.video ? 'granted' : 'missing') : undefined,
+        camera: wantVideo ? (video ? 'granted' : 'missing') : undefined,
       });
     } else {
       // One of the two is blocked or missing: ask for each alone to keep what works.
@@ -105,6 +114,7 @@ export class LocalMedia {
 
   /** Turns the camera on with the current camera and quality. */
   async enableCamera(): Promise<void> {
+    this.cameraWanted = true;
     if (this.video) return;
     if (this.settings.quality === 'audio-only') this.settings.quality = DEFAULT_VIDEO_QUALITY;
     await this.startKind('video');
@@ -112,6 +122,7 @@ export class LocalMedia {
 
   /** Turns the camera off: the device itself stops, its light goes out. */
   disableCamera(): void {
+    this.cameraWanted = false;
     this.release('video');
   }
 
@@ -199,6 +210,11 @@ export class LocalMedia {
     const track =
       (kind === 'audio' ? result.stream.getAudioTracks() : result.stream.getVideoTracks())[0] ??
       null;
+    if (kind === 'video' && !this.cameraWanted) {
+      track?.stop();
+      this.events.onAccess({ camera: track ? 'granted' : 'missing' });
+      return null;
+    }
     this.adopt(kind, track);
     this.events.onAccess({ [accessKey]: track ? 'granted' : 'missing' });
     return track;
