@@ -1,8 +1,8 @@
 import type { Config } from 'tailwindcss';
 
 /**
- * The theme. `app/globals.css` loads this file with `@config`, so these are the colours, fonts
- * and animations the app's classes use.
+ * The theme. `app/globals.css` loads this file with `@config`, so these are the colours and
+ * fonts the app's classes use.
  */
 const config: Config = {
   content: ['./app/**/*.{ts,tsx}', './components/**/*.{ts,tsx}'],

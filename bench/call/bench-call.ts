@@ -37,8 +37,8 @@ interface Round {
   fourthSeesAllMs?: number;
   fourthConnectedMs?: number;
   /** In the full call: Ann's click on Microphone, then on Camera, to Ben's tile of her showing it off. */
-  muteSeenMs: number;
-  cameraOffSeenMs: number;
+  muteSeenMs?: number;
+  cameraOffSeenMs?: number;
   /** Signaling frames and bytes the server took in and sent out while Ben joined. */
   secondJoinMessages?: number;
   secondJoinBytes?: number;
@@ -89,8 +89,6 @@ async function runRound(browser: Browser, server: AppServer, size: number): Prom
       firstSeesSecondMs: annSeesBen - second.clickedAt,
       secondJoinMessages: after.messages - before.messages,
       secondJoinBytes: after.bytes - before.bytes,
-      muteSeenMs: 0,
-      cameraOffSeenMs: 0,
     };
     if (cat) {
       const third = await join(cat, server, roomId, ['Ann', 'Ben']);
@@ -137,8 +135,8 @@ async function join(person: Person, server: AppServer, roomId: string, others: r
 }
 
 /**
- * Milliseconds from `actor` clicking `control` off to `viewer`'s tile of them saying so. Both pages
- * run on this machine, so their wall clocks agree.
+ * Milliseconds from `actor` clicking `control` off to the first frame `viewer`'s page draws after
+ * their tile says so. Both pages run on this machine, so their wall clocks agree.
  */
 async function toggleSeen(
   actor: Person,
@@ -146,18 +144,20 @@ async function toggleSeen(
   control: 'Microphone' | 'Camera',
   attribute: 'audio' | 'video',
 ): Promise<number> {
-  type Record = { __offSeenAt?: number };
+  type OffSeen = { __offSeenAt?: number };
   // The observer is in place before the click, so the moment is taken when the tile changes.
   await viewer.page.evaluate(
     ({ selector, name }) => {
       const tile = document.querySelector(selector);
       if (!tile) throw new Error(`no tile ${selector}`);
-      const record = window as Record;
+      const record = window as OffSeen;
       delete record.__offSeenAt;
       const observer = new MutationObserver(() => {
         if (tile.getAttribute(name) !== 'off') return;
-        record.__offSeenAt = performance.timeOrigin + performance.now();
         observer.disconnect();
+        requestAnimationFrame(() => {
+          record.__offSeenAt = performance.timeOrigin + performance.now();
+        });
       });
       observer.observe(tile, { attributes: true, attributeFilter: [name] });
     },
@@ -171,7 +171,7 @@ async function toggleSeen(
     return at;
   }, control);
   const seen = await viewer.page.waitForFunction(
-    () => (window as Record).__offSeenAt ?? null,
+    () => (window as OffSeen).__offSeenAt ?? null,
     null,
     {
       timeout: 30_000,

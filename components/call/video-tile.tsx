@@ -56,8 +56,8 @@ export function VideoTile({
       data-speaking={speaking ? 'true' : 'false'}
       className={cn(
         'group relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
-        // A steady ring, not a pulsing one: an endless box-shadow animation repaints every tile
-        // every frame, which a phone in a six-person call can ill afford.
+        // A steady ring, not a pulsing one: an endless box-shadow animation repaints each speaking
+        // tile every frame, which a phone in a six-person call can ill afford.
         'transition-shadow',
         speaking ? 'ring-3 ring-success' : 'ring-1 ring-surface-border',
         className,
