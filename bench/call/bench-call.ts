@@ -18,7 +18,7 @@ import { startAppServer, type AppServer } from '../../e2e/support/app-server';
 import { FAKE_MEDIA_ARGS, chromiumExecutable } from '../../e2e/support/browser';
 import { createPerson, type Person } from '../../e2e/support/fixtures';
 import { tileSelector } from '../../e2e/support/in-page';
-import { percentile, printTable, readCounter, type Row } from '../shared/report';
+import { parsePrometheusText, percentile, printTable, type Row } from '../shared/report';
 
 interface Probe {
   joinClickedAt: number | null;
@@ -206,14 +206,11 @@ async function waitFor(person: Person, moment: Moment): Promise<number> {
 }
 
 async function serverCounters(server: AppServer): Promise<{ messages: number; bytes: number }> {
-  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const metrics = parsePrometheusText(await (await fetch(`${server.url}/metrics`)).text());
+  const read = (name: string) => metrics.get(name) ?? 0;
   return {
-    messages:
-      readCounter(metrics, 'meshcall_messages_received_total') +
-      readCounter(metrics, 'meshcall_messages_sent_total'),
-    bytes:
-      readCounter(metrics, 'meshcall_bytes_received_total') +
-      readCounter(metrics, 'meshcall_bytes_sent_total'),
+    messages: read('meshcall_messages_received_total') + read('meshcall_messages_sent_total'),
+    bytes: read('meshcall_bytes_received_total') + read('meshcall_bytes_sent_total'),
   };
 }
 

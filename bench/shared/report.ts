@@ -36,8 +36,13 @@ export function printTable(title: string, rows: readonly Row[]): void {
   for (const row of table) console.log(line(row));
 }
 
-/** The value of an unlabelled Prometheus counter or gauge, or 0 if it is absent. */
-export function readCounter(metrics: string, name: string): number {
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics);
-  return match ? Number(match[1]) : 0;
+/** Enough of the Prometheus text format to read our own samples back: `name{labels} value` lines. */
+export function parsePrometheusText(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    samples.set(line.slice(0, space), Number(line.slice(space + 1)));
+  }
+  return samples;
 }

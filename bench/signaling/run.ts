@@ -122,57 +122,55 @@ async function prime(generator: Generator, kind: ServerKind, server: ServerProce
   );
 }
 
-async function measureThroughput(generator: Generator, kind: ServerKind) {
+/**
+ * Runs one relaying job (`relay`, given the server's URL) on a fresh, primed server. The server's
+ * CPU is counted over warm-up and measurement, per message relayed in both (estimated from the
+ * measured rate).
+ */
+async function measureRelaying<R extends { perSecond: number }>(
+  generator: Generator,
+  kind: ServerKind,
+  phases: { warmupMs: number; measureMs: number },
+  relay: (url: string) => Promise<R>,
+) {
   return withServer(kind, async (server) => {
     await prime(generator, kind, server);
     const cpuBefore = await server.cpuMicros();
-    const result = await generator.run(
-      {
-        type: 'throughput',
-        kind,
-        url: server.url,
-        pairs: SETTINGS.pairs,
-        window: SETTINGS.window,
-        warmupMs: SETTINGS.warmupMs,
-        measureMs: SETTINGS.measureMs,
-      },
-      'throughput',
-    );
+    const result = await relay(server.url);
     const cpu = (await server.cpuMicros()) - cpuBefore;
-    // CPU over warm-up and measurement, per message relayed in both (estimated from the rate).
-    const relayed = result.perSecond * ((SETTINGS.warmupMs + SETTINGS.measureMs) / 1000);
-    return { perSecond: result.perSecond, cpuMicrosPerMessage: cpu / relayed };
+    const relayed = result.perSecond * ((phases.warmupMs + phases.measureMs) / 1000);
+    return { result, cpuMicrosPerMessage: cpu / relayed };
   });
 }
 
+async function measureThroughput(generator: Generator, kind: ServerKind) {
+  const phases = { warmupMs: SETTINGS.warmupMs, measureMs: SETTINGS.measureMs };
+  const { result, cpuMicrosPerMessage } = await measureRelaying(generator, kind, phases, (url) =>
+    generator.run(
+      { type: 'throughput', kind, url, pairs: SETTINGS.pairs, window: SETTINGS.window, ...phases },
+      'throughput',
+    ),
+  );
+  return { perSecond: result.perSecond, cpuMicrosPerMessage };
+}
+
 async function measureLatency(generator: Generator, kind: ServerKind, rate: number) {
-  return withServer(kind, async (server) => {
-    await prime(generator, kind, server);
-    const cpuBefore = await server.cpuMicros();
-    const result = await generator.run(
-      {
-        type: 'latency',
-        kind,
-        url: server.url,
-        pairs: SETTINGS.pairs,
-        rate,
-        warmupMs: SETTINGS.warmupMs / 2,
-        measureMs: SETTINGS.measureMs,
-      },
+  const phases = { warmupMs: SETTINGS.warmupMs / 2, measureMs: SETTINGS.measureMs };
+  const { result, cpuMicrosPerMessage } = await measureRelaying(generator, kind, phases, (url) =>
+    generator.run(
+      { type: 'latency', kind, url, pairs: SETTINGS.pairs, rate, ...phases },
       'latency',
-    );
-    const cpu = (await server.cpuMicros()) - cpuBefore;
-    const relayed = result.perSecond * ((SETTINGS.warmupMs / 2 + SETTINGS.measureMs) / 1000);
-    return {
-      /** Messages per second asked of the generator, and delivered: less means it fell behind. */
-      targetRate: rate,
-      rate: result.perSecond,
-      cpuMicrosPerMessage: cpu / relayed,
-      p50Ms: result.p50Ms,
-      p99Ms: result.p99Ms,
-      maxMs: result.maxMs,
-    };
-  });
+    ),
+  );
+  return {
+    /** Messages per second asked of the generator, and delivered: less means it fell behind. */
+    targetRate: rate,
+    rate: result.perSecond,
+    cpuMicrosPerMessage,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    maxMs: result.maxMs,
+  };
 }
 
 async function measureIdle(generator: Generator, kind: ServerKind) {

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { parsePrometheusText } from '../shared/report';
 import type { ControlReply, ControlRequest } from './process-control';
 
 export type ServerKind = 'meshcall' | 'bare-ws';
@@ -130,15 +131,4 @@ export async function startServerProcess(
       await exited;
     },
   };
-}
-
-/** Enough of the text format to read our own samples back: `name{labels} value` lines. */
-export function parsePrometheusText(text: string): Map<string, number> {
-  const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    samples.set(line.slice(0, space), Number(line.slice(space + 1)));
-  }
-  return samples;
 }
