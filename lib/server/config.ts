@@ -12,6 +12,8 @@ export interface ServerConfig {
   roomCapacity: number;
   heartbeatIntervalMs: number;
   resumeGraceMs: number;
+  /** How long a page that closed its socket while unloading keeps its place, to reload into it. */
+  reloadGraceMs: number;
   /** A joined page silent this long (it pings every 5 s) has crashed or frozen: its peer is removed. */
   pageSilenceLimitMs: number;
   stunUrls: string[];
@@ -52,6 +54,7 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     roomCapacity: integer(env, 'ROOM_CAPACITY', 6, 2, 50),
     heartbeatIntervalMs: integer(env, 'HEARTBEAT_INTERVAL_MS', 5_000, 100, 60_000),
     resumeGraceMs: integer(env, 'RESUME_GRACE_MS', 15_000, 0, 300_000),
+    reloadGraceMs: integer(env, 'RELOAD_GRACE_MS', 8_000, 0, 300_000),
     pageSilenceLimitMs: integer(env, 'PAGE_SILENCE_LIMIT_MS', 15_000, 0, 600_000),
     stunUrls: list(env.STUN_URLS).map((url) => checkIceUrl('STUN_URLS', url, ['stun:', 'stuns:'])),
     turn: loadTurnSettings(env),

@@ -246,6 +246,39 @@ describe('signaling endpoint', () => {
     await writer.client.next('pong');
   });
 
+  it('holds the place of a page that closed its socket while unloading for the reload grace only', async () => {
+    const url = await start({ RESUME_GRACE_MS: '60000', RELOAD_GRACE_MS: '300' });
+    const leaving = await joined(url, 'Reloading');
+    const watcher = await joined(url, 'Watcher');
+    await leaving.client.next('peer-joined');
+
+    // A reload: the page comes back within the grace and resumes its place, unnoticed.
+    leaving.client.socket.close(CLOSE_CODES.pageUnloading, 'Page unloading');
+    await leaving.client.closed;
+    const reloaded = await open(url);
+    reloaded.send({
+      type: 'join',
+      roomId: ROOM,
+      name: 'Reloading',
+      media: MEDIA,
+      resumeToken: leaving.joined.resumeToken,
+    });
+    const resumed = await reloaded.next('joined');
+    expect(resumed).toMatchObject({ resumed: true, peerId: leaving.joined.peerId });
+
+    // The tab closes for good: the others are told once the short grace is over.
+    const started = Date.now();
+    reloaded.socket.close(CLOSE_CODES.pageUnloading, 'Page unloading');
+    expect(await watcher.client.next('peer-left', 3_000)).toEqual({
+      type: 'peer-left',
+      peerId: leaving.joined.peerId,
+      reason: 'disconnected',
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(watcher.client.received.filter((message) => message.type === 'peer-left')).toEqual([]);
+  });
+
   it('removes a peer whose socket stops answering pings, and tells the room', async () => {
     const url = await start({ HEARTBEAT_INTERVAL_MS: '100', RESUME_GRACE_MS: '200' });
     const silent = await open(url, { autoPong: false });

@@ -315,9 +315,11 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     socket.on('close', (code: number) => {
       log.debug({ ...where(connection), code }, 'socket closed');
       connections.delete(connection.id);
-      // 1000 and 1001 mean the page closed or left on purpose; anything else may come back.
+      // 1000 and 1001 mean the page closed or left on purpose; anything else may come back. A
+      // page that said it is unloading may be reloading: it gets a short grace to come back.
       hub.disconnect(connection.id, {
         resumable: !connection.final && code !== 1000 && code !== 1001,
+        graceMs: code === CLOSE_CODES.pageUnloading ? config.reloadGraceMs : undefined,
       });
     });
   }

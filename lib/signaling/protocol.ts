@@ -16,10 +16,12 @@ export const LIMITS = {
   maxCandidateLength: 1024,
   maxNameLength: 64,
   maxIceServers: 8,
+  /** Largest connection epoch; a pair that rebuilds its connection this often has other problems. */
+  maxEpoch: 2 ** 31 - 1,
 } as const;
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
-const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+export const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 
 const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
@@ -48,6 +50,15 @@ export const iceCandidateSchema = v.object({
 });
 export type IceCandidate = v.InferOutput<typeof iceCandidateSchema>;
 
+/**
+ * Which peer connection of a pair a description or candidate belongs to. It starts at 0 and goes
+ * up each time the pair replaces a dead connection with a new one (lib/webrtc/connection-epoch.ts);
+ * the server relays it untouched. Absent means 0.
+ */
+const epoch = v.optional(
+  v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.maxEpoch)),
+);
+
 // ---------------------------------------------------------------------------------------------
 // Browser -> server
 // ---------------------------------------------------------------------------------------------
@@ -62,9 +73,19 @@ export const clientMessageSchema = v.variant('type', [
     resumeToken: v.optional(v.pipe(v.string(), v.regex(RESUME_TOKEN_PATTERN))),
   }),
   v.object({ type: v.literal('leave') }),
-  v.object({ type: v.literal('description'), to: peerId, description: sessionDescriptionSchema }),
+  v.object({
+    type: v.literal('description'),
+    to: peerId,
+    epoch,
+    description: sessionDescriptionSchema,
+  }),
   /** `candidate: null` means the sender has finished gathering. */
-  v.object({ type: v.literal('candidate'), to: peerId, candidate: v.nullable(iceCandidateSchema) }),
+  v.object({
+    type: v.literal('candidate'),
+    to: peerId,
+    epoch,
+    candidate: v.nullable(iceCandidateSchema),
+  }),
   v.object({ type: v.literal('media'), media: mediaStateSchema }),
   v.object({ type: v.literal('ping') }),
   /** For the connection self-test (/check): the ICE servers a joining peer would get. */
@@ -126,10 +147,16 @@ export const serverMessageSchema = v.variant('type', [
   v.object({ type: v.literal('peer-joined'), peer: peerInfoSchema }),
   v.object({ type: v.literal('peer-left'), peerId, reason: v.picklist(PEER_LEFT_REASONS) }),
   v.object({ type: v.literal('peer-updated'), peerId, media: mediaStateSchema }),
-  v.object({ type: v.literal('description'), from: peerId, description: sessionDescriptionSchema }),
+  v.object({
+    type: v.literal('description'),
+    from: peerId,
+    epoch,
+    description: sessionDescriptionSchema,
+  }),
   v.object({
     type: v.literal('candidate'),
     from: peerId,
+    epoch,
     candidate: v.nullable(iceCandidateSchema),
   }),
   v.object({
@@ -141,7 +168,7 @@ export const serverMessageSchema = v.variant('type', [
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 
-/** Close codes the server uses, beyond the standard ones (1001 going away, 1008 policy, 1009 too big). */
+/** Close codes beyond the standard ones (1001 going away, 1008 policy, 1009 too big): the server's, and two of the client's. */
 export const CLOSE_CODES = {
   goingAway: 1001,
   unsupportedData: 1003,
@@ -155,6 +182,13 @@ export const CLOSE_CODES = {
   tryAgainLater: 1013,
   /** Another connection resumed this peer's slot. */
   replaced: 4000,
+  /** From the client: it gave up on this socket as dead and is connecting again. */
+  clientReconnecting: 4001,
+  /**
+   * From the client: the page is unloading (a reload, or the tab closing). The server holds the
+   * peer's place for a short reload grace instead of announcing a departure at once.
+   */
+  pageUnloading: 4002,
   /** The client broke the rate limit repeatedly. */
   rateLimited: 4008,
 } as const;

@@ -114,6 +114,31 @@ describe('SignalingHub', () => {
     expect(hub.counters.relayed).toBe(2);
   });
 
+  it('relays the connection epoch as it came, and adds none where there was none', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    const bob = join('c2');
+    take('c1');
+    hub.receive('c2', {
+      type: 'description',
+      to: alice.peerId,
+      epoch: 3,
+      description: { type: 'offer', sdp: 'v=0' },
+    });
+    hub.receive('c2', { type: 'candidate', to: alice.peerId, epoch: 3, candidate: null });
+    expect(take('c1')).toStrictEqual([
+      {
+        type: 'description',
+        from: bob.peerId,
+        epoch: 3,
+        description: { type: 'offer', sdp: 'v=0' },
+      },
+      { type: 'candidate', from: bob.peerId, epoch: 3, candidate: null },
+    ]);
+    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    expect(take('c1')).toStrictEqual([{ type: 'candidate', from: bob.peerId, candidate: null }]);
+  });
+
   it('refuses to relay to a peer in another room, to an unknown id, or to oneself', () => {
     const { hub, join, take } = setup();
     const alice = join('c1');
@@ -192,6 +217,30 @@ describe('SignalingHub', () => {
       { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
     ]);
     expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
+  });
+
+  it('holds the slot of a page that is unloading only for the shorter grace it is given', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    join('c2');
+    take('c2');
+    hub.disconnect('c1', { resumable: true, graceMs: 3_000 });
+    vi.advanceTimersByTime(2_999);
+    expect(take('c2')).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(take('c2')).toEqual([
+      { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
+    ]);
+  });
+
+  it('never holds a slot longer than the resume grace, whatever grace is asked for', () => {
+    const { hub, join, take } = setup();
+    join('c1');
+    join('c2');
+    take('c2');
+    hub.disconnect('c1', { resumable: true, graceMs: GRACE_MS * 10 });
+    vi.advanceTimersByTime(GRACE_MS);
+    expect(take('c2')).toHaveLength(1);
   });
 
   it('lets a dropped peer resume its id, delivering what was sent to it meanwhile', () => {

@@ -91,22 +91,24 @@ export class SignalingHub {
   /**
    * The connection's socket is gone. A peer whose socket closed abnormally keeps its slot for the
    * grace period so that it can resume; one that closed on purpose (`resumable: false`) leaves now.
+   * `graceMs` shortens the grace: a page that said it is unloading gets only long enough to reload.
    */
-  disconnect(connectionId: string, { resumable }: { resumable: boolean }): void {
+  disconnect(
+    connectionId: string,
+    { resumable, graceMs }: { resumable: boolean; graceMs?: number },
+  ): void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
-    if (!resumable || this.options.resumeGraceMs <= 0) {
+    const holdMs = Math.min(graceMs ?? Infinity, this.options.resumeGraceMs);
+    if (!resumable || holdMs <= 0) {
       this.removePeer(slot, 'disconnected');
       return;
     }
     this.options.observe?.({ type: 'awaiting-resume', roomId: slot.roomId, peerId: slot.peerId });
-    slot.graceTimer = setTimeout(
-      () => this.removePeer(slot, 'disconnected'),
-      this.options.resumeGraceMs,
-    );
+    slot.graceTimer = setTimeout(() => this.removePeer(slot, 'disconnected'), holdMs);
     slot.graceTimer.unref?.();
   }
 
@@ -132,10 +134,12 @@ export class SignalingHub {
           return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
         }
         this.counters.relayed++;
+        // The epoch is the peers' business: passed on as it came, and left out if it did not.
+        const epoch = message.epoch === undefined ? {} : { epoch: message.epoch };
         const relayed: ServerMessage =
           message.type === 'description'
-            ? { type: 'description', from: slot.peerId, description: message.description }
-            : { type: 'candidate', from: slot.peerId, candidate: message.candidate };
+            ? { type: 'description', from: slot.peerId, ...epoch, description: message.description }
+            : { type: 'candidate', from: slot.peerId, ...epoch, candidate: message.candidate };
         return this.deliver(message.to, relayed);
       }
       case 'media': {
