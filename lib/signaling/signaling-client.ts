@@ -1,4 +1,9 @@
-import { parseServerMessage, type ClientMessage, type ServerMessage } from './protocol';
+import {
+  CLOSE_CODES,
+  parseServerMessage,
+  type ClientMessage,
+  type ServerMessage,
+} from './protocol';
 
 export type SignalingConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -21,9 +26,6 @@ export interface SignalingClientOptions {
   connectTimeoutMs?: number;
   createSocket?: (url: string) => WebSocket;
 }
-
-/** Close code the client uses when it abandons a socket it believes is dead. */
-const CLIENT_RECONNECTING = 4001;
 
 /**
  * The browser's end of the signaling socket. It validates every frame from the server, keeps the
@@ -119,7 +121,11 @@ export class SignalingClient {
     if (!this.closed) this.abandonSocket();
   }
 
-  close(): void {
+  /**
+   * Closes for good. 1000 says the person left; `CLOSE_CODES.pageUnloading` says the page is
+   * going away and may be back in a moment.
+   */
+  close(code = 1000, reason = 'Leaving'): void {
     this.closed = true;
     this.clearConnectTimer();
     this.stopHeartbeat();
@@ -127,7 +133,7 @@ export class SignalingClient {
     this.reconnectTimer = null;
     const socket = this.socket;
     this.socket = null;
-    socket?.close(1000, 'Leaving');
+    socket?.close(code, reason);
     this.setState('closed');
   }
 
@@ -175,7 +181,7 @@ export class SignalingClient {
     this.clearConnectTimer();
     this.stopHeartbeat();
     socket.onclose = null;
-    socket.close(CLIENT_RECONNECTING, 'Reconnecting');
+    socket.close(CLOSE_CODES.clientReconnecting, 'Reconnecting');
     this.scheduleReconnect();
   }
 
