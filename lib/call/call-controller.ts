@@ -1,18 +1,14 @@
-import { LocalMedia, type LocalTrackKind } from '../media/local-media';
-import type { VideoQuality } from '../media/video-quality';
 import { saveMediaPreference, saveRelayOnly } from '../preferences';
-import { assertNever, type MediaState, type PeerInfo } from '../signaling/protocol';
+import { assertNever, type PeerInfo } from '../signaling/protocol';
 import { MeshTransport } from '../webrtc/mesh-transport';
+import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
 import type { CallStore } from './call-store';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
-import type {
-  MediaTransport,
-  MediaTransportEvents,
-  OutgoingKind,
-  ScreenShare,
-} from './media-transport';
+import { LocalParticipant } from './local-participant';
+import type { MediaTransport, MediaTransportEvents } from './media-transport';
 import { MediaRegistry } from './media-registry';
+import { watchPageLifecycle } from './page-lifecycle';
 import { ReloadMemory, type RejoinTicket } from './reload-memory';
 import { RemotePeers } from './remote-peers';
 import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
@@ -27,17 +23,18 @@ export interface CallControllerOptions {
 
 /** The parts of one run of the page, from `start()` to its teardown. */
 interface CallRun {
-  localMedia: LocalMedia;
+  local: LocalParticipant;
   signaling: SignalingSession;
   transport: MediaTransport;
 }
 
 /**
- * Runs one call page by coordinating the modules that each do one job: `LocalMedia` (camera,
- * microphone, screen), `SignalingSession` (the room, over the socket), a `MediaTransport` (media
- * and data to the others; a mesh today), `RemotePeers` (what we keep per person), `SpeakingMonitor`
- * and `CallChat`. React renders from the store; this class is its only writer. `start()` returns
- * its own teardown, and the pair can run again (React's strict mode does exactly that).
+ * Runs one call page by coordinating modules that each do one job: `LocalParticipant` (this
+ * person's camera, microphone and screen), `SignalingSession` (the room, over the socket), a
+ * `MediaTransport` (media and data to the others; a mesh today), `RemotePeers` (what we keep per
+ * person), `SpeakingMonitor`, `CallChat` and `ReloadMemory` (what survives a reload). React
+ * renders from the store; only the controller and the modules it runs write to it. `start()`
+ * returns its own teardown, and the pair can run again (React's strict mode does exactly that).
  */
 export class CallController {
   readonly media = new MediaRegistry();
@@ -90,19 +87,6 @@ export class CallController {
     }
     this.actions.setPhase('lobby');
 
-    const localMedia = new LocalMedia(
-      {
-        quality: this.state.quality,
-        cameraId: this.state.selectedDevices.camera,
-        microphoneId: this.state.selectedDevices.microphone,
-      },
-      {
-        onTrack: (kind, track) => (live() ? this.onLocalTrack(kind, track) : undefined),
-        onAccess: (access) => live() && this.actions.setDeviceAccess(access),
-        onDevices: (devices) => live() && this.actions.setDevices(devices),
-        onNotice: (text) => live() && this.actions.pushNotice(text),
-      },
-    );
     const signaling: SignalingSession = new SignalingSession({
       url: this.options.signalingUrl,
       healthUrl: this.options.healthUrl,
@@ -110,7 +94,7 @@ export class CallController {
       joinRequest: () => ({
         roomId: this.state.roomId,
         name: this.state.displayName,
-        media: this.mediaState(),
+        media: local.mediaState(),
       }),
       events: {
         onStatus: (status, problem) => live() && this.actions.setSignaling(status, problem),
@@ -127,34 +111,29 @@ export class CallController {
       },
       this.reloadMemory,
     );
-    transport.setVideoQuality(this.state.quality);
-    this.run = { localMedia, signaling, transport };
-    void localMedia.start({ video: this.state.cameraOn });
+    const local = new LocalParticipant({
+      store: this.store,
+      registry: this.media,
+      transport,
+      announce: () => this.announceMedia(),
+      meterMicrophone: (track) => this.speaking.meterLocal(track),
+      live,
+    });
+    this.run = { local, signaling, transport };
+    local.start();
     signaling.start();
     this.speaking.start();
-
-    const onPageHide = () => this.stop('unload');
-    // A page restored from the back/forward cache had its call stopped on the way out.
-    const onPageShow = (event: PageTransitionEvent) => event.persisted && window.location.reload();
-    const onOnline = () => signaling.reconnectNow();
-    // The socket is dead or about to be: stop sending into it, and retry until back online.
-    const onOffline = () => signaling.dropConnection();
-    const onGesture = () => this.speaking.resumeAudio();
-    window.addEventListener('pagehide', onPageHide);
-    window.addEventListener('pageshow', onPageShow);
-    window.addEventListener('online', onOnline);
-    window.addEventListener('offline', onOffline);
-    window.addEventListener('pointerdown', onGesture);
-    window.addEventListener('keydown', onGesture);
+    const stopWatching = watchPageLifecycle({
+      onUnload: () => this.stop('unload'),
+      onOnline: () => signaling.reconnectNow(),
+      // The socket is dead or about to be: stop sending into it, and retry until back online.
+      onOffline: () => signaling.dropConnection(),
+      onGesture: () => this.speaking.resumeAudio(),
+    });
     if (rejoin) this.join(rejoin.name);
 
     return () => {
-      window.removeEventListener('pagehide', onPageHide);
-      window.removeEventListener('pageshow', onPageShow);
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('offline', onOffline);
-      window.removeEventListener('pointerdown', onGesture);
-      window.removeEventListener('keydown', onGesture);
+      stopWatching();
       this.stop('teardown');
     };
   }
@@ -179,41 +158,27 @@ export class CallController {
   // -------------------------------------------------------------------------------------------
 
   toggleMicrophone(): void {
-    this.actions.setMicrophoneOn(!this.state.microphoneOn);
-    void this.sendOutgoingTrack('audio');
-    this.announceMedia();
+    this.run?.local.toggleMicrophone();
   }
 
   async toggleCamera(): Promise<void> {
-    const on = !this.state.cameraOn;
-    const localMedia = this.run?.localMedia;
-    this.actions.setCameraOn(on);
-    if (on) {
-      await localMedia?.enableCamera();
-      if (localMedia) this.actions.setQuality(localMedia.quality);
-    } else {
-      localMedia?.disableCamera();
-    }
-    void this.sendOutgoingTrack('video');
-    this.announceMedia();
+    await this.run?.local.toggleCamera();
   }
 
   async selectCamera(deviceId: string): Promise<void> {
-    this.actions.setSelectedDevice('camera', deviceId);
-    saveMediaPreference('cameraId', deviceId);
-    await this.run?.localMedia.switchCamera(deviceId);
+    await this.run?.local.selectCamera(deviceId);
   }
 
   async selectMicrophone(deviceId: string): Promise<void> {
-    this.actions.setSelectedDevice('microphone', deviceId);
-    saveMediaPreference('microphoneId', deviceId);
-    await this.run?.localMedia.switchMicrophone(deviceId);
+    await this.run?.local.selectMicrophone(deviceId);
   }
 
-  /** Hide this person's IP addresses from the others by sending media only through a relay. */
-  setRelayOnly(relayOnly: boolean): void {
-    this.actions.setRelayOnly(relayOnly);
-    saveRelayOnly(this.state.relayOnly);
+  async setQuality(quality: VideoQuality): Promise<void> {
+    await this.run?.local.setQuality(quality);
+  }
+
+  async toggleScreenShare(): Promise<void> {
+    await this.run?.local.toggleScreenShare();
   }
 
   /** Remote sound plays through this output; the <audio> elements apply it. */
@@ -222,29 +187,10 @@ export class CallController {
     saveMediaPreference('speakerId', deviceId);
   }
 
-  async setQuality(quality: VideoQuality): Promise<void> {
-    const localMedia = this.run?.localMedia;
-    this.actions.setQuality(quality);
-    saveMediaPreference('quality', quality);
-    if (quality === 'audio-only') {
-      this.actions.setCameraOn(false);
-      localMedia?.disableCamera();
-    } else {
-      await localMedia?.setQuality(quality);
-      if (!this.state.cameraOn) {
-        this.actions.setCameraOn(true);
-        await localMedia?.enableCamera();
-      }
-    }
-    void this.sendOutgoingTrack('video');
-    this.announceMedia();
-    this.run?.transport.setVideoQuality(quality);
-  }
-
-  async toggleScreenShare(): Promise<void> {
-    const localMedia = this.run?.localMedia;
-    if (localMedia?.screen) localMedia.stopScreenShare();
-    else await localMedia?.startScreenShare();
+  /** Hide this person's IP addresses from the others by sending media only through a relay. */
+  setRelayOnly(relayOnly: boolean): void {
+    this.actions.setRelayOnly(relayOnly);
+    saveRelayOnly(this.state.relayOnly);
   }
 
   /** Sends a chat message straight to every peer. */
@@ -258,67 +204,14 @@ export class CallController {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Local media
-  // -------------------------------------------------------------------------------------------
-
-  /** Puts a new local track on screen and on the wire; resolves once every sender has it. */
-  private async onLocalTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): Promise<void> {
-    switch (kind) {
-      case 'audio':
-        this.speaking.meterLocal(track);
-        if (track)
-          this.actions.setSelectedDevice('microphone', track.getSettings().deviceId ?? null);
-        this.announceMedia();
-        return this.sendOutgoingTrack('audio');
-      case 'video':
-        this.media.set('local', track ? [track] : null);
-        if (track) this.actions.setSelectedDevice('camera', track.getSettings().deviceId ?? null);
-        this.announceMedia();
-        return this.sendOutgoingTrack('video');
-      case 'screen':
-        this.media.set('screen:local', track ? [track] : null);
-        // Announce first: peers must know the stream id before its track arrives.
-        this.announceMedia();
-        this.run?.transport.setScreenShare(this.screenShare());
-        return;
-      default:
-        return assertNever(kind);
-    }
-  }
-
-  /** The camera or microphone track others should get now: none while it is turned off. */
-  private outgoingTrack(kind: OutgoingKind): MediaStreamTrack | null {
-    const localMedia = this.run?.localMedia;
-    if (kind === 'audio') return this.state.microphoneOn ? (localMedia?.audio ?? null) : null;
-    return this.state.cameraOn ? (localMedia?.video ?? null) : null;
-  }
-
-  private async sendOutgoingTrack(kind: OutgoingKind): Promise<void> {
-    await this.run?.transport.setOutgoingTrack(kind, this.outgoingTrack(kind));
-  }
-
-  private screenShare(): ScreenShare | null {
-    const track = this.run?.localMedia.screen;
-    const stream = this.run?.localMedia.screenStream;
-    return track && stream ? { track, stream } : null;
-  }
-
-  private mediaState(): MediaState {
-    return {
-      audio: this.outgoingTrack('audio') !== null,
-      video: this.outgoingTrack('video') !== null,
-      screen: this.run?.localMedia.screenStream?.id ?? null,
-    };
-  }
-
-  private announceMedia(): void {
-    if (this.state.phase === 'in-call')
-      this.run?.signaling.sendToRoom({ type: 'media', media: this.mediaState() });
-  }
-
-  // -------------------------------------------------------------------------------------------
   // The room
   // -------------------------------------------------------------------------------------------
+
+  private announceMedia(): void {
+    const run = this.run;
+    if (run && this.state.phase === 'in-call')
+      run.signaling.sendToRoom({ type: 'media', media: run.local.mediaState() });
+  }
 
   private onJoined(message: JoinedMessage, deliveredOffersTo: ReadonlySet<string>): void {
     const run = this.run;
@@ -463,7 +356,7 @@ export class CallController {
         run.signaling.stop();
       }
       run.transport.close();
-      run.localMedia.dispose();
+      run.local.dispose();
     }
     this.speaking.stop();
     this.peers.clear();
