@@ -216,7 +216,7 @@ export class CallController {
   private onJoined(message: JoinedMessage, deliveredOffersTo: ReadonlySet<string>): void {
     const run = this.run;
     if (!run || (this.state.phase !== 'joining' && this.state.phase !== 'in-call')) return;
-    this.reloadMemory.saveTicket(this.ticket(message.resumeToken));
+    this.reloadMemory.saveTicket(this.ticket(message.resumeToken), { leaving: false });
     this.relayOnly = message.iceTransportPolicy === 'relay' || this.state.relayOnly;
     run.transport.configure({
       iceServers: message.iceServers,
@@ -349,8 +349,9 @@ export class CallController {
         run.signaling.leave();
         this.reloadMemory.clear();
       } else if (how === 'unload') {
-        if (token && this.state.phase === 'in-call')
-          this.reloadMemory.saveTicket(this.ticket(token));
+        const phase = this.state.phase;
+        if (token && (phase === 'in-call' || phase === 'joining'))
+          this.reloadMemory.saveTicket(this.ticket(token), { leaving: true });
         run.signaling.unload();
       } else {
         run.signaling.stop();

@@ -22,14 +22,23 @@ function storage() {
 }
 
 describe('ReloadMemory', () => {
-  it('gives a reloaded page the ticket the last one saved, while it is recent', () => {
+  it('gives a reloaded page the ticket the last one left as it went away, while it is recent', () => {
     const store = storage();
     let now = 1_000_000;
-    new ReloadMemory(KEY, store, () => now).saveTicket(TICKET);
+    new ReloadMemory(KEY, store, () => now).saveTicket(TICKET, { leaving: true });
     now += REJOIN_WITHIN_MS;
     expect(new ReloadMemory(KEY, store, () => now).rejoinTicket()).toEqual(TICKET);
     now += 1;
     expect(new ReloadMemory(KEY, store, () => now).rejoinTicket()).toBeNull();
+  });
+
+  it('gives no ticket while the page that saved it is still open: a duplicated tab shows the lobby', () => {
+    const store = storage();
+    const open = new ReloadMemory(KEY, store);
+    open.saveTicket(TICKET, { leaving: false });
+    expect(new ReloadMemory(KEY, store).rejoinTicket()).toBeNull();
+    open.saveTicket(TICKET, { leaving: true });
+    expect(new ReloadMemory(KEY, store).rejoinTicket()).toEqual(TICKET);
   });
 
   it('remembers connection epochs across a reload, and forgets them on request', () => {
@@ -49,7 +58,7 @@ describe('ReloadMemory', () => {
   it('keeps nothing once the person has left', () => {
     const store = storage();
     const memory = new ReloadMemory(KEY, store);
-    memory.saveTicket(TICKET);
+    memory.saveTicket(TICKET, { leaving: true });
     memory.remember(BOB, 1);
     memory.clear();
     expect(store.items.size).toBe(0);
@@ -62,7 +71,7 @@ describe('ReloadMemory', () => {
     for (const raw of [
       '{not json',
       JSON.stringify({
-        ticket: { ...TICKET, resumeToken: 'short', savedAt: Date.now() },
+        ticket: { ...TICKET, resumeToken: 'short', leftAt: Date.now() },
         epochs: {},
       }),
       JSON.stringify({ ticket: null, epochs: { [BOB]: -1 } }),
@@ -88,13 +97,13 @@ describe('ReloadMemory', () => {
       },
     };
     const memory = new ReloadMemory(KEY, throwing);
-    memory.saveTicket(TICKET);
+    memory.saveTicket(TICKET, { leaving: true });
     memory.remember(BOB, 2);
     // Still answers for this page, from what it holds.
     expect(memory.recall(BOB)).toBe(2);
     expect(() => memory.clear()).not.toThrow();
     const none = new ReloadMemory(KEY, null);
-    none.saveTicket(TICKET);
+    none.saveTicket(TICKET, { leaving: true });
     expect(none.rejoinTicket()).toEqual(TICKET);
   });
 });

@@ -9,8 +9,9 @@ import type { EpochMemory } from '../webrtc/mesh-transport';
  * that the others take for new). It lives in sessionStorage, which belongs to this tab alone and
  * survives a reload, under one key per room.
  *
- * The ticket is refreshed when the page goes away, and only a recent one rejoins by itself: a tab
- * restored hours later by the browser shows the lobby.
+ * Only a page that went away moments ago leaves a ticket to rejoin with: one that crashed, a tab
+ * restored hours later by the browser, or a tab duplicated mid-call (which copies sessionStorage
+ * while the call goes on in the original) shows the lobby instead.
  */
 
 export interface RejoinTicket {
@@ -20,7 +21,7 @@ export interface RejoinTicket {
   cameraOn: boolean;
 }
 
-/** How old a ticket may be for the page to rejoin without a click. */
+/** How long after its page went away a ticket rejoins without a click. */
 export const REJOIN_WITHIN_MS = 30_000;
 
 const storedSchema = v.object({
@@ -30,7 +31,8 @@ const storedSchema = v.object({
       name: v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxNameLength)),
       microphoneOn: v.boolean(),
       cameraOn: v.boolean(),
-      savedAt: v.number(),
+      /** When the page that saved it went away (Date.now()), or null while it is still open. */
+      leftAt: v.nullable(v.number()),
     }),
   ),
   epochs: v.record(
@@ -64,19 +66,22 @@ export class ReloadMemory implements EpochMemory {
     return new ReloadMemory(`meshcall.call.${roomId}`, storage);
   }
 
-  /** The ticket a reload of this tab left moments ago, if any. */
+  /** The ticket a page of this tab left as it went away moments ago (a reload), if any. */
   rejoinTicket(): RejoinTicket | null {
     const ticket = this.stored.ticket;
-    if (!ticket) return null;
-    const age = this.now() - ticket.savedAt;
+    if (!ticket || ticket.leftAt === null) return null;
+    const age = this.now() - ticket.leftAt;
     if (age < 0 || age > REJOIN_WITHIN_MS) return null;
     const { resumeToken, name, microphoneOn, cameraOn } = ticket;
     return { resumeToken, name, microphoneOn, cameraOn };
   }
 
-  /** Keeps the ticket to rejoin with; saved on every `joined` and as the page goes away. */
-  saveTicket(ticket: RejoinTicket): void {
-    this.stored.ticket = { ...ticket, savedAt: this.now() };
+  /**
+   * Keeps the ticket to rejoin with: on every `joined` (`leaving: false`), and as the page goes
+   * away (`leaving: true`), which is what lets the next page of this tab use it.
+   */
+  saveTicket(ticket: RejoinTicket, { leaving }: { leaving: boolean }): void {
+    this.stored.ticket = { ...ticket, leftAt: leaving ? this.now() : null };
     this.write();
   }
 
