@@ -26,8 +26,9 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  *   and keeps chat on the mesh until the move is complete;
  * - each transport gets its own events object, so the controller knows which one a remote track
  *   came from. A tile keeps the old transport's track for a person and source until the new
- *   transport's track for it reports `onRemoteTrackLive` (its first decoded frame, or for audio its
- *   first packets); only then does the `MediaRegistry` entry switch;
+ *   transport's track for it has decoded media (its first frame, or for audio its first packets;
+ *   an `onRemoteTrackLive` event to add with the move); only then does the `MediaRegistry` entry
+ *   switch;
  * - once all of a person's sources have switched, the old transport's `removePerson` drops that
  *   person's link; when no one is left on it, it is closed. While both run, the tile shows the
  *   better of the two link states.
