@@ -9,8 +9,8 @@ import WebSocket from 'ws';
 
 /**
  * A real Janus for tests (vitest, Playwright, benchmarks): the configuration the project ships in
- * deploy/janus/, with a random API secret, a free WebSocket port, a free RTP port range, ICE on
- * loopback only and, if asked, a short session timeout. Installed by .ci/run (Debian's `janus`).
+ * deploy/janus/, with a random API secret, a free WebSocket port, a free RTP port range and, if
+ * asked, a short session timeout. Its API listens on 127.0.0.1 as shipped. Installed by .ci/run (Debian's `janus`).
  */
 export interface JanusServer {
   /** The WebSocket API, for JANUS_URL. */
@@ -136,12 +136,13 @@ function writeTestConfig(directory: string, settings: TestSettings): void {
         'rtp_port_range',
         `"${settings.rtpPorts.min}-${settings.rtpPorts.max}"`,
       );
-      // Browsers in tests live on this machine: gather candidates on loopback only.
-      text = replaceSetting(text, 'ice_enforce_list', '"lo"', true);
+      // No ice_enforce_list: Janus never gathers on loopback interfaces, and enforcing "lo"
+      // leaves it no address, so libnice falls back to every interface (IPv6 link-local too).
+      // As shipped it offers this machine's own IPv4 addresses, which traffic never leaves.
       if (settings.sessionTimeoutSeconds !== undefined) {
         text = replaceSetting(text, 'session_timeout', String(settings.sessionTimeoutSeconds));
       }
-      text = replaceSetting(text, 'debug_level', '3');
+      text = replaceSetting(text, 'debug_level', process.env.JANUS_DEBUG_LEVEL ?? '3');
     }
     if (file === 'janus.transport.websockets.jcfg') {
       text = replaceSetting(text, 'ws_port', String(settings.wsPort));

@@ -163,6 +163,9 @@ export const videoRoomDataSchema = v.looseObject({
   leaving: v.optional(v.union([v.literal('ok'), id])),
   kicked: v.optional(id),
   reason: v.optional(v.string()),
+  // a subscription's simulcast substream changed
+  mid: v.optional(v.string()),
+  substream: v.optional(v.number()),
   // talking / stopped-talking
   'audio-level-dBov-avg': v.optional(v.number()),
 });

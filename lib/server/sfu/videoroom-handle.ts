@@ -67,6 +67,8 @@ export interface VideoRoomEvents {
   /** Janus sent a subscription offer that answers no request of ours: a subscribed publisher went
    * away, or an update it had postponed happened. Answer it with start(). */
   'subscription-offer': [offer: SubscriptionOfferFromJanus];
+  /** Janus now relays simulcast substream `substream` on the subscription's `mid`. */
+  'substream-changed': [event: { mid: string; substream: number }];
   /** The room was destroyed. */
   'room-destroyed': [];
   /** We were kicked out of the room. */
@@ -352,6 +354,9 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
         }
         return;
       case 'event':
+        if (data.mid !== undefined && data.substream !== undefined) {
+          this.emit('substream-changed', { mid: data.mid, substream: data.substream });
+        }
         if (data.publishers?.length) this.emit('publishers-published', data.publishers);
         if (typeof data.unpublished === 'number') {
           this.emit('publisher-unpublished', data.unpublished);
