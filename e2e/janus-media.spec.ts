@@ -101,6 +101,16 @@ test('two browsers publish simulcast through Janus and see each other', async ({
       .poll(async () => (await videoFrom(bob, ALICE))?.frameWidth ?? 0, { timeout: 20_000 })
       .toBe(fullWidth);
 
+    // An ICE restart of Bob's subscription (as after a network change) keeps his video coming.
+    const restart = await bob.broker.restartSubscription(ROOM, BOB);
+    expect(restart?.sdp).toBeDefined();
+    answerOffer(bob, restart!);
+    await bob.answering;
+    const framesAfterRestart = (await videoFrom(bob, ALICE))!.framesDecoded;
+    await expect
+      .poll(async () => (await videoFrom(bob, ALICE))?.framesDecoded ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(framesAfterRestart + 10);
+
     // Janus dies: both brokers say so, promptly.
     const killedAt = Date.now();
     await janus.kill();

@@ -17,6 +17,8 @@ export interface JanusServer {
   readonly url: string;
   readonly apiSecret: string;
   readonly rtpPorts: { readonly min: number; readonly max: number };
+  /** The running process's id (for CPU measurements), or null while it is down. */
+  pid(): number | null;
   /** Everything Janus printed since it was last started. */
   output(): string;
   /** SIGKILL, as a crash would: no goodbye on any socket. */
@@ -104,6 +106,7 @@ export async function startJanus(options: JanusServerOptions = {}): Promise<Janu
     apiSecret,
     rtpPorts,
     output: () => log,
+    pid: () => child?.pid ?? null,
     kill: () => halt('SIGKILL'),
     freeze: () => child?.kill('SIGSTOP'),
     thaw: () => child?.kill('SIGCONT'),

@@ -98,6 +98,8 @@ interface LocalPeer {
   subscriber: VideoRoomHandle | null;
   /** What the subscription holds, or has been asked to hold, by stream key. */
   subscribed: Map<string, SubscribeTarget>;
+  /** What each mid carries, as of the latest offer. */
+  tracks: SubscribedTrack[];
   /** Subscription work runs one step at a time, in order. */
   queue: Promise<unknown>;
   left: boolean;
@@ -297,6 +299,22 @@ export class SfuBroker {
     return false;
   }
 
+  /**
+   * Asks Janus for an ICE-restarting subscription offer (the browser's subscribing connection
+   * failed); resolves with it, or null if Janus will send it later as a 'subscription-offer'.
+   */
+  async restartSubscription(roomId: string, peerId: string): Promise<SubscriptionOffer | null> {
+    const peer = this.existingPeer(roomId, peerId);
+    const subscriber = peer?.subscriber;
+    if (!peer || !subscriber) throw new SfuError('no-such-room', `${peerId} has no subscription`);
+    return this.enqueue(peer, async () => {
+      const offer = await subscriber.restartSubscriberIce().catch((error: unknown) => {
+        throw wrap(error);
+      });
+      return offer ? offerFor(peer, offer) : null;
+    });
+  }
+
   /** A browser's ICE candidate (null: gathering is complete) for its publisher or subscriber link. */
   async addIceCandidate(
     roomId: string,
@@ -458,6 +476,7 @@ export class SfuBroker {
         wantsSubscription: false,
         subscriber: null,
         subscribed: new Map(),
+        tracks: [],
         queue: Promise.resolve(),
         left: false,
       };
@@ -513,12 +532,11 @@ export class SfuBroker {
       peer.subscriber = subscriber;
       this.watchLink(room, peer, subscriber, 'subscriber');
       subscriber.on('subscription-offer', (offer) => {
-        peer.subscribed = subscribedStreams(offer.streams);
         this.emit({
           type: 'subscription-offer',
           roomId: room.roomId,
           peerId: peer.peerId,
-          offer: toOffer(offer),
+          offer: offerFor(peer, offer),
         });
       });
       const offer = await subscriber.joinAsSubscriber({
@@ -526,8 +544,7 @@ export class SfuBroker {
         pin: room.pin,
         streams: [...wanted.values()],
       });
-      peer.subscribed = subscribedStreams(offer.streams);
-      return toOffer(offer);
+      return offerFor(peer, offer);
     }
     const changes = subscriptionChanges(wanted, peer.subscribed);
     if (changes.subscribe.length === 0 && changes.unsubscribe.length === 0) return null;
@@ -535,8 +552,7 @@ export class SfuBroker {
     for (const target of changes.subscribe) peer.subscribed.set(keyOf(target), target);
     const offer = await peer.subscriber.updateSubscription(changes);
     if (!offer) return null;
-    peer.subscribed = subscribedStreams(offer.streams);
-    return toOffer(offer);
+    return offerFor(peer, offer);
   }
 
   private watchLink(
@@ -604,8 +620,16 @@ function keyOf(target: SubscribeTarget): string {
   return streamKey(target.feed, target.mid ?? '');
 }
 
-function toOffer(offer: SubscriptionOfferFromJanus): SubscriptionOffer {
-  return { sdp: offer.sdp, tracks: subscribedTracks(offer.streams) };
+/**
+ * The offer for the browser, and what `peer`'s subscription now holds. An offer that lists no
+ * streams (an ICE restart) changes nothing in the layout.
+ */
+function offerFor(peer: LocalPeer, offer: SubscriptionOfferFromJanus): SubscriptionOffer {
+  if (offer.streams.length > 0) {
+    peer.subscribed = subscribedStreams(offer.streams);
+    peer.tracks = subscribedTracks(offer.streams);
+  }
+  return { sdp: offer.sdp, tracks: peer.tracks };
 }
 
 function wrap(error: unknown): SfuError {
