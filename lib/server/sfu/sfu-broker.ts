@@ -385,6 +385,8 @@ export class SfuBroker {
         description,
         publishers: this.options.maxPublishers ?? 50,
         audioLevelEvents: this.options.audioLevelEvents ?? true,
+        // Everyone receives every microphone: silence must cost next to nothing.
+        opusDtx: true,
       });
       if (!created) await admin.checkRoomSecret(janusRoom, secret, description);
     } catch (error) {

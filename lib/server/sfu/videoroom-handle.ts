@@ -27,6 +27,8 @@ export interface VideoRoomSettings {
   bitrate?: number;
   /** Send talking / stopped-talking events (from the audio-level RTP extension). */
   audioLevelEvents?: boolean;
+  /** Negotiate Opus DTX: silent microphones send almost nothing. */
+  opusDtx?: boolean;
 }
 
 /** A stream to add to a subscription: all of a publisher's streams, or the one on `mid`. */
@@ -122,6 +124,7 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
         publishers: settings.publishers,
         bitrate: settings.bitrate ?? 0,
         audiolevel_event: settings.audioLevelEvents ?? false,
+        opus_dtx: settings.opusDtx ?? false,
         audiocodec: 'opus',
         videocodec: 'vp8',
         notify_joining: false,
