@@ -111,6 +111,13 @@ test('two browsers publish simulcast through Janus and see each other', async ({
       .poll(async () => (await videoFrom(bob, ALICE))?.framesDecoded ?? 0, { timeout: 20_000 })
       .toBeGreaterThan(framesAfterRestart + 10);
 
+    // Each broker heard Janus say both of its person's links are up.
+    for (const person of people) {
+      const up = person.events.flatMap((event) =>
+        event.type === 'media-up' && event.peerId === person.peerId ? [event.link] : [],
+      );
+      expect(up.sort()).toEqual(['publisher', 'subscriber']);
+    }
     // Janus dies: both brokers say so, promptly.
     const killedAt = Date.now();
     await janus.kill();

@@ -162,6 +162,7 @@ export const videoRoomDataSchema = v.looseObject({
   unpublished: v.optional(v.union([v.literal('ok'), id])),
   leaving: v.optional(v.union([v.literal('ok'), id])),
   kicked: v.optional(id),
+  joining: v.optional(v.looseObject({ id, display: v.optional(v.string()) })),
   reason: v.optional(v.string()),
   // a subscription's simulcast substream changed
   mid: v.optional(v.string()),

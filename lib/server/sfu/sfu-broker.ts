@@ -100,8 +100,8 @@ interface LocalPeer {
   subscribed: Map<string, SubscribeTarget>;
   /** What each mid carries, as of the latest offer. */
   tracks: SubscribedTrack[];
-  /** Subscription work runs one step at a time, in order. */
-  queue: Promise<unknown>;
+  /** Publishing work, and subscription work, each run one step at a time, in order. */
+  queues: Record<'publishing' | 'subscribing', Promise<unknown>>;
   left: boolean;
 }
 
@@ -223,21 +223,35 @@ export class SfuBroker {
     const room = await this.room(roomId, false);
     const peer = this.peer(room, peerId);
     const descriptions = tracks.map((track) => ({ mid: track.mid, description: track.source }));
-    try {
-      if (peer.publisher) {
-        const answer = await peer.publisher.configurePublisher({ offer, descriptions });
-        if (answer === null) throw new SfuError('janus', 'Janus gave no answer to a new offer');
-        return answer;
+    return this.enqueue(peer, 'publishing', async () => {
+      try {
+        if (peer.publisher) {
+          const answer = await peer.publisher.configurePublisher({ offer, descriptions });
+          if (answer === null) throw new SfuError('janus', 'Janus gave no answer to a new offer');
+          return answer;
+        }
+        const { session } = this.janus();
+        const publisher = await VideoRoomHandle.attach(session);
+        if (peer.left) {
+          await publisher.detach();
+          throw new SfuError('no-such-room', `${peerId} left while publishing`);
+        }
+        try {
+          await publisher.joinAsPublisher({ room: room.janusRoom, pin: room.pin, display: peerId });
+          const answer = await publisher.publish({ offer, descriptions });
+          if (peer.left) throw new SfuError('no-such-room', `${peerId} left while publishing`);
+          peer.publisher = publisher;
+          this.watchLink(room, peer, publisher, 'publisher');
+          return answer;
+        } catch (error) {
+          // A half-made publisher is dropped, so the next offer starts afresh.
+          await publisher.detach().catch(() => undefined);
+          throw error;
+        }
+      } catch (error) {
+        throw wrap(error);
       }
-      const { session } = this.janus();
-      const publisher = await VideoRoomHandle.attach(session);
-      peer.publisher = publisher;
-      this.watchLink(room, peer, publisher, 'publisher');
-      await publisher.joinAsPublisher({ room: room.janusRoom, pin: room.pin, display: peerId });
-      return await publisher.publish({ offer, descriptions });
-    } catch (error) {
-      throw wrap(error);
-    }
+    });
   }
 
   /** Stops publishing `peerId`'s media; subscribers' offers drop its tracks. */
@@ -260,7 +274,7 @@ export class SfuBroker {
     const room = await this.room(roomId, false);
     const peer = this.peer(room, peerId);
     peer.wantsSubscription = true;
-    return this.enqueue(peer, () => this.reconcile(room, peer));
+    return this.enqueue(peer, 'subscribing', () => this.reconcile(room, peer));
   }
 
   /** Passes the browser's answer to the latest subscription offer to Janus; media then starts. */
@@ -307,7 +321,7 @@ export class SfuBroker {
     const peer = this.existingPeer(roomId, peerId);
     const subscriber = peer?.subscriber;
     if (!peer || !subscriber) throw new SfuError('no-such-room', `${peerId} has no subscription`);
-    return this.enqueue(peer, async () => {
+    return this.enqueue(peer, 'subscribing', async () => {
       const offer = await subscriber.restartSubscriberIce().catch((error: unknown) => {
         throw wrap(error);
       });
@@ -479,7 +493,7 @@ export class SfuBroker {
         subscriber: null,
         subscribed: new Map(),
         tracks: [],
-        queue: Promise.resolve(),
+        queues: { publishing: Promise.resolve(), subscribing: Promise.resolve() },
         left: false,
       };
       room.peers.set(peerId, peer);
@@ -494,16 +508,20 @@ export class SfuBroker {
 
   // --- Subscriptions ---------------------------------------------------------------------------
 
-  private enqueue<T>(peer: LocalPeer, task: () => Promise<T>): Promise<T> {
-    const result = peer.queue.then(task);
-    peer.queue = result.catch(() => undefined);
+  private enqueue<T>(
+    peer: LocalPeer,
+    queue: 'publishing' | 'subscribing',
+    task: () => Promise<T>,
+  ): Promise<T> {
+    const result = peer.queues[queue].then(task);
+    peer.queues[queue] = result.catch(() => undefined);
     return result;
   }
 
   private reconcileAll(room: LocalRoom): void {
     for (const peer of room.peers.values()) {
       if (!peer.wantsSubscription) continue;
-      this.enqueue(peer, () => this.reconcile(room, peer))
+      this.enqueue(peer, 'subscribing', () => this.reconcile(room, peer))
         .then((offer) => {
           if (offer) {
             this.emit({
@@ -531,6 +549,10 @@ export class SfuBroker {
       if (wanted.size === 0) return null;
       const { session } = this.janus();
       const subscriber = await VideoRoomHandle.attach(session);
+      if (peer.left) {
+        await subscriber.detach();
+        return null;
+      }
       peer.subscriber = subscriber;
       this.watchLink(room, peer, subscriber, 'subscriber');
       subscriber.on('subscription-offer', (offer) => {
@@ -550,11 +572,17 @@ export class SfuBroker {
     }
     const changes = subscriptionChanges(wanted, peer.subscribed);
     if (changes.subscribe.length === 0 && changes.unsubscribe.length === 0) return null;
+    const before = new Map(peer.subscribed);
     for (const target of changes.unsubscribe) peer.subscribed.delete(keyOf(target));
     for (const target of changes.subscribe) peer.subscribed.set(keyOf(target), target);
-    const offer = await peer.subscriber.updateSubscription(changes);
-    if (!offer) return null;
-    return offerFor(peer, offer);
+    try {
+      const offer = await peer.subscriber.updateSubscription(changes);
+      return offer ? offerFor(peer, offer) : null;
+    } catch (error) {
+      // Janus changed nothing: the next change of publishers asks again.
+      peer.subscribed = before;
+      throw error;
+    }
   }
 
   private watchLink(

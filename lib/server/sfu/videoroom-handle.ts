@@ -58,6 +58,8 @@ export interface SubscriptionOfferFromJanus {
 
 /** Events of a VideoRoom handle, named after what happened, not after Janus's JSON. */
 export interface VideoRoomEvents {
+  /** Someone joined the room (rooms created with notify_joining only; ours are not). */
+  'participant-joined': [participant: { id: number; display: string | undefined }];
   /** Publishers started publishing (or changed what they publish). */
   'publishers-published': [publishers: Publisher[]];
   /** A publisher stopped publishing. */
@@ -360,6 +362,7 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
         if (data.mid !== undefined && data.substream !== undefined) {
           this.emit('substream-changed', { mid: data.mid, substream: data.substream });
         }
+        if (data.joining) this.emit('participant-joined', data.joining);
         if (data.publishers?.length) this.emit('publishers-published', data.publishers);
         if (typeof data.unpublished === 'number') {
           this.emit('publisher-unpublished', data.unpublished);
