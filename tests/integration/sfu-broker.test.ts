@@ -89,6 +89,20 @@ describe.skipIf(!hasJanus)('SFU broker against a real Janus', () => {
     await sfu.leave(room, BOB);
   });
 
+  it('refuses a Janus that takes requests without an API secret', async () => {
+    const open = await startJanus({ withoutApiSecret: true });
+    try {
+      const sfu = new SfuBroker({ janusUrl: open.url, apiSecret: 'anything' });
+      const refusal = await sfu.connect().catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(SfuError);
+      expect((refusal as SfuError).code).toBe('unavailable');
+      expect((refusal as SfuError).message).toMatch(/without an API secret/);
+      expect(sfu.available).toBe(false);
+    } finally {
+      await open.stop();
+    }
+  });
+
   it('reports a killed Janus as an event with the rooms it held, and connects again after', async () => {
     const room = roomId();
     const { broker: sfu, events } = await broker();

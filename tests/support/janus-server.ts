@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 export interface JanusServer {
   /** The WebSocket API, for JANUS_URL. */
   readonly url: string;
+  /** Empty when started withoutApiSecret. */
   readonly apiSecret: string;
   readonly rtpPorts: { readonly min: number; readonly max: number };
   /** The running process's id (for CPU measurements), or null while it is down. */
@@ -36,8 +37,8 @@ export interface JanusServer {
 export interface JanusServerOptions {
   /** Janus's general.session_timeout, in seconds (the shipped config says 60). */
   sessionTimeoutSeconds?: number;
-  /** A fixed API secret; random by default. */
-  apiSecret?: string;
+  /** Run Janus without an API secret, as a misconfigured production Janus would. */
+  withoutApiSecret?: boolean;
 }
 
 const DEPLOY_DIR = join(import.meta.dirname, '..', '..', 'deploy', 'janus');
@@ -61,7 +62,7 @@ export const NO_JANUS =
 export async function startJanus(options: JanusServerOptions = {}): Promise<JanusServer> {
   const executable = janusExecutable();
   if (!executable) throw new Error(NO_JANUS);
-  const apiSecret = options.apiSecret ?? randomBytes(24).toString('hex');
+  const apiSecret = options.withoutApiSecret ? '' : randomBytes(24).toString('hex');
   const wsPort = await freeTcpPort();
   const rtpPorts = await freeUdpRange(RTP_RANGE_SIZE);
   const directory = mkdtempSync(join(tmpdir(), 'meshcall-janus-'));
@@ -133,7 +134,9 @@ function writeTestConfig(directory: string, settings: TestSettings): void {
   for (const file of CONFIG_FILES) {
     let text = readFileSync(join(DEPLOY_DIR, file), 'utf8');
     if (file === 'janus.jcfg') {
-      text = replaceSetting(text, 'api_secret', JSON.stringify(settings.apiSecret), true);
+      if (settings.apiSecret) {
+        text = replaceSetting(text, 'api_secret', JSON.stringify(settings.apiSecret), true);
+      }
       text = replaceSetting(
         text,
         'rtp_port_range',

@@ -362,7 +362,9 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
         if (data.mid !== undefined && data.substream !== undefined) {
           this.emit('substream-changed', { mid: data.mid, substream: data.substream });
         }
-        if (data.joining) this.emit('participant-joined', data.joining);
+        if (data.joining) {
+          this.emit('participant-joined', { id: data.joining.id, display: data.joining.display });
+        }
         if (data.publishers?.length) this.emit('publishers-published', data.publishers);
         if (typeof data.unpublished === 'number') {
           this.emit('publisher-unpublished', data.unpublished);
