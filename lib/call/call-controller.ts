@@ -98,14 +98,14 @@ export class CallController {
       }),
       events: {
         onStatus: (status, problem) => live() && this.actions.setSignaling(status, problem),
-        onJoined: (message, delivered) => live() && this.onJoined(message, delivered),
+        onJoined: (message, restarted) => live() && this.onJoined(message, restarted),
         onRoomFull: (text) => live() && this.onRoomFull(text),
         onMessage: (message) => live() && this.onRoomMessage(message),
       },
     });
     const transport = new MeshTransport(
       {
-        sendSignal: (signal) => signaling.sendSignal(signal),
+        sendSignal: (signal, holding) => signaling.sendSignal(signal, holding),
         canSignal: () => signaling.canSignal && this.state.phase === 'in-call',
         events: this.transportEvents(live),
       },
@@ -213,7 +213,7 @@ export class CallController {
       run.signaling.sendToRoom({ type: 'media', media: run.local.mediaState() });
   }
 
-  private onJoined(message: JoinedMessage, deliveredOffersTo: ReadonlySet<string>): void {
+  private onJoined(message: JoinedMessage, restartedNegotiations: ReadonlySet<string>): void {
     const run = this.run;
     if (!run || (this.state.phase !== 'joining' && this.state.phase !== 'in-call')) return;
     this.reloadMemory.saveTicket(this.ticket(message.resumeToken), { leaving: false });
@@ -231,7 +231,7 @@ export class CallController {
     }
     if (!message.resumed) this.reloadMemory.forgetEpochs();
     // Links that lived through the drop first; people met now get new links below.
-    else run.transport.signalingResumed(deliveredOffersTo);
+    else run.transport.signalingResumed(restartedNegotiations);
     this.actions.joined(message.peerId, message.peers);
     for (const peer of message.peers) this.addPeer(peer);
   }

@@ -18,8 +18,10 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  * peer ids and reports per person what the mesh reports per link: `onRemoteTrack(peerId, source)`,
  * a link state (the subscriber's, for everyone it carries), an audio level (that person's audio
  * receiver), `getStats(peerId)` (that person's receivers). Its signals are new protocol variants
- * added to the two signal unions below; `setVideoQuality` picks simulcast layers instead of
- * per-link caps; data goes over its own channel through the server.
+ * added to the two signal unions below, held by the outbox under keys of its own (`SignalHolding`:
+ * its publisher and its subscriber); `setVideoQuality` picks simulcast layers instead of per-link
+ * caps (choosing the layer each tile receives is a method to add with it, a no-op for the mesh);
+ * data goes over its own channel through the server.
  *
  * Moving a live call from mesh to SFU, make before break:
  * - the controller runs both transports at once, gives both the same people and outgoing tracks,
@@ -47,10 +49,11 @@ export interface MediaTransport {
   /** A signal from the server for this transport. */
   handleSignal(signal: IncomingMediaSignal): void;
   /**
-   * The signaling socket came back and the server kept our place. `deliveredOffersTo` lists the
-   * people whose offers were held in the outbox and have now been sent.
+   * The signaling socket came back and the server kept our place. `restartedNegotiations` holds
+   * the keys (see `SignalHolding`) of negotiations started while the socket was down, whose
+   * signals have now been sent.
    */
-  signalingResumed(deliveredOffersTo: ReadonlySet<string>): void;
+  signalingResumed(restartedNegotiations: ReadonlySet<string>): void;
   /** The camera or microphone track everyone should get (null: send nothing), with no renegotiation. */
   setOutgoingTrack(kind: OutgoingKind, track: MediaStreamTrack | null): Promise<void>;
   /** Shares a screen with everyone, or stops (null). */
@@ -107,10 +110,18 @@ export interface MediaTransportEvents {
   onError(peerId: string, error: unknown, context: string): void;
 }
 
+/** How the signaling session's outbox treats a signal held while the socket is down. */
+export interface SignalHolding {
+  /** The negotiation it belongs to; the mesh uses the peer id it goes to. */
+  key: string;
+  /** It starts a negotiation anew (an offer): what is held under the same key before it is void. */
+  startsNegotiation: boolean;
+}
+
 /** What a transport needs from the call. */
 export interface MediaTransportContext {
   /** Sends a signal now, or holds it until the socket is back. */
-  sendSignal(signal: OutgoingMediaSignal): void;
+  sendSignal(signal: OutgoingMediaSignal, holding: SignalHolding): void;
   /** Whether signals reach the server right now (socket open, in the room). */
   canSignal(): boolean;
   events: MediaTransportEvents;

@@ -1,15 +1,22 @@
-import type { OutgoingMediaSignal } from './media-transport';
+import type { OutgoingMediaSignal, SignalHolding } from './media-transport';
 
 /** Past this many held signals, newer ones are dropped: a resume after that long is unlikely. */
 const DEFAULT_CAPACITY = 500;
 
+export interface HeldSignal {
+  signal: OutgoingMediaSignal;
+  holding: SignalHolding;
+}
+
 /**
- * Signals for other peers made while the socket was down, held in order until the server has
- * taken us back. An offer supersedes everything held for the same peer before it: that peer only
- * needs the newest negotiation, not a backlog it would answer one by one.
+ * Signals for the room made while the socket was down, held in order until the server has taken
+ * us back. A signal that starts a negotiation (an offer) voids everything held under the same key
+ * before it: the other end only needs the newest negotiation, not a backlog it would answer one by
+ * one. The transport says what the key is (the mesh: the peer the signal goes to), so the outbox
+ * needs no knowledge of the signals it holds.
  */
 export class SignalOutbox {
-  private held: OutgoingMediaSignal[] = [];
+  private held: HeldSignal[] = [];
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
@@ -17,15 +24,15 @@ export class SignalOutbox {
     return this.held.length;
   }
 
-  hold(signal: OutgoingMediaSignal): void {
-    if (signal.type === 'description' && signal.description.type === 'offer') {
-      this.held = this.held.filter((queued) => queued.to !== signal.to);
+  hold(signal: OutgoingMediaSignal, holding: SignalHolding): void {
+    if (holding.startsNegotiation) {
+      this.held = this.held.filter((queued) => queued.holding.key !== holding.key);
     }
-    if (this.held.length < this.capacity) this.held.push(signal);
+    if (this.held.length < this.capacity) this.held.push({ signal, holding });
   }
 
   /** Everything held, oldest first; the outbox is empty afterwards. */
-  takeAll(): OutgoingMediaSignal[] {
+  takeAll(): HeldSignal[] {
     const held = this.held;
     this.held = [];
     return held;
@@ -36,11 +43,9 @@ export class SignalOutbox {
   }
 }
 
-/** The peers that `signals` carry an offer to. */
-export function offersIn(signals: readonly OutgoingMediaSignal[]): Set<string> {
+/** The keys of the negotiations that `held` starts anew. */
+export function negotiationsStartedIn(held: readonly HeldSignal[]): Set<string> {
   return new Set(
-    signals
-      .filter((signal) => signal.type === 'description' && signal.description.type === 'offer')
-      .map((signal) => signal.to),
+    held.filter(({ holding }) => holding.startsNegotiation).map(({ holding }) => holding.key),
   );
 }

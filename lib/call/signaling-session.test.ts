@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../signaling/protocol';
 import type { SignalingClientOptions } from '../signaling/signaling-client';
-import type { OutgoingMediaSignal } from './media-transport';
+import type { OutgoingMediaSignal, SignalHolding } from './media-transport';
 import {
   SignalingSession,
   type JoinedMessage,
@@ -96,6 +96,14 @@ const candidateTo = (to: string): OutgoingMediaSignal => ({
   to,
   epoch: 0,
 });
+/** Sends as the mesh does: held under the peer it goes to; an offer starts a negotiation. */
+function sendAsMesh(session: SignalingSession, signal: OutgoingMediaSignal): void {
+  const holding: SignalHolding = {
+    key: signal.to,
+    startsNegotiation: signal.type === 'description' && signal.description.type === 'offer',
+  };
+  session.sendSignal(signal, holding);
+}
 
 describe('SignalingSession', () => {
   it('joins once the socket opens, with what the call says about us', () => {
@@ -122,19 +130,19 @@ describe('SignalingSession', () => {
     h.session.join();
     h.receive(joined());
     expect(h.session.canSignal).toBe(true);
-    h.session.sendSignal(candidateTo(BOB));
+    sendAsMesh(h.session, candidateTo(BOB));
     expect(h.sent.at(-1)).toEqual(candidateTo(BOB));
 
     h.drop();
     expect(h.session.canSignal).toBe(false);
     expect(h.events.onStatus).toHaveBeenLastCalledWith('reconnecting', null);
-    h.session.sendSignal(offerTo(BOB, 'restart'));
-    h.session.sendSignal(candidateTo(CAROL));
+    sendAsMesh(h.session, offerTo(BOB, 'restart'));
+    sendAsMesh(h.session, candidateTo(CAROL));
     h.open();
     // Rejoined with the token from the last `joined`; the socket is open but not yet resumed.
     expect(h.sent.at(-1)).toMatchObject({ type: 'join', resumeToken: TOKEN_1 });
     expect(h.session.canSignal).toBe(false);
-    h.session.sendSignal(candidateTo(BOB));
+    sendAsMesh(h.session, candidateTo(BOB));
 
     h.sent.length = 0;
     h.receive(joined({ resumed: true, resumeToken: TOKEN_2 }));
@@ -152,7 +160,7 @@ describe('SignalingSession', () => {
     h.session.join();
     h.receive(joined());
     h.drop();
-    h.session.sendSignal(offerTo(BOB));
+    sendAsMesh(h.session, offerTo(BOB));
     h.open();
     h.sent.length = 0;
     h.receive(joined({ resumed: false }));
@@ -170,7 +178,7 @@ describe('SignalingSession', () => {
     h.receive({ type: 'error', code: 'room-full', message: 'This call is full.' });
     expect(h.events.onRoomFull).toHaveBeenCalledWith('This call is full.');
     h.drop();
-    h.session.sendSignal(offerTo(BOB));
+    sendAsMesh(h.session, offerTo(BOB));
     h.open();
     // Outside the room: no rejoin on reconnect, and nothing held.
     expect(h.sent.filter((message) => message.type !== 'join')).toEqual([]);

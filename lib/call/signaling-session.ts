@@ -10,8 +10,8 @@ import {
   type SignalingConnectionState,
 } from '../signaling/signaling-client';
 import type { SignalingStatus } from './call-store';
-import type { OutgoingMediaSignal } from './media-transport';
-import { SignalOutbox, offersIn } from './signal-outbox';
+import type { OutgoingMediaSignal, SignalHolding } from './media-transport';
+import { SignalOutbox, negotiationsStartedIn } from './signal-outbox';
 
 export type JoinedMessage = Extract<ServerMessage, { type: 'joined' }>;
 /** What the session passes on: everything but its own business (joining, errors, pongs). */
@@ -24,9 +24,9 @@ export interface SignalingSessionEvents {
   onStatus(status: SignalingStatus, problem: string | null): void;
   /**
    * The server took us in (or back). Signals held while the socket was down have just been sent;
-   * `deliveredOffersTo` names the peers that got an offer among them.
+   * `restartedNegotiations` holds the keys of the negotiations they started anew.
    */
-  onJoined(message: JoinedMessage, deliveredOffersTo: ReadonlySet<string>): void;
+  onJoined(message: JoinedMessage, restartedNegotiations: ReadonlySet<string>): void;
   onRoomFull(text: string): void;
   onMessage(message: RoomMessage): void;
 }
@@ -130,10 +130,10 @@ export class SignalingSession {
     if (this.membership === 'joined') this.connection.send(message);
   }
 
-  /** Sends a peer signal now, or holds it until the server has taken us back. */
-  sendSignal(signal: OutgoingMediaSignal): void {
+  /** Sends a transport's signal now, or holds it until the server has taken us back. */
+  sendSignal(signal: OutgoingMediaSignal, holding: SignalHolding): void {
     if (this.membership === 'joined' && this.connection.send(signal)) return;
-    if (this.membership !== 'outside') this.outbox.hold(signal);
+    if (this.membership !== 'outside') this.outbox.hold(signal, holding);
   }
 
   /** The browser is back online: try at once instead of waiting out the backoff. */
@@ -203,8 +203,8 @@ export class SignalingSession {
     // Not resumed: the server forgot us, and the peers the held signals were for with us.
     if (!message.resumed) this.outbox.clear();
     const held = this.outbox.takeAll();
-    for (const signal of held) this.sendSignal(signal);
-    this.options.events.onJoined(message, offersIn(held));
+    for (const { signal, holding } of held) this.sendSignal(signal, holding);
+    this.options.events.onJoined(message, negotiationsStartedIn(held));
   }
 
   /** Tells "nothing is listening on /ws" (plain `next dev`) apart from a passing network fault. */

@@ -132,9 +132,11 @@ export class MeshTransport implements MediaTransport {
     );
   }
 
-  signalingResumed(deliveredOffersTo: ReadonlySet<string>): void {
+  /** `restartedNegotiations` are peer ids: an offer held for them went out with the resume. */
+  signalingResumed(restartedNegotiations: ReadonlySet<string>): void {
     for (const link of this.links.values()) {
-      if (!deliveredOffersTo.has(link.peerId)) void link.session.recoverAfterResume();
+      // An offer sent on the old socket (not held) may have died with it.
+      if (!restartedNegotiations.has(link.peerId)) void link.session.recoverAfterResume();
     }
   }
 
@@ -202,7 +204,13 @@ export class MeshTransport implements MediaTransport {
         stream: this.cameraStream ?? new MediaStream(),
       }),
       signal: (signal: OutgoingSignal) => {
-        if (current()) this.context.sendSignal({ ...signal, to: peerId, epoch });
+        if (!current()) return;
+        const startsNegotiation =
+          signal.type === 'description' && signal.description.type === 'offer';
+        this.context.sendSignal(
+          { ...signal, to: peerId, epoch },
+          { key: peerId, startsNegotiation },
+        );
       },
       canSignal: () => this.context.canSignal(),
       mediaExpected: () => link.media.audio || link.media.video,
