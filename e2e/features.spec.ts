@@ -221,7 +221,7 @@ test('participants list, keyboard shortcuts, and per-tile picture-in-picture and
 
   await alice.page.getByRole('button', { name: /People: 2 in the call/ }).click();
   const people = alice.page.getByRole('list', { name: 'People in the call' });
-  await expect(people.getByRole('listitem')).toHaveText([/Alice \(you\)/, /Bob/]);
+  await expect(people.getByRole('listitem')).toHaveText([/Alice\s*You/, /Bob/]);
 
   await bob.page.keyboard.press('m');
   await expect(bob.page.getByRole('button', { name: 'Microphone' })).toHaveAttribute(
@@ -263,6 +263,7 @@ test('participants list, keyboard shortcuts, and per-tile picture-in-picture and
     .toBe('Bob');
 
   await bob.page.keyboard.press('Shift+L');
+  await bob.page.getByRole('button', { name: 'Leave the call' }).click();
   await expect(bob.page.getByRole('heading', { name: 'You left the call' })).toBeVisible();
   await expect(alice.tile('Bob')).toHaveCount(0);
 });

@@ -96,7 +96,8 @@ function GridStage({ peerIds }: { peerIds: string[] }) {
       data-testid="call-stage"
       data-layout="grid"
       data-columns={grid.columns}
-      className="flex size-full flex-col items-center justify-center gap-3 overflow-hidden"
+      // The padding keeps a speaking tile's ring inside the stage, which clips nothing else.
+      className="flex size-full flex-col items-center justify-center gap-3 overflow-hidden p-1"
     >
       {rows.map((row) => (
         <div key={row.join()} className="flex justify-center gap-3">

@@ -28,6 +28,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         options={devices.cameras}
         value={selected.camera}
         empty={unavailableReason('camera', cameraAccess) ?? 'No camera found'}
+        blocked={cameraAccess === 'denied'}
         onChange={(deviceId) => void controller.selectCamera(deviceId)}
       />
       <DeviceSelect
@@ -35,6 +36,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         options={devices.microphones}
         value={selected.microphone}
         empty={unavailableReason('microphone', microphoneAccess) ?? 'No microphone found'}
+        blocked={microphoneAccess === 'denied'}
         onChange={(deviceId) => void controller.selectMicrophone(deviceId)}
       />
       {devices.speakers.length > 0 && (
@@ -112,9 +114,10 @@ function Field({ label, children }: { label: string; children: (id: string) => R
 
 function DeviceSelect({
   label,
-  options,
+  options: listed,
   value,
   empty,
+  blocked = false,
   onChange,
 }: {
   label: string;
@@ -122,8 +125,11 @@ function DeviceSelect({
   value: string | null;
   /** What the picker says when there is nothing to pick, and why. */
   empty: string;
+  /** The browser refuses this kind of device: there is nothing to pick until it allows it. */
+  blocked?: boolean;
   onChange: (deviceId: string) => void;
 }) {
+  const options = blocked ? [] : listed;
   const current = options.some((option) => option.deviceId === value)
     ? value
     : (options[0]?.deviceId ?? '');

@@ -37,7 +37,8 @@ export function Lobby() {
   const stream = useMediaStream('local');
 
   const joining = phase === 'joining';
-  const mediaPending = microphoneAccess === 'pending' || cameraAccess === 'pending';
+  // A camera that is off is never asked for, so its access stays "pending": it is not awaited.
+  const mediaPending = microphoneAccess === 'pending' || (cameraOn && cameraAccess === 'pending');
   const deviceProblem = describeDeviceProblem(microphoneAccess, cameraAccess);
   const canJoin = !joining && signaling !== 'unavailable';
 

@@ -68,7 +68,7 @@ export function VideoTile({
       data-speaking={speaking ? 'true' : 'false'}
       style={style}
       className={cn(
-        'group relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
+        'group @container-[size] relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
         // A steady ring, not a pulsing one: an endless box-shadow animation repaints each speaking
         // tile every frame, which a phone in a six-person call can ill afford.
         'transition-shadow',
@@ -90,7 +90,8 @@ export function VideoTile({
       {!showVideo && (
         <div
           aria-hidden="true"
-          className="flex size-16 items-center justify-center rounded-full bg-accent-soft text-xl font-semibold text-accent sm:size-24 sm:text-3xl"
+          // Sized by the tile, so that initials fit a thumbnail as well as a full tile.
+          className="flex aspect-square h-[min(6rem,40cqh)] items-center justify-center rounded-full bg-accent-soft text-[min(1.875rem,14cqh)] font-semibold text-accent"
         >
           {initialsOf(name || 'You')}
         </div>

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SHORTCUTS, shortcutFor } from './shortcuts';
 
@@ -21,5 +22,17 @@ describe('shortcutFor', () => {
     expect(press('c', { altKey: true })).toBeNull();
     expect(press('x')).toBeNull();
     expect(press('Enter')).toBeNull();
+  });
+});
+
+describe('the README', () => {
+  it('lists the shortcuts the page has, as the help popover does', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.split('### Keyboard shortcuts')[1]?.split('\n## ')[0] ?? '';
+    const rows = [...section.matchAll(/^\| `([^`]+)` +\| (.+?) +\|$/gm)].map(([, key, text]) => [
+      key,
+      text,
+    ]);
+    expect(rows).toEqual(SHORTCUTS.map((shortcut) => [shortcut.label, shortcut.description]));
   });
 });

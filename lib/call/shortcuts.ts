@@ -27,7 +27,7 @@ export const SHORTCUTS = [
     action: 'leave',
     description: 'Leave the call (asks first)',
   },
-  { key: '?', label: '?', action: 'show-shortcuts', description: 'Show these shortcuts' },
+  { key: '?', label: '?', action: 'show-shortcuts', description: 'Show the list of shortcuts' },
 ] as const;
 
 export type ShortcutAction = (typeof SHORTCUTS)[number]['action'];
