@@ -40,6 +40,7 @@ test('switching camera mid-call keeps the other side decoding, with no new offer
   // The choice is remembered for the next call.
   await alice.leave();
   await alice.page.goto(`/call/${roomId}`);
+  await alice.page.getByText('Camera, microphone and speaker').click();
   await expect(alice.page.getByRole('combobox', { name: 'Camera' })).toHaveValue(
     await alice.page
       .getByLabel('Camera', { exact: true })
@@ -52,6 +53,7 @@ test('switching camera mid-call keeps the other side decoding, with no new offer
 test('someone can join with audio only', async ({ alice, bob, roomId }) => {
   await alice.join(roomId);
   await bob.open(roomId);
+  await bob.page.getByText('Camera, microphone and speaker').click();
   await bob.page.getByLabel('Video', { exact: true }).selectOption('audio-only');
   await expect(bob.page.getByRole('button', { name: 'Camera' })).toHaveAttribute(
     'aria-pressed',

@@ -26,7 +26,7 @@ test('the home page asks for a code when the box is empty, and keeps the example
   await alice.page.goto('/');
   const join = alice.page.getByRole('button', { name: 'Join', exact: true });
   await join.click();
-  await expect(alice.page.getByRole('alert')).toHaveText(
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'Paste the call link' })).toHaveText(
     'Paste the call link you were sent, or type its code.',
   );
 
