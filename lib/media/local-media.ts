@@ -352,9 +352,9 @@ export function describeDeviceProblem(
   camera: DeviceAccess,
 ): string | null {
   const blocked = camera === 'denied' || microphone === 'denied';
-  const howToAllow =
-    'To allow it, click the icon at the left end of the address bar (a padlock, or a crossed-out camera) and choose Allow, then press Ask again.';
-  if (microphone === 'denied' && camera === 'denied') {
+  const both = microphone === 'denied' && camera === 'denied';
+  const howToAllow = `To allow ${both ? 'them' : 'it'}, click the icon at the left end of the address bar (a padlock, or a crossed-out camera) and choose Allow, then press Ask again.`;
+  if (both) {
     return `Your browser blocked the camera and microphone. You can still join to see and hear the others. ${howToAllow}`;
   }
   const problems: string[] = [];
