@@ -8,6 +8,7 @@ import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { LocalParticipant } from './local-participant';
 import type { MediaTransport, MediaTransportEvents } from './media-transport';
 import { MediaRegistry } from './media-registry';
+import { pollPresence, type PresencePoll } from './presence-poll';
 import { watchPageLifecycle } from './page-lifecycle';
 import { ReloadMemory, type RejoinTicket } from './reload-memory';
 import { RemotePeers } from './remote-peers';
@@ -26,6 +27,8 @@ interface CallRun {
   local: LocalParticipant;
   signaling: SignalingSession;
   transport: MediaTransport;
+  /** Who is in the call, asked while the person waits in the lobby. */
+  presence: PresencePoll;
 }
 
 /**
@@ -97,7 +100,11 @@ export class CallController {
         media: local.mediaState(),
       }),
       events: {
-        onStatus: (status, problem) => live() && this.actions.setSignaling(status, problem),
+        onStatus: (status, problem) => {
+          if (!live()) return;
+          this.actions.setSignaling(status, problem);
+          if (status === 'open') this.run?.presence.askNow();
+        },
         onJoined: (message, restarted) => live() && this.onJoined(message, restarted),
         onRoomFull: (text) => live() && this.onRoomFull(text),
         onMessage: (message) => live() && this.onRoomMessage(message),
@@ -119,7 +126,12 @@ export class CallController {
       meterMicrophone: (track) => this.speaking.meterLocal(track),
       live,
     });
-    this.run = { local, signaling, transport };
+    const presence = pollPresence({
+      roomId: this.state.roomId,
+      wanted: () => this.state.phase === 'lobby' || this.state.phase === 'room-full',
+      send: (message) => signaling.askPresence(message),
+    });
+    this.run = { local, signaling, transport, presence };
     local.start();
     signaling.start();
     this.speaking.start();
@@ -171,6 +183,11 @@ export class CallController {
 
   async selectMicrophone(deviceId: string): Promise<void> {
     await this.run?.local.selectMicrophone(deviceId);
+  }
+
+  /** Asks the browser again for a blocked camera or microphone, after the person allowed it. */
+  async askDeviceAccessAgain(): Promise<void> {
+    await this.run?.local.askDeviceAccessAgain();
   }
 
   async setQuality(quality: VideoQuality): Promise<void> {
@@ -239,6 +256,7 @@ export class CallController {
   private onRoomFull(text: string): void {
     this.actions.setPhase('room-full');
     this.actions.setNotice(text);
+    this.run?.presence.askNow();
   }
 
   private onRoomMessage(message: RoomMessage): void {
@@ -256,6 +274,9 @@ export class CallController {
       case 'description':
       case 'candidate':
         return transport?.handleSignal(message);
+      case 'presence':
+        if (message.roomId === this.state.roomId) this.actions.setPresence(message);
+        return;
       default:
         return assertNever(message);
     }
@@ -356,6 +377,7 @@ export class CallController {
       } else {
         run.signaling.stop();
       }
+      run.presence.stop();
       run.transport.close();
       run.local.dispose();
     }

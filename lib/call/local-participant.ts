@@ -105,6 +105,11 @@ export class LocalParticipant {
     await this.media.switchMicrophone(deviceId);
   }
 
+  /** Asks the browser again for a blocked camera or microphone, after the person allowed it. */
+  async askDeviceAccessAgain(): Promise<void> {
+    await this.media.askAgain();
+  }
+
   async setQuality(quality: VideoQuality): Promise<void> {
     this.actions.setQuality(quality);
     saveMediaPreference('quality', quality);

@@ -199,6 +199,23 @@ describe('SignalingSession', () => {
     expect(h.events.onMessage).toHaveBeenCalledWith(update);
   });
 
+  it('passes on who is in the room, asked before joining', () => {
+    const h = harness();
+    expect(h.session.askPresence({ type: 'presence', roomId: ROOM })).toBe(false);
+    h.open();
+    expect(h.session.askPresence({ type: 'presence', roomId: ROOM })).toBe(true);
+    expect(h.sent).toEqual([{ type: 'presence', roomId: ROOM }]);
+    const presence: ServerMessage = {
+      type: 'presence',
+      roomId: ROOM,
+      count: 1,
+      capacity: 6,
+      names: ['Bob'],
+    };
+    h.receive(presence);
+    expect(h.events.onMessage).toHaveBeenCalledWith(presence);
+  });
+
   it('sends media announcements only while in the room', () => {
     const h = harness();
     h.open();

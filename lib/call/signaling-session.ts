@@ -130,6 +130,11 @@ export class SignalingSession {
     if (this.membership === 'joined') this.connection.send(message);
   }
 
+  /** Asks the server who is in a room, in or out of it; false while the socket is not open. */
+  askPresence(message: Extract<ClientMessage, { type: 'presence' }>): boolean {
+    return this.connection.send(message);
+  }
+
   /** Sends a transport's signal now, or holds it until the server has taken us back. */
   sendSignal(signal: OutgoingMediaSignal, holding: SignalHolding): void {
     if (this.membership === 'joined' && this.connection.send(signal)) return;
@@ -191,6 +196,9 @@ export class SignalingSession {
       case 'pong':
       case 'ice-servers':
         return;
+      case 'presence':
+        // The answer to a question asked from the lobby, before joining.
+        return this.options.events.onMessage(message);
       default:
         if (this.membership !== 'outside') this.options.events.onMessage(message);
     }

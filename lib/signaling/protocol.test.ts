@@ -28,6 +28,7 @@ describe('client messages', () => {
       { type: 'candidate', to: PEER, epoch: LIMITS.maxEpoch, candidate: null },
       { type: 'media', media: MEDIA },
       { type: 'ping' },
+      { type: 'presence', roomId: ROOM },
     ];
     for (const message of messages) {
       const parsed = parseClientMessage(frame(message));
@@ -89,6 +90,8 @@ describe('client messages', () => {
       `a connection epoch of ${JSON.stringify(epoch)}`,
       frame({ type: 'candidate', to: PEER, epoch, candidate: null }),
     ]),
+    ['a presence query for a bad room id', frame({ type: 'presence', roomId: 'nope' })],
+    ['a presence query without a room id', frame({ type: 'presence' })],
     [
       'a string where a boolean belongs',
       frame({ type: 'media', media: { ...MEDIA, audio: 'yes' } }),
@@ -114,5 +117,23 @@ describe('server messages', () => {
     };
     expect(parseServerMessage(frame(joined)).ok).toBe(true);
     expect(parseServerMessage(frame({ ...joined, peers: [{ peerId: 'x' }] })).ok).toBe(false);
+  });
+});
+
+describe('presence answers', () => {
+  const answer = { type: 'presence', roomId: ROOM, count: 2, capacity: 6, names: ['Ann', 'Ben'] };
+
+  it('accept a well-formed answer', () => {
+    expect(parseServerMessage(frame(answer))).toEqual({ ok: true, message: answer });
+  });
+
+  it.each([
+    ['too many names', { ...answer, names: Array.from({ length: 9 }, () => 'Ann') }],
+    ['an empty name', { ...answer, names: [''] }],
+    ['a negative count', { ...answer, count: -1 }],
+    ['a fractional count', { ...answer, count: 1.5 }],
+    ['a bad room id', { ...answer, roomId: 'x' }],
+  ])('refuse one with %s', (_label, value) => {
+    expect(parseServerMessage(frame(value)).ok).toBe(false);
   });
 });
