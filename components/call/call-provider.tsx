@@ -17,10 +17,12 @@ export interface RelaySettings {
 export function CallProvider({
   roomId,
   relay,
+  signalingPort,
   children,
 }: {
   roomId: string;
   relay: RelaySettings;
+  signalingPort: number | null;
   children: ReactNode;
 }) {
   const [store] = useState(() => {
@@ -40,7 +42,7 @@ export function CallProvider({
   const [controller] = useState(
     () =>
       new CallController(store, {
-        signalingUrl: signalingUrl(window.location),
+        signalingUrl: signalingUrl(window.location, signalingPort),
         healthUrl: '/healthz',
       }),
   );

@@ -33,7 +33,9 @@ const SPEAKING_POLL_MS = 150;
 const CONNECT_DEADLINE_MS = 15_000;
 
 const SIGNALING_NOT_RUNNING =
-  'The signaling server is not running, so calls cannot connect. This page is served by plain `next dev` or `next start`, without the app’s own server: run `npm run dev` (or `npm run build && npm start`) instead.';
+  'The signaling server is not running, so calls cannot connect. Whoever runs this app will find why in the server’s log.';
+const SIGNALING_VERSION_MISMATCH =
+  'This page and the server run different versions of Meshcall, so the call cannot connect. Reload the page; if this message stays, the server is being updated: try again in a minute.';
 const SIGNALING_UNREACHABLE = 'Cannot reach the signaling server. Retrying…';
 
 /**
@@ -108,6 +110,10 @@ export class CallController {
       onMessage: (message) => this.onServerMessage(message),
       onStateChange: (state, failedAttempts) => this.onSignalingState(state, failedAttempts),
       onProtocolError: (error) => console.warn('Dropped an invalid signaling message:', error),
+      onUnsupportedVersion: (reason) => {
+        console.warn(`Signaling refused this page's protocol version: ${reason}`);
+        this.actions.setSignaling('unavailable', SIGNALING_VERSION_MISMATCH);
+      },
     });
     this.signaling = signaling;
     signaling.connect();
@@ -371,7 +377,7 @@ export class CallController {
     if (!everOpened && failedAttempts >= 1) void this.checkSignalingHealth();
   }
 
-  /** Tells "nothing is listening on /ws" (plain `next dev`) apart from a passing network fault. */
+  /** Tells "signaling is not running" (it failed to start) apart from a passing network fault. */
   private async checkSignalingHealth(): Promise<void> {
     if (this.healthChecked) return;
     this.healthChecked = true;

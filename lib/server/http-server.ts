@@ -13,7 +13,8 @@ import { CLOSE_CODES } from '../signaling/protocol';
 import type { IceConfiguration } from '../signaling/signaling-hub';
 import { iceServersFor, type ServerConfig } from './config';
 import { SECURITY_HEADERS } from '../security/content-security-policy';
-import { handleOpsRequest } from './ops-routes';
+import { createOpsRoutes } from './ops-routes';
+import { OriginPolicy } from './origin-policy';
 import { settleWithin } from './settle-within';
 import { createSignalingEndpoint, type SignalingEndpoint } from './signaling-endpoint';
 
@@ -26,11 +27,16 @@ export interface HttpServerOptions {
   handleRequest?(request: IncomingMessage, response: ServerResponse): void;
   /** Every upgrade that is not `/ws`, such as Next's hot reload. Refused without it. */
   handleUpgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The port the pages are served on, when another server serves them (signaling beside plain
+   * `next dev`); by default this server's own. Pages there may open `/ws`. */
+  pagePort?: number;
 }
 
 export interface HttpServer {
   readonly server: Server;
   readonly signaling: SignalingEndpoint;
+  /** The origins whose pages may open `/ws`, known once listening. */
+  readonly origins: OriginPolicy | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   /**
    * Stops taking connections, tells every signaling socket the service is restarting (1012, so
@@ -42,8 +48,10 @@ export interface HttpServer {
 /** The HTTP server with `/ws`, `/healthz` and `/metrics`; the rest goes to `handleRequest`. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { config } = options;
+  let origins: OriginPolicy | null = null;
   const signaling = createSignalingEndpoint({
     ...options,
+    allowsOrigin: (origin) => origins?.allows(origin) ?? false,
     iceConfiguration:
       options.iceConfiguration ??
       ((peerId) => ({
@@ -52,6 +60,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       })),
   });
 
+  const handleOpsRequest = createOpsRoutes({ signaling, metricsToken: config.metricsToken });
+
   const onRequest: RequestListener = (request, response) => {
     for (const { key, value } of SECURITY_HEADERS) response.setHeader(key, value);
     if (config.tls) {
@@ -59,7 +69,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       request.headers['x-forwarded-proto'] = 'https';
       response.setHeader('Strict-Transport-Security', 'max-age=31536000');
     }
-    if (handleOpsRequest(request, response, signaling)) return;
+    if (handleOpsRequest(request, response)) return;
     if (options.handleRequest) return options.handleRequest(request, response);
     response.writeHead(404).end();
   };
@@ -83,12 +93,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   return {
     server,
     signaling,
+    get origins() {
+      return origins;
+    },
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          resolve(server.address() as AddressInfo);
+          const address = server.address() as AddressInfo;
+          origins = new OriginPolicy(config, {
+            host,
+            port: options.pagePort ?? address.port,
+            secure: config.tls !== null,
+          });
+          resolve(address);
         });
       });
     },

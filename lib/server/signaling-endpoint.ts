@@ -2,7 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from 'pino';
-import { CLOSE_CODES, LIMITS, parseClientMessage, type ClientMessage } from '../signaling/protocol';
+import {
+  CLOSE_CODES,
+  LIMITS,
+  SIGNALING_SUBPROTOCOL,
+  parseClientMessage,
+  type ClientMessage,
+} from '../signaling/protocol';
 import { serializeServerMessage } from '../signaling/serialize';
 import { InMemoryRoomStore } from '../signaling/room-store';
 import {
@@ -19,6 +25,8 @@ export interface SignalingEndpointOptions {
   config: ServerConfig;
   log: Logger;
   iceConfiguration(peerId: string): IceConfiguration;
+  /** Whether a page of this `Origin` may open the socket (see `OriginPolicy`). */
+  allowsOrigin(origin: string | undefined): boolean;
 }
 
 /** Why an upgrade to `/ws` was refused; a label of `meshcall_upgrades_refused_total`. */
@@ -27,6 +35,7 @@ export const UPGRADE_REFUSALS = [
   'foreign-origin',
   'per-ip-limit',
   'server-full',
+  'unsupported-version',
 ] as const;
 export type UpgradeRefusal = (typeof UPGRADE_REFUSALS)[number];
 
@@ -137,6 +146,10 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    // Browsers fail a handshake that answers none of the protocols they offered, and the page
+    // would only see "connection failed": take an unknown version, then close saying why.
+    handleProtocols: (offered) =>
+      offered.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : ([...offered][0] ?? false),
   });
 
   const hub = new SignalingHub({
@@ -281,6 +294,16 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   }
 
   function onConnection(socket: WebSocket, tcp: Duplex, address: string): void {
+    if (socket.protocol !== SIGNALING_SUBPROTOCOL) {
+      counters.upgradesRefused['unsupported-version']++;
+      log.info(
+        { address, offered: socket.protocol },
+        'refused a client of another protocol version',
+      );
+      socket.on('error', () => undefined);
+      socket.close(CLOSE_CODES.unsupportedVersion, `This server speaks ${SIGNALING_SUBPROTOCOL}`);
+      return;
+    }
     const connection: Connection = {
       id: String(nextConnectionId++),
       socket,
@@ -339,7 +362,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       const address = clientAddress(request, config.trustProxy);
       if (shuttingDown) return refuse(socket, 'shutting-down', { address });
       const origin = request.headers.origin;
-      if (!isOriginAllowed(origin, request.headers.host, config.allowedOrigins)) {
+      if (!options.allowsOrigin(origin)) {
         return refuse(socket, 'foreign-origin', { address, origin });
       }
       if (openSockets >= config.maxConnections) return refuse(socket, 'server-full', { address });
@@ -390,22 +413,9 @@ const REFUSAL_STATUS: Record<UpgradeRefusal, [number, string]> = {
   'foreign-origin': [403, 'Forbidden'],
   'per-ip-limit': [429, 'Too Many Requests'],
   'server-full': [503, 'Service Unavailable'],
+  // Refused after the handshake, with a close code: see onConnection.
+  'unsupported-version': [426, 'Upgrade Required'],
 };
-
-/** A page may connect if it was served by this host, or its origin is listed in ALLOWED_ORIGINS. */
-export function isOriginAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowedOrigins: ReadonlySet<string>,
-): boolean {
-  if (!origin) return false;
-  if (allowedOrigins.has(origin)) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The client's address. Behind `trustProxy` proxies of ours, each appended the address it saw to

@@ -3,10 +3,17 @@
  *
  * Every frame is one JSON object with a `type`. Both ends validate every frame they receive with
  * the schemas below and switch over `type` exhaustively (see `assertNever`), so adding a message
- * without handling it is a type error. The README documents each message in one line.
+ * without handling it is a type error. `docs/protocol.md` documents each message for other clients.
  */
 import * as v from 'valibot';
 import { ROOM_ID_PATTERN } from '../room-id';
+
+/**
+ * The WebSocket subprotocol naming this version of the protocol. A client offers it when it opens
+ * the socket; a server that does not speak the version offered closes the socket at once with
+ * `CLOSE_CODES.unsupportedVersion`, so a page and a server of different versions fail clearly.
+ */
+export const SIGNALING_SUBPROTOCOL = 'meshcall.v1';
 
 /** Limits that both ends agree on. The server enforces them; the client never exceeds them. */
 export const LIMITS = {
@@ -157,6 +164,9 @@ export const CLOSE_CODES = {
   replaced: 4000,
   /** The client broke the rate limit repeatedly. */
   rateLimited: 4008,
+  /** The client offered no version of the protocol that the server speaks (see
+   * `SIGNALING_SUBPROTOCOL`); the reason names the versions the server speaks. Do not reconnect. */
+  unsupportedVersion: 4426,
 } as const;
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
