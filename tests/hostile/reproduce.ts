@@ -6,7 +6,6 @@
  *
  *   node --import tsx tests/hostile/reproduce.ts [finding ...]     (findings: 1 2 3 4 7 8)
  */
-import { get } from 'node:http';
 import { startAppServer, type AppServer } from '../../e2e/support/app-server';
 import { mebibytes } from '../support/memory';
 import { closeWaitCount, processFigures } from '../support/process-probe';
@@ -17,7 +16,9 @@ import {
   foreignUpgrade,
   harvestTurnCredentials,
   joinWithHostileNames,
+  metric,
   rawRequests,
+  requestOnNewConnection,
   sendBadRequests,
   unfinishedUpgrade,
 } from '../support/hostile-client';
@@ -39,25 +40,8 @@ async function withServer(
   }
 }
 
-/** Asks `path` over a new connection (a pooled one would hide a server that accepts no more). */
-function answer(server: AppServer, path: string): Promise<string> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const request = get(`${server.url}${path}`, { agent: false, timeout: 3_000 }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(`${response.statusCode} in ${Date.now() - started} ms`));
-    });
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', (error) => resolve(`no answer (${error.message})`));
-  });
-}
-
-const healthz = (server: AppServer) => answer(server, '/healthz');
-
-async function metric(server: AppServer, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-}
+const healthz = (server: AppServer) => requestOnNewConnection(server, '/healthz');
+const answer = requestOnNewConnection;
 
 const figures = (server: AppServer) => processFigures(server.pid);
 const print = (label: string, value: unknown) =>
@@ -76,7 +60,7 @@ const findings: Record<string, () => Promise<void>> = {
     await withServer({}, async (server) => {
       const before = figures(server);
       print('descriptors before (limit 512)', before.descriptors);
-      const upgrades = await rawRequests(server, foreignUpgrade(server), 500, 2_000);
+      const upgrades = await rawRequests(server, foreignUpgrade(server), 500, 10_000);
       print('500 upgrades to /x: answered', upgrades.answered);
       print('  statuses', upgrades.statuses);
       print('  closed by the server', upgrades.closedByServer);

@@ -4,6 +4,7 @@
  * caller's to read, from /proc and the server's output: see `tests/hostile/reproduce.ts` and
  * `e2e/hostile.spec.ts`. Nothing here needs a browser.
  */
+import { get } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
@@ -23,6 +24,28 @@ const hostAndPort = (target: Target) => {
 /** Room ids for the attacks: high indexes, far from any a test's call uses. */
 export function attackRoom(index: number): string {
   return roomIdFromIndex(32 ** 10 + index);
+}
+
+/**
+ * Asks for `path` over a connection of its own: a pooled one would hide a server that accepts no
+ * more connections. Resolves with "200 in 3 ms", or with why there was no answer.
+ */
+export function requestOnNewConnection(target: Target, path: string): Promise<string> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const request = get(`${target.url}${path}`, { agent: false, timeout: 3_000 }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(`${response.statusCode} in ${Date.now() - started} ms`));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', (error) => resolve(`no answer (${error.message})`));
+  });
+}
+
+/** One unlabelled sample from the server's `/metrics`. */
+export async function metric(target: Target, name: string): Promise<number> {
+  const text = await (await fetch(`${target.url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 }
 
 // ------------------------------------------------------------------------------------------------
