@@ -84,7 +84,9 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', 1024 * 1024, 64 * 1024, 1024 ** 3),
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000, 120_000),
-    maxPendingRequestsPerIp: integer(env, 'MAX_PENDING_REQUESTS_PER_IP', 20, 1, 1_000_000),
+    // More than the signaling sockets one address may open: a crowd behind one NAT may open all
+    // of them at once, and each is unfinished until the server reads its headers.
+    maxPendingRequestsPerIp: integer(env, 'MAX_PENDING_REQUESTS_PER_IP', 64, 1, 1_000_000),
     // Enough for a returning peer in a full room of 6 whose every other member renegotiated
     // with the largest SDP allowed and sent a hundred candidates.
     maxHeldBytesPerPeer: integer(env, 'MAX_HELD_BYTES_PER_PEER', 512 * 1024, 64 * 1024, 1024 ** 3),
