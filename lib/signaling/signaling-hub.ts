@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HeldBudget, HeldMessages, type HoldRefusal } from './held-messages';
+import { PresenceRateLimit, describePresence } from './presence';
 import type { RoomMember, RoomStore } from './room-store';
 import {
   CLOSE_CODES,
@@ -41,6 +42,8 @@ export interface HubOptions {
   maxHeldBytes?: number;
   /** Told of each change of membership and each refusal, for logs. Never of relayed messages. */
   observe?(event: HubEvent): void;
+  /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
+  now?: () => number;
 }
 
 /** What happened in the hub, for logs: ids only, never descriptions, candidates or tokens. */
@@ -83,6 +86,7 @@ export class SignalingHub {
   private readonly slotsByResumeToken = new Map<string, PeerSlot>();
   private readonly heldBudget: HeldBudget;
   private readonly maxHeldBytesPerPeer: number;
+  private readonly presenceLimit: PresenceRateLimit;
   readonly counters: HubCounters = {
     joins: 0,
     resumes: 0,
@@ -94,6 +98,7 @@ export class SignalingHub {
   constructor(private readonly options: HubOptions) {
     this.heldBudget = new HeldBudget(options.maxHeldBytes ?? 64 * 1024 * 1024);
     this.maxHeldBytesPerPeer = options.maxHeldBytesPerPeer ?? 512 * 1024;
+    this.presenceLimit = new PresenceRateLimit(options.now);
   }
 
   connect(connectionId: string): void {
@@ -107,6 +112,7 @@ export class SignalingHub {
   disconnect(connectionId: string, { resumable }: { resumable: boolean }): void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
+    this.presenceLimit.forget(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
@@ -174,6 +180,8 @@ export class SignalingHub {
         }
         return this.options.transport.send(connectionId, { type: 'ice-servers', ...ice });
       }
+      case 'presence':
+        return this.answerPresence(connectionId, message.roomId);
       default:
         return assertNever(message);
     }
@@ -213,6 +221,19 @@ export class SignalingHub {
     this.slots.clear();
     this.slotsByResumeToken.clear();
     this.connections.clear();
+    this.presenceLimit.clear();
+  }
+
+  /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
+  private answerPresence(connectionId: string, roomId: string): void {
+    if (!this.presenceLimit.allow(connectionId)) {
+      return this.refuse(connectionId, 'rate-limited', 'Too many presence queries: slow down.');
+    }
+    const { store, transport } = this.options;
+    transport.send(connectionId, {
+      type: 'presence',
+      ...describePresence(roomId, store.members(roomId), store.capacity),
+    });
   }
 
   private join(connectionId: string, message: Extract<ClientMessage, { type: 'join' }>): void {
