@@ -7,6 +7,8 @@ export interface AppServer {
   readonly port: number;
   /** Where signaling listens beside `next start` or `next dev`; null on the custom server. */
   readonly signalingPort: number | null;
+  /** The server process's id, for reading its descriptors and memory from /proc. */
+  readonly pid: number;
   /** Everything the server printed, for assertions on logs. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -25,6 +27,8 @@ export interface AppServerOptions {
   port?: number;
   /** The working directory, where `.env` files are read: the project's by default. */
   cwd?: string;
+  /** A soft and hard limit on the process's open descriptors (prlimit), so that leaks show. */
+  descriptorLimit?: number;
 }
 
 const NEXT = 'node_modules/next/dist/bin/next';
@@ -49,7 +53,10 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
       'next-start': [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'],
       'next-dev': [NEXT, 'dev', '-p', String(port), '-H', '127.0.0.1'],
     }[command];
-    child = spawn(process.execPath, args, {
+    const [executable, argv] = options.descriptorLimit
+      ? ['prlimit', [`--nofile=${options.descriptorLimit}`, process.execPath, ...args]]
+      : [process.execPath, args];
+    child = spawn(executable, argv, {
       cwd: options.cwd,
       env: {
         ...process.env,
@@ -82,6 +89,10 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     url,
     port,
     signalingPort,
+    // prlimit sets the limit and then becomes the server: same process id.
+    get pid() {
+      return child.pid ?? 0;
+    },
     output: () => log,
     stop,
     restart: async () => {

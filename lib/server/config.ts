@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IceServer } from '../signaling/protocol';
-import { turnCredentials, type TurnSettings } from './turn-credentials';
+import type { TurnSettings } from './turn-credentials';
 
 type Env = Record<string, string | undefined>;
 
@@ -64,6 +64,25 @@ export const SETTINGS = {
   /** How many reverse proxies of ours stand in front: the client address is that many entries
    * from the right of X-Forwarded-For. 0 uses the TCP peer address. */
   trustProxy: integer('TRUST_PROXY', 0, 0, 10),
+  /** A connection must send a request's complete headers within this; then it gets 408. */
+  headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 10_000, 1_000, 120_000),
+  /** Connections from one address still sending their first request's headers; more are closed.
+   * Not applied behind proxies (TRUST_PROXY > 0), which see to it themselves. More than the
+   * signaling sockets one address may open: a crowd behind one NAT may open all of them at once,
+   * and each is unfinished until the server reads its headers. */
+  maxPendingRequestsPerIp: integer('MAX_PENDING_REQUESTS_PER_IP', 64, 1, 1_000_000),
+  /** Bytes held for one peer away (waiting to resume); past it the peer is treated as gone.
+   * Enough for a returning peer in a full room of 6 whose every other member renegotiated with
+   * the largest SDP allowed and sent a hundred candidates. */
+  maxHeldBytesPerPeer: integer('MAX_HELD_BYTES_PER_PEER', 512 * 1024, 64 * 1024, 1024 ** 3),
+  /** Bytes held for all away peers together; past it, the peer a message is for is treated as gone. */
+  maxHeldBytes: integer('MAX_HELD_BYTES', 64 * 1024 * 1024, 1024 * 1024, 16 * 1024 ** 3),
+  /** Log lines about refused requests from one address: a burst of this many, then this many a minute. */
+  logRefusalsPerMinute: integer('LOG_REFUSALS_PER_MINUTE', 20, 1, 1_000_000),
+  /** TURN credentials issued to joined peers from one address: a burst of this many, then this many a minute. */
+  turnCredentialsPerMinute: integer('TURN_CREDENTIALS_PER_MINUTE', 30, 1, 1_000_000),
+  /** TURN credentials for the connection self-test from one address, per minute (a burst of 5). */
+  turnChecksPerMinute: integer('TURN_CHECKS_PER_MINUTE', 1, 1, 1_000_000),
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof SETTINGS;
@@ -91,10 +110,10 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
   return config;
 }
 
-/** ICE servers for one joining peer: the STUN servers, and TURN with credentials of its own. */
-export function iceServersFor(config: ServerConfig, peerId: string): IceServer[] {
+/** ICE servers to hand out: the STUN servers, and a TURN server with its credentials if any. */
+export function iceServersFor(config: ServerConfig, turn: IceServer | null): IceServer[] {
   const servers: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
-  if (config.turn) servers.push(turnCredentials(config.turn, peerId));
+  if (turn) servers.push(turn);
   return servers;
 }
 
@@ -213,8 +232,9 @@ function checkIceUrl(name: string, url: string, schemes: readonly string[]): str
 
 function turnSettings(): Setting<TurnSettings | null> {
   const urls = iceUrlList('TURN_URLS', ['turn:', 'turns:']);
-  // Long enough for a long call: coturn checks the expiry again when an allocation is refreshed.
-  const ttl = integer('TURN_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600);
+  // coturn checks the expiry when a relay is allocated, not when it is refreshed; joined peers
+  // get new credentials at half-life, so a relay allocated late in a call still authenticates.
+  const ttl = integer('TURN_TTL_SECONDS', 30 * 60, 10, 7 * 24 * 3600);
   return {
     variables: [...urls.variables, { name: 'TURN_SECRET', default: null }, ...ttl.variables],
     read(env) {

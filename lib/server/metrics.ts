@@ -75,6 +75,11 @@ export function createSignalingMetrics(endpoint: SignalingEndpoint): Metrics {
     'Peers whose socket dropped, holding their place for RESUME_GRACE_MS.',
     () => hub.counts().awaitingResume,
   );
+  gauge(
+    'meshcall_held_bytes',
+    'Bytes of messages held for peers awaiting resume (MAX_HELD_BYTES caps it).',
+    () => hub.counts().heldBytes,
+  );
   counter(
     'meshcall_connections_accepted_total',
     'Signaling sockets opened.',

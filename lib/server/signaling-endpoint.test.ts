@@ -396,6 +396,7 @@ describe('signaling endpoint', () => {
       peers: 0,
       connections: 0,
       awaitingResume: 0,
+      heldBytes: 0,
     });
   });
 });
