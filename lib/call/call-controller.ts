@@ -48,6 +48,7 @@ export class CallController {
   private readonly reloadMemory: ReloadMemory;
   /** Left by a reload of this tab moments ago: the page rejoins without a click. */
   private readonly rejoin: RejoinTicket | null;
+  private iceConfiguration: RTCConfiguration = {};
   private relayOnly = false;
   private readonly speaking = new SpeakingMonitor({
     microphoneOn: () => this.state.microphoneOn,
@@ -235,12 +236,13 @@ export class CallController {
     if (!run || (this.state.phase !== 'joining' && this.state.phase !== 'in-call')) return;
     this.reloadMemory.saveTicket(this.ticket(message.resumeToken), { leaving: false });
     this.relayOnly = message.iceTransportPolicy === 'relay' || this.state.relayOnly;
-    run.transport.configure({
+    this.iceConfiguration = {
       iceServers: message.iceServers,
       iceTransportPolicy: this.relayOnly ? 'relay' : 'all',
       // One transport for everything: a third of the candidates and checks of the default.
       bundlePolicy: 'max-bundle',
-    });
+    };
+    run.transport.configure(this.iceConfiguration);
     const present = new Set(message.peers.map((peer) => peer.peerId));
     for (const peerId of this.peers.ids()) {
       // Not resumed: the server forgot us, so our links are to peers we no longer exist for.
@@ -277,6 +279,11 @@ export class CallController {
       case 'presence':
         if (message.roomId === this.state.roomId) this.actions.setPresence(message);
         return;
+      case 'ice-servers':
+        // Fresh TURN credentials, for every relay allocated from now on.
+        if (this.state.phase !== 'in-call') return;
+        this.iceConfiguration = { ...this.iceConfiguration, iceServers: message.iceServers };
+        return transport?.configure(this.iceConfiguration);
       default:
         return assertNever(message);
     }

@@ -38,7 +38,10 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  * controller, next to the `MediaRegistry`.
  */
 export interface MediaTransport {
-  /** ICE servers and policy for links made from now on (from each `joined`). */
+  /**
+   * ICE servers and policy (from each `joined`, and fresh TURN credentials before the old ones
+   * expire): for links made from now on, and for relays existing links allocate from now on.
+   */
   configure(configuration: RTCConfiguration): void;
   /** Starts carrying media to and from `person`. */
   addPerson(person: RemotePerson): void;

@@ -67,6 +67,10 @@ function harness(options: { resumeToken?: string; fetch?: typeof fetch } = {}) {
     receive(message: ServerMessage) {
       client.onMessage(message);
     },
+    refuseVersion(reason: string) {
+      connection.isOpen = false;
+      client.onUnsupportedVersion?.(reason);
+    },
   };
 }
 
@@ -214,6 +218,34 @@ describe('SignalingSession', () => {
     };
     h.receive(presence);
     expect(h.events.onMessage).toHaveBeenCalledWith(presence);
+  });
+
+  it('passes fresh ICE servers on only while in the room', () => {
+    const h = harness();
+    h.open();
+    const renewed: ServerMessage = {
+      type: 'ice-servers',
+      iceServers: [],
+      iceTransportPolicy: 'all',
+    };
+    h.receive(renewed);
+    h.session.join();
+    h.receive(joined());
+    h.receive(renewed);
+    expect(h.events.onMessage).toHaveBeenCalledTimes(1);
+    expect(h.events.onMessage).toHaveBeenCalledWith(renewed);
+  });
+
+  it('says the versions differ when the server speaks another protocol, and stops there', () => {
+    const h = harness();
+    h.session.join();
+    h.refuseVersion('meshcall.v2 only');
+    expect(h.events.onStatus).toHaveBeenLastCalledWith(
+      'unavailable',
+      expect.stringMatching(/different versions/),
+    );
+    h.drop(1);
+    expect(h.events.onStatus).toHaveBeenLastCalledWith('unavailable', expect.any(String));
   });
 
   it('sends media announcements only while in the room', () => {

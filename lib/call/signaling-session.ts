@@ -15,10 +15,7 @@ import { SignalOutbox, negotiationsStartedIn } from './signal-outbox';
 
 export type JoinedMessage = Extract<ServerMessage, { type: 'joined' }>;
 /** What the session passes on: everything but its own business (joining, errors, pongs). */
-export type RoomMessage = Exclude<
-  ServerMessage,
-  { type: 'joined' | 'error' | 'pong' | 'ice-servers' }
->;
+export type RoomMessage = Exclude<ServerMessage, { type: 'joined' | 'error' | 'pong' }>;
 
 export interface SignalingSessionEvents {
   onStatus(status: SignalingStatus, problem: string | null): void;
@@ -51,7 +48,9 @@ export interface SignalingSessionOptions {
 }
 
 const SIGNALING_NOT_RUNNING =
-  'The signaling server is not running, so calls cannot connect. This page is served by plain `next dev` or `next start`, without the app’s own server: run `npm run dev` (or `npm run build && npm start`) instead.';
+  'The signaling server is not running, so calls cannot connect. Whoever runs this app will find why in the server’s log.';
+const SIGNALING_VERSION_MISMATCH =
+  'This page and the server run different versions of Meshcall, so the call cannot connect. Reload the page; if this message stays, the server is being updated: try again in a minute.';
 const SIGNALING_UNREACHABLE = 'Cannot reach the signaling server. Retrying…';
 
 /**
@@ -82,6 +81,12 @@ export class SignalingSession {
       onMessage: (message) => this.onMessage(message),
       onStateChange: (state, failedAttempts) => this.onConnectionState(state, failedAttempts),
       onProtocolError: (error) => console.warn('Dropped an invalid signaling message:', error),
+      onUnsupportedVersion: (reason) => {
+        console.warn(`Signaling refused this page's protocol version: ${reason}`);
+        this.membership = 'outside';
+        this.unavailable = true;
+        this.options.events.onStatus('unavailable', SIGNALING_VERSION_MISMATCH);
+      },
     });
   }
 
@@ -194,7 +199,10 @@ export class SignalingSession {
         console.warn(`Signaling error (${message.code}): ${message.message}`);
         return;
       case 'pong':
+        return;
       case 'ice-servers':
+        // Fresh TURN credentials, sent before the current ones expire.
+        if (this.membership === 'joined') this.options.events.onMessage(message);
         return;
       case 'presence':
         // The answer to a question asked from the lobby, before joining.
@@ -215,7 +223,7 @@ export class SignalingSession {
     this.options.events.onJoined(message, negotiationsStartedIn(held));
   }
 
-  /** Tells "nothing is listening on /ws" (plain `next dev`) apart from a passing network fault. */
+  /** Tells "signaling is not running" (it failed to start) apart from a passing network fault. */
   private async checkHealth(): Promise<void> {
     if (this.healthChecked) return;
     this.healthChecked = true;

@@ -1,5 +1,6 @@
 import {
   CLOSE_CODES,
+  SIGNALING_SUBPROTOCOL,
   parseServerMessage,
   type ClientMessage,
   type ServerMessage,
@@ -15,6 +16,9 @@ export interface SignalingClientOptions {
   onStateChange(state: SignalingConnectionState, failedAttempts: number): void;
   /** The server sent something that is not a valid message; it is dropped. */
   onProtocolError?(error: string): void;
+  /** The server speaks another version of the protocol: the client has stopped for good.
+   * `reason` is the server's, naming the versions it speaks. */
+  onUnsupportedVersion?(reason: string): void;
   /** First reconnect delay; later ones double up to `maxBackoffMs`, each with random jitter. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -24,7 +28,7 @@ export interface SignalingClientOptions {
   /** A socket not open after this long is abandoned: a server that never answers the upgrade
    * (plain `next dev`, a broken proxy) must not leave the page waiting forever. */
   connectTimeoutMs?: number;
-  createSocket?: (url: string) => WebSocket;
+  createSocket?: (url: string, protocol: string) => WebSocket;
 }
 
 /**
@@ -67,7 +71,9 @@ export class SignalingClient {
 
   connect(): void {
     if (this.closed || this.socket) return;
-    const socket = (this.options.createSocket ?? ((url) => new WebSocket(url)))(this.options.url);
+    const createSocket =
+      this.options.createSocket ?? ((url, protocol) => new WebSocket(url, protocol));
+    const socket = createSocket(this.options.url, SIGNALING_SUBPROTOCOL);
     this.socket = socket;
     this.connectTimer = setTimeout(() => this.abandonSocket(), this.connectTimeoutMs);
 
@@ -86,11 +92,17 @@ export class SignalingClient {
       if (parsed.ok) this.options.onMessage(parsed.message);
       else this.options.onProtocolError?.(parsed.error);
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.clearConnectTimer();
       this.stopHeartbeat();
+      if (event.code === CLOSE_CODES.unsupportedVersion) {
+        // Reconnecting would meet the same server: only a reload (or an update) can help.
+        this.close();
+        this.options.onUnsupportedVersion?.(event.reason);
+        return;
+      }
       if (!this.closed) this.scheduleReconnect();
     };
     // An error is always followed by close, which does the work.
@@ -192,8 +204,14 @@ export class SignalingClient {
   }
 }
 
-/** The signaling endpoint of the server that served `location`: `/ws`, over TLS when the page is. */
-export function signalingUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+/**
+ * The signaling endpoint for a page at `location`: `/ws` on the page's own origin, or on `port` of
+ * the same host when signaling runs beside plain `next dev`; over TLS when the page is.
+ */
+export function signalingUrl(
+  location: Pick<Location, 'protocol' | 'host' | 'hostname'>,
+  port: number | null = null,
+): string {
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${protocol}//${location.host}/ws`;
+  return `${protocol}//${port === null ? location.host : `${location.hostname}:${port}`}/ws`;
 }

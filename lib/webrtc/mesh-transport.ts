@@ -69,6 +69,9 @@ export class MeshTransport implements MediaTransport {
 
   configure(configuration: RTCConfiguration): void {
     this.configuration = configuration;
+    // A relay in use keeps working: TURN checks credentials only when a relay is allocated.
+    for (const link of this.links.values())
+      link.session.setIceServers(configuration.iceServers ?? []);
   }
 
   addPerson(person: RemotePerson): void {
