@@ -28,14 +28,26 @@ export const LIMITS = {
   maxEpoch: 2 ** 31 - 1,
   /** Most names a `presence` answer lists; `count` still says how many are there. */
   maxPresenceNames: 8,
+  /** Longest room password, in characters. */
+  maxPasswordLength: 128,
+  /** Most people knocking on one room at once; later knocks are refused as the room being full. */
+  maxKnocks: 16,
 } as const;
+
+/** The reactions anyone may send; a small fixed set, so a reaction is never free text. */
+export const REACTIONS = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
+export type Reaction = (typeof REACTIONS)[number];
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
 /** A `MediaStream` id: Chromium and Safari use a UUID, Firefox a UUID in braces. */
 export const MEDIA_STREAM_ID_PATTERN = /^[A-Za-z0-9{}_-]{1,64}$/;
 export const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+/** A host key: 32 random bytes in base64url, made by the browser that starts a call. */
+export const HOST_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
+const hostKey = v.pipe(v.string(), v.regex(HOST_KEY_PATTERN));
+const password = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxPasswordLength));
 const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
 /**
  * A name as others see it: normalised (NFC, no controls, bidirectional overrides or invisible
@@ -92,6 +104,10 @@ export const clientMessageSchema = v.variant('type', [
     media: mediaStateSchema,
     /** From an earlier `joined`: reclaims that peer id and slot if the server still holds it. */
     resumeToken: v.optional(v.pipe(v.string(), v.regex(RESUME_TOKEN_PATTERN))),
+    /** The host key of the browser that started this call (or was handed it): makes it the host. */
+    hostKey: v.optional(hostKey),
+    /** The room password, when the room has one. */
+    password: v.optional(password),
   }),
   v.object({ type: v.literal('leave') }),
   v.object({
@@ -113,6 +129,23 @@ export const clientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('get-ice-servers') }),
   /** For the lobby, before joining: who is in this room now. */
   v.object({ type: v.literal('presence'), roomId }),
+  // Host controls: the server refuses each with `not-host` unless the sender is the host.
+  /** Registers a new host key (the host's browser makes one when the role reaches it). */
+  v.object({ type: v.literal('host-key'), hostKey }),
+  v.object({ type: v.literal('hand-over'), to: peerId }),
+  v.object({ type: v.literal('lock'), locked: v.boolean() }),
+  /** `null` clears the password. */
+  v.object({ type: v.literal('set-password'), password: v.nullable(password) }),
+  v.object({ type: v.literal('waiting-room'), enabled: v.boolean() }),
+  v.object({ type: v.literal('admit'), knockId: peerId }),
+  v.object({ type: v.literal('decline'), knockId: peerId }),
+  v.object({ type: v.literal('remove'), peerId }),
+  /** `peerId: null` asks everyone but the host. The host can ask, never force, and never unmute. */
+  v.object({ type: v.literal('mute-request'), peerId: v.nullable(peerId) }),
+  v.object({ type: v.literal('end-call') }),
+  // For everyone in the call.
+  v.object({ type: v.literal('hand'), raised: v.boolean() }),
+  v.object({ type: v.literal('reaction'), reaction: v.picklist(REACTIONS) }),
 ]);
 export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
@@ -144,10 +177,35 @@ export const ERROR_CODES = [
   'already-joined',
   'unknown-peer',
   'rate-limited',
+  /** A host action from someone who is not the host. */
+  'not-host',
+  /** The room is locked: nobody new gets in. */
+  'room-locked',
+  /** The room has a password and the join had none, or a wrong one. */
+  'password-required',
+  'wrong-password',
+  /** The host declined an earlier knock from this address, and the pause after it is not over. */
+  'knock-too-soon',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const PEER_LEFT_REASONS = ['left', 'disconnected'] as const;
+export const PEER_LEFT_REASONS = ['left', 'disconnected', 'removed'] as const;
+
+/** The room's controls as everyone in it sees them. Never the password or the host key. */
+export const roomControlsViewSchema = v.object({
+  /** Null only for a moment, while the last person leaves. */
+  hostPeerId: v.nullable(peerId),
+  locked: v.boolean(),
+  hasPassword: v.boolean(),
+  waitingRoom: v.boolean(),
+  /** Raised hands, earliest first. */
+  hands: v.array(peerId),
+});
+export type RoomControlsView = v.InferOutput<typeof roomControlsViewSchema>;
+
+/** Someone knocking on a room with a waiting room, as the host sees them. */
+export const knockSchema = v.object({ knockId: peerId, name: displayName });
+export type Knock = v.InferOutput<typeof knockSchema>;
 
 export const serverMessageSchema = v.variant('type', [
   v.object({
@@ -197,6 +255,27 @@ export const serverMessageSchema = v.variant('type', [
     /** The first of their names, in join order. */
     names: v.pipe(v.array(displayName), v.maxLength(LIMITS.maxPresenceNames)),
   }),
+  /** To everyone in a room, after `joined` and whenever the host, a setting or a hand changes. */
+  v.object({ type: v.literal('room-controls'), controls: roomControlsViewSchema }),
+  /** To a knocker: the host has been asked; `joined` or an `error` with `declined` follows. */
+  v.object({ type: v.literal('waiting') }),
+  /** To the host: everyone knocking now, earliest first. */
+  v.object({
+    type: v.literal('knocks'),
+    knocks: v.pipe(v.array(knockSchema), v.maxLength(LIMITS.maxKnocks)),
+  }),
+  /** To a knocker the host declined: a new knock is refused until `retryAfterMs` have passed. */
+  v.object({
+    type: v.literal('declined'),
+    retryAfterMs: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  /** To a person the host removed, before the server closes their socket. */
+  v.object({ type: v.literal('removed') }),
+  /** The host asks this person to turn the microphone off; their app does, and says so. */
+  v.object({ type: v.literal('mute-request') }),
+  /** The host ended the call for everyone; the server closes every socket of the room. */
+  v.object({ type: v.literal('call-ended') }),
+  v.object({ type: v.literal('reaction'), from: peerId, reaction: v.picklist(REACTIONS) }),
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 
@@ -223,6 +302,9 @@ export const CLOSE_CODES = {
   pageUnloading: 4002,
   /** The client broke the rate limit repeatedly. */
   rateLimited: 4008,
+  /** The host removed this person, or ended the call. Do not reconnect. */
+  removed: 4010,
+  callEnded: 4011,
   /** The client offered no version of the protocol that the server speaks (see
    * `SIGNALING_SUBPROTOCOL`); the reason names the versions the server speaks. Do not reconnect. */
   unsupportedVersion: 4426,
