@@ -70,7 +70,7 @@ function setup() {
     const connectionId = name;
     addresses.set(connectionId, address);
     const message: JoinMessage = { type: 'join', roomId: ROOM, name, media: MEDIA, ...extra };
-    const admission = await controls.admission(connectionId, message, () => name);
+    const admission = await controls.admission(connectionId, message);
     if (admission.kind === 'join') {
       await enter(connectionId, message, admission.as, admission.hostKeyHash);
     }

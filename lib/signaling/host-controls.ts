@@ -156,11 +156,7 @@ export class HostControls {
    * Decides how a fresh join gets in. A refusal or a knock has been answered to the socket
    * already; a join goes on in the hub, which calls `joined` once the room has the member.
    */
-  async admission(
-    connectionId: string,
-    message: JoinMessage,
-    newId: () => string,
-  ): Promise<Admission> {
+  async admission(connectionId: string, message: JoinMessage): Promise<Admission> {
     const { roomId } = message;
     const hostKeyHash = message.hostKey === undefined ? null : hashHostKey(message.hostKey);
     const address = this.port.addressOf(connectionId);
