@@ -63,6 +63,9 @@ export function CallView() {
         return openLeaveDialog();
       case 'show-shortcuts':
         return document.getElementById(shortcutsId)?.togglePopover();
+      case 'push-to-talk':
+        // Held, not pressed: usePushToTalk has it.
+        return;
     }
   });
 
