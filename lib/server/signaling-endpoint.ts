@@ -240,6 +240,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       const credentials = turn.forCheck(addressOf(connectionId));
       return credentials ? iceFor(credentials) : null;
     },
+    addressOf,
     resumeGraceMs: config.resumeGraceMs,
     maxHeldBytesPerPeer: config.maxHeldBytesPerPeer,
     maxHeldBytes: config.maxHeldBytes,

@@ -101,7 +101,7 @@ export interface HostControlsPort {
   send(connectionId: string, message: ServerMessage): void;
   /** To members of a room, wherever they are connected. */
   broadcast(roomId: string, to: readonly string[], message: ServerMessage): void;
-  members(roomId: string): Promise<{ peerId: string; joinOrder: number }[]>;
+  members(roomId: string): Promise<readonly { peerId: string; joinOrder: number }[]>;
   /** Refuses a request with an error back to the socket. */
   refuse(connectionId: string, code: ErrorCode, message: string): void;
   /** The client address of a socket, or of a member's socket. */

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { HeldBudget, HeldMessages, type HoldRefusal } from './held-messages';
+import {
+  HostControls,
+  InMemoryRoomControls,
+  type Admission,
+  type JoinMessage,
+  type RoomControlsStore,
+} from './host-controls';
 import { PresenceRateLimit, describePresence } from './presence';
 import type { RoomMember, RoomStore } from './room-store';
+import type {
+  PEER_LEFT_REASONS} from './protocol';
 import {
   CLOSE_CODES,
   ERROR_CODES,
@@ -12,6 +21,8 @@ import {
   type PeerInfo,
   type ServerMessage,
 } from './protocol';
+
+type PeerLeftReason = (typeof PEER_LEFT_REASONS)[number];
 
 /** How the hub reaches connections. The socket layer implements it; unit tests record calls. */
 export interface HubTransport {
@@ -44,6 +55,12 @@ export interface HubOptions {
   observe?(event: HubEvent): void;
   /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
   now?: () => number;
+  /** Where rooms' host controls live; in this process by default. */
+  controls?: RoomControlsStore;
+  /** The client address of a socket: password guesses, declined knocks and removals go by it. */
+  addressOf?(connectionId: string): string;
+  /** Wall-clock milliseconds, for knock pauses; tests pass a fake one. */
+  wallClock?: () => number;
 }
 
 /** What happened in the hub, for logs: ids only, never descriptions, candidates or tokens. */
@@ -51,7 +68,7 @@ export type HubEvent =
   | { type: 'joined'; connectionId: string; roomId: string; peerId: string; roomSize: number }
   | { type: 'resumed'; connectionId: string; roomId: string; peerId: string }
   | { type: 'awaiting-resume'; roomId: string; peerId: string }
-  | { type: 'left'; roomId: string; peerId: string; reason: 'left' | 'disconnected' }
+  | { type: 'left'; roomId: string; peerId: string; reason: PeerLeftReason }
   | { type: 'held-overflow'; roomId: string; peerId: string; heldBytes: number; limit: HoldRefusal }
   | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode };
 
@@ -87,6 +104,9 @@ export class SignalingHub {
   private readonly heldBudget: HeldBudget;
   private readonly maxHeldBytesPerPeer: number;
   private readonly presenceLimit: PresenceRateLimit;
+  /** Sockets whose fresh join waits on admission (a password hash, the room's controls). */
+  private readonly admitting = new Set<string>();
+  readonly hostControls: HostControls;
   readonly counters: HubCounters = {
     joins: 0,
     resumes: 0,
@@ -99,6 +119,37 @@ export class SignalingHub {
     this.heldBudget = new HeldBudget(options.maxHeldBytes ?? 64 * 1024 * 1024);
     this.maxHeldBytesPerPeer = options.maxHeldBytesPerPeer ?? 512 * 1024;
     this.presenceLimit = new PresenceRateLimit(options.now);
+    const addressOf = options.addressOf ?? (() => 'unknown');
+    this.hostControls = new HostControls(
+      options.controls ?? new InMemoryRoomControls(),
+      {
+        send: (connectionId, message) => {
+          if (this.connections.has(connectionId))
+            this.options.transport.send(connectionId, message);
+        },
+        broadcast: (_roomId, to, message) => to.forEach((peerId) => this.deliver(peerId, message)),
+        members: (roomId) => Promise.resolve(this.options.store.members(roomId)),
+        refuse: (connectionId, code, message) => {
+          if (this.connections.has(connectionId)) this.refuse(connectionId, code, message);
+        },
+        addressOf,
+        addressOfPeer: (peerId) => {
+          const connectionId = this.slots.get(peerId)?.connectionId;
+          return connectionId ? addressOf(connectionId) : undefined;
+        },
+        admitKnocker: (connectionId, join) => {
+          if (this.connections.get(connectionId) !== null) return Promise.resolve();
+          return this.joinAdmitted(connectionId, join, {
+            kind: 'join',
+            as: 'member',
+            hostKeyHash: null,
+          });
+        },
+        expel: (_roomId, peerId, why) => this.expel(peerId, why),
+        now: options.wallClock ?? Date.now,
+      },
+      options.now,
+    );
   }
 
   connect(connectionId: string): void {
@@ -116,7 +167,10 @@ export class SignalingHub {
   ): void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
+    this.admitting.delete(connectionId);
     this.presenceLimit.forget(connectionId);
+    this.hostControls.forgetConnection(connectionId);
+    void this.hostControls.withdraw(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
@@ -135,7 +189,7 @@ export class SignalingHub {
     const slot = this.connections.get(connectionId) ?? null;
     switch (message.type) {
       case 'join':
-        if (slot)
+        if (slot || this.admitting.has(connectionId) || this.hostControls.isKnocking(connectionId))
           return this.refuse(
             connectionId,
             'already-joined',
@@ -144,6 +198,7 @@ export class SignalingHub {
         return this.join(connectionId, message);
       case 'leave':
         if (slot) this.removePeer(slot, 'left');
+        else void this.hostControls.withdraw(connectionId);
         return;
       case 'description':
       case 'candidate': {
@@ -186,6 +241,20 @@ export class SignalingHub {
       }
       case 'presence':
         return this.answerPresence(connectionId, message.roomId);
+      case 'host-key':
+      case 'hand-over':
+      case 'lock':
+      case 'set-password':
+      case 'waiting-room':
+      case 'admit':
+      case 'decline':
+      case 'remove':
+      case 'mute-request':
+      case 'end-call':
+      case 'hand':
+      case 'reaction':
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        return void this.hostControls.handle(connectionId, slot, message);
       default:
         return assertNever(message);
     }
@@ -226,6 +295,7 @@ export class SignalingHub {
     this.slotsByResumeToken.clear();
     this.connections.clear();
     this.presenceLimit.clear();
+    this.hostControls.clear();
   }
 
   /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
@@ -240,10 +310,37 @@ export class SignalingHub {
     });
   }
 
-  private join(connectionId: string, message: Extract<ClientMessage, { type: 'join' }>): void {
+  private join(connectionId: string, message: JoinMessage): void {
     const held = message.resumeToken ? this.slotsByResumeToken.get(message.resumeToken) : undefined;
     if (held && held.roomId === message.roomId) return this.resume(connectionId, held, message);
+    // A fresh join passes the room's gates first (lock, password, waiting room): asynchronous,
+    // since a password hash takes a while. Until it settles, a second join is refused.
+    this.admitting.add(connectionId);
+    void this.hostControls.admission(connectionId, message).then(
+      (admission) => {
+        if (!this.admitting.delete(connectionId)) return;
+        if (admission.kind === 'join') return this.joinAdmitted(connectionId, message, admission);
+      },
+      (error: unknown) => {
+        this.admitting.delete(connectionId);
+        throw error;
+      },
+    );
+  }
 
+  /** Joins a socket that passed the room's gates (or that the host admitted). */
+  private async joinAdmitted(
+    connectionId: string,
+    message: JoinMessage,
+    admission: Extract<Admission, { kind: 'join' }>,
+  ): Promise<void> {
+    if (this.connections.get(connectionId) !== null) return;
+    const peerId = this.joinFresh(connectionId, message);
+    if (peerId) await this.hostControls.joined(message.roomId, peerId, admission);
+  }
+
+  /** Joins a socket to the room; returns its new peer id, or null if refused (full). */
+  private joinFresh(connectionId: string, message: JoinMessage): string | null {
     const peerId = randomBytes(9).toString('base64url');
     const outcome = this.options.store.join(message.roomId, {
       peerId,
@@ -251,11 +348,12 @@ export class SignalingHub {
       media: message.media,
     });
     if (!outcome.ok) {
-      return this.refuse(
+      this.refuse(
         connectionId,
         'room-full',
         `This call is full: it already has ${this.options.store.capacity} people.`,
       );
+      return null;
     }
     const slot: PeerSlot = {
       peerId,
@@ -281,6 +379,7 @@ export class SignalingHub {
     for (const other of outcome.others) {
       this.deliver(other.peerId, { type: 'peer-joined', peer: toPeerInfo(outcome.member, other) });
     }
+    return peerId;
   }
 
   private resume(
@@ -314,6 +413,7 @@ export class SignalingHub {
     const others = store.members(slot.roomId).filter((member) => member.peerId !== slot.peerId);
     this.sendJoined(slot, self, others, true);
     for (const held of slot.held.drain()) this.options.transport.send(connectionId, held);
+    void this.hostControls.resumed(slot.roomId, connectionId);
 
     if (!sameMedia(self.media, message.media)) {
       store.updateMedia(slot.roomId, slot.peerId, message.media);
@@ -347,7 +447,24 @@ export class SignalingHub {
     this.slotsByResumeToken.set(slot.resumeToken, slot);
   }
 
-  private removePeer(slot: PeerSlot, reason: 'left' | 'disconnected'): void {
+  /** The host removed this peer, or ended the call: told, closed, its token void, gone. */
+  private expel(peerId: string, why: 'removed' | 'call-ended'): Promise<void> {
+    const slot = this.slots.get(peerId);
+    if (!slot) return Promise.resolve();
+    const connectionId = slot.connectionId;
+    this.removePeer(slot, why === 'removed' ? 'removed' : 'left');
+    if (connectionId !== null) {
+      this.options.transport.send(connectionId, { type: why });
+      this.options.transport.close(
+        connectionId,
+        why === 'removed' ? CLOSE_CODES.removed : CLOSE_CODES.callEnded,
+        why === 'removed' ? 'Removed by the host' : 'The host ended the call',
+      );
+    }
+    return Promise.resolve();
+  }
+
+  private removePeer(slot: PeerSlot, reason: PeerLeftReason): void {
     if (this.slots.get(slot.peerId) !== slot) return;
     this.slots.delete(slot.peerId);
     this.slotsByResumeToken.delete(slot.resumeToken);
@@ -360,6 +477,7 @@ export class SignalingHub {
     for (const other of remaining) {
       this.deliver(other.peerId, { type: 'peer-left', peerId: slot.peerId, reason });
     }
+    void this.hostControls.left(slot.roomId, slot.peerId);
   }
 
   private broadcast(from: PeerSlot, message: ServerMessage): void {
