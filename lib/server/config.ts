@@ -37,6 +37,10 @@ export interface ServerConfig {
   /** How many reverse proxies of ours stand in front: the client address is that many entries
    * from the right of X-Forwarded-For. 0 uses the TCP peer address. */
   trustProxy: number;
+  /** Set: rooms are shared through this Redis by every process given the same URL and prefix. */
+  redisUrl: string | null;
+  /** Prepended to every Redis key and channel, so that deployments can share one Redis. */
+  redisKeyPrefix: string;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +72,8 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     maxConnections: integer(env, 'MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     maxBufferedBytes: integer(env, 'MAX_BUFFERED_BYTES', 1024 * 1024, 64 * 1024, 1024 ** 3),
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
+    redisUrl: loadRedisUrl(env),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'meshcall:',
   };
 }
 
@@ -76,6 +82,23 @@ export function iceServersFor(config: ServerConfig, peerId: string): IceServer[]
   const servers: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
   if (config.turn) servers.push(turnCredentials(config.turn, peerId));
   return servers;
+}
+
+function loadRedisUrl(env: Env): string | null {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `REDIS_URL is "${raw}", which is not a URL like redis://127.0.0.1:6379/0.`,
+    );
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${raw}".`);
+  }
+  return raw;
 }
 
 function loadTls(env: Env): { cert: Buffer; key: Buffer } | null {

@@ -16,6 +16,9 @@ import { SECURITY_HEADERS } from '../security/content-security-policy';
 import { handleOpsRequest } from './ops-routes';
 import { settleWithin } from './settle-within';
 import { createSignalingEndpoint, type SignalingEndpoint } from './signaling-endpoint';
+import { InMemoryRooms } from '../signaling/in-memory-rooms';
+import { RedisRooms } from '../signaling/redis-rooms';
+import type { Rooms } from '../signaling/rooms';
 
 export interface HttpServerOptions {
   config: ServerConfig;
@@ -44,6 +47,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { config } = options;
   const signaling = createSignalingEndpoint({
     ...options,
+    rooms: createRooms(config),
     iceConfiguration:
       options.iceConfiguration ??
       ((peerId) => ({
@@ -83,7 +87,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   return {
     server,
     signaling,
-    listen(port, host) {
+    async listen(port, host) {
+      // Connected to the rooms first: a join that arrives must find them.
+      await signaling.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -101,6 +107,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       server.closeAllConnections();
     },
   };
+}
+
+/** Rooms in this process, or shared through Redis when REDIS_URL is set. */
+export function createRooms(config: ServerConfig): Rooms {
+  if (!config.redisUrl) return new InMemoryRooms(config.roomCapacity);
+  return new RedisRooms({
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    capacity: config.roomCapacity,
+    // A process that stopped answering is given up after two heartbeats, like a socket.
+    leaseMs: config.heartbeatIntervalMs * 2,
+  });
 }
 
 function upgradePath(request: IncomingMessage): string {

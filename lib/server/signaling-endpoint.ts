@@ -4,7 +4,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from 'pino';
 import { CLOSE_CODES, LIMITS, parseClientMessage, type ClientMessage } from '../signaling/protocol';
 import { serializeServerMessage } from '../signaling/serialize';
-import { InMemoryRoomStore } from '../signaling/room-store';
+import type { Rooms } from '../signaling/rooms';
 import {
   SignalingHub,
   zeroCounts,
@@ -18,6 +18,8 @@ import { TokenBucket } from './token-bucket';
 export interface SignalingEndpointOptions {
   config: ServerConfig;
   log: Logger;
+  /** Where rooms live: in this process, or shared through Redis. */
+  rooms: Rooms;
   iceConfiguration(peerId: string): IceConfiguration;
 }
 
@@ -81,10 +83,17 @@ interface Connection {
   readonly messages: TokenBucket;
   /** Every refused frame takes a token; an empty bucket closes the socket. */
   readonly strikes: TokenBucket;
+  /** Set while the hub handles one of this socket's messages asynchronously (a join, say): the
+   * socket's later messages wait in `backlog`, so that each socket is handled in order. */
+  busy: boolean;
+  readonly backlog: (() => Promise<void> | void)[];
 }
 
 export interface SignalingEndpoint {
   readonly hub: SignalingHub;
+  readonly rooms: Rooms;
+  /** Connects to the rooms (Redis, when shared); call before taking upgrades. */
+  start(): Promise<void>;
   readonly counters: EndpointCounters;
   /** Open sockets, including those still finishing their handshake. */
   readonly openSockets: number;
@@ -109,9 +118,6 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   let openSockets = 0;
   let nextConnectionId = 1;
   let shuttingDown = false;
-  /** The frame the hub is handling now, and what it parsed to: a relayed SDP is copied from it. */
-  let inboundFrame: string | undefined;
-  let inboundMessage: ClientMessage | undefined;
   /** Sockets with frames written this tick, to be flushed together once it ends. */
   const corkedConnections: Connection[] = [];
   const flushCorked = () => {
@@ -140,16 +146,14 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   });
 
   const hub = new SignalingHub({
-    store: new InMemoryRoomStore(config.roomCapacity),
+    rooms: options.rooms,
     iceConfiguration: options.iceConfiguration,
     resumeGraceMs: config.resumeGraceMs,
     observe: (event) => logHubEvent(log, event),
     transport: {
-      send(connectionId, message) {
+      send(connectionId, frame) {
         const connection = connections.get(connectionId);
-        if (connection) {
-          sendFrame(connection, serializeServerMessage(message, inboundFrame, inboundMessage));
-        }
+        if (connection) sendFrame(connection, frame);
       },
       close(connectionId, code, reason) {
         connections.get(connectionId)?.socket.close(code, reason);
@@ -270,13 +274,54 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       }
       return;
     }
-    inboundFrame = frame;
-    inboundMessage = parsed.message;
+    const message: ClientMessage = parsed.message;
+    inOrder(connection, () => hub.receive(connection.id, message, frame));
+  }
+
+  /**
+   * Runs `task` now if the socket has nothing in progress, else after what is. The common case
+   * (a relayed description or candidate) is handled synchronously and costs no promise.
+   */
+  function inOrder(connection: Connection, task: () => Promise<void> | void): void {
+    if (connection.busy) {
+      if (connection.backlog.length >= MAX_BACKLOG) {
+        log.warn(where(connection), 'socket messages pile up behind a slow request, closing it');
+        connection.socket.close(CLOSE_CODES.tryAgainLater, 'Server busy');
+        return;
+      }
+      connection.backlog.push(task);
+      return;
+    }
+    const pending = runTask(connection, task);
+    if (pending) {
+      connection.busy = true;
+      void pending.then(() => drainBacklog(connection));
+    }
+  }
+
+  function drainBacklog(connection: Connection): void {
+    connection.busy = false;
+    while (connection.backlog.length > 0) {
+      const task = connection.backlog.shift()!;
+      const pending = runTask(connection, task);
+      if (pending) {
+        connection.busy = true;
+        void pending.then(() => drainBacklog(connection));
+        return;
+      }
+    }
+  }
+
+  /** Runs a hub call; a failure is logged, never thrown at the socket's event handler. */
+  function runTask(connection: Connection, task: () => Promise<void> | void) {
     try {
-      hub.receive(connection.id, parsed.message);
-    } finally {
-      inboundFrame = undefined;
-      inboundMessage = undefined;
+      const result = task();
+      return result?.catch((error: unknown) =>
+        log.error({ ...where(connection), err: error }, 'signaling request failed'),
+      );
+    } catch (error) {
+      log.error({ ...where(connection), err: error }, 'signaling request failed');
+      return undefined;
     }
   }
 
@@ -294,6 +339,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
         refillPerSecond: config.rateLimitPerSecond,
       }),
       strikes: new TokenBucket({ capacity: config.rateLimitStrikes, refillPerSecond: 1 }),
+      busy: false,
+      backlog: [],
     };
     connections.set(connection.id, connection);
     counters.accepted++;
@@ -316,9 +363,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       log.debug({ ...where(connection), code }, 'socket closed');
       connections.delete(connection.id);
       // 1000 and 1001 mean the page closed or left on purpose; anything else may come back.
-      hub.disconnect(connection.id, {
-        resumable: !connection.final && code !== 1000 && code !== 1001,
-      });
+      const resumable = !connection.final && code !== 1000 && code !== 1001;
+      inOrder(connection, () => hub.disconnect(connection.id, { resumable }));
     });
   }
 
@@ -331,6 +377,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
 
   return {
     hub,
+    rooms: options.rooms,
+    start: () => hub.start(),
     counters,
     get openSockets() {
       return openSockets;
@@ -379,11 +427,15 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       for (const { socket } of open) socket.close(code, reason);
       await settleWithin(Promise.all(closed), timeoutMs);
       for (const { socket } of open) socket.terminate();
-      hub.dispose();
+      await hub.dispose();
+      await options.rooms.stop();
       wss.close();
     },
   };
 }
+
+/** Messages of one socket waiting behind a slow request before the socket is closed. */
+const MAX_BACKLOG = 1_024;
 
 const REFUSAL_STATUS: Record<UpgradeRefusal, [number, string]> = {
   'shutting-down': [503, 'Service Unavailable'],
@@ -452,6 +504,12 @@ function logHubEvent(log: Logger, event: HubEvent): void {
       return log.info(fields, 'peer disconnected, holding its place');
     case 'left':
       return log.info(fields, 'peer left');
+    case 'moved':
+      return log.info(fields, 'peer resumed on another server');
+    case 'adopted':
+      return log.info(fields, 'adopted the away peers of a server that stopped');
+    case 'rooms-error':
+      return log.warn(fields, 'room state request failed');
     case 'refused':
       // Unknown peers and early messages happen in honest races (a peer that just left).
       if (event.code === 'unknown-peer' || event.code === 'not-joined') {

@@ -1,0 +1,476 @@
+import { randomBytes } from 'node:crypto';
+import { ErrorReply, createClient, type RedisClientType } from '@redis/client';
+import { DEFAULT_HELD_LIMITS, type HeldLimits } from './held-messages';
+import type { MediaState } from './protocol';
+import {
+  RoomsUnavailableError,
+  type AdoptedPeer,
+  type BusEvents,
+  type Delivery,
+  type Envelope,
+  type Epoch,
+  type HeldPeer,
+  type JoinOutcome,
+  type MemberInfo,
+  type RoomMember,
+  type Rooms,
+  type RoomsStatus,
+} from './rooms';
+import * as scripts from './redis-scripts';
+
+export interface RedisRoomsOptions {
+  /** e.g. `redis://127.0.0.1:6379/0` */
+  url: string;
+  capacity: number;
+  /** Prepended to every key and channel, so that several deployments can share one Redis. */
+  keyPrefix?: string;
+  /** How long this process's lease lives unrenewed: past it, the others adopt its peers. */
+  leaseMs: number;
+  /** A request not answered within this long fails (joins fail fast rather than hang). */
+  requestTimeoutMs?: number;
+  heldLimits?: HeldLimits;
+  /** This process's name in Redis; random unless given (tests). */
+  nodeId?: string;
+}
+
+type Reply = string | number | null | Reply[];
+
+/**
+ * Rooms shared through Redis by any number of processes (see `docs/scaling.md`). Membership,
+ * join order, where each peer is attached, held messages and resume tokens live in one hash per
+ * room, changed only by the Lua scripts of `redis-scripts.ts`. Each process subscribes to one
+ * channel of its own: a frame for a peer is published to the process that peer is attached to,
+ * in the order it was sent, or held in Redis while the peer is away.
+ *
+ * Each process holds a lease it renews; when one runs out, a survivor adopts that process's
+ * peers as away, so that they either resume or are announced as gone. Every room key expires
+ * unless a process holding a member of it keeps it alive.
+ */
+export class RedisRooms implements Rooms {
+  readonly nodeId: string;
+  readonly capacity: number;
+  private readonly prefix: string;
+  private readonly client: RedisClientType;
+  private readonly subscriber: RedisClientType;
+  private readonly heldLimits: HeldLimits;
+  private readonly requestTimeoutMs: number;
+  private readonly roomTtlMs: number;
+  private events: BusEvents | null = null;
+  private available = false;
+  private outages = 0;
+  private errors = 0;
+  private everReady = false;
+  /** When this process last (re)connected: it reaps nobody until a lease period later, so that
+   * after an outage of Redis itself the others have renewed theirs. */
+  private connectedAt = 0;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private stopped = false;
+
+  constructor(private readonly options: RedisRoomsOptions) {
+    this.nodeId = options.nodeId ?? randomBytes(6).toString('base64url');
+    this.capacity = options.capacity;
+    this.prefix = options.keyPrefix ?? 'meshcall:';
+    this.heldLimits = options.heldLimits ?? DEFAULT_HELD_LIMITS;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 2_000;
+    this.roomTtlMs = Math.max(60_000, options.leaseMs * 6);
+    this.client = createClient({
+      url: options.url,
+      // A request while Redis is away fails at once instead of waiting in a queue.
+      disableOfflineQueue: true,
+      commandOptions: { timeout: this.requestTimeoutMs },
+      socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 1_000) },
+    }) as RedisClientType;
+    this.subscriber = this.client.duplicate() as RedisClientType;
+  }
+
+  async start(events: BusEvents): Promise<void> {
+    this.events = events;
+    this.client.on('error', () => this.setAvailable(false));
+    this.subscriber.on('error', () => undefined);
+    this.client.on('ready', () => this.onReady());
+    await this.subscriber.connect();
+    await this.subscriber.subscribe(this.channel(this.nodeId), (message) =>
+      this.onPublished(message),
+    );
+    await this.client.connect();
+    const every = (ms: number, task: () => Promise<unknown>) => {
+      const timer = setInterval(() => void task().catch(() => this.errors++), ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(Math.max(100, Math.floor(this.options.leaseMs / 3)), () => this.renewLease());
+    every(Math.max(100, Math.floor(this.options.leaseMs / 4)), () => this.reapDeadNodes());
+    every(Math.floor(this.roomTtlMs / 3), () => this.touchRooms());
+    every(1_000, () => this.checkHealth());
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.events = null;
+    // The lease is left to run out: a survivor adopts whatever this process still held.
+    await Promise.allSettled([this.client.close(), this.subscriber.close()]);
+  }
+
+  status(): RoomsStatus {
+    return { shared: true, available: this.available, outages: this.outages, errors: this.errors };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // RoomDirectory
+  // -------------------------------------------------------------------------------------------
+
+  async join(roomId: string, peerId: string, info: MemberInfo): Promise<JoinOutcome> {
+    const reply = (await this.run(
+      scripts.JOIN,
+      [this.roomKey(roomId), this.nodeRoomsKey(this.nodeId)],
+      [
+        peerId,
+        JSON.stringify(info),
+        this.nodeId,
+        String(this.capacity),
+        String(this.roomTtlMs),
+        roomId,
+      ],
+    )) as string[];
+    if (reply[0] === 'full') return { ok: false, reason: 'full' };
+    const joinOrder = Number(reply[1]);
+    return {
+      ok: true,
+      member: { peerId, ...info, joinOrder },
+      others: parseMembers(reply, 2),
+    };
+  }
+
+  async leave(
+    roomId: string,
+    peerId: string,
+    epoch: Epoch,
+    { onlyIfAway = false } = {},
+  ): Promise<{ left: boolean; remaining: RoomMember[] }> {
+    const reply = (await this.run(
+      scripts.LEAVE,
+      [this.roomKey(roomId), this.heldKey(roomId, peerId)],
+      [peerId, String(epoch), onlyIfAway ? '1' : '0'],
+    )) as string[];
+    return { left: reply[0] === 'left', remaining: parseMembers(reply, 1) };
+  }
+
+  async members(roomId: string): Promise<RoomMember[]> {
+    const fields = await this.call(() => this.client.hGetAll(this.roomKey(roomId)));
+    const members: RoomMember[] = [];
+    for (const [field, value] of Object.entries(fields)) {
+      if (!field.startsWith('m:')) continue;
+      const peerId = field.slice(2);
+      members.push({
+        peerId,
+        ...(JSON.parse(value) as MemberInfo),
+        joinOrder: Number(fields[`o:${peerId}`] ?? 0),
+      });
+    }
+    return members;
+  }
+
+  async updateMedia(
+    roomId: string,
+    peerId: string,
+    epoch: Epoch,
+    media: MediaState,
+  ): Promise<RoomMember[] | null> {
+    const members = await this.members(roomId);
+    const self = members.find((member) => member.peerId === peerId);
+    if (!self) return null;
+    const reply = (await this.run(
+      scripts.UPDATE_MEDIA,
+      [this.roomKey(roomId)],
+      [peerId, String(epoch), JSON.stringify({ name: self.name, media })],
+    )) as string[];
+    return reply[0] === 'ok' ? parseMembers(reply, 1) : null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // PeerBus
+  // -------------------------------------------------------------------------------------------
+
+  async deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
+    if (this.events?.isLocal(roomId, to)) {
+      this.events?.deliver(to, envelope.frame);
+      return 'sent';
+    }
+    return (await this.run(
+      scripts.DELIVER,
+      [this.roomKey(roomId), this.heldKey(roomId, to)],
+      [
+        to,
+        envelope.frame,
+        envelope.kind,
+        envelope.from ?? '',
+        this.channel(''),
+        String(this.heldLimits.maxMessages),
+        String(this.heldLimits.maxBytes),
+      ],
+      // A relay waits on no timer of its own: the health check notices a Redis that stopped
+      // answering, and a timer per relayed message would cost more than the relay.
+      0,
+    )) as Delivery;
+  }
+
+  async broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<string[]> {
+    const remote: string[] = [];
+    for (const peerId of to) {
+      if (this.events?.isLocal(roomId, peerId)) this.events?.deliver(peerId, envelope.frame);
+      else remote.push(peerId);
+    }
+    if (remote.length === 0) return [];
+    return (await this.run(
+      scripts.BROADCAST,
+      [this.roomKey(roomId), ...remote.map((peerId) => this.heldKey(roomId, peerId))],
+      [
+        envelope.frame,
+        this.channel(''),
+        String(this.heldLimits.maxMessages),
+        String(this.heldLimits.maxBytes),
+        ...remote,
+      ],
+    )) as string[];
+  }
+
+  async detach(roomId: string, peerId: string, epoch: Epoch, awayUntil: number): Promise<boolean> {
+    const reply = await this.run(
+      scripts.DETACH,
+      [this.roomKey(roomId)],
+      [peerId, String(epoch), this.nodeId, String(awayUntil)],
+    );
+    return reply === 1;
+  }
+
+  async claim(roomId: string, peerId: string): Promise<{ epoch: Epoch; held: string[] } | null> {
+    const reply = (await this.run(
+      scripts.CLAIM,
+      [this.roomKey(roomId), this.heldKey(roomId, peerId), this.nodeRoomsKey(this.nodeId)],
+      [peerId, this.nodeId, this.channel(''), roomId],
+    )) as [number, ...string[]] | null;
+    if (!reply) return null;
+    const [epoch, ...held] = reply;
+    return { epoch: Number(epoch), held };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // ResumeRegistry
+  // -------------------------------------------------------------------------------------------
+
+  async issue(roomId: string, peerId: string, tokenHash: string): Promise<void> {
+    await this.run(scripts.ISSUE, [this.roomKey(roomId)], [peerId, tokenHash]);
+  }
+
+  async redeem(roomId: string, tokenHash: string): Promise<string | null> {
+    return (await this.run(scripts.REDEEM, [this.roomKey(roomId)], [tokenHash])) as string | null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Life cycle: leases, adoption, re-assertion
+  // -------------------------------------------------------------------------------------------
+
+  async reassert(peers: readonly HeldPeer[]): Promise<string[]> {
+    const replies = await Promise.all(
+      peers.map((peer) =>
+        this.run(
+          scripts.REASSERT,
+          [this.roomKey(peer.roomId), this.nodeRoomsKey(this.nodeId)],
+          [
+            peer.member.peerId,
+            JSON.stringify({ name: peer.member.name, media: peer.member.media }),
+            String(peer.member.joinOrder),
+            this.nodeId,
+            String(peer.epoch),
+            String(peer.awayUntil),
+            peer.tokenHash,
+            String(this.roomTtlMs),
+            peer.roomId,
+          ],
+        ),
+      ),
+    );
+    return peers.filter((_, index) => replies[index] === 'stale').map((peer) => peer.member.peerId);
+  }
+
+  /** Every key this deployment holds, for tests that check nothing is left behind. */
+  async keys(): Promise<string[]> {
+    return this.call(() => this.client.keys(`${this.prefix}*`));
+  }
+
+  private async renewLease(): Promise<void> {
+    if (!this.available) return;
+    const expiresAt = Date.now() + this.options.leaseMs;
+    await this.call(() =>
+      this.client
+        .multi()
+        .set(this.leaseKey(this.nodeId), String(expiresAt), { PX: this.options.leaseMs })
+        .zAdd(this.nodesKey(), { score: expiresAt, value: this.nodeId })
+        .pExpire(this.nodesKey(), this.options.leaseMs * 3)
+        .pExpire(this.nodeRoomsKey(this.nodeId), this.roomTtlMs)
+        .exec(),
+    );
+  }
+
+  /** Adopts the peers of every process whose lease ran out, one process at a time. */
+  private async reapDeadNodes(): Promise<void> {
+    if (!this.available || Date.now() - this.connectedAt < this.options.leaseMs) return;
+    for (;;) {
+      const dead = (await this.run(scripts.REAP, [this.nodesKey()], [String(Date.now())])) as
+        string | null;
+      if (!dead) return;
+      if (dead === this.nodeId) continue;
+      const roomsOfDead = await this.call(() => this.client.sMembers(this.nodeRoomsKey(dead)));
+      // Their deadline: the lease's end plus the grace, as for a socket that stopped answering.
+      const awayUntil = Date.now() + this.options.leaseMs;
+      const adopted: AdoptedPeer[] = [];
+      for (const roomId of roomsOfDead) {
+        const reply = (await this.run(
+          scripts.TAKE_OVER,
+          [this.roomKey(roomId), this.nodeRoomsKey(this.nodeId)],
+          [dead, this.nodeId, String(awayUntil), roomId],
+        )) as (string | number)[];
+        for (let i = 0; i < reply.length; i += 3) {
+          adopted.push({
+            roomId,
+            peerId: String(reply[i]),
+            epoch: Number(reply[i + 1]),
+            awayUntil: Number(reply[i + 2]),
+          });
+        }
+      }
+      await this.call(() => this.client.del(this.nodeRoomsKey(dead)));
+      if (adopted.length > 0) this.events?.adopted(adopted);
+    }
+  }
+
+  private async touchRooms(): Promise<void> {
+    if (!this.available) return;
+    const roomIds = await this.call(() => this.client.sMembers(this.nodeRoomsKey(this.nodeId)));
+    await Promise.all(
+      roomIds.map((roomId) =>
+        this.run(
+          scripts.TOUCH,
+          [this.roomKey(roomId), this.nodeRoomsKey(this.nodeId)],
+          [this.nodeId, String(this.roomTtlMs), roomId],
+        ),
+      ),
+    );
+  }
+
+  private async checkHealth(): Promise<void> {
+    if (!this.client.isReady) return this.setAvailable(false);
+    try {
+      await this.client.sendCommand(['PING'], { timeout: 1_000 });
+      this.setAvailable(true);
+    } catch {
+      this.setAvailable(false);
+    }
+  }
+
+  private onReady(): void {
+    this.connectedAt = Date.now();
+    this.setAvailable(true);
+    void this.renewLease().catch(() => this.errors++);
+    if (this.everReady) this.events?.reconnected();
+    this.everReady = true;
+  }
+
+  private setAvailable(available: boolean): void {
+    if (this.stopped || available === this.available) return;
+    this.available = available;
+    if (!available && this.everReady) this.outages++;
+    this.events?.availability(available);
+  }
+
+  private onPublished(message: string): void {
+    const events = this.events;
+    if (!events) return;
+    if (message.startsWith('!claimed ')) {
+      const [, roomId, peerId, epoch] = message.split(' ');
+      if (roomId && peerId) events.claimedAway(roomId, peerId, Number(epoch));
+      return;
+    }
+    const newline = message.indexOf('\n');
+    if (newline < 0) return;
+    const frame = message.slice(newline + 1);
+    const recipients = message.slice(0, newline);
+    if (!recipients.includes(',')) return events.deliver(recipients, frame);
+    for (const peerId of recipients.split(',')) events.deliver(peerId, frame);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Runs a script by its hash, loading it first if Redis does not know it (after a restart). */
+  private async run(
+    script: scripts.LuaScript,
+    keys: string[],
+    args: string[],
+    timeout = this.requestTimeoutMs,
+  ): Promise<Reply> {
+    const tail = [String(script.keys), ...keys, ...args];
+    return this.call(async () => {
+      try {
+        return (await this.client.sendCommand(['EVALSHA', script.sha, ...tail], {
+          timeout,
+        })) as Reply;
+      } catch (error) {
+        if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return (await this.client.sendCommand(['EVAL', script.source, ...tail], {
+          timeout,
+        })) as Reply;
+      }
+    });
+  }
+
+  /** Fails fast while Redis is unreachable; any failure but an error reply means it is. */
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    if (!this.available) throw new RoomsUnavailableError();
+    try {
+      return await request();
+    } catch (error) {
+      this.errors++;
+      if (error instanceof ErrorReply) throw error;
+      throw new RoomsUnavailableError(error);
+    }
+  }
+
+  private roomKey(roomId: string): string {
+    return `${this.prefix}room:{${roomId}}`;
+  }
+
+  private heldKey(roomId: string, peerId: string): string {
+    return `${this.prefix}room:{${roomId}}:held:${peerId}`;
+  }
+
+  private leaseKey(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}`;
+  }
+
+  private nodeRoomsKey(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}:rooms`;
+  }
+
+  private nodesKey(): string {
+    return `${this.prefix}nodes`;
+  }
+
+  private channel(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}`;
+  }
+}
+
+/** Members from a script's flat reply (peer, info, order, ...), starting at `from`. */
+function parseMembers(reply: readonly string[], from: number): RoomMember[] {
+  const members: RoomMember[] = [];
+  for (let i = from; i + 2 < reply.length; i += 3) {
+    members.push({
+      peerId: reply[i]!,
+      ...(JSON.parse(reply[i + 1]!) as MemberInfo),
+      joinOrder: Number(reply[i + 2]),
+    });
+  }
+  return members;
+}

@@ -1,0 +1,180 @@
+/**
+ * Where rooms live, as three small async interfaces the hub is written against. The in-memory
+ * implementation (`in-memory-rooms.ts`) is the single-process mode; the Redis one
+ * (`redis-rooms.ts`) shares rooms between any number of processes. Every method is async because
+ * the shared one is: nothing here pretends a network round trip is a map lookup.
+ *
+ * Both implementations keep one record per room: its members, where each member is connected
+ * (which process, under which epoch) or that it is away, and the resume tokens. Operations that
+ * span the interfaces (a delivery racing a resume's claim) are atomic because they act on that one
+ * record. Per-room state beyond members (host controls, say) belongs in the same record.
+ */
+import type { MediaState } from './protocol';
+
+export interface MemberInfo {
+  name: string;
+  media: MediaState;
+}
+
+export interface RoomMember extends MemberInfo {
+  peerId: string;
+  /** Increases with every join into a room; the later joiner of a pair is the polite one. */
+  joinOrder: number;
+}
+
+export type JoinOutcome =
+  { ok: true; member: RoomMember; others: RoomMember[] } | { ok: false; reason: 'full' };
+
+/**
+ * An ownership generation. A member is held by one process at a time under an epoch; claiming it
+ * (a resume, or adopting the peers of a dead process) raises the epoch, and every later request
+ * made under an older one is refused as stale.
+ */
+export type Epoch = number;
+export const FIRST_EPOCH: Epoch = 1;
+
+/** Who is in which room: atomic admission, join order, media. */
+export interface RoomDirectory {
+  readonly capacity: number;
+  /**
+   * Atomically admits the peer if the room has a seat, gives it the next join order and attaches
+   * it to this process under `FIRST_EPOCH`. `others` are everyone already there.
+   */
+  join(roomId: string, peerId: string, info: MemberInfo): Promise<JoinOutcome>;
+  /**
+   * Removes the member if `epoch` still holds it (and, with `onlyIfAway`, only if it is away), and
+   * forgets the room once it is empty. `remaining` is who is still there, to be told.
+   */
+  leave(
+    roomId: string,
+    peerId: string,
+    epoch: Epoch,
+    options?: { onlyIfAway?: boolean },
+  ): Promise<{ left: boolean; remaining: RoomMember[] }>;
+  members(roomId: string): Promise<RoomMember[]>;
+  /** Records new media flags; returns the others to tell, or null if `epoch` is stale. */
+  updateMedia(
+    roomId: string,
+    peerId: string,
+    epoch: Epoch,
+    media: MediaState,
+  ): Promise<RoomMember[] | null>;
+}
+
+/** What a held message is, for the rules that collapse superseded ones. */
+export type HeldKind = 'offer' | 'answer' | 'candidate' | 'event';
+
+/** A frame on its way to a peer, with what the held-message rules need to know about it. */
+export interface Envelope {
+  /** The serialized server message, exactly as the recipient's socket will get it. */
+  frame: string;
+  kind: HeldKind;
+  /** The sending peer, for relayed descriptions and candidates. */
+  from: string | null;
+}
+
+/**
+ * `sent`: to the process the peer is attached to (or straight to its socket, if here).
+ * `held`: the peer is away; kept for its resume. `unknown`: no such member in that room.
+ * `overflow`: the peer is away and its held messages passed their cap; it is to be removed.
+ */
+export type Delivery = 'sent' | 'held' | 'unknown' | 'overflow';
+
+/**
+ * Delivery to a peer wherever it is connected, and holding while it is away. Frames for peers
+ * attached to this process reach `BusEvents.deliver` before the call returns.
+ */
+export interface PeerBus {
+  /** This process, as the shared state names it. */
+  readonly nodeId: string;
+  deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery>;
+  /** Delivers one envelope to several members; returns those whose held messages overflowed. */
+  broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<string[]>;
+  /**
+   * The member's socket is gone: hold its messages until `awayUntil` (epoch milliseconds).
+   * False if `epoch` no longer holds it.
+   */
+  detach(roomId: string, peerId: string, epoch: Epoch, awayUntil: number): Promise<boolean>;
+  /**
+   * Attaches the member to this process under a new epoch (a resume) and hands over what was held
+   * for it, oldest first. Another process that held it before is told (`BusEvents.claimedAway`);
+   * this one, if it held it, handles its own old socket. Null if there is no such member.
+   */
+  claim(roomId: string, peerId: string): Promise<{ epoch: Epoch; held: string[] } | null>;
+}
+
+/** Resume tokens, stored as hashes only. A token works once. */
+export interface ResumeRegistry {
+  /** Makes `tokenHash` the member's one valid token, replacing any earlier one. */
+  issue(roomId: string, peerId: string, tokenHash: string): Promise<void>;
+  /** The member a token belongs to, consuming the token; null if it is unknown or used. */
+  redeem(roomId: string, tokenHash: string): Promise<string | null>;
+}
+
+/** A peer this process holds, as it re-asserts it after the shared state was lost. */
+export interface HeldPeer {
+  roomId: string;
+  member: RoomMember;
+  epoch: Epoch;
+  tokenHash: string;
+  /** 0 while connected, else when its place expires (epoch milliseconds). */
+  awayUntil: number;
+}
+
+/** A peer of a dead process that this one now holds, away, until it resumes or expires. */
+export interface AdoptedPeer {
+  roomId: string;
+  peerId: string;
+  epoch: Epoch;
+  awayUntil: number;
+}
+
+/** What the shared state tells the hub of its own accord. */
+export interface BusEvents {
+  /** A frame for a peer attached to this process. */
+  deliver(peerId: string, frame: string): void;
+  /** Whether a peer of that room is attached to this process with an open socket (or one on
+   * its way): frames for it are handed over directly, with no trip through the shared state. */
+  isLocal(roomId: string, peerId: string): boolean;
+  /** Another process claimed a peer this one held (it resumed there). */
+  claimedAway(roomId: string, peerId: string, epoch: Epoch): void;
+  /** Peers of a process whose lease expired, now held away by this one. */
+  adopted(peers: AdoptedPeer[]): void;
+  /** The shared state is reachable again after an outage: re-assert what this process holds. */
+  reconnected(): void;
+  /** Reachability changed (for logs, `/healthz` and joins that fail fast). */
+  availability(available: boolean): void;
+}
+
+export interface RoomsStatus {
+  /** Whether rooms are shared with other processes (Redis), or live in this process only. */
+  shared: boolean;
+  /** Whether the shared state can be reached now. Always true in memory. */
+  available: boolean;
+  /** Times the shared state became unreachable since start. */
+  outages: number;
+  /** Requests to the shared state that failed. */
+  errors: number;
+}
+
+/** The three interfaces, plus the life cycle of whatever backs them. */
+export interface Rooms extends RoomDirectory, PeerBus, ResumeRegistry {
+  start(events: BusEvents): Promise<void>;
+  /**
+   * Writes back what this process holds (members, their order, epochs, tokens) where it is
+   * missing, e.g. after a restart of Redis without persistence. Returns the peers that another
+   * process holds now under a newer epoch: this process must let them go.
+   */
+  reassert(peers: readonly HeldPeer[]): Promise<string[]>;
+  status(): RoomsStatus;
+  /** Stops timers and connections. Leaves the shared state as it is: other processes go on. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when the shared state cannot be reached: the request fails fast instead of waiting. */
+export class RoomsUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('Room state is unreachable', { cause });
+    this.name = 'RoomsUnavailableError';
+  }
+}
