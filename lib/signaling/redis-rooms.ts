@@ -109,7 +109,16 @@ export class RedisRooms implements Rooms {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.events = null;
-    // The lease is left to run out: a survivor adopts whatever this process still held.
+    // With peers still held (away, after a shutdown), the lease is left to run out and a survivor
+    // adopts them; with none, this process leaves no trace.
+    await this.call(async () => {
+      if ((await this.client.sCard(this.nodeRoomsKey(this.nodeId))) > 0) return;
+      await this.client
+        .multi()
+        .del(this.leaseKey(this.nodeId))
+        .zRem(this.nodesKey(), this.nodeId)
+        .exec();
+    }).catch(() => undefined);
     await Promise.allSettled([this.client.close(), this.subscriber.close()]);
   }
 
@@ -152,7 +161,7 @@ export class RedisRooms implements Rooms {
     const reply = (await this.run(
       scripts.LEAVE,
       [this.roomKey(roomId), this.heldKey(roomId, peerId)],
-      [peerId, String(epoch), onlyIfAway ? '1' : '0'],
+      [peerId, String(epoch), onlyIfAway ? '1' : '0', this.prefix, roomId],
     )) as string[];
     return { left: reply[0] === 'left', remaining: parseMembers(reply, 1) };
   }
@@ -209,6 +218,8 @@ export class RedisRooms implements Rooms {
         this.channel(''),
         String(this.heldLimits.maxMessages),
         String(this.heldLimits.maxBytes),
+        this.prefix,
+        roomId,
       ],
       // A relay waits on no timer of its own: the health check notices a Redis that stopped
       // answering, and a timer per relayed message would cost more than the relay.
@@ -231,6 +242,8 @@ export class RedisRooms implements Rooms {
         this.channel(''),
         String(this.heldLimits.maxMessages),
         String(this.heldLimits.maxBytes),
+        this.prefix,
+        roomId,
         ...remote,
       ],
     )) as string[];
@@ -249,7 +262,7 @@ export class RedisRooms implements Rooms {
     const reply = (await this.run(
       scripts.CLAIM,
       [this.roomKey(roomId), this.heldKey(roomId, peerId), this.nodeRoomsKey(this.nodeId)],
-      [peerId, this.nodeId, this.channel(''), roomId],
+      [peerId, this.nodeId, this.channel(''), roomId, this.prefix],
     )) as [number, ...string[]] | null;
     if (!reply) return null;
     const [epoch, ...held] = reply;
@@ -410,7 +423,7 @@ export class RedisRooms implements Rooms {
     args: string[],
     timeout = this.requestTimeoutMs,
   ): Promise<Reply> {
-    const tail = [String(script.keys), ...keys, ...args];
+    const tail = [String(keys.length), ...keys, ...args];
     return this.call(async () => {
       try {
         return (await this.client.sendCommand(['EVALSHA', script.sha, ...tail], {

@@ -59,6 +59,17 @@ local function remove(room, held, peer)
   end
 end
 
+-- Takes the room off a node's list once none of the node's peers is left in it.
+local function release_node(room, node, prefix, room_id)
+  local flat = redis.call('HGETALL', room)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, 2) == 'p:' and string.match(flat[i + 1], '^(%S+)') == node then
+      return
+    end
+  end
+  redis.call('SREM', prefix .. 'node:' .. node .. ':rooms', room_id)
+end
+
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -89,9 +100,9 @@ local function hold(room, held, peer, kind, from, frame, away, max_messages, max
     return 'overflow'
   end
   redis.call('RPUSH', held, kind .. '\\t' .. from .. '\\t' .. frame)
-  redis.call('HSET', room, 'h:' .. peer, bytes + #frame)
+  redis.call('HSET', room, 'h:' .. peer, string.format('%d', bytes + #frame))
   -- Gone with the peer's place, at the latest.
-  redis.call('PEXPIREAT', held, math.max(away, now_ms()) + 60000)
+  redis.call('PEXPIREAT', held, string.format('%.0f', math.max(away, now_ms()) + 60000))
   return 'held'
 end
 `;
@@ -124,7 +135,7 @@ local last = tonumber(redis.call('HGET', room, 'order') or '0')
 if order <= last then order = last + 1 end
 local text = string.format('%.0f', order)
 local result = members(room, peer, { 'ok', text })
-redis.call('HSET', room, 'count', count + 1, 'order', text, 'm:' .. peer, ARGV[2], 'o:' .. peer, text)
+redis.call('HSET', room, 'count', string.format('%d', count + 1), 'order', text, 'm:' .. peer, ARGV[2], 'o:' .. peer, text)
 set_presence(room, peer, ARGV[3], 1, 0)
 redis.call('PEXPIRE', room, ARGV[5])
 redis.call('SADD', KEYS[2], ARGV[6])
@@ -132,7 +143,7 @@ return result
 `,
 );
 
-/** KEYS: room, held list. ARGV: peer, epoch, only if away ('1'/'0').
+/** KEYS: room, held list. ARGV: peer, epoch, only if away ('1'/'0'), key prefix, room id.
  * Returns {'left', remaining...} or {'kept', remaining...}. */
 export const LEAVE = script(
   2,
@@ -143,6 +154,7 @@ if not where or where.epoch ~= tonumber(ARGV[2]) or (ARGV[3] == '1' and where.aw
   return members(room, peer, { 'kept' })
 end
 remove(room, KEYS[2], peer)
+release_node(room, where.node, ARGV[4], ARGV[5])
 return members(room, peer, { 'left' })
 `,
 );
@@ -159,8 +171,8 @@ return members(room, peer, { 'ok' })
 `,
 );
 
-/** KEYS: room, held list. ARGV: to, frame, kind, from, channel prefix, max messages, max bytes.
- * Returns 'sent', 'held', 'unknown' or 'overflow'. */
+/** KEYS: room, held list. ARGV: to, frame, kind, from, channel prefix, max messages, max bytes,
+ * key prefix, room id. Returns 'sent', 'held', 'unknown' or 'overflow'. */
 export const DELIVER = script(
   2,
   `
@@ -171,26 +183,30 @@ if where.away == 0 then
   redis.call('PUBLISH', ARGV[5] .. where.node, peer .. '\\n' .. ARGV[2])
   return 'sent'
 end
-return hold(room, KEYS[2], peer, ARGV[3], ARGV[4], ARGV[2], where.away, tonumber(ARGV[6]), tonumber(ARGV[7]))
+local outcome = hold(room, KEYS[2], peer, ARGV[3], ARGV[4], ARGV[2], where.away, tonumber(ARGV[6]), tonumber(ARGV[7]))
+if outcome == 'overflow' then release_node(room, where.node, ARGV[8], ARGV[9]) end
+return outcome
 `,
 );
 
 /** KEYS: room, then one held list per recipient. ARGV: frame, channel prefix, max messages,
- * max bytes, then the recipients. Returns the recipients whose held messages overflowed. */
+ * max bytes, key prefix, room id, then the recipients. Returns the recipients whose held messages
+ * overflowed. */
 export const BROADCAST = script(
   1,
   `
 local room, frame = KEYS[1], ARGV[1]
 local by_node, overflowed = {}, {}
-for i = 5, #ARGV do
+for i = 7, #ARGV do
   local peer = ARGV[i]
   local where = presence(room, peer)
   if where then
     if where.away == 0 then
       by_node[where.node] = by_node[where.node] or {}
       table.insert(by_node[where.node], peer)
-    elseif hold(room, KEYS[i - 3], peer, 'event', '', frame, where.away, tonumber(ARGV[3]), tonumber(ARGV[4])) == 'overflow' then
+    elseif hold(room, KEYS[i - 5], peer, 'event', '', frame, where.away, tonumber(ARGV[3]), tonumber(ARGV[4])) == 'overflow' then
       table.insert(overflowed, peer)
+      release_node(room, where.node, ARGV[5], ARGV[6])
     end
   end
 end
@@ -213,7 +229,8 @@ return 1
 `,
 );
 
-/** KEYS: room, held list, rooms of this node. ARGV: peer, node, channel prefix, room id.
+/** KEYS: room, held list, rooms of this node. ARGV: peer, node, channel prefix, room id,
+ * key prefix.
  * Returns {epoch, held frames...}, or nil if there is no such member. */
 export const CLAIM = script(
   3,
@@ -232,6 +249,7 @@ redis.call('HDEL', room, 'h:' .. peer)
 redis.call('SADD', KEYS[3], ARGV[4])
 if where.node ~= node then
   redis.call('PUBLISH', ARGV[3] .. where.node, '!claimed ' .. ARGV[4] .. ' ' .. peer .. ' ' .. where.epoch)
+  release_node(room, where.node, ARGV[5], ARGV[4])
 end
 return result
 `,

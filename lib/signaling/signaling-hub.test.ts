@@ -72,7 +72,7 @@ describe('SignalingHub', () => {
   });
 
   it('assigns peer ids and tells a newcomer who is there, and everyone about the newcomer', async () => {
-    const { join, take, rx, dc } = await setup();
+    const { join, take } = await setup();
     const alice = await join('c1', 'Alice');
     expect(alice.peers).toEqual([]);
     expect(alice.peerId).toMatch(/^[A-Za-z0-9_-]{12}$/);
@@ -92,7 +92,7 @@ describe('SignalingHub', () => {
   });
 
   it('makes exactly one side of every pair polite: the later joiner', async () => {
-    const { join, take, rx, dc } = await setup();
+    const { join, take } = await setup();
     const joins: Joined[] = [];
     for (const id of ['c1', 'c2', 'c3']) joins.push(await join(id));
     const third = joins[2]!;
@@ -106,7 +106,7 @@ describe('SignalingHub', () => {
   });
 
   it('relays descriptions and candidates only to the named peer, marked with the sender', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { hub, join, take, rx } = await setup();
     const alice = await join('c1');
     const bob = await join('c2');
     await join('c3');
@@ -129,7 +129,7 @@ describe('SignalingHub', () => {
   });
 
   it('refuses to relay to a peer in another room, to an unknown id, or to oneself', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { join, take, rx } = await setup();
     const alice = await join('c1');
     const stranger = await join('c9', 'Eve', OTHER_ROOM);
     take('c1');
@@ -144,7 +144,7 @@ describe('SignalingHub', () => {
   });
 
   it('refuses signals before joining, and a second join', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { hub, join, take, rx } = await setup();
     hub.connect('c1');
     await rx('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
     expect(take('c1')).toEqual([expect.objectContaining({ type: 'error', code: 'not-joined' })]);
@@ -156,7 +156,7 @@ describe('SignalingHub', () => {
   });
 
   it('tells a newcomer to a full room that it is full, and lets it in once there is space', async () => {
-    const { hub, join, take, rx, dc } = await setup(2);
+    const { hub, join, take, rx } = await setup(2);
     await join('c1');
     await join('c2');
     hub.connect('c3');
@@ -171,7 +171,7 @@ describe('SignalingHub', () => {
   });
 
   it('announces a peer that leaves, and forgets the empty room', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { hub, join, take, rx } = await setup();
     const alice = await join('c1');
     await join('c2');
     take('c2');
@@ -182,7 +182,7 @@ describe('SignalingHub', () => {
   });
 
   it('announces at once a peer whose page closed on purpose', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { join, take, dc } = await setup();
     const alice = await join('c1');
     await join('c2');
     take('c2');
@@ -193,7 +193,7 @@ describe('SignalingHub', () => {
   });
 
   it('holds the slot of a peer whose socket dropped, and announces it only after the grace period', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { hub, join, take, dc } = await setup();
     const alice = await join('c1');
     await join('c2');
     take('c2');
@@ -209,7 +209,7 @@ describe('SignalingHub', () => {
   });
 
   it('lets a dropped peer resume its id, delivering what was sent to it meanwhile', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { join, take, rx, dc } = await setup();
     const alice = await join('c1', 'Alice');
     const bob = await join('c2', 'Bob');
     take('c1');
@@ -234,7 +234,7 @@ describe('SignalingHub', () => {
   });
 
   it('hands a returning peer only the latest offer from each sender, with its candidates', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { join, take, rx, dc } = await setup();
     const alice = await join('c1', 'Alice');
     const bob = await join('c2', 'Bob');
     const carol = await join('c3', 'Carol');
@@ -256,7 +256,7 @@ describe('SignalingHub', () => {
   });
 
   it('gives a fresh id for a spent, unknown or other-room resume token', async () => {
-    const { hub, join, rx, dc } = await setup();
+    const { join, dc } = await setup();
     const alice = await join('c1');
     await dc('c1', { resumable: true });
     await join('c2', 'Alice', ROOM, alice.resumeToken);
@@ -277,7 +277,7 @@ describe('SignalingHub', () => {
   });
 
   it('gives up on a dropped peer whose held messages overflow', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { join, take, rx, dc } = await setup();
     const alice = await join('c1');
     await join('c2');
     take('c2');
@@ -292,7 +292,7 @@ describe('SignalingHub', () => {
   });
 
   it('shares media state changes with the rest of the room and with later joiners', async () => {
-    const { hub, join, take, rx, dc } = await setup();
+    const { join, take, rx } = await setup();
     const alice = await join('c1');
     await join('c2');
     take('c1');
@@ -307,7 +307,7 @@ describe('SignalingHub', () => {
   });
 
   it('hands out ICE servers to a self-test without joining', async () => {
-    const { hub, take, rx, dc } = await setup();
+    const { hub, take, rx } = await setup();
     hub.connect('c1');
     await rx('c1', { type: 'get-ice-servers' });
     expect(take('c1')).toEqual([
@@ -320,7 +320,7 @@ describe('SignalingHub', () => {
   });
 
   it('answers ping with pong', async () => {
-    const { hub, take, rx, dc } = await setup();
+    const { hub, take, rx } = await setup();
     hub.connect('c1');
     await rx('c1', { type: 'ping' });
     expect(take('c1')).toEqual([{ type: 'pong' }]);
@@ -353,7 +353,7 @@ describe('SignalingHub', () => {
   });
 
   it('empties every room on dispose', async () => {
-    const { hub, join, rx, dc } = await setup();
+    const { hub, join, dc } = await setup();
     await join('c1');
     await join('c2');
     await dc('c2', { resumable: true });
