@@ -132,6 +132,26 @@ export function collectSignalingMetrics(endpoint: SignalingEndpoint): MetricFami
         value: counters.serverClosed[reason],
       })),
     },
+    gauge(
+      'meshcall_room_state_available',
+      'Whether the room state can be reached: 1 in memory; with REDIS_URL, 0 while Redis is unreachable.',
+      endpoint.rooms.status().available ? 1 : 0,
+    ),
+    counter(
+      'meshcall_room_state_outages_total',
+      'Times Redis became unreachable (REDIS_URL only).',
+      endpoint.rooms.status().outages,
+    ),
+    counter(
+      'meshcall_room_state_errors_total',
+      'Requests to Redis that failed (REDIS_URL only).',
+      endpoint.rooms.status().errors,
+    ),
+    counter(
+      'meshcall_relays_lost_total',
+      'Descriptions and candidates for another process that never reached Redis.',
+      hubCounters.relaysLost,
+    ),
     gauge('process_resident_memory_bytes', 'Resident set size in bytes.', memory.rss),
     gauge('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', memory.heapUsed),
   ];

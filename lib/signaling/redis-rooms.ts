@@ -65,6 +65,7 @@ export class RedisRooms implements Rooms {
   private connectedAt = 0;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
+  private resolveReady: (() => void) | null = null;
 
   constructor(private readonly options: RedisRoomsOptions) {
     this.nodeId = options.nodeId ?? randomBytes(6).toString('base64url');
@@ -92,7 +93,9 @@ export class RedisRooms implements Rooms {
     await this.subscriber.subscribe(this.channel(this.nodeId), (message) =>
       this.onPublished(message),
     );
+    const ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
     await this.client.connect();
+    await ready;
     const every = (ms: number, task: () => Promise<unknown>) => {
       const timer = setInterval(() => void task().catch(() => this.errors++), ms);
       timer.unref();
@@ -385,10 +388,22 @@ export class RedisRooms implements Rooms {
 
   private onReady(): void {
     this.connectedAt = Date.now();
-    this.setAvailable(true);
-    void this.renewLease().catch(() => this.errors++);
-    if (this.everReady) this.events?.reconnected();
-    this.everReady = true;
+    // Scripts first: a Redis that restarted knows none, and a relay that fell back to EVAL one
+    // at a time could overtake another still waiting for its NOSCRIPT answer.
+    void Promise.all(
+      SCRIPTS.map((script) => this.client.sendCommand(['SCRIPT', 'LOAD', script.source])),
+    ).then(
+      () => {
+        if (!this.client.isReady) return;
+        this.setAvailable(true);
+        void this.renewLease().catch(() => this.errors++);
+        if (this.everReady) this.events?.reconnected();
+        this.everReady = true;
+        this.resolveReady?.();
+        this.resolveReady = null;
+      },
+      () => this.errors++,
+    );
   }
 
   private setAvailable(available: boolean): void {
@@ -474,6 +489,8 @@ export class RedisRooms implements Rooms {
     return `${this.prefix}node:${nodeId}`;
   }
 }
+
+const SCRIPTS: readonly scripts.LuaScript[] = Object.values(scripts);
 
 /** Members from a script's flat reply (peer, info, order, ...), starting at `from`. */
 function parseMembers(reply: readonly string[], from: number): RoomMember[] {
