@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GeneratorJob, GeneratorResult } from './load-generator';
 import { startServerProcess, type ServerKind, type ServerProcess } from './server-process';
+import { startRedisServer } from '../../tests/support/redis-server';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,7 +49,16 @@ const SERVER_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
+/** Sender and receiver on two processes sharing rooms through one Redis. */
+interface CrossProcessFigures {
+  throughput: number;
+  /** Both processes' CPU, per message relayed. */
+  cpuMicrosPerMessage: number;
+  latency: { targetRate: number; rate: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
+
 interface RunFigures {
+  crossProcess: CrossProcessFigures;
   throughput: Record<ServerKind, number>;
   cpuMicrosPerMessage: Record<ServerKind, number>;
   latency: Record<
@@ -203,6 +213,64 @@ async function measureIdle(generator: Generator, kind: ServerKind) {
   });
 }
 
+/**
+ * The same relaying, with the two peers of each pair on two processes that share rooms through a
+ * redis-server: every message goes sender -> process 1 -> Redis -> process 2 -> receiver.
+ */
+async function measureCrossProcess(generator: Generator, latencyRate: number) {
+  const redis = await startRedisServer();
+  const env = { ...SERVER_ENV, REDIS_URL: redis.url };
+  const servers = await Promise.all([
+    startServerProcess('meshcall', env),
+    startServerProcess('meshcall', env),
+  ]);
+  const [first, second] = servers as [ServerProcess, ServerProcess];
+  const cpu = async () => (await first.cpuMicros()) + (await second.cpuMicros());
+  try {
+    const base = { kind: 'meshcall' as const, url: first.url, secondUrl: second.url };
+    await generator.run(
+      { type: 'throughput', ...base, pairs: 2, window: 4, warmupMs: 0, measureMs: 500 },
+      'throughput',
+    );
+    const phases = { warmupMs: SETTINGS.warmupMs, measureMs: SETTINGS.measureMs };
+    const cpuBefore = await cpu();
+    const saturated = await generator.run(
+      { type: 'throughput', ...base, pairs: SETTINGS.pairs, window: SETTINGS.window, ...phases },
+      'throughput',
+    );
+    const cpuUsed = (await cpu()) - cpuBefore;
+    const relayed = saturated.perSecond * ((phases.warmupMs + phases.measureMs) / 1000);
+    const latency = await generator.run(
+      {
+        type: 'latency',
+        ...base,
+        pairs: SETTINGS.pairs,
+        rate: latencyRate,
+        warmupMs: SETTINGS.warmupMs / 2,
+        measureMs: SETTINGS.measureMs,
+      },
+      'latency',
+    );
+    return {
+      throughput: saturated.perSecond,
+      cpuMicrosPerMessage: cpuUsed / relayed,
+      latency: {
+        targetRate: latencyRate,
+        rate: latency.perSecond,
+        p50Ms: latency.p50Ms,
+        p99Ms: latency.p99Ms,
+        maxMs: latency.maxMs,
+      },
+    };
+  } catch (error) {
+    for (const server of servers) console.error(server.output());
+    throw error;
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await redis.stop();
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -221,6 +289,7 @@ async function main(): Promise<void> {
       const bare = await measureThroughput(generator, 'bare-ws');
       const halfLoad = Number(args['latency-rate'] ?? Math.round(ours.perSecond / 2));
       runs.push({
+        crossProcess: await measureCrossProcess(generator, halfLoad),
         throughput: { meshcall: ours.perSecond, 'bare-ws': bare.perSecond },
         cpuMicrosPerMessage: {
           meshcall: ours.cpuMicrosPerMessage,
@@ -254,6 +323,12 @@ async function main(): Promise<void> {
       p99: pick((r) => r.latency.meshcall.p99Ms),
       p50Bare: pick((r) => r.latency['bare-ws'].p50Ms),
       p99Bare: pick((r) => r.latency['bare-ws'].p99Ms),
+      crossThroughput: pick((r) => r.crossProcess.throughput),
+      crossRatio: pick((r) => r.crossProcess.throughput / r.throughput.meshcall),
+      crossCpu: pick((r) => r.crossProcess.cpuMicrosPerMessage),
+      crossRate: pick((r) => r.crossProcess.latency.rate),
+      crossP50: pick((r) => r.crossProcess.latency.p50Ms),
+      crossP99: pick((r) => r.crossProcess.latency.p99Ms),
     };
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -293,6 +368,24 @@ async function main(): Promise<void> {
         `${summary.p99.toFixed(2)} ms`,
         `${summary.p99Bare.toFixed(2)} ms`,
         'target ≤ 5 ms',
+      ],
+      [
+        'cross-process relayed messages/s (2 processes)',
+        fmt(summary.crossThroughput),
+        '',
+        `${summary.crossRatio.toFixed(2)}× one process; ${(summary.crossRatio / 2).toFixed(2)}× per process`,
+      ],
+      [
+        'cross-process CPU per message (both)',
+        `${summary.crossCpu.toFixed(1)} µs`,
+        '',
+        `one process: ${summary.cpuPerMessage.toFixed(1)} µs`,
+      ],
+      [
+        `cross-process latency p50 / p99 at ${fmt(summary.latencyTarget)}`,
+        `${summary.crossP50.toFixed(2)} / ${summary.crossP99.toFixed(2)} ms`,
+        '',
+        `one process: ${summary.p50.toFixed(2)} / ${summary.p99.toFixed(2)} ms; delivered ${fmt(summary.crossRate)}/s`,
       ],
       [
         'idle sockets held (joined, rooms of 5)',
@@ -362,7 +455,7 @@ async function main(): Promise<void> {
         `held ${idleOurs.sockets} sockets and ${idleOurs.peers} peers, not ${SETTINGS.idleSockets}`,
       );
     }
-    if (!(summary.throughput > 0 && summary.throughputBare > 0))
+    if (!(summary.throughput > 0 && summary.throughputBare > 0 && summary.crossThroughput > 0))
       throw new Error('nothing was relayed');
   } finally {
     generator.stop();

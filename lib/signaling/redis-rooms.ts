@@ -65,6 +65,7 @@ export class RedisRooms implements Rooms {
   private connectedAt = 0;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
+  private missedPings = 0;
   private resolveReady: (() => void) | null = null;
 
   constructor(private readonly options: RedisRoomsOptions) {
@@ -376,13 +377,19 @@ export class RedisRooms implements Rooms {
     );
   }
 
+  /**
+   * Notices a Redis that holds its connections but stopped answering (frozen, or a link that
+   * drops packets): two pings in a row unanswered. A PING queues behind the requests already in
+   * flight, so one slow answer under load is not taken for an outage.
+   */
   private async checkHealth(): Promise<void> {
     if (!this.client.isReady) return this.setAvailable(false);
     try {
-      await this.client.sendCommand(['PING'], { timeout: 1_000 });
-      this.setAvailable(true);
+      await this.client.sendCommand(['PING'], { timeout: this.requestTimeoutMs });
+      this.missedPings = 0;
+      if (this.everReady) this.setAvailable(true);
     } catch {
-      this.setAvailable(false);
+      if (++this.missedPings >= 2) this.setAvailable(false);
     }
   }
 
