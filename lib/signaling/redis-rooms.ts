@@ -26,7 +26,9 @@ export interface RedisRoomsOptions {
   keyPrefix?: string;
   /** How long this process's lease lives unrenewed: past it, the others adopt its peers. */
   leaseMs: number;
-  /** A request not answered within this long fails (joins fail fast rather than hang). */
+  /** A request not answered within this long fails. While the connection is down, requests
+   * fail at once; this bounds the wait on a Redis that holds the connection but stopped
+   * answering. Generous, because a busy machine delays answers too. */
   requestTimeoutMs?: number;
   heldLimits?: HeldLimits;
   /** This process's name in Redis; random unless given (tests). */
@@ -73,7 +75,7 @@ export class RedisRooms implements Rooms {
     this.capacity = options.capacity;
     this.prefix = options.keyPrefix ?? 'meshcall:';
     this.heldLimits = options.heldLimits ?? DEFAULT_HELD_LIMITS;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 2_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.roomTtlMs = Math.max(60_000, options.leaseMs * 6);
     this.client = createClient({
       url: options.url,
@@ -385,7 +387,7 @@ export class RedisRooms implements Rooms {
   private async checkHealth(): Promise<void> {
     if (!this.client.isReady) return this.setAvailable(false);
     try {
-      await this.client.sendCommand(['PING'], { timeout: this.requestTimeoutMs });
+      await this.client.sendCommand(['PING'], { timeout: PING_TIMEOUT_MS });
       this.missedPings = 0;
       if (this.everReady) this.setAvailable(true);
     } catch {
@@ -496,6 +498,10 @@ export class RedisRooms implements Rooms {
     return `${this.prefix}node:${nodeId}`;
   }
 }
+
+/** A PING unanswered this long counts as missed; two in a row, and Redis counts as away. A busy
+ * machine can delay an answer by seconds without Redis being away. */
+const PING_TIMEOUT_MS = 5_000;
 
 const SCRIPTS: readonly scripts.LuaScript[] = Object.values(scripts);
 
