@@ -510,6 +510,9 @@ function logHubEvent(log: Logger, event: HubEvent): void {
       return log.info(fields, 'adopted the away peers of a server that stopped');
     case 'rooms-error':
       return log.warn(fields, 'room state request failed');
+    case 'rooms-availability':
+      if (event.available) return log.info(fields, 'room state reachable');
+      return log.warn(fields, 'room state unreachable: joins fail until it is back');
     case 'refused':
       // Unknown peers and early messages happen in honest races (a peer that just left).
       if (event.code === 'unknown-peer' || event.code === 'not-joined') {

@@ -56,7 +56,8 @@ export type HubEvent =
   | { type: 'moved'; roomId: string; peerId: string }
   | { type: 'adopted'; peers: number }
   | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode }
-  | { type: 'rooms-error'; operation: string; error: string };
+  | { type: 'rooms-error'; operation: string; error: string }
+  | { type: 'rooms-availability'; available: boolean };
 
 export interface HubCounters {
   joins: number;
@@ -145,7 +146,8 @@ export class SignalingHub {
       claimedAway: (roomId, peerId, epoch) => this.onClaimedAway(roomId, peerId, epoch),
       adopted: (peers) => this.adopt(peers),
       reconnected: () => void this.track(this.reassert()),
-      availability: () => undefined,
+      availability: (available) =>
+        this.options.observe?.({ type: 'rooms-availability', available }),
     });
   }
 
@@ -733,7 +735,7 @@ export class SignalingHub {
     this.options.observe?.({
       type: 'rooms-error',
       operation,
-      error: error instanceof Error ? error.message : String(error),
+      error: describe(error),
     });
   }
 
@@ -753,6 +755,12 @@ export class SignalingHub {
     this.options.observe?.({ type: 'refused', connectionId, ...this.peerOf(connectionId), code });
     this.send(connectionId, { type: 'error', code, message });
   }
+}
+
+/** An error and what caused it, in one line for a log. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
 const NO_MEDIA: MediaState = { audio: false, video: false, screen: null };
