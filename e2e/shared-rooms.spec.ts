@@ -75,6 +75,7 @@ test('two people on different processes hold a call; mute, camera and chat cross
   await expect(bob.tile('Alice')).toHaveAttribute('data-audio', 'off');
   await bob.press('Camera');
   await expect(alice.tile('Bob')).toHaveAttribute('data-video', 'off');
+  await bob.press('Chat');
   await alice.sendChat('hello across processes');
   await expect.poll(() => bob.chatMessages()).toContainEqual('Alice: hello across processes');
 
