@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { PresenceRateLimit, describePresence } from './presence';
 import {
   CLOSE_CODES,
   ERROR_CODES,
@@ -44,7 +45,9 @@ export interface HubOptions {
   /** Told of each change of membership and each refusal, for logs. Never of relayed messages. */
   observe?(event: HubEvent): void;
   /** Wall-clock milliseconds (away deadlines are shared between processes). */
-  now?(): number;
+  wallClock?(): number;
+  /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
+  now?: () => number;
 }
 
 /** What happened in the hub, for logs: ids only, never descriptions, candidates or tokens. */
@@ -121,6 +124,7 @@ export class SignalingHub {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly rooms: Rooms;
   private readonly now: () => number;
+  private readonly presenceLimit: PresenceRateLimit;
   readonly counters: HubCounters = {
     joins: 0,
     resumes: 0,
@@ -132,7 +136,8 @@ export class SignalingHub {
 
   constructor(private readonly options: HubOptions) {
     this.rooms = options.rooms;
-    this.now = options.now ?? Date.now;
+    this.now = options.wallClock ?? Date.now;
+    this.presenceLimit = new PresenceRateLimit(options.now);
   }
 
   /** Starts listening to the rooms: frames for peers here, claims, adoptions, reconnections. */
@@ -166,6 +171,7 @@ export class SignalingHub {
   ): Promise<void> | void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
+    this.presenceLimit.forget(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
@@ -216,6 +222,8 @@ export class SignalingHub {
         const ice = this.options.iceConfiguration(slot?.peerId ?? randomId());
         return this.send(connectionId, { type: 'ice-servers', ...ice });
       }
+      case 'presence':
+        return this.answerPresence(connectionId, message.roomId);
       default:
         return assertNever(message);
     }
@@ -257,6 +265,25 @@ export class SignalingHub {
     this.slots.clear();
     this.connections.clear();
     this.removals.length = 0;
+    this.presenceLimit.clear();
+  }
+
+  /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
+  private async answerPresence(connectionId: string, roomId: string): Promise<void> {
+    if (!this.presenceLimit.allow(connectionId)) {
+      return this.refuse(connectionId, 'rate-limited', 'Too many presence queries: slow down.');
+    }
+    let members;
+    try {
+      members = await this.rooms.members(roomId);
+    } catch (error) {
+      if (!(error instanceof RoomsUnavailableError)) throw error;
+      return this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
+    }
+    this.send(connectionId, {
+      type: 'presence',
+      ...describePresence(roomId, members, this.rooms.capacity),
+    });
   }
 
   // -------------------------------------------------------------------------------------------
