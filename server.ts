@@ -6,6 +6,7 @@ import next from 'next';
 import pino from 'pino';
 import { loadServerConfig } from './lib/server/config';
 import { createHttpServer } from './lib/server/http-server';
+import { readServerActionIds } from './lib/server/server-actions';
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -20,7 +21,11 @@ async function main(): Promise<void> {
     config,
     log,
     handleRequest: (request, response) => void handleRequest(request, response),
-    handleUpgrade: (request, socket, head) => void handleNextUpgrade(request, socket, head),
+    // In production Next answers no upgrade; in development only its hot reload needs one.
+    handleDevUpgrade: config.dev
+      ? (request, socket, head) => void handleNextUpgrade(request, socket, head)
+      : undefined,
+    serverActionIds: config.dev ? undefined : readServerActionIds('.next'),
   });
 
   const address = await http.listen(config.port, config.host);

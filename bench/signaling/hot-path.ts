@@ -18,6 +18,7 @@ const hub = new SignalingHub({
   rooms: new InMemoryRooms(6),
   resumeGraceMs: 1_000,
   iceConfiguration: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
+  checkIceConfiguration: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
   transport: {
     send(connectionId: string, frame: string) {
       if (frame.startsWith('{"type":"joined"')) {

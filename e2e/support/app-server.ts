@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 export interface AppServer {
   readonly url: string;
   readonly port: number;
+  /** The server process's id, for reading its descriptors and memory from /proc. */
+  readonly pid: number;
   /** Everything the server printed, for assertions on logs. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -18,6 +20,8 @@ export interface AppServerOptions {
   withoutSignaling?: boolean;
   protocol?: 'http' | 'https';
   port?: number;
+  /** A soft and hard limit on the process's open descriptors (prlimit), so that leaks show. */
+  descriptorLimit?: number;
 }
 
 /** Starts the production build (`npm run build` first) as its own process, on a free port. */
@@ -32,7 +36,10 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     const command = options.withoutSignaling
       ? ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1']
       : ['dist/server.mjs'];
-    child = spawn(process.execPath, command, {
+    const [executable, args] = options.descriptorLimit
+      ? ['prlimit', [`--nofile=${options.descriptorLimit}`, process.execPath, ...command]]
+      : [process.execPath, command];
+    child = spawn(executable, args, {
       env: {
         ...process.env,
         NODE_ENV: 'production',
@@ -60,6 +67,10 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
   return {
     url,
     port,
+    // prlimit sets the limit and then becomes the server: same process id.
+    get pid() {
+      return child.pid ?? 0;
+    },
     output: () => log,
     stop,
     restart: async () => {

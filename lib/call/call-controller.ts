@@ -429,8 +429,9 @@ export class CallController {
       case 'presence':
         if (message.roomId === this.state.roomId) this.actions.setPresence(message);
         return;
-      case 'pong':
       case 'ice-servers':
+        return this.onIceServers(message);
+      case 'pong':
         return;
       default:
         return assertNever(message);
@@ -447,6 +448,10 @@ export class CallController {
       // One transport for everything: a third of the candidates and checks of the default.
       bundlePolicy: 'max-bundle',
     };
+    // A resume brings the peer's current TURN credentials: for relays allocated from now on.
+    if (message.resumed) {
+      for (const session of this.sessions.values()) session.setIceServers(message.iceServers);
+    }
     const present = new Set(message.peers.map((peer) => peer.peerId));
     if (!message.resumed) {
       // A fresh start (first join, or the server forgot us): old links are to peers that no
@@ -474,6 +479,13 @@ export class CallController {
         if (!flushedOffers.has(peerId)) void session.recoverAfterResume();
       }
     }
+  }
+
+  /** Fresh TURN credentials, sent before the current ones expire: for every relay allocated later. */
+  private onIceServers(message: Extract<ServerMessage, { type: 'ice-servers' }>): void {
+    if (this.state.phase !== 'in-call') return;
+    this.rtcConfiguration = { ...this.rtcConfiguration, iceServers: message.iceServers };
+    for (const session of this.sessions.values()) session.setIceServers(message.iceServers);
   }
 
   private onServerError(message: Extract<ServerMessage, { type: 'error' }>): void {

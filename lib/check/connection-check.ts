@@ -160,6 +160,8 @@ async function checkMicrophone(options: CheckOptions, report: Report, resources:
 /** Asks our server for the ICE servers a call would use; null if it cannot be reached. */
 async function checkServer(url: string, report: Report): Promise<IceServer[] | null> {
   report('server', 'running', 'Contacting our server…');
+  // The server refuses a self-test when the address has run too many: it says so, in an `error`.
+  let refusal: string | null = null;
   const result = await new Promise<IceServer[] | null>((resolve) => {
     let socket: WebSocket;
     try {
@@ -178,10 +180,15 @@ async function checkServer(url: string, report: Report): Promise<IceServer[] | n
     socket.onmessage = ({ data }) => {
       const parsed = typeof data === 'string' ? parseServerMessage(data) : null;
       if (parsed?.ok && parsed.message.type === 'ice-servers') finish(parsed.message.iceServers);
+      if (parsed?.ok && parsed.message.type === 'error') {
+        refusal = parsed.message.message;
+        finish(null);
+      }
     };
     socket.onerror = () => finish(null);
   });
   if (result) report('server', 'pass', 'Our server is reachable, so calls can be set up.');
+  else if (refusal) report('server', 'fail', refusal);
   else
     report(
       'server',

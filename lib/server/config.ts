@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_HELD_LIMITS } from '../signaling/held-messages';
 import type { IceServer } from '../signaling/protocol';
-import { turnCredentials, type TurnSettings } from './turn-credentials';
+import type { TurnSettings } from './turn-credentials';
 
 /** Everything the server reads from its environment. The README's Configuration table lists it. */
 export interface ServerConfig {
@@ -41,6 +42,21 @@ export interface ServerConfig {
   redisUrl: string | null;
   /** Prepended to every Redis key and channel, so that deployments can share one Redis. */
   redisKeyPrefix: string;
+  /** A connection must send a request's complete headers within this; then it gets 408. */
+  headersTimeoutMs: number;
+  /** Connections from one address still sending their first request's headers; more are closed.
+   * Not applied behind proxies (TRUST_PROXY > 0), which see to it themselves. */
+  maxPendingRequestsPerIp: number;
+  /** Bytes held for one peer away (waiting to resume); past it the peer is treated as gone. */
+  maxHeldBytesPerPeer: number;
+  /** Bytes held for all away peers together; past it, the peer a message is for is treated as gone. */
+  maxHeldBytes: number;
+  /** Log lines about refused requests from one address: a burst of this many, then this many a minute. */
+  logRefusalsPerMinute: number;
+  /** TURN credentials issued to joined peers from one address: a burst of this many, then this many a minute. */
+  turnCredentialsPerMinute: number;
+  /** TURN credentials for the connection self-test from one address, per minute (a burst of 5). */
+  turnChecksPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -74,13 +90,34 @@ export function loadServerConfig(env: Env = process.env): ServerConfig {
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     redisUrl: loadRedisUrl(env),
     redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || 'meshcall:',
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1_000, 120_000),
+    // More than the signaling sockets one address may open: a crowd behind one NAT may open all
+    // of them at once, and each is unfinished until the server reads its headers.
+    maxPendingRequestsPerIp: integer(env, 'MAX_PENDING_REQUESTS_PER_IP', 64, 1, 1_000_000),
+    maxHeldBytesPerPeer: integer(
+      env,
+      'MAX_HELD_BYTES_PER_PEER',
+      DEFAULT_HELD_LIMITS.maxBytesPerPeer,
+      64 * 1024,
+      1024 ** 3,
+    ),
+    maxHeldBytes: integer(
+      env,
+      'MAX_HELD_BYTES',
+      DEFAULT_HELD_LIMITS.maxBytesPerProcess,
+      1024 * 1024,
+      16 * 1024 ** 3,
+    ),
+    logRefusalsPerMinute: integer(env, 'LOG_REFUSALS_PER_MINUTE', 20, 1, 1_000_000),
+    turnCredentialsPerMinute: integer(env, 'TURN_CREDENTIALS_PER_MINUTE', 30, 1, 1_000_000),
+    turnChecksPerMinute: integer(env, 'TURN_CHECKS_PER_MINUTE', 1, 1, 1_000_000),
   };
 }
 
-/** ICE servers for one joining peer: the STUN servers, and TURN with credentials of its own. */
-export function iceServersFor(config: ServerConfig, peerId: string): IceServer[] {
+/** ICE servers to hand out: the STUN servers, and a TURN server with its credentials if any. */
+export function iceServersFor(config: ServerConfig, turn: IceServer | null): IceServer[] {
   const servers: IceServer[] = config.stunUrls.length > 0 ? [{ urls: config.stunUrls }] : [];
-  if (config.turn) servers.push(turnCredentials(config.turn, peerId));
+  if (turn) servers.push(turn);
   return servers;
 }
 
@@ -126,11 +163,12 @@ function loadTurnSettings(env: Env): TurnSettings | null {
   if (urls.length === 0 || !secret) {
     throw new ConfigError('TURN_URLS and TURN_SECRET go together: set both, or neither.');
   }
-  // Long enough for a long call: coturn checks the expiry again when an allocation is refreshed.
+  // coturn checks the expiry when a relay is allocated, not when it is refreshed; joined peers
+  // get new credentials at half-life, so a relay allocated late in a call still authenticates.
   return {
     urls,
     secret,
-    ttlSeconds: integer(env, 'TURN_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600),
+    ttlSeconds: integer(env, 'TURN_TTL_SECONDS', 30 * 60, 10, 7 * 24 * 3600),
   };
 }
 

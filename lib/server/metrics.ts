@@ -86,6 +86,11 @@ export function collectSignalingMetrics(endpoint: SignalingEndpoint): MetricFami
       'Peers whose socket dropped, holding their place for RESUME_GRACE_MS.',
       counts.awaitingResume,
     ),
+    gauge(
+      'meshcall_held_bytes',
+      'Bytes of messages held for peers awaiting resume (MAX_HELD_BYTES caps it).',
+      counts.heldBytes,
+    ),
     counter('meshcall_connections_accepted_total', 'Signaling sockets opened.', counters.accepted),
     counter('meshcall_messages_received_total', 'Frames received.', counters.received),
     counter('meshcall_messages_sent_total', 'Frames sent.', counters.sent),

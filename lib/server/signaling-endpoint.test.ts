@@ -353,6 +353,7 @@ describe('signaling endpoint', () => {
       peers: 0,
       connections: 0,
       awaitingResume: 0,
+      heldBytes: 0,
     });
   });
 });

@@ -2,7 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from 'pino';
-import { CLOSE_CODES, LIMITS, parseClientMessage, type ClientMessage } from '../signaling/protocol';
+import {
+  CLOSE_CODES,
+  LIMITS,
+  assertNever,
+  parseClientMessage,
+  type ClientMessage,
+  type IceServer,
+} from '../signaling/protocol';
 import { serializeServerMessage } from '../signaling/serialize';
 import type { Rooms } from '../signaling/rooms';
 import {
@@ -11,16 +18,19 @@ import {
   type HubEvent,
   type IceConfiguration,
 } from '../signaling/signaling-hub';
-import type { ServerConfig } from './config';
+import { quoteUntrusted } from '../untrusted-text';
+import { iceServersFor, type ServerConfig } from './config';
+import { KeyedRateLimit } from './keyed-rate-limit';
+import { answerAndClose } from './answer-and-close';
 import { settleWithin } from './settle-within';
 import { TokenBucket } from './token-bucket';
+import { TurnCredentialIssuer } from './turn-credentials';
 
 export interface SignalingEndpointOptions {
   config: ServerConfig;
   log: Logger;
   /** Where rooms live: in this process, or shared through Redis. */
   rooms: Rooms;
-  iceConfiguration(peerId: string): IceConfiguration;
 }
 
 /** Why an upgrade to `/ws` was refused; a label of `meshcall_upgrades_refused_total`. */
@@ -69,6 +79,8 @@ export interface EndpointCounters {
 
 interface Connection {
   readonly id: string;
+  /** The client's address, as `clientAddress` gives it. */
+  readonly address: string;
   readonly socket: WebSocket;
   /** The TCP socket under `socket`, corked while frames for it pile up within one tick. */
   readonly tcp: Duplex;
@@ -115,6 +127,29 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   const connections = new Map<string, Connection>();
   /** Sockets per client address, counted from the upgrade until the TCP socket closes. */
   const socketsByAddress = new Map<string, number>();
+  /** Peers whose socket dropped and whose place is held, per client address: they count against
+   * MAX_CONNECTIONS_PER_IP as the socket did, until they resume or are removed. */
+  const heldByAddress = new Map<string, number>();
+  /** Every joined peer's client address, and whether it is away now. */
+  const peers = new Map<string, { address: string; away: boolean }>();
+  /** Log lines about refusals, per client address: a client cannot flood the log. */
+  const refusalLog = new KeyedRateLimit({
+    burst: config.logRefusalsPerMinute,
+    perMinute: config.logRefusalsPerMinute,
+  });
+  /** Log lines about joins, resumes and departures, per client address: generous, since these
+   * are honest events, but bounded, since a client can join and leave as fast as its rate allows. */
+  const membershipLog = new KeyedRateLimit({
+    burst: MEMBERSHIP_LOG_LINES_PER_MINUTE,
+    perMinute: MEMBERSHIP_LOG_LINES_PER_MINUTE,
+  });
+  const turn = config.turn
+    ? new TurnCredentialIssuer({
+        settings: config.turn,
+        perAddressPerMinute: config.turnCredentialsPerMinute,
+        checksPerAddressPerMinute: config.turnChecksPerMinute,
+      })
+    : null;
   let openSockets = 0;
   let nextConnectionId = 1;
   let shuttingDown = false;
@@ -145,11 +180,66 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     clientTracking: false,
   });
 
+  /**
+   * Logs a line about something a client did wrong, unless its address has used up its allowance
+   * of such lines; the next line let through says how many were held back.
+   */
+  function logRefusal(
+    level: 'info' | 'warn',
+    address: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
+    logLimited(refusalLog, level, address, fields, message);
+  }
+
+  function logMembership(address: string, fields: Record<string, unknown>, message: string): void {
+    logLimited(membershipLog, 'info', address, fields, message);
+  }
+
+  function logLimited(
+    limit: KeyedRateLimit,
+    level: 'info' | 'warn',
+    address: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
+    if (!log.isLevelEnabled(level)) return;
+    const take = limit.take(address);
+    if (!take.allowed) return;
+    const suppressed = take.refusedBefore > 0 ? { suppressedBefore: take.refusedBefore } : {};
+    log[level]({ ...fields, address, ...suppressed }, message);
+  }
+
+  const iceFor = (turnServer: IceServer | null): IceConfiguration => ({
+    iceServers: iceServersFor(config, turnServer),
+    iceTransportPolicy: config.iceTransportPolicy,
+  });
+  const addressOf = (connectionId: string) => connections.get(connectionId)?.address ?? 'unknown';
+
   const hub = new SignalingHub({
     rooms: options.rooms,
-    iceConfiguration: options.iceConfiguration,
+    iceConfiguration(peerId, connectionId) {
+      if (!turn) return iceFor(null);
+      const address = addressOf(connectionId);
+      const credentials = turn.forPeer(peerId, address);
+      if (!credentials) {
+        logRefusal(
+          'warn',
+          address,
+          { peerId },
+          'TURN credentials refused: too many for this address',
+        );
+      }
+      return iceFor(credentials);
+    },
+    checkIceConfiguration(connectionId) {
+      if (!turn) return iceFor(null);
+      const credentials = turn.forCheck(addressOf(connectionId));
+      return credentials ? iceFor(credentials) : null;
+    },
     resumeGraceMs: config.resumeGraceMs,
-    observe: (event) => logHubEvent(log, event),
+    observe: (event) => onHubEvent(event),
     transport: {
       send(connectionId, frame) {
         const connection = connections.get(connectionId);
@@ -160,6 +250,79 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       },
     },
   });
+
+  function countHeld(address: string, change: 1 | -1): void {
+    const count = (heldByAddress.get(address) ?? 0) + change;
+    if (count > 0) heldByAddress.set(address, count);
+    else heldByAddress.delete(address);
+  }
+
+  /** Keeps the per-address count of away peers, and logs what happened in the hub. */
+  function onHubEvent(event: HubEvent): void {
+    const { type, ...fields } = event;
+    switch (type) {
+      case 'joined': {
+        const address = addressOf(event.connectionId);
+        peers.set(event.peerId, { address, away: false });
+        return logMembership(address, fields, 'peer joined');
+      }
+      case 'resumed': {
+        const peer = peers.get(event.peerId);
+        if (peer?.away) countHeld(peer.address, -1);
+        const address = addressOf(event.connectionId);
+        peers.set(event.peerId, { address, away: false });
+        return logMembership(address, fields, 'peer resumed');
+      }
+      case 'awaiting-resume': {
+        const peer = peers.get(event.peerId);
+        if (peer && !peer.away) {
+          peer.away = true;
+          countHeld(peer.address, 1);
+        }
+        return logMembership(
+          peer?.address ?? 'unknown',
+          fields,
+          'peer disconnected, holding its place',
+        );
+      }
+      case 'left':
+      case 'moved': {
+        const peer = peers.get(event.peerId);
+        if (peer?.away) countHeld(peer.address, -1);
+        peers.delete(event.peerId);
+        turn?.forget(event.peerId);
+        return logMembership(
+          peer?.address ?? 'unknown',
+          fields,
+          type === 'left' ? 'peer left' : 'peer resumed on another server',
+        );
+      }
+      case 'held-overflow':
+        return logRefusal(
+          'warn',
+          peers.get(event.peerId)?.address ?? 'unknown',
+          fields,
+          'too much held for a peer away, treating it as gone',
+        );
+      case 'refused':
+        // Unknown peers and early messages happen in honest races (a peer that just left).
+        if (event.code === 'unknown-peer' || event.code === 'not-joined') {
+          return log.debug(fields, 'request refused');
+        }
+        return logRefusal('info', addressOf(event.connectionId), fields, 'request refused');
+      // Peers of a process that stopped: this process holds their place, but never saw their
+      // address, so they count against no address here.
+      case 'adopted':
+        return log.info(fields, 'adopted the away peers of a server that stopped');
+      case 'rooms-error':
+        return log.warn(fields, 'room state request failed');
+      case 'rooms-availability':
+        if (event.available) return log.info(fields, 'room state reachable');
+        return log.warn(fields, 'room state unreachable: joins fail until it is back');
+      default:
+        return assertNever(type);
+    }
+  }
 
   /** Log fields that place a socket: its id, and its room and peer once it has joined. */
   const where = (connection: Connection) => ({
@@ -172,7 +335,12 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     for (const connection of connections.values()) {
       if (!connection.alive) {
         counters.serverClosed.heartbeat++;
-        log.info(where(connection), 'heartbeat missed, terminating socket');
+        logRefusal(
+          'info',
+          connection.address,
+          where(connection),
+          'heartbeat missed, terminating socket',
+        );
         connection.socket.terminate();
         continue;
       }
@@ -184,15 +352,33 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       ) {
         // The network is fine (pongs arrive) but the page stopped talking: it crashed or froze.
         counters.serverClosed['page-silent']++;
-        log.info({ ...where(connection), silentMs }, 'page silent, removing its peer');
+        logMembership(
+          connection.address,
+          { ...where(connection), silentMs },
+          'page silent, removing its peer',
+        );
         connection.final = true;
         connection.socket.terminate();
         continue;
       }
       connection.alive = false;
       connection.socket.ping();
+      renewTurnCredentials(connection);
     }
   }, config.heartbeatIntervalMs);
+
+  /**
+   * A joined peer gets new TURN credentials once its current ones are past half their life, so
+   * that a relay it allocates later in the call (an ICE restart, a newcomer) still authenticates.
+   */
+  function renewTurnCredentials(connection: Connection): void {
+    const peerId = hub.peerOf(connection.id)?.peerId;
+    if (!turn || !peerId || !turn.renewalDue(peerId)) return;
+    const credentials = turn.forPeer(peerId, connection.address);
+    // Still due: the address has used up its allowance; the peer keeps what it has for now.
+    if (!credentials || turn.renewalDue(peerId)) return;
+    sendFrame(connection, serializeServerMessage({ type: 'ice-servers', ...iceFor(credentials) }));
+  }
   heartbeat.unref();
 
   function sendFrame(connection: Connection, frame: string): void {
@@ -202,7 +388,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       // It reads slower than its room writes (or not at all). A close frame would wait behind
       // the backlog, so drop the TCP connection; the client may reconnect and resume.
       counters.serverClosed['slow-consumer']++;
-      log.warn(
+      logRefusal(
+        'warn',
+        connection.address,
         { ...where(connection), bufferedBytes: socket.bufferedAmount },
         'socket is not reading, terminating it',
       );
@@ -233,7 +421,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   function strike(connection: Connection, closeCode: number, reason: string): boolean {
     if (connection.strikes.take()) return false;
     counters.serverClosed.abuse++;
-    log.warn(
+    logRefusal(
+      'warn',
+      connection.address,
       { ...where(connection), closeCode },
       'closing a socket that keeps sending refused frames',
     );
@@ -251,14 +441,13 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     if (socket.readyState !== WebSocket.OPEN) return;
     if (isBinary) {
       counters.rejected.binary++;
-      log.info(where(connection), 'binary frame, closing socket');
+      logRefusal('info', connection.address, where(connection), 'binary frame, closing socket');
       socket.close(CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
       return;
     }
     if (!connection.messages.take()) {
       counters.rejected['rate-limited']++;
-      // Bounded: a socket gets RATE_LIMIT_STRIKES of these in a burst, then it is closed.
-      log.info(where(connection), 'rate limited');
+      logRefusal('info', connection.address, where(connection), 'rate limited');
       if (!strike(connection, CLOSE_CODES.rateLimited, 'Too many messages')) {
         sendError(connection, 'rate-limited', 'Too many messages: slow down.');
       }
@@ -268,7 +457,13 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     const parsed = parseClientMessage(frame);
     if (!parsed.ok) {
       counters.rejected['invalid-message']++;
-      log.info({ ...where(connection), error: parsed.error }, 'invalid frame');
+      // The error quotes at most a short, escaped prefix of what the client sent.
+      logRefusal(
+        'info',
+        connection.address,
+        { ...where(connection), error: parsed.error },
+        'invalid frame',
+      );
       if (!strike(connection, CLOSE_CODES.policyViolation, 'Too many invalid messages')) {
         sendError(connection, 'invalid-message', parsed.error);
       }
@@ -328,6 +523,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   function onConnection(socket: WebSocket, tcp: Duplex, address: string): void {
     const connection: Connection = {
       id: String(nextConnectionId++),
+      address,
       socket,
       tcp,
       corked: false,
@@ -354,7 +550,12 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       // ws has already closed the socket with the matching code (1009, 1007, 1002).
       const reason = frameErrorReason(error.code);
       counters.rejected[reason]++;
-      log.info({ ...where(connection), reason, err: error.message }, 'socket error');
+      logRefusal(
+        'info',
+        address,
+        { ...where(connection), reason, err: error.message },
+        'socket error',
+      );
     });
     socket.on('message', (data: RawData, isBinary: boolean) =>
       onMessage(connection, data, isBinary),
@@ -368,11 +569,16 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     });
   }
 
-  function refuse(socket: Duplex, reason: UpgradeRefusal, fields: Record<string, unknown>): void {
+  function refuse(
+    socket: Duplex,
+    reason: UpgradeRefusal,
+    address: string,
+    fields: Record<string, unknown> = {},
+  ): void {
     counters.upgradesRefused[reason]++;
-    log.warn({ ...fields, reason }, 'refused signaling upgrade');
+    logRefusal('warn', address, { ...fields, reason }, 'refused signaling upgrade');
     const [status, text] = REFUSAL_STATUS[reason];
-    refuseUpgrade(socket, status, text);
+    answerAndClose(socket, status, text, status === 429 || status === 503 ? RETRY_LATER : {});
   }
 
   return {
@@ -385,15 +591,19 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     },
     handleUpgrade(request, socket, head) {
       const address = clientAddress(request, config.trustProxy);
-      if (shuttingDown) return refuse(socket, 'shutting-down', { address });
+      if (shuttingDown) return refuse(socket, 'shutting-down', address);
       const origin = request.headers.origin;
       if (!isOriginAllowed(origin, request.headers.host, config.allowedOrigins)) {
-        return refuse(socket, 'foreign-origin', { address, origin });
+        return refuse(socket, 'foreign-origin', address, { origin: quoteUntrusted(origin, 64) });
       }
-      if (openSockets >= config.maxConnections) return refuse(socket, 'server-full', { address });
+      if (openSockets >= config.maxConnections) return refuse(socket, 'server-full', address);
       const fromAddress = socketsByAddress.get(address) ?? 0;
-      if (fromAddress >= config.maxConnectionsPerIp) {
-        return refuse(socket, 'per-ip-limit', { address });
+      const held = heldByAddress.get(address) ?? 0;
+      if (fromAddress + held >= config.maxConnectionsPerIp) {
+        return refuse(socket, 'per-ip-limit', address, {
+          openSockets: fromAddress,
+          heldPeers: held,
+        });
       }
       // Counted from now, not from 'connection': a flood of handshakes in flight counts too.
       openSockets++;
@@ -437,6 +647,11 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
 /** Messages of one socket waiting behind a slow request before the socket is closed. */
 const MAX_BACKLOG = 1_024;
 
+/** Log lines about joins and departures per client address: a burst of this many, then this many a minute. */
+const MEMBERSHIP_LOG_LINES_PER_MINUTE = 120;
+
+const RETRY_LATER = { 'Retry-After': '5' };
+
 const REFUSAL_STATUS: Record<UpgradeRefusal, [number, string]> = {
   'shutting-down': [503, 'Service Unavailable'],
   'foreign-origin': [403, 'Forbidden'],
@@ -475,13 +690,6 @@ export function clientAddress(request: IncomingMessage, trustProxy: number): str
   return hops[Math.max(0, hops.length - trustProxy)] ?? peer;
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  const retry = status === 429 || status === 503 ? 'Retry-After: 5\r\n' : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${retry}Content-Length: 0\r\n\r\n`,
-  );
-}
-
 function frameErrorReason(code: string | undefined): FrameRejection {
   switch (code) {
     case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
@@ -490,35 +698,6 @@ function frameErrorReason(code: string | undefined): FrameRejection {
       return 'invalid-utf8';
     default:
       return 'protocol-error';
-  }
-}
-
-function logHubEvent(log: Logger, event: HubEvent): void {
-  const { type, ...fields } = event;
-  switch (type) {
-    case 'joined':
-      return log.info(fields, 'peer joined');
-    case 'resumed':
-      return log.info(fields, 'peer resumed');
-    case 'awaiting-resume':
-      return log.info(fields, 'peer disconnected, holding its place');
-    case 'left':
-      return log.info(fields, 'peer left');
-    case 'moved':
-      return log.info(fields, 'peer resumed on another server');
-    case 'adopted':
-      return log.info(fields, 'adopted the away peers of a server that stopped');
-    case 'rooms-error':
-      return log.warn(fields, 'room state request failed');
-    case 'rooms-availability':
-      if (event.available) return log.info(fields, 'room state reachable');
-      return log.warn(fields, 'room state unreachable: joins fail until it is back');
-    case 'refused':
-      // Unknown peers and early messages happen in honest races (a peer that just left).
-      if (event.code === 'unknown-peer' || event.code === 'not-joined') {
-        return log.debug(fields, 'request refused');
-      }
-      return log.info(fields, 'request refused');
   }
 }
 

@@ -1,4 +1,4 @@
-import { DEFAULT_HELD_LIMITS, holdMessage, type HeldLimits, type HeldQueue } from './held-messages';
+import { DEFAULT_HELD_LIMITS, HeldBudget, HeldMessages, type HeldLimits } from './held-messages';
 import type { MediaState } from './protocol';
 import {
   FIRST_EPOCH,
@@ -8,6 +8,7 @@ import {
   type Epoch,
   type JoinOutcome,
   type MemberInfo,
+  type OverflowedMember,
   type RoomMember,
   type Rooms,
   type RoomsStatus,
@@ -18,7 +19,7 @@ interface MemberRecord {
   epoch: Epoch;
   /** 0 while attached, else when its place expires. */
   awayUntil: number;
-  held: HeldQueue;
+  held: HeldMessages;
   tokenHash: string | null;
 }
 
@@ -37,6 +38,7 @@ export class InMemoryRooms implements Rooms {
   private readonly rooms = new Map<string, RoomRecord>();
   private nextJoinOrder = 1;
   private events: BusEvents | null = null;
+  private readonly heldBudget: HeldBudget;
 
   constructor(
     readonly capacity: number,
@@ -45,6 +47,7 @@ export class InMemoryRooms implements Rooms {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`Room capacity must be a positive integer, got ${capacity}`);
     }
+    this.heldBudget = new HeldBudget(heldLimits.maxBytesPerProcess);
   }
 
   async start(events: BusEvents): Promise<void> {
@@ -56,7 +59,13 @@ export class InMemoryRooms implements Rooms {
   }
 
   status(): RoomsStatus {
-    return { shared: false, available: true, outages: 0, errors: 0 };
+    return {
+      shared: false,
+      available: true,
+      outages: 0,
+      errors: 0,
+      heldBytes: this.heldBudget.used,
+    };
   }
 
   async reassert(): Promise<string[]> {
@@ -76,7 +85,7 @@ export class InMemoryRooms implements Rooms {
       member,
       epoch: FIRST_EPOCH,
       awayUntil: 0,
-      held: { entries: [], bytes: 0 },
+      held: new HeldMessages(this.heldBudget, this.heldLimits.maxBytesPerPeer),
       tokenHash: null,
     });
     return { ok: true, member: { ...member }, others: others.map((other) => ({ ...other })) };
@@ -93,9 +102,7 @@ export class InMemoryRooms implements Rooms {
     if (!room || !record || record.epoch !== epoch || (onlyIfAway && record.awayUntil === 0)) {
       return { left: false, remaining: room ? this.list(room) : [] };
     }
-    room.members.delete(peerId);
-    if (record.tokenHash) room.tokens.delete(record.tokenHash);
-    if (room.members.size === 0) this.rooms.delete(roomId);
+    this.remove(roomId, room, record);
     return { left: true, remaining: this.list(room) };
   }
 
@@ -121,8 +128,17 @@ export class InMemoryRooms implements Rooms {
     return this.route(roomId, to, envelope);
   }
 
-  async broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<string[]> {
-    return to.filter((peerId) => this.route(roomId, peerId, envelope) === 'overflow');
+  async broadcast(
+    roomId: string,
+    to: readonly string[],
+    envelope: Envelope,
+  ): Promise<OverflowedMember[]> {
+    const overflowed: OverflowedMember[] = [];
+    for (const peerId of to) {
+      const delivery = this.route(roomId, peerId, envelope);
+      if (typeof delivery === 'object') overflowed.push({ peerId, ...delivery });
+    }
+    return overflowed;
   }
 
   async detach(roomId: string, peerId: string, epoch: Epoch, awayUntil: number): Promise<boolean> {
@@ -137,8 +153,7 @@ export class InMemoryRooms implements Rooms {
     if (!record) return null;
     record.epoch++;
     record.awayUntil = 0;
-    const held = record.held.entries.map((envelope) => envelope.frame);
-    record.held = { entries: [], bytes: 0 };
+    const held = record.held.drain().map((envelope) => envelope.frame);
     return { epoch: record.epoch, held };
   }
 
@@ -175,13 +190,19 @@ export class InMemoryRooms implements Rooms {
       this.events?.deliver(to, envelope.frame);
       return 'sent';
     }
-    if (holdMessage(record.held, envelope, this.heldLimits)) return 'held';
-    // Past its cap the away peer is given up, as the Redis script does.
-    const room = this.rooms.get(roomId)!;
-    room.members.delete(to);
+    const outcome = record.held.hold(envelope);
+    if (outcome === 'held') return 'held';
+    // Past a cap the away peer is given up, as the Redis script does.
+    const heldBytes = record.held.bytes;
+    this.remove(roomId, this.rooms.get(roomId)!, record);
+    return { limit: outcome, heldBytes };
+  }
+
+  private remove(roomId: string, room: RoomRecord, record: MemberRecord): void {
+    record.held.clear();
+    room.members.delete(record.member.peerId);
     if (record.tokenHash) room.tokens.delete(record.tokenHash);
     if (room.members.size === 0) this.rooms.delete(roomId);
-    return 'overflow';
   }
 
   private list(room: RoomRecord): RoomMember[] {

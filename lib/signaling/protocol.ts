@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot';
 import { ROOM_ID_PATTERN } from '../room-id';
+import { normalizeDisplayName, quoteUntrusted } from '../untrusted-text';
 
 /** Limits that both ends agree on. The server enforces them; the client never exceeds them. */
 export const LIMITS = {
@@ -21,18 +22,29 @@ export const LIMITS = {
 } as const;
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
+/** A `MediaStream` id: Chromium and Safari use a UUID, Firefox a UUID in braces. */
+export const MEDIA_STREAM_ID_PATTERN = /^[A-Za-z0-9{}_-]{1,64}$/;
 const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 
 const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
-const displayName = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxNameLength));
+/**
+ * A name as others see it: normalised (NFC, no controls, bidirectional overrides or invisible
+ * formatting, spaces collapsed and trimmed), and refused if nothing visible is left.
+ */
+const displayName = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.maxNameLength),
+  v.transform(normalizeDisplayName),
+  v.check((name) => name.length > 0, 'a name needs something visible in it'),
+);
 
 export const mediaStateSchema = v.object({
   audio: v.boolean(),
   video: v.boolean(),
   /** The `MediaStream` id of a screen share being sent, or null. Receivers use it to tell a
    * screen-share track from a camera track. */
-  screen: v.nullable(v.pipe(v.string(), v.maxLength(64))),
+  screen: v.nullable(v.pipe(v.string(), v.regex(MEDIA_STREAM_ID_PATTERN))),
 });
 export type MediaState = v.InferOutput<typeof mediaStateSchema>;
 
@@ -186,9 +198,27 @@ function parseFrame<T>(schema: v.GenericSchema<unknown, T>, frame: string): Pars
   }
   const result = v.safeParse(schema, data);
   if (result.success) return { ok: true, message: result.output };
-  const issue = result.issues[0];
-  const path = issue.path?.map((item) => String(item.key)).join('.');
-  return { ok: false, error: `Invalid message${path ? ` at ${path}` : ''}: ${issue.message}.` };
+  return { ok: false, error: describeIssue(result.issues[0]) };
+}
+
+/**
+ * What was wrong with a frame, for the `error` sent back and the log. Valibot's own message quotes
+ * the offending value in full; this quotes at most a short, escaped prefix of it.
+ */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+  const where =
+    path === '' ? '' : ` at ${/^[\w.]{1,64}$/.test(path) ? path : quoteUntrusted(path)}`;
+  let problem: string;
+  if (issue.type === 'check') {
+    // Our own checks' messages name the rule, never the input.
+    problem = issue.message;
+  } else if (issue.type === 'min_length' || issue.type === 'max_length') {
+    problem = `expected length ${issue.expected}, got ${issue.received}`;
+  } else {
+    problem = `expected ${issue.expected ?? 'something else'}, got ${quoteUntrusted(issue.input)}`;
+  }
+  return `Invalid message${where}: ${problem}.`;
 }
 
 export function parseClientMessage(frame: string): ParseResult<ClientMessage> {

@@ -17,6 +17,16 @@ async function keysUnder(prefix: string): Promise<string[]> {
     client.destroy();
   }
 }
+/** One key's string value, read by a plain client. */
+async function valueOf(key: string): Promise<string | null> {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  try {
+    return await client.get(key);
+  } finally {
+    client.destroy();
+  }
+}
 let nextPrefix = 1;
 
 beforeAll(async () => {
@@ -31,15 +41,21 @@ function roomsOn(prefix: string, capacity = 3, leaseMs = 10_000) {
   return new RedisRooms({ url: redis.url, keyPrefix: prefix, capacity, leaseMs });
 }
 
-describeRoomsContract('Redis', async (capacity) => {
+describeRoomsContract('Redis', async (capacity, heldLimits) => {
   const prefix = `contract${nextPrefix++}:`;
-  const rooms = roomsOn(prefix, capacity);
-  const inspector = roomsOn(prefix, capacity);
+  const rooms = new RedisRooms({
+    url: redis.url,
+    keyPrefix: prefix,
+    capacity,
+    leaseMs: 10_000,
+    heldLimits,
+  });
   return {
     rooms,
     // Keys of rooms only: the process's own lease lives until it stops.
     leftovers: async () => (await rooms.keys()).filter((key) => key.includes('room:')).length,
-    dispose: () => rooms.stop().then(() => inspector.stop()),
+    heldBytes: async () => Number((await valueOf(`${prefix}node:${rooms.nodeId}:held`)) ?? 0),
+    dispose: () => rooms.stop(),
   };
 });
 
@@ -92,7 +108,12 @@ describe('RedisRooms across processes', () => {
     await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
     await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
     const sends = Array.from({ length: 200 }, (_, i) =>
-      two.rooms.deliver(ROOM, 'peer-a', { frame: `m${i}`, kind: 'candidate', from: 'peer-b' }),
+      two.rooms.deliver(ROOM, 'peer-a', {
+        frame: `m${i}`,
+        kind: 'candidate',
+        subject: 'peer-b',
+        bytes: 70,
+      }),
     );
     expect(new Set(await Promise.all(sends))).toEqual(new Set(['sent']));
     await eventually(() => one.delivered.length === 200, '200 frames on process one');
@@ -106,7 +127,12 @@ describe('RedisRooms across processes', () => {
     expect(claim?.epoch).toBe(FIRST_EPOCH + 1);
     await eventually(() => one.claimed.length === 1, 'the claim notice');
     expect(one.claimed).toEqual([{ roomId: ROOM, peerId: 'peer-a', epoch: FIRST_EPOCH }]);
-    await one.rooms.deliver(ROOM, 'peer-a', { frame: 'after', kind: 'event', from: null });
+    await one.rooms.deliver(ROOM, 'peer-a', {
+      frame: 'after',
+      kind: 'other',
+      subject: '',
+      bytes: 64,
+    });
     await eventually(() => two.delivered.some((item) => item.frame === 'after'), 'a frame on two');
   });
 
@@ -142,7 +168,12 @@ describe('RedisRooms across processes', () => {
     expect(adopted).toMatchObject({ roomId: ROOM, peerId: 'peer-d', epoch: FIRST_EPOCH + 1 });
     // Away now: what is sent to it is held for its resume.
     expect(
-      await survivor.rooms.deliver(ROOM, 'peer-d', { frame: 'x', kind: 'event', from: null }),
+      await survivor.rooms.deliver(ROOM, 'peer-d', {
+        frame: 'x',
+        kind: 'other',
+        subject: '',
+        bytes: 64,
+      }),
     ).toBe('held');
     await survivor.rooms.leave(ROOM, 'peer-d', FIRST_EPOCH + 1);
     await survivor.rooms.leave(ROOM, 'peer-s', FIRST_EPOCH);
@@ -189,7 +220,7 @@ describe('RedisRooms when Redis restarts', () => {
       expect(later.ok && later.member.joinOrder).toBeGreaterThan(joined.member.joinOrder);
       // The subscription is back: a frame from two reaches peer A on one.
       await eventually(async () => {
-        await two.deliver(ROOM, 'peer-a', { frame: 'ping', kind: 'event', from: null });
+        await two.deliver(ROOM, 'peer-a', { frame: 'ping', kind: 'other', subject: '', bytes: 64 });
         return oneEvents.delivered.length > 0;
       }, 'a frame through the restored subscription');
       expect(await one.redeem(ROOM, 'h')).toBe('peer-a');

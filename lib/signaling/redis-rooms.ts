@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorReply, createClient, type RedisClientType } from '@redis/client';
-import { DEFAULT_HELD_LIMITS, type HeldLimits } from './held-messages';
+import { DEFAULT_HELD_LIMITS, type HeldLimits, type HoldRefusal } from './held-messages';
 import type { MediaState } from './protocol';
 import {
   RoomsUnavailableError,
@@ -12,6 +12,7 @@ import {
   type HeldPeer,
   type JoinOutcome,
   type MemberInfo,
+  type OverflowedMember,
   type RoomMember,
   type Rooms,
   type RoomsStatus,
@@ -68,7 +69,13 @@ export class RedisRooms implements Rooms {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
   private missedPings = 0;
+  /** What Redis holds for this process's away peers, as last read. */
+  private heldBytes = 0;
   private resolveReady: (() => void) | null = null;
+  /** Relays waiting for the end of this turn of the event loop (`relay`). */
+  private batch: RelayBatch | null = null;
+  /** The RELAY script's arguments that every batch starts with. */
+  private readonly relayHead: string[];
 
   constructor(private readonly options: RedisRoomsOptions) {
     this.nodeId = options.nodeId ?? randomBytes(6).toString('base64url');
@@ -77,6 +84,12 @@ export class RedisRooms implements Rooms {
     this.heldLimits = options.heldLimits ?? DEFAULT_HELD_LIMITS;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.roomTtlMs = Math.max(60_000, options.leaseMs * 6);
+    this.relayHead = [
+      this.channel(''),
+      this.prefix,
+      String(this.heldLimits.maxBytesPerPeer),
+      String(this.heldLimits.maxBytesPerProcess),
+    ];
     this.client = createClient({
       url: options.url,
       // A request while Redis is away fails at once instead of waiting in a queue.
@@ -121,7 +134,7 @@ export class RedisRooms implements Rooms {
       if ((await this.client.sCard(this.nodeRoomsKey(this.nodeId))) > 0) return;
       await this.client
         .multi()
-        .del(this.leaseKey(this.nodeId))
+        .del([this.leaseKey(this.nodeId), this.budgetKey(this.nodeId)])
         .zRem(this.nodesKey(), this.nodeId)
         .exec();
     }).catch(() => undefined);
@@ -129,7 +142,13 @@ export class RedisRooms implements Rooms {
   }
 
   status(): RoomsStatus {
-    return { shared: true, available: this.available, outages: this.outages, errors: this.errors };
+    return {
+      shared: true,
+      available: this.available,
+      outages: this.outages,
+      errors: this.errors,
+      heldBytes: this.heldBytes,
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -210,49 +229,90 @@ export class RedisRooms implements Rooms {
 
   async deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
     if (this.events?.isLocal(roomId, to)) {
-      this.events?.deliver(to, envelope.frame);
+      this.events.deliver(to, envelope.frame);
       return 'sent';
     }
-    return (await this.run(
-      scripts.DELIVER,
-      [this.roomKey(roomId), this.heldKey(roomId, to)],
-      [
-        to,
-        envelope.frame,
-        envelope.kind,
-        envelope.from ?? '',
-        this.channel(''),
-        String(this.heldLimits.maxMessages),
-        String(this.heldLimits.maxBytes),
-        this.prefix,
-        roomId,
-      ],
-      // A relay waits on no timer of its own: the health check notices a Redis that stopped
-      // answering, and a timer per relayed message would cost more than the relay.
-      0,
-    )) as Delivery;
+    return this.relay(roomId, to, envelope);
   }
 
-  async broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<string[]> {
-    const remote: string[] = [];
+  async broadcast(
+    roomId: string,
+    to: readonly string[],
+    envelope: Envelope,
+  ): Promise<OverflowedMember[]> {
+    const remote: Promise<Delivery>[] = [];
+    const remotePeers: string[] = [];
     for (const peerId of to) {
-      if (this.events?.isLocal(roomId, peerId)) this.events?.deliver(peerId, envelope.frame);
-      else remote.push(peerId);
+      if (this.events?.isLocal(roomId, peerId)) {
+        this.events.deliver(peerId, envelope.frame);
+      } else {
+        remotePeers.push(peerId);
+        remote.push(this.relay(roomId, peerId, envelope));
+      }
     }
     if (remote.length === 0) return [];
-    return (await this.run(
-      scripts.BROADCAST,
-      [this.roomKey(roomId), ...remote.map((peerId) => this.heldKey(roomId, peerId))],
-      [
-        envelope.frame,
-        this.channel(''),
-        String(this.heldLimits.maxMessages),
-        String(this.heldLimits.maxBytes),
-        this.prefix,
-        roomId,
-        ...remote,
-      ],
-    )) as string[];
+    const deliveries = await Promise.all(remote);
+    const overflowed: OverflowedMember[] = [];
+    deliveries.forEach((delivery, index) => {
+      if (typeof delivery === 'object')
+        overflowed.push({ peerId: remotePeers[index]!, ...delivery });
+    });
+    return overflowed;
+  }
+
+  /**
+   * Queues an envelope for the next batch of the RELAY script. Relays issued within one turn of
+   * the event loop (every socket that had data in it) go to Redis as one script call, and their
+   * frames to each process as one publication: the cost per call and per publication is shared.
+   * Every other request sends the batch first (`run`), so requests still reach Redis in the order
+   * they were made, which is what keeps a relay from overtaking a claim (docs/scaling.md).
+   */
+  private relay(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
+    if (!this.available) return Promise.reject(new RoomsUnavailableError());
+    let batch = this.batch;
+    if (!batch) {
+      batch = this.batch = { keys: [], args: [...this.relayHead], settle: [] };
+      setImmediate(() => this.sendBatch(batch!));
+    }
+    batch.keys.push(this.roomKey(roomId), this.heldKey(roomId, to));
+    batch.args.push(
+      roomId,
+      to,
+      envelope.kind,
+      envelope.subject,
+      String(envelope.bytes),
+      envelope.frame,
+    );
+    const settled = new Promise<Delivery>((resolve, reject) =>
+      batch.settle.push({ resolve, reject }),
+    );
+    if (batch.settle.length >= MAX_BATCH) this.sendBatch(batch);
+    return settled;
+  }
+
+  /** Sends the batch now, if it is still the one being filled. */
+  private sendBatch(batch: RelayBatch): void {
+    if (this.batch !== batch) return;
+    this.batch = null;
+    // A relay waits on no timer of its own: the health check notices a Redis that stopped
+    // answering, and a timer per batch would cost more than it tells.
+    this.run(scripts.RELAY, batch.keys, batch.args, 0).then(
+      (reply) => {
+        const outcomes = reply as (string | number)[];
+        const delivered: Delivery[] = batch.settle.map(() => 'sent');
+        for (let i = 0; i < outcomes.length; i += 3) {
+          const outcome = outcomes[i + 1] as 'held' | 'unknown' | HoldRefusal;
+          delivered[Number(outcomes[i]) - 1] =
+            outcome === 'held' || outcome === 'unknown'
+              ? outcome
+              : { limit: outcome, heldBytes: Number(outcomes[i + 2]) };
+        }
+        batch.settle.forEach(({ resolve }, index) => resolve(delivered[index]!));
+      },
+      (error: unknown) => {
+        for (const { reject } of batch.settle) reject(error);
+      },
+    );
   }
 
   async detach(roomId: string, peerId: string, epoch: Epoch, awayUntil: number): Promise<boolean> {
@@ -322,15 +382,18 @@ export class RedisRooms implements Rooms {
   private async renewLease(): Promise<void> {
     if (!this.available) return;
     const expiresAt = Date.now() + this.options.leaseMs;
-    await this.call(() =>
+    const replies = await this.call(() =>
       this.client
         .multi()
         .set(this.leaseKey(this.nodeId), String(expiresAt), { PX: this.options.leaseMs })
         .zAdd(this.nodesKey(), { score: expiresAt, value: this.nodeId })
         .pExpire(this.nodesKey(), this.options.leaseMs * 3)
         .pExpire(this.nodeRoomsKey(this.nodeId), this.roomTtlMs)
+        .pExpire(this.budgetKey(this.nodeId), this.roomTtlMs)
+        .get(this.budgetKey(this.nodeId))
         .exec(),
     );
+    this.heldBytes = Math.max(0, Number(replies.at(-1) ?? 0));
   }
 
   /** Adopts the peers of every process whose lease ran out, one process at a time. */
@@ -349,7 +412,7 @@ export class RedisRooms implements Rooms {
         const reply = (await this.run(
           scripts.TAKE_OVER,
           [this.roomKey(roomId), this.nodeRoomsKey(this.nodeId)],
-          [dead, this.nodeId, String(awayUntil), roomId],
+          [dead, this.nodeId, String(awayUntil), roomId, this.prefix],
         )) as (string | number)[];
         for (let i = 0; i < reply.length; i += 3) {
           adopted.push({
@@ -360,7 +423,7 @@ export class RedisRooms implements Rooms {
           });
         }
       }
-      await this.call(() => this.client.del(this.nodeRoomsKey(dead)));
+      await this.call(() => this.client.del([this.nodeRoomsKey(dead), this.budgetKey(dead)]));
       if (adopted.length > 0) this.events?.adopted(adopted);
     }
   }
@@ -430,12 +493,16 @@ export class RedisRooms implements Rooms {
       if (roomId && peerId) events.claimedAway(roomId, peerId, Number(epoch));
       return;
     }
-    const newline = message.indexOf('\n');
-    if (newline < 0) return;
-    const frame = message.slice(newline + 1);
-    const recipients = message.slice(0, newline);
-    if (!recipients.includes(',')) return events.deliver(recipients, frame);
-    for (const peerId of recipients.split(',')) events.deliver(peerId, frame);
+    // "<peer>\n<frame>\n<peer>\n<frame>…": frames are JSON text, which has no raw newline.
+    let start = 0;
+    while (start < message.length) {
+      const afterPeer = message.indexOf('\n', start);
+      if (afterPeer < 0) return;
+      let afterFrame = message.indexOf('\n', afterPeer + 1);
+      if (afterFrame < 0) afterFrame = message.length;
+      events.deliver(message.slice(start, afterPeer), message.slice(afterPeer + 1, afterFrame));
+      start = afterFrame + 1;
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -447,6 +514,8 @@ export class RedisRooms implements Rooms {
     args: string[],
     timeout = this.requestTimeoutMs,
   ): Promise<Reply> {
+    // Relays queued before this request go first: Redis runs requests in the order they are sent.
+    if (this.batch && script !== scripts.RELAY) this.sendBatch(this.batch);
     const tail = [String(keys.length), ...keys, ...args];
     return this.call(async () => {
       try {
@@ -490,6 +559,11 @@ export class RedisRooms implements Rooms {
     return `${this.prefix}node:${nodeId}:rooms`;
   }
 
+  /** What is held for a node's away peers, in bytes: its budget (`HeldLimits`). */
+  private budgetKey(nodeId: string): string {
+    return `${this.prefix}node:${nodeId}:held`;
+  }
+
   private nodesKey(): string {
     return `${this.prefix}nodes`;
   }
@@ -504,6 +578,15 @@ export class RedisRooms implements Rooms {
 const PING_TIMEOUT_MS = 5_000;
 
 const SCRIPTS: readonly scripts.LuaScript[] = Object.values(scripts);
+
+/** Relays sent to Redis in one script call at most; more go in the next. */
+const MAX_BATCH = 256;
+
+interface RelayBatch {
+  keys: string[];
+  args: string[];
+  settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[];
+}
 
 /** Members from a script's flat reply (peer, info, order, ...), starting at `from`. */
 function parseMembers(reply: readonly string[], from: number): RoomMember[] {

@@ -9,9 +9,12 @@
  *   o:<peer>          its join order
  *   p:<peer>          where it is: "<node> <epoch> <away until, ms; 0 while attached>"
  *   k:<peer>          the hash of its resume token, and t:<hash> the peer it belongs to
+ *   h:<peer>          bytes held for it while it is away (`Envelope.bytes` summed)
  * Messages held for an away peer are a list beside it (`<room key>:held:<peer>`), each entry
- * "<kind>\t<sender>\t<frame>". Room state to come (locks, a host) belongs in the same hash, with
- * the same `{room id}` hash tag, so the scripts stay atomic.
+ * "<kind>\t<subject>\t<bytes>\t<frame>", kept by the rules of `held-messages.ts`. What is held
+ * for the away peers of one process is summed in `<prefix>node:<node>:held`, its budget. Room
+ * state to come (locks, a host) belongs in the same hash, with the same `{room id}` hash tag, so
+ * the scripts stay atomic.
  *
  * Frames published to a process (`<prefix>node:<node>`) are "<peer>[,<peer>…]\n<frame>", or a
  * notice "!claimed <room> <peer> <epoch>" for the process that held a peer before.
@@ -48,12 +51,24 @@ local function members(room, except, out)
   return out
 end
 
+local function budget_key(prefix, node)
+  return prefix .. 'node:' .. node .. ':held'
+end
+
+-- Gives what is held for a member back to its process's budget, and forgets it.
+local function release_held(room, held, peer, node, prefix)
+  local bytes = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
+  if bytes > 0 then redis.call('DECRBY', budget_key(prefix, node), bytes) end
+  redis.call('HDEL', room, 'h:' .. peer)
+  redis.call('DEL', held)
+end
+
 -- Removes a member and its token and held messages; deletes the room once empty.
-local function remove(room, held, peer)
+local function remove(room, held, peer, node, prefix)
+  release_held(room, held, peer, node, prefix)
   local token = redis.call('HGET', room, 'k:' .. peer)
   if token then redis.call('HDEL', room, 't:' .. token) end
-  redis.call('HDEL', room, 'm:' .. peer, 'o:' .. peer, 'p:' .. peer, 'k:' .. peer, 'h:' .. peer)
-  redis.call('DEL', held)
+  redis.call('HDEL', room, 'm:' .. peer, 'o:' .. peer, 'p:' .. peer, 'k:' .. peer)
   if redis.call('HINCRBY', room, 'count', -1) <= 0 then
     redis.call('DEL', room)
   end
@@ -75,32 +90,50 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- Holds an envelope for an away peer by the rules of held-messages.ts: an offer from a sender
--- replaces what was held from that sender; past max_messages or max_bytes, the peer is removed.
-local function hold(room, held, peer, kind, from, frame, away, max_messages, max_bytes)
-  local bytes = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
-  if kind == 'offer' and from ~= '' then
+-- Holds an envelope for an away peer: HeldMessages.hold of held-messages.ts, step for step.
+-- A description from a sender drops that sender's held descriptions and candidates; a media update
+-- drops the earlier one about the same peer; a departure drops everything from or about that peer,
+-- and is itself dropped if the peer's arrival was held. Then the peer's cap, then its process's
+-- budget. Returns 'held', 'peer-limit' or 'process-limit' (the caller removes the peer).
+local function hold(room, held, peer, node, prefix, kind, subject, bytes, frame, away, max_peer, max_process)
+  local used = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
+  local budget = budget_key(prefix, node)
+  local keep = true
+  if kind == 'description' or kind == 'peer-updated' or kind == 'peer-left' then
     local entries = redis.call('LRANGE', held, 0, -1)
-    local kept = {}
-    bytes = 0
+    local kept, dropped = {}, 0
     for _, entry in ipairs(entries) do
-      local k, f, body = string.match(entry, '^(%a+)\\t([^\\t]*)\\t(.*)$')
-      if f ~= from or k == 'event' then
-        table.insert(kept, entry)
-        bytes = bytes + #body
+      local k, s, b = string.match(entry, '^([^\\t]+)\\t([^\\t]*)\\t(%d+)\\t')
+      local drop = false
+      if s == subject then
+        if kind == 'description' then
+          drop = k == 'description' or k == 'candidate'
+        elseif kind == 'peer-updated' then
+          drop = k == 'peer-updated'
+        else
+          drop = true
+          if k == 'peer-joined' then keep = false end
+        end
       end
+      if drop then dropped = dropped + tonumber(b) else table.insert(kept, entry) end
     end
     if #kept ~= #entries then
       redis.call('DEL', held)
-      if #kept > 0 then redis.call('RPUSH', held, unpack(kept)) end
+      -- In slices: unpack has a limit on how many values it returns.
+      for i = 1, #kept, 1000 do
+        redis.call('RPUSH', held, unpack(kept, i, math.min(i + 999, #kept)))
+      end
+      used = used - dropped
+      redis.call('HSET', room, 'h:' .. peer, string.format('%d', used))
+      redis.call('DECRBY', budget, dropped)
     end
   end
-  if redis.call('LLEN', held) + 1 > max_messages or bytes + #frame > max_bytes then
-    remove(room, held, peer)
-    return 'overflow'
-  end
-  redis.call('RPUSH', held, kind .. '\\t' .. from .. '\\t' .. frame)
-  redis.call('HSET', room, 'h:' .. peer, string.format('%d', bytes + #frame))
+  if not keep then return 'held' end
+  if used + bytes > max_peer then return 'peer-limit' end
+  if tonumber(redis.call('GET', budget) or '0') + bytes > max_process then return 'process-limit' end
+  redis.call('RPUSH', held, kind .. '\\t' .. subject .. '\\t' .. string.format('%d', bytes) .. '\\t' .. frame)
+  redis.call('HSET', room, 'h:' .. peer, string.format('%d', used + bytes))
+  redis.call('INCRBY', budget, bytes)
   -- Gone with the peer's place, at the latest.
   redis.call('PEXPIREAT', held, string.format('%.0f', math.max(away, now_ms()) + 60000))
   return 'held'
@@ -153,7 +186,7 @@ local where = presence(room, peer)
 if not where or where.epoch ~= tonumber(ARGV[2]) or (ARGV[3] == '1' and where.away == 0) then
   return members(room, peer, { 'kept' })
 end
-remove(room, KEYS[2], peer)
+remove(room, KEYS[2], peer, where.node, ARGV[4])
 release_node(room, where.node, ARGV[4], ARGV[5])
 return members(room, peer, { 'left' })
 `,
@@ -171,49 +204,52 @@ return members(room, peer, { 'ok' })
 `,
 );
 
-/** KEYS: room, held list. ARGV: to, frame, kind, from, channel prefix, max messages, max bytes,
- * key prefix, room id. Returns 'sent', 'held', 'unknown' or 'overflow'. */
-export const DELIVER = script(
-  2,
+/**
+ * Relays a batch of envelopes, each to one member, in order. KEYS: per envelope, its room and the
+ * recipient's held list. ARGV: channel prefix, key prefix, max bytes per peer, max bytes per
+ * process, then per envelope: room id, recipient, kind, subject, bytes, frame.
+ *
+ * An attached recipient's frame is published to its process, one publication per process
+ * carrying that process's frames in order ("<peer>\n<frame>\n<peer>\n<frame>…"); an away one's is
+ * held. Returns, flat, only the envelopes not sent: {index (1-based), outcome, held bytes, …} with
+ * outcome 'held', 'unknown', 'peer-limit' or 'process-limit' (the recipient was removed).
+ */
+export const RELAY = script(
+  0,
   `
-local room, peer = KEYS[1], ARGV[1]
-local where = presence(room, peer)
-if not where then return 'unknown' end
-if where.away == 0 then
-  redis.call('PUBLISH', ARGV[5] .. where.node, peer .. '\\n' .. ARGV[2])
-  return 'sent'
-end
-local outcome = hold(room, KEYS[2], peer, ARGV[3], ARGV[4], ARGV[2], where.away, tonumber(ARGV[6]), tonumber(ARGV[7]))
-if outcome == 'overflow' then release_node(room, where.node, ARGV[8], ARGV[9]) end
-return outcome
-`,
-);
-
-/** KEYS: room, then one held list per recipient. ARGV: frame, channel prefix, max messages,
- * max bytes, key prefix, room id, then the recipients. Returns the recipients whose held messages
- * overflowed. */
-export const BROADCAST = script(
-  1,
-  `
-local room, frame = KEYS[1], ARGV[1]
-local by_node, overflowed = {}, {}
-for i = 7, #ARGV do
-  local peer = ARGV[i]
+local channel, prefix = ARGV[1], ARGV[2]
+local max_peer, max_process = tonumber(ARGV[3]), tonumber(ARGV[4])
+local by_node, nodes, outcomes = {}, {}, {}
+for i = 1, #KEYS / 2 do
+  local room, held = KEYS[2 * i - 1], KEYS[2 * i]
+  local a = 4 + (i - 1) * 6
+  local peer, frame = ARGV[a + 2], ARGV[a + 6]
   local where = presence(room, peer)
-  if where then
-    if where.away == 0 then
-      by_node[where.node] = by_node[where.node] or {}
-      table.insert(by_node[where.node], peer)
-    elseif hold(room, KEYS[i - 5], peer, 'event', '', frame, where.away, tonumber(ARGV[3]), tonumber(ARGV[4])) == 'overflow' then
-      table.insert(overflowed, peer)
-      release_node(room, where.node, ARGV[5], ARGV[6])
+  if not where then
+    table.insert(outcomes, i); table.insert(outcomes, 'unknown'); table.insert(outcomes, 0)
+  elseif where.away == 0 then
+    local batch = by_node[where.node]
+    if not batch then
+      batch = {}
+      by_node[where.node] = batch
+      table.insert(nodes, where.node)
     end
+    table.insert(batch, peer)
+    table.insert(batch, frame)
+  else
+    local outcome = hold(room, held, peer, where.node, prefix, ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5]), frame, where.away, max_peer, max_process)
+    local bytes = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
+    if outcome ~= 'held' then
+      remove(room, held, peer, where.node, prefix)
+      release_node(room, where.node, prefix, ARGV[a + 1])
+    end
+    table.insert(outcomes, i); table.insert(outcomes, outcome); table.insert(outcomes, bytes)
   end
 end
-for node, peers in pairs(by_node) do
-  redis.call('PUBLISH', ARGV[2] .. node, table.concat(peers, ',') .. '\\n' .. frame)
+for _, node in ipairs(nodes) do
+  redis.call('PUBLISH', channel .. node, table.concat(by_node[node], '\\n'))
 end
-return overflowed
+return outcomes
 `,
 );
 
@@ -242,10 +278,9 @@ local epoch = where.epoch + 1
 set_presence(room, peer, node, epoch, 0)
 local result = { epoch }
 for _, entry in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
-  table.insert(result, string.match(entry, '^%a+\\t[^\\t]*\\t(.*)$'))
+  table.insert(result, string.match(entry, '^[^\\t]+\\t[^\\t]*\\t%d+\\t(.*)$'))
 end
-redis.call('DEL', KEYS[2])
-redis.call('HDEL', room, 'h:' .. peer)
+release_held(room, KEYS[2], peer, where.node, ARGV[5])
 redis.call('SADD', KEYS[3], ARGV[4])
 if where.node ~= node then
   redis.call('PUBLISH', ARGV[3] .. where.node, '!claimed ' .. ARGV[4] .. ' ' .. peer .. ' ' .. where.epoch)
@@ -308,8 +343,9 @@ return outcome
 `,
 );
 
-/** KEYS: room, rooms of this node. ARGV: dead node, this node, away until, room id.
- * Moves the dead node's members to this one, away; returns {peer, epoch, away until, ...}. */
+/** KEYS: room, rooms of this node. ARGV: dead node, this node, away until, room id, key prefix.
+ * Moves the dead node's members to this one, away, with what is held for them (counted against
+ * this node's budget from now on); returns {peer, epoch, away until, ...}. */
 export const TAKE_OVER = script(
   2,
   `
@@ -325,6 +361,11 @@ for i = 1, #flat, 2 do
       local away = where.away
       if away == 0 then away = tonumber(ARGV[3]) end
       set_presence(room, peer, node, where.epoch + 1, away)
+      local bytes = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
+      if bytes > 0 then
+        redis.call('DECRBY', budget_key(ARGV[5], dead), bytes)
+        redis.call('INCRBY', budget_key(ARGV[5], node), bytes)
+      end
       table.insert(result, peer)
       table.insert(result, where.epoch + 1)
       table.insert(result, string.format('%.0f', away))

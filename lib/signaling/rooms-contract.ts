@@ -4,12 +4,15 @@
  * redis-server, so that the two modes cannot drift apart.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_HELD_LIMITS, type HeldKind, type HeldLimits } from './held-messages';
 import { FIRST_EPOCH, type BusEvents, type Envelope, type Rooms } from './rooms';
 
 export interface ContractSubject {
   rooms: Rooms;
   /** Everything this implementation leaves behind (Redis keys, rooms in memory). */
   leftovers(): Promise<number>;
+  /** What is held for this process's away members, by its budget's own count. */
+  heldBytes(): Promise<number>;
   dispose(): Promise<void>;
 }
 
@@ -17,7 +20,14 @@ const ROOM = '7k3mq-x9tbd-4rw8h';
 const OTHER_ROOM = 'zzzzz-zzzzz-zzzzz';
 const MEDIA = { audio: true, video: true, screen: null };
 const info = (name: string) => ({ name, media: MEDIA });
-const event = (frame: string): Envelope => ({ frame, kind: 'event', from: null });
+const event = (frame: string): Envelope => ({ frame, kind: 'other', subject: '', bytes: 64 });
+/** An envelope whose cost is its frame's length plus 64, as `heldBytes` counts. */
+const envelope = (kind: HeldKind, subject: string, frame: string): Envelope => ({
+  frame,
+  kind,
+  subject,
+  bytes: 64 + frame.length,
+});
 
 /** Records what the rooms hand to this process; nothing counts as local, so all goes through. */
 function recorder() {
@@ -44,20 +54,21 @@ async function eventually(condition: () => boolean, what: string): Promise<void>
 
 export function describeRoomsContract(
   name: string,
-  create: (capacity: number) => Promise<ContractSubject>,
+  create: (capacity: number, heldLimits: HeldLimits) => Promise<ContractSubject>,
 ): void {
   describe(`Rooms contract: ${name}`, () => {
     let subject: ContractSubject;
     let rooms: Rooms;
     let delivered: { peerId: string; frame: string }[];
 
-    beforeEach(async () => {
-      subject = await create(3);
+    const open = async (heldLimits = DEFAULT_HELD_LIMITS) => {
+      subject = await create(3, heldLimits);
       rooms = subject.rooms;
       const record = recorder();
       delivered = record.delivered;
       await rooms.start(record.events);
-    });
+    };
+    beforeEach(() => open());
     afterEach(async () => {
       await subject.dispose();
     });
@@ -133,45 +144,117 @@ export function describeRoomsContract(
       expect(delivered.every((item) => item.peerId === 'peer-a')).toBe(true);
     });
 
-    it('holds for an away member, then hands it over on claim with the current offer only', async () => {
+    it('holds for an away member, then hands it over on claim with the current description only', async () => {
       await rooms.join(ROOM, 'peer-a', info('A'));
       expect(await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000)).toBe(true);
-      const from = (sender: string, kind: Envelope['kind'], frame: string) =>
-        rooms.deliver(ROOM, 'peer-a', { frame, kind, from: sender });
-      expect(await from('peer-b', 'offer', 'b offer 1')).toBe('held');
+      const from = (sender: string, kind: HeldKind, frame: string) =>
+        rooms.deliver(ROOM, 'peer-a', envelope(kind, sender, frame));
+      expect(await from('peer-b', 'description', 'b offer 1')).toBe('held');
       await from('peer-b', 'candidate', 'b candidate 1');
-      await rooms.broadcast(ROOM, ['peer-a'], event('someone joined'));
-      await from('peer-c', 'offer', 'c offer');
-      await from('peer-b', 'offer', 'b offer 2');
+      await rooms.broadcast(ROOM, ['peer-a'], envelope('peer-joined', 'peer-d', 'd joined'));
+      await from('peer-c', 'description', 'c offer');
+      await from('peer-b', 'description', 'b answer 2');
       await from('peer-b', 'candidate', 'b candidate 2');
       expect(delivered).toEqual([]);
 
       const claimed = await rooms.claim(ROOM, 'peer-a');
       expect(claimed).toEqual({
         epoch: FIRST_EPOCH + 1,
-        held: ['someone joined', 'c offer', 'b offer 2', 'b candidate 2'],
+        held: ['d joined', 'c offer', 'b answer 2', 'b candidate 2'],
       });
       expect(await rooms.deliver(ROOM, 'peer-a', event('live again'))).toBe('sent');
       await eventually(() => delivered.length === 1, 'a delivery after the claim');
       expect((await rooms.claim(ROOM, 'peer-a'))?.held).toEqual([]);
       expect(await rooms.claim(ROOM, 'nobody')).toBeNull();
+      expect(await subject.heldBytes()).toBe(0);
     });
 
-    it('gives up an away member whose held messages pass the cap', async () => {
+    it('holds only the latest media of each peer, and nothing of a departed one', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000);
+      const hold = (kind: HeldKind, subject: string, frame: string) =>
+        rooms.broadcast(ROOM, ['peer-a'], envelope(kind, subject, frame));
+      await hold('peer-updated', 'peer-b', 'b muted');
+      await hold('description', 'peer-b', 'b offer');
+      await hold('peer-updated', 'peer-c', 'c muted');
+      await hold('peer-joined', 'peer-d', 'd joined');
+      await hold('description', 'peer-d', 'd offer');
+      await hold('peer-updated', 'peer-b', 'b unmuted');
+      await hold('peer-updated', 'peer-d', 'd muted');
+      // D came and went while A was away: A never hears of D.
+      await hold('peer-left', 'peer-d', 'd left');
+      await hold('candidate', 'peer-c', 'c candidate');
+      // C leaves: what C sent and what was about C goes, its departure stays.
+      await hold('peer-left', 'peer-c', 'c left');
+      expect((await rooms.claim(ROOM, 'peer-a'))?.held).toEqual(['b offer', 'b unmuted', 'c left']);
+    });
+
+    it('gives up an away member whose held messages pass its cap, saying how much was held', async () => {
       await rooms.join(ROOM, 'peer-a', info('A'));
       await rooms.join(ROOM, 'peer-b', info('B'));
       await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000);
       const big = 'x'.repeat(100 * 1024);
       const outcomes = [];
       for (let i = 0; i < 6; i++) {
-        outcomes.push(
-          await rooms.deliver(ROOM, 'peer-a', { frame: big, kind: 'candidate', from: 'peer-b' }),
-        );
+        outcomes.push(await rooms.deliver(ROOM, 'peer-a', envelope('candidate', 'peer-b', big)));
       }
       expect(outcomes.slice(0, 5)).toEqual(['held', 'held', 'held', 'held', 'held']);
-      expect(outcomes[5]).toBe('overflow');
+      expect(outcomes[5]).toEqual({ limit: 'peer-limit', heldBytes: 5 * (64 + big.length) });
       expect((await rooms.members(ROOM)).map((member) => member.peerId)).toEqual(['peer-b']);
       expect(await rooms.deliver(ROOM, 'peer-a', event('late'))).toBe('unknown');
+    });
+
+    it('collapses a flood of descriptions from one sender instead of giving the peer up', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000);
+      const sdp = 'x'.repeat(48 * 1024);
+      for (let i = 0; i < 40; i++) {
+        expect(
+          await rooms.deliver(ROOM, 'peer-a', envelope('description', 'peer-b', sdp + i)),
+        ).toBe('held');
+      }
+      expect((await rooms.claim(ROOM, 'peer-a'))?.held).toEqual([`${sdp}39`]);
+    });
+
+    it('shares one budget among the away members of a process, and gives it back', async () => {
+      await subject.dispose();
+      await open({ maxBytesPerPeer: 64 * 1024, maxBytesPerProcess: 100 * 1024 });
+      for (const peer of ['peer-a', 'peer-b', 'peer-c']) {
+        await rooms.join(ROOM, peer, info(peer));
+        await rooms.detach(ROOM, peer, FIRST_EPOCH, Date.now() + 10_000);
+      }
+      const sdp = 'x'.repeat(40 * 1024);
+      expect(await rooms.deliver(ROOM, 'peer-a', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      expect(await rooms.deliver(ROOM, 'peer-b', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      expect(await subject.heldBytes()).toBe(2 * (64 + sdp.length));
+      expect(await rooms.deliver(ROOM, 'peer-c', envelope('description', 'peer-x', sdp))).toEqual({
+        limit: 'process-limit',
+        heldBytes: 0,
+      });
+      // A's resume hands its bytes back: C's next message fits again... but C is gone.
+      expect(await rooms.deliver(ROOM, 'peer-c', event('late'))).toBe('unknown');
+      await rooms.claim(ROOM, 'peer-a');
+      await rooms.join(ROOM, 'peer-d', info('D'));
+      await rooms.detach(ROOM, 'peer-d', FIRST_EPOCH, Date.now() + 10_000);
+      expect(await rooms.deliver(ROOM, 'peer-d', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      // And a member that leaves gives its bytes back too.
+      await rooms.leave(ROOM, 'peer-b', FIRST_EPOCH);
+      await rooms.join(ROOM, 'peer-e', info('E'));
+      await rooms.detach(ROOM, 'peer-e', FIRST_EPOCH, Date.now() + 10_000);
+      expect(await rooms.deliver(ROOM, 'peer-e', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      expect(await subject.heldBytes()).toBe(2 * (64 + sdp.length));
+      for (const peer of ['peer-d', 'peer-e']) await rooms.leave(ROOM, peer, FIRST_EPOCH);
+      await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH + 1);
+      expect(await subject.heldBytes()).toBe(0);
+      expect(await subject.leftovers()).toBe(0);
     });
 
     it('broadcasts to attached members, holds for away ones, and names those that overflow', async () => {
@@ -184,8 +267,11 @@ export function describeRoomsContract(
       expect((await rooms.claim(ROOM, 'peer-b'))?.held).toEqual(['hello']);
       await rooms.detach(ROOM, 'peer-b', FIRST_EPOCH + 1, Date.now() + 10_000);
       const big = event('y'.repeat(300 * 1024));
-      expect(await rooms.broadcast(ROOM, ['peer-b'], big)).toEqual([]);
-      expect(await rooms.broadcast(ROOM, ['peer-b'], big)).toEqual(['peer-b']);
+      const bigEnvelope = { ...big, bytes: 64 + big.frame.length };
+      expect(await rooms.broadcast(ROOM, ['peer-b'], bigEnvelope)).toEqual([]);
+      expect(await rooms.broadcast(ROOM, ['peer-b'], bigEnvelope)).toEqual([
+        { peerId: 'peer-b', limit: 'peer-limit', heldBytes: bigEnvelope.bytes },
+      ]);
     });
 
     it('leaves an away member only while it is still away', async () => {

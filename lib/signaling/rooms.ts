@@ -9,7 +9,10 @@
  * span the interfaces (a delivery racing a resume's claim) are atomic because they act on that one
  * record. Per-room state beyond members (host controls, say) belongs in the same record.
  */
+import type { Envelope, HeldOverflow } from './held-messages';
 import type { MediaState } from './protocol';
+
+export type { Envelope, HeldOverflow } from './held-messages';
 
 export interface MemberInfo {
   name: string;
@@ -61,24 +64,18 @@ export interface RoomDirectory {
   ): Promise<RoomMember[] | null>;
 }
 
-/** What a held message is, for the rules that collapse superseded ones. */
-export type HeldKind = 'offer' | 'answer' | 'candidate' | 'event';
-
-/** A frame on its way to a peer, with what the held-message rules need to know about it. */
-export interface Envelope {
-  /** The serialized server message, exactly as the recipient's socket will get it. */
-  frame: string;
-  kind: HeldKind;
-  /** The sending peer, for relayed descriptions and candidates. */
-  from: string | null;
-}
-
 /**
  * `sent`: to the process the peer is attached to (or straight to its socket, if here).
- * `held`: the peer is away; kept for its resume. `unknown`: no such member in that room.
- * `overflow`: the peer is away and its held messages passed their cap; it is to be removed.
+ * `held`: the peer is away; kept for its resume (by the rules of `held-messages.ts`).
+ * `unknown`: no such member in that room. An overflow: the peer is away and what is held for it
+ * passed a cap (`HeldLimits`); it has been removed from the room.
  */
-export type Delivery = 'sent' | 'held' | 'unknown' | 'overflow';
+export type Delivery = 'sent' | 'held' | 'unknown' | HeldOverflow;
+
+/** A member removed because what was held for it passed a cap. */
+export interface OverflowedMember extends HeldOverflow {
+  peerId: string;
+}
 
 /**
  * Delivery to a peer wherever it is connected, and holding while it is away. Frames for peers
@@ -89,7 +86,7 @@ export interface PeerBus {
   readonly nodeId: string;
   deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery>;
   /** Delivers one envelope to several members; returns those whose held messages overflowed. */
-  broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<string[]>;
+  broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<OverflowedMember[]>;
   /**
    * The member's socket is gone: hold its messages until `awayUntil` (epoch milliseconds).
    * False if `epoch` no longer holds it.
@@ -155,6 +152,8 @@ export interface RoomsStatus {
   outages: number;
   /** Requests to the shared state that failed. */
   errors: number;
+  /** Bytes held for this process's away peers (in Redis: as last read, every lease renewal). */
+  heldBytes: number;
 }
 
 /** The three interfaces, plus the life cycle of whatever backs them. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from './protocol';
 import { InMemoryRooms } from './in-memory-rooms';
+import { DEFAULT_HELD_LIMITS, type HeldLimits } from './held-messages';
 import { SignalingHub, type HubEvent } from './signaling-hub';
 
 const ROOM = '7k3mq-x9tbd-4rw8h';
@@ -10,20 +11,33 @@ const GRACE_MS = 15_000;
 
 type Joined = Extract<ServerMessage, { type: 'joined' }>;
 
-async function setup(capacity = 6) {
+const ICE = {
+  iceServers: [{ urls: 'stun:stun.example.org' }],
+  iceTransportPolicy: 'all' as const,
+};
+
+async function setup(
+  capacity = 6,
+  options: { heldLimits?: Partial<HeldLimits>; checkAllowed?: () => boolean } = {},
+) {
   const sent = new Map<string, ServerMessage[]>();
   const closed: { connectionId: string; code: number }[] = [];
   const events: HubEvent[] = [];
+  const iceRequests: { peerId: string | null; connectionId: string }[] = [];
   const hub = new SignalingHub({
     observe: (event) => events.push(event),
-    rooms: new InMemoryRooms(capacity),
+    rooms: new InMemoryRooms(capacity, { ...DEFAULT_HELD_LIMITS, ...options.heldLimits }),
     resumeGraceMs: GRACE_MS,
     // Date is faked along with the timers, so the presence budget refills as they advance.
     now: () => Date.now(),
-    iceConfiguration: () => ({
-      iceServers: [{ urls: 'stun:stun.example.org' }],
-      iceTransportPolicy: 'all',
-    }),
+    iceConfiguration: (peerId, connectionId) => {
+      iceRequests.push({ peerId, connectionId });
+      return ICE;
+    },
+    checkIceConfiguration: (connectionId) => {
+      iceRequests.push({ peerId: null, connectionId });
+      return (options.checkAllowed?.() ?? true) ? ICE : null;
+    },
     transport: {
       send: (connectionId, frame) =>
         sent.set(connectionId, [
@@ -62,7 +76,7 @@ async function setup(capacity = 6) {
     sent.set(connectionId, rest);
     return joined;
   };
-  return { hub, take, inbox, join, closed, events, rx, dc };
+  return { hub, take, inbox, join, closed, events, rx, dc, iceRequests };
 }
 
 describe('SignalingHub', () => {
@@ -278,19 +292,56 @@ describe('SignalingHub', () => {
     expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
   });
 
-  it('gives up on a dropped peer whose held messages overflow', async () => {
-    const { join, take, rx, dc } = await setup();
+  it('gives up on a dropped peer whose held messages pass its byte cap, and says why', async () => {
+    const { hub, join, take, rx, dc, events } = await setup(6, {
+      heldLimits: { maxBytesPerPeer: 64 * 1024 },
+    });
     const alice = await join('c1');
     await join('c2');
     take('c2');
     await dc('c1', { resumable: true });
-    for (let i = 0; i < 300; i++)
-      await rx('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    const candidate = { candidate: 'x'.repeat(1000), sdpMid: '0', sdpMLineIndex: 0 };
+    for (let i = 0; i < 100; i++)
+      await rx('c2', { type: 'candidate', to: alice.peerId, candidate });
     expect(take('c2')).toContainEqual({
       type: 'peer-left',
       peerId: alice.peerId,
       reason: 'disconnected',
     });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'held-overflow', peerId: alice.peerId, limit: 'peer-limit' }),
+    );
+    expect(hub.counts()).toMatchObject({ awaitingResume: 0, heldBytes: 0 });
+  });
+
+  it('shares one byte budget among all away peers', async () => {
+    const { hub, join, take, rx, dc, events } = await setup(6, {
+      heldLimits: { maxBytesPerProcess: 100 * 1024 },
+    });
+    const alice = await join('c1');
+    const bob = await join('c2');
+    await join('c3');
+    take('c3');
+    await dc('c1', { resumable: true });
+    await dc('c2', { resumable: true });
+    const answer = { type: 'answer' as const, sdp: 'x'.repeat(40 * 1024) };
+    await rx('c3', { type: 'description', to: alice.peerId, description: answer });
+    expect(hub.counts().heldBytes).toBeGreaterThan(40 * 1024);
+    await rx('c3', { type: 'description', to: bob.peerId, description: answer });
+    // Each keeps only the latest answer from c3, so resending costs nothing more...
+    await rx('c3', { type: 'description', to: alice.peerId, description: answer });
+    expect(hub.counts().awaitingResume).toBe(2);
+    // ...but a third peer's worth does not fit: the peer it was for is treated as gone.
+    const candidate = { candidate: 'x'.repeat(1000), sdpMid: '0', sdpMLineIndex: 0 };
+    for (let i = 0; i < 30; i++) await rx('c3', { type: 'candidate', to: bob.peerId, candidate });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'held-overflow',
+        peerId: bob.peerId,
+        limit: 'process-limit',
+      }),
+    );
+    expect(hub.counts().awaitingResume).toBe(1);
   });
 
   it('shares media state changes with the rest of the room and with later joiners', async () => {
@@ -308,16 +359,26 @@ describe('SignalingHub', () => {
     );
   });
 
-  it('hands out ICE servers to a self-test without joining', async () => {
-    const { hub, take, rx } = await setup();
+  it('hands out ICE servers to a self-test without joining, unless refused', async () => {
+    let allowed = true;
+    const { hub, take, rx, iceRequests } = await setup(6, { checkAllowed: () => allowed });
     hub.connect('c1');
     await rx('c1', { type: 'get-ice-servers' });
-    expect(take('c1')).toEqual([
-      {
-        type: 'ice-servers',
-        iceServers: [{ urls: 'stun:stun.example.org' }],
-        iceTransportPolicy: 'all',
-      },
+    expect(take('c1')).toEqual([{ type: 'ice-servers', ...ICE }]);
+    expect(iceRequests).toEqual([{ peerId: null, connectionId: 'c1' }]);
+    allowed = false;
+    await rx('c1', { type: 'get-ice-servers' });
+    expect(take('c1')).toEqual([expect.objectContaining({ type: 'error', code: 'rate-limited' })]);
+  });
+
+  it('asks for the ICE servers of the joined peer itself, never of a made-up one', async () => {
+    const { join, take, rx, iceRequests } = await setup();
+    const alice = await join('c1');
+    await rx('c1', { type: 'get-ice-servers' });
+    expect(take('c1')).toEqual([{ type: 'ice-servers', ...ICE }]);
+    expect(iceRequests).toEqual([
+      { peerId: alice.peerId, connectionId: 'c1' },
+      { peerId: alice.peerId, connectionId: 'c1' },
     ]);
   });
 
@@ -418,7 +479,13 @@ describe('SignalingHub', () => {
     await join('c2');
     await dc('c2', { resumable: true });
     await hub.dispose();
-    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
+    expect(hub.counts()).toEqual({
+      rooms: 0,
+      peers: 0,
+      connections: 0,
+      awaitingResume: 0,
+      heldBytes: 0,
+    });
   });
 
   it('forgets a connection once its socket is gone, however it went', async () => {
@@ -434,6 +501,12 @@ describe('SignalingHub', () => {
     await dc('c4', { resumable: true });
     expect(hub.counts()).toMatchObject({ connections: 0, peers: 1, awaitingResume: 1 });
     await vi.advanceTimersByTimeAsync(GRACE_MS);
-    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
+    expect(hub.counts()).toEqual({
+      rooms: 0,
+      peers: 0,
+      connections: 0,
+      awaitingResume: 0,
+      heldBytes: 0,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { envelopeOf, type HoldRefusal } from './held-messages';
 import { PresenceRateLimit, describePresence } from './presence';
 import {
   CLOSE_CODES,
@@ -15,9 +16,9 @@ import {
   FIRST_EPOCH,
   RoomsUnavailableError,
   type AdoptedPeer,
-  type Envelope,
   type Epoch,
   type HeldPeer,
+  type OverflowedMember,
   type RoomMember,
   type Rooms,
 } from './rooms';
@@ -38,8 +39,13 @@ export interface IceConfiguration {
 export interface HubOptions {
   rooms: Rooms;
   transport: HubTransport;
-  /** ICE servers (with fresh TURN credentials, if any) for a peer that has just joined. */
-  iceConfiguration(peerId: string): IceConfiguration;
+  /** ICE servers (with TURN credentials for this peer, if any) for a joined peer. */
+  iceConfiguration(peerId: string, connectionId: string): IceConfiguration;
+  /**
+   * ICE servers for a socket that has not joined: the connection self-test (/check). Null when
+   * the socket may not have them now (its address asked too often).
+   */
+  checkIceConfiguration(connectionId: string): IceConfiguration | null;
   /** How long a peer whose socket dropped keeps its slot, waiting to resume. */
   resumeGraceMs: number;
   /** Told of each change of membership and each refusal, for logs. Never of relayed messages. */
@@ -56,6 +62,8 @@ export type HubEvent =
   | { type: 'resumed'; connectionId: string; roomId: string; peerId: string }
   | { type: 'awaiting-resume'; roomId: string; peerId: string }
   | { type: 'left'; roomId: string; peerId: string; reason: 'left' | 'disconnected' }
+  | { type: 'held-overflow'; roomId: string; peerId: string; heldBytes: number; limit: HoldRefusal }
+  /** The peer is no longer this process's: it resumed on another (or another took it over). */
   | { type: 'moved'; roomId: string; peerId: string }
   | { type: 'adopted'; peers: number }
   | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode }
@@ -184,7 +192,7 @@ export class SignalingHub {
       this.rooms.detach(roomId, peerId, epoch, awayUntil).then(
         (held) => {
           // Another process holds it now (it resumed there first): let go.
-          if (!held && this.slots.get(peerId) === slot) this.forget(slot);
+          if (!held && this.slots.get(peerId) === slot) this.letGo(slot);
         },
         // Kept here, away, with its timer; written back when the rooms are reachable again.
         (error: unknown) => this.roomsFailed('detach', error),
@@ -218,8 +226,17 @@ export class SignalingHub {
       case 'ping':
         return this.send(connectionId, { type: 'pong' });
       case 'get-ice-servers': {
-        // Credentials are named after the peer they were issued to; a self-test is no peer yet.
-        const ice = this.options.iceConfiguration(slot?.peerId ?? randomId());
+        const ice =
+          slot && slot.connectionId === connectionId
+            ? this.options.iceConfiguration(slot.peerId, connectionId)
+            : this.options.checkIceConfiguration(connectionId);
+        if (!ice) {
+          return this.refuse(
+            connectionId,
+            'rate-limited',
+            'Too many connection checks from your address: try again in a minute.',
+          );
+        }
         return this.send(connectionId, { type: 'ice-servers', ...ice });
       }
       case 'presence':
@@ -236,7 +253,13 @@ export class SignalingHub {
   }
 
   /** Rooms and peers held by this process, for metrics and leak checks. */
-  counts(): { rooms: number; peers: number; connections: number; awaitingResume: number } {
+  counts(): {
+    rooms: number;
+    peers: number;
+    connections: number;
+    awaitingResume: number;
+    heldBytes: number;
+  } {
     let awaitingResume = 0;
     const rooms = new Set<string>();
     for (const slot of this.slots.values()) {
@@ -248,6 +271,7 @@ export class SignalingHub {
       peers: this.slots.size,
       connections: this.connections.size,
       awaitingResume,
+      heldBytes: this.rooms.status().heldBytes,
     };
   }
 
@@ -368,14 +392,11 @@ export class SignalingHub {
     });
     this.sendJoined(slot, token, outcome.others, false);
     this.flushPending(slot);
-    const announcement = serializeServerMessage({
-      type: 'peer-joined',
-      peer: toPeerInfo(outcome.member, outcome.others[0] ?? outcome.member),
-    });
+    // The newcomer is the latest joiner: polite to nobody, so one announcement fits everyone.
     this.broadcast(
-      slot,
+      slot.roomId,
       outcome.others.map((other) => other.peerId),
-      announcement,
+      { type: 'peer-joined', peer: toPeerInfo(outcome.member, outcome.member) },
     );
   }
 
@@ -419,7 +440,7 @@ export class SignalingHub {
       throw error;
     });
     if (!claimed) {
-      if (this.slots.get(peerId) === slot) this.forget(slot);
+      if (this.slots.get(peerId) === slot) this.letGo(slot);
       return false;
     }
     slot.epoch = claimed.epoch;
@@ -428,7 +449,7 @@ export class SignalingHub {
     const members = await this.rooms.members(slot.roomId);
     const self = members.find((member) => member.peerId === peerId);
     if (!self || this.slots.get(peerId) !== slot) {
-      if (this.slots.get(peerId) === slot) this.forget(slot);
+      if (this.slots.get(peerId) === slot) this.letGo(slot);
       return false;
     }
     slot.member = self;
@@ -462,7 +483,7 @@ export class SignalingHub {
     resumed: boolean,
   ): void {
     if (slot.connectionId === null) return;
-    const ice = this.options.iceConfiguration(slot.peerId);
+    const ice = this.options.iceConfiguration(slot.peerId, slot.connectionId);
     this.send(slot.connectionId, {
       type: 'joined',
       roomId: slot.roomId,
@@ -499,27 +520,17 @@ export class SignalingHub {
       message.type === 'description'
         ? { type: 'description', from: slot.peerId, description: message.description }
         : { type: 'candidate', from: slot.peerId, candidate: message.candidate };
-    const envelope: Envelope = {
-      frame: serializeServerMessage(relayed, frame, message),
-      kind: message.type === 'candidate' ? 'candidate' : message.description.type,
-      from: slot.peerId,
-    };
+    const envelope = envelopeOf(relayed, serializeServerMessage(relayed, frame, message));
     // Not awaited: the next message of this socket may go out before this one is confirmed, since
     // both travel in order (one Redis connection, or a direct call).
     this.rooms.deliver(slot.roomId, message.to, envelope).then(
       (delivery) => {
-        switch (delivery) {
-          case 'sent':
-          case 'held':
-            this.counters.relayed++;
-            return;
-          case 'unknown':
-            return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
-          case 'overflow':
-            this.counters.relayed++;
-            return void this.track(this.expelOverflowed(slot.roomId, [message.to]));
-          default:
-            return assertNever(delivery);
+        if (delivery === 'unknown') {
+          return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
+        }
+        this.counters.relayed++;
+        if (typeof delivery === 'object') {
+          void this.track(this.expelOverflowed(slot.roomId, [{ peerId: message.to, ...delivery }]));
         }
       },
       // Counted, not logged: while Redis is away every relay to another process fails.
@@ -538,18 +549,19 @@ export class SignalingHub {
     }
     if (!others) return;
     this.broadcast(
-      slot,
+      slot.roomId,
       others.map((other) => other.peerId),
-      serializeServerMessage({ type: 'peer-updated', peerId: slot.peerId, media }),
+      { type: 'peer-updated', peerId: slot.peerId, media },
     );
   }
 
-  /** Sends an event to members of `from`'s room; those whose held messages overflow are removed. */
-  private broadcast(from: PeerSlot, to: string[], frame: string): void {
+  /** Sends an event to members of a room; those whose held messages overflow are removed. */
+  private broadcast(roomId: string, to: readonly string[], message: ServerMessage): void {
     if (to.length === 0) return;
+    const envelope = envelopeOf(message, serializeServerMessage(message));
     this.track(
-      this.rooms.broadcast(from.roomId, to, { frame, kind: 'event', from: null }).then(
-        (overflowed) => this.expelOverflowed(from.roomId, overflowed),
+      this.rooms.broadcast(roomId, to, envelope).then(
+        (overflowed) => this.expelOverflowed(roomId, overflowed),
         (error: unknown) => this.roomsFailed('broadcast', error),
       ),
     );
@@ -579,7 +591,10 @@ export class SignalingHub {
   }
 
   /** Takes the peer out of its room and tells the others; retried later if the rooms are away. */
-  private async leaveRoom(removal: PendingRemoval, onlyIfAway = false): Promise<boolean> {
+  private async leaveRoom(
+    removal: PendingRemoval,
+    onlyIfAway = false,
+  ): Promise<'left' | 'kept' | 'queued'> {
     let outcome;
     try {
       outcome = await this.rooms.leave(removal.roomId, removal.peerId, removal.epoch, {
@@ -588,10 +603,11 @@ export class SignalingHub {
     } catch (error) {
       this.roomsFailed('leave', error);
       this.queueRemoval(removal);
-      return false;
+      return 'queued';
     }
-    if (outcome.left) this.announceLeft(removal.roomId, removal.peerId, removal.reason, outcome);
-    return outcome.left;
+    if (!outcome.left) return 'kept';
+    this.announceLeft(removal.roomId, removal.peerId, removal.reason, outcome);
+    return 'left';
   }
 
   private announceLeft(
@@ -600,33 +616,31 @@ export class SignalingHub {
     reason: 'left' | 'disconnected',
     { remaining }: { remaining: RoomMember[] },
   ): void {
-    if (remaining.length === 0) return;
-    const frame = serializeServerMessage({ type: 'peer-left', peerId, reason });
-    this.track(
-      this.rooms
-        .broadcast(
-          roomId,
-          remaining.map((member) => member.peerId),
-          { frame, kind: 'event', from: null },
-        )
-        .then(
-          (overflowed) => this.expelOverflowed(roomId, overflowed),
-          (error: unknown) => this.roomsFailed('broadcast', error),
-        ),
+    this.broadcast(
+      roomId,
+      remaining.map((member) => member.peerId),
+      { type: 'peer-left', peerId, reason },
     );
   }
 
-  /** Peers whose held messages overflowed were removed by the rooms: tell the others. */
-  private async expelOverflowed(roomId: string, peerIds: readonly string[]): Promise<void> {
-    if (peerIds.length === 0) return;
-    for (const peerId of peerIds) {
+  /**
+   * Peers whose held messages passed a cap were removed by the rooms (`HeldLimits`): they are
+   * treated as gone, and the others told.
+   */
+  private async expelOverflowed(
+    roomId: string,
+    overflowed: readonly OverflowedMember[],
+  ): Promise<void> {
+    if (overflowed.length === 0) return;
+    for (const { peerId, limit, heldBytes } of overflowed) {
+      this.options.observe?.({ type: 'held-overflow', roomId, peerId, heldBytes, limit });
       const slot = this.slots.get(peerId);
       if (slot) this.forget(slot);
       this.counters.leaves++;
       this.options.observe?.({ type: 'left', roomId, peerId, reason: 'disconnected' });
     }
     const remaining = await this.rooms.members(roomId);
-    for (const peerId of peerIds) {
+    for (const { peerId } of overflowed) {
       this.announceLeft(roomId, peerId, 'disconnected', { remaining });
     }
   }
@@ -659,10 +673,19 @@ export class SignalingHub {
       epoch: slot.epoch,
       reason: 'disconnected' as const,
     };
-    if (await this.leaveRoom(removal, true)) {
+    // Kept: it resumed on another process meanwhile. Queued: it leaves once the rooms are back.
+    if ((await this.leaveRoom(removal, true)) === 'kept') {
+      this.options.observe?.({ type: 'moved', roomId: removal.roomId, peerId: removal.peerId });
+    } else {
       this.counters.leaves++;
       this.options.observe?.({ type: 'left', ...removal });
     }
+  }
+
+  /** The peer is no longer this process's (it is held by another, or no longer in the room). */
+  private letGo(slot: PeerSlot): void {
+    this.forget(slot);
+    this.options.observe?.({ type: 'moved', roomId: slot.roomId, peerId: slot.peerId });
   }
 
   /** Drops the slot here, closing its socket if it has one; the rooms are not told. */
@@ -682,8 +705,7 @@ export class SignalingHub {
     const slot = this.slots.get(peerId);
     if (!slot || slot.roomId !== roomId || slot.epoch > epoch) return;
     const connectionId = slot.connectionId;
-    this.forget(slot);
-    this.options.observe?.({ type: 'moved', roomId, peerId });
+    this.letGo(slot);
     if (connectionId !== null) {
       this.options.transport.close(connectionId, CLOSE_CODES.replaced, 'Resumed on another server');
     }

@@ -236,6 +236,20 @@ export class PeerSession {
     }
   }
 
+  /**
+   * New ICE servers (fresh TURN credentials) for the relays this connection allocates from now on:
+   * at its next ICE restart. The relay it uses now keeps working, since TURN checks credentials
+   * only when a relay is allocated.
+   */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    if (this.closed) return;
+    try {
+      this.connection.setConfiguration({ ...this.connection.getConfiguration(), iceServers });
+    } catch (error) {
+      this.options.events.onError(error, 'updating the ICE servers');
+    }
+  }
+
   /** Starts an ICE restart now; perfect negotiation carries it. */
   restartIce(): void {
     if (this.closed) return;
