@@ -271,18 +271,10 @@ export class RedisRooms implements Rooms {
     if (!this.available) return Promise.reject(new RoomsUnavailableError());
     let batch = this.batch;
     if (!batch) {
-      batch = this.batch = { keys: [], args: [...this.relayHead], settle: [] };
+      batch = this.batch = { lines: '', settle: [] };
       setImmediate(() => this.sendBatch(batch!));
     }
-    batch.keys.push(this.roomKey(roomId), this.heldKey(roomId, to));
-    batch.args.push(
-      roomId,
-      to,
-      envelope.kind,
-      envelope.subject,
-      String(envelope.bytes),
-      envelope.frame,
-    );
+    batch.lines += `${roomId}\t${to}\t${envelope.kind}\t${envelope.subject}\t${envelope.bytes}\t${envelope.frame}\n`;
     const settled = new Promise<Delivery>((resolve, reject) =>
       batch.settle.push({ resolve, reject }),
     );
@@ -296,7 +288,7 @@ export class RedisRooms implements Rooms {
     this.batch = null;
     // A relay waits on no timer of its own: the health check notices a Redis that stopped
     // answering, and a timer per batch would cost more than it tells.
-    this.run(scripts.RELAY, batch.keys, batch.args, 0).then(
+    this.run(scripts.RELAY, [], [...this.relayHead, batch.lines], 0).then(
       (reply) => {
         const outcomes = reply as (string | number)[];
         const delivered: Delivery[] = batch.settle.map(() => 'sent');
@@ -583,8 +575,8 @@ const SCRIPTS: readonly scripts.LuaScript[] = Object.values(scripts);
 const MAX_BATCH = 256;
 
 interface RelayBatch {
-  keys: string[];
-  args: string[];
+  /** One line per envelope, as the RELAY script reads them. */
+  lines: string;
   settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[];
 }
 

@@ -205,9 +205,12 @@ return members(room, peer, { 'ok' })
 );
 
 /**
- * Relays a batch of envelopes, each to one member, in order. KEYS: per envelope, its room and the
- * recipient's held list. ARGV: channel prefix, key prefix, max bytes per peer, max bytes per
- * process, then per envelope: room id, recipient, kind, subject, bytes, frame.
+ * Relays a batch of envelopes, each to one member, in order. ARGV: channel prefix, key prefix,
+ * max bytes per peer, max bytes per process, then the batch as one string, a line per envelope:
+ * "<room id>\t<recipient>\t<kind>\t<subject>\t<bytes>\t<frame>\n" (a frame is JSON text, which has
+ * no raw newline). One argument rather than eight per envelope: the client encodes, and Redis
+ * parses, a few large strings instead of many small ones. The keys (the room, the held list) are
+ * made here from the room id, as `RedisRooms` makes them.
  *
  * An attached recipient's frame is published to its process, one publication per process
  * carrying that process's frames in order ("<peer>\n<frame>\n<peer>\n<frame>…"); an away one's is
@@ -219,31 +222,37 @@ export const RELAY = script(
   `
 local channel, prefix = ARGV[1], ARGV[2]
 local max_peer, max_process = tonumber(ARGV[3]), tonumber(ARGV[4])
+local batch = ARGV[5]
 local by_node, nodes, outcomes = {}, {}, {}
-for i = 1, #KEYS / 2 do
-  local room, held = KEYS[2 * i - 1], KEYS[2 * i]
-  local a = 4 + (i - 1) * 6
-  local peer, frame = ARGV[a + 2], ARGV[a + 6]
+local i, pos = 0, 1
+while pos <= #batch do
+  i = i + 1
+  local room_id, peer, kind, subject, bytes, frame, after =
+    string.match(batch, '^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t(%d+)\\t([^\\n]*)\\n()', pos)
+  if not after then return redis.error_reply('malformed relay batch') end
+  pos = after
+  local room = prefix .. 'room:{' .. room_id .. '}'
   local where = presence(room, peer)
   if not where then
     table.insert(outcomes, i); table.insert(outcomes, 'unknown'); table.insert(outcomes, 0)
   elseif where.away == 0 then
-    local batch = by_node[where.node]
-    if not batch then
-      batch = {}
-      by_node[where.node] = batch
+    local frames = by_node[where.node]
+    if not frames then
+      frames = {}
+      by_node[where.node] = frames
       table.insert(nodes, where.node)
     end
-    table.insert(batch, peer)
-    table.insert(batch, frame)
+    table.insert(frames, peer)
+    table.insert(frames, frame)
   else
-    local outcome = hold(room, held, peer, where.node, prefix, ARGV[a + 3], ARGV[a + 4], tonumber(ARGV[a + 5]), frame, where.away, max_peer, max_process)
-    local bytes = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
+    local held = room .. ':held:' .. peer
+    local outcome = hold(room, held, peer, where.node, prefix, kind, subject, tonumber(bytes), frame, where.away, max_peer, max_process)
+    local held_bytes = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
     if outcome ~= 'held' then
       remove(room, held, peer, where.node, prefix)
-      release_node(room, where.node, prefix, ARGV[a + 1])
+      release_node(room, where.node, prefix, room_id)
     end
-    table.insert(outcomes, i); table.insert(outcomes, outcome); table.insert(outcomes, bytes)
+    table.insert(outcomes, i); table.insert(outcomes, outcome); table.insert(outcomes, held_bytes)
   end
 end
 for _, node in ipairs(nodes) do

@@ -17,6 +17,8 @@ export interface RedisServer {
    * drops every packet. `resume()` thaws it. */
   freeze(): void;
   resume(): void;
+  /** CPU time redis-server has used since it started (INFO cpu), in microseconds. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,12 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     freeze: () => void child?.kill('SIGSTOP'),
     resume: () => void child?.kill('SIGCONT'),
+    async cpuMicros() {
+      const info = await inlineCommand(port, 'INFO cpu');
+      const seconds = (name: string) =>
+        Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+      return Math.round((seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6);
+    },
     async stop() {
       await kill();
       rmSync(dir, { recursive: true, force: true });
@@ -110,6 +118,26 @@ function answersPing(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+/** Sends one inline command over a raw socket and resolves with its bulk-string answer. */
+function inlineCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let answer = Buffer.alloc(0);
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer to ${command}`)));
+    socket.once('error', reject);
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (data: Buffer) => {
+      answer = Buffer.concat([answer, data]);
+      const headerEnd = answer.indexOf('\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(answer.subarray(1, headerEnd).toString());
+      if (answer.length < headerEnd + 2 + length) return;
+      socket.destroy();
+      resolve(answer.subarray(headerEnd + 2, headerEnd + 2 + length).toString());
+    });
   });
 }
 
