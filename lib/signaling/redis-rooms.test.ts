@@ -75,6 +75,8 @@ function listener() {
     claimedAway: (roomId, peerId, epoch) => claimed.push({ roomId, peerId, epoch }),
     adopted: (peers) => adopted.push(...peers),
     reconnected: () => reconnections++,
+    holds: () => true,
+    released: () => undefined,
     availability: (available) => availability.push(available),
   };
   return { events, delivered, claimed, adopted, availability, reconnections: () => reconnections };

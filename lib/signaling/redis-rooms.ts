@@ -63,12 +63,14 @@ export class RedisRooms implements Rooms {
   private outages = 0;
   private errors = 0;
   private everReady = false;
-  /** When this process last (re)connected: it reaps nobody until a lease period later, so that
-   * after an outage of Redis itself the others have renewed theirs. */
+  /** When Redis last became reachable: this process reaps nobody until a lease period later, so
+   * that after an outage of Redis itself the others have renewed theirs. */
   private connectedAt = 0;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private stopped = false;
   private missedPings = 0;
+  /** When Redis last answered anything (the health check takes only silence for an outage). */
+  private lastAnswerAt = 0;
   /** What Redis holds for this process's away peers, as last read. */
   private heldBytes = 0;
   private resolveReady: (() => void) | null = null;
@@ -420,38 +422,59 @@ export class RedisRooms implements Rooms {
     }
   }
 
+  /**
+   * Keeps this process's rooms alive, and removes members Redis says it holds but it does not: a
+   * join or a claim that Redis ran after this process gave up waiting for it (`call`). Run every
+   * third of the room TTL, and as soon as Redis is back after an outage.
+   */
   private async touchRooms(): Promise<void> {
     if (!this.available) return;
     const roomIds = await this.call(() => this.client.sMembers(this.nodeRoomsKey(this.nodeId)));
     await Promise.all(
-      roomIds.map((roomId) =>
-        this.run(
+      roomIds.map(async (roomId) => {
+        const mine = (await this.run(
           scripts.TOUCH,
           [this.roomKey(roomId), this.nodeRoomsKey(this.nodeId)],
           [this.nodeId, String(this.roomTtlMs), roomId],
-        ),
-      ),
+        )) as string[];
+        for (let i = 0; i < mine.length; i += 2) {
+          const peerId = mine[i]!;
+          if (this.events?.holds(roomId, peerId) !== false) continue;
+          const reply = (await this.run(
+            scripts.RELEASE,
+            [this.roomKey(roomId)],
+            [peerId, mine[i + 1]!, this.nodeId, this.prefix, roomId],
+          )) as string[];
+          if (reply[0] === 'released')
+            this.events?.released(roomId, peerId, parseMembers(reply, 1));
+        }
+      }),
     );
   }
 
   /**
    * Notices a Redis that holds its connections but stopped answering (frozen, or a link that
-   * drops packets): two pings in a row unanswered. A PING queues behind the requests already in
-   * flight, so one slow answer under load is not taken for an outage.
+   * drops packets): two pings in a row unanswered, with no answer to anything else meanwhile. A
+   * PING queues behind the requests already in flight, and a busy machine delays this process
+   * too: an answer that was on its way when the timer fired (it is read after the timers of the
+   * same turn) proves Redis is there, so only silence counts.
    */
   private async checkHealth(): Promise<void> {
     if (!this.client.isReady) return this.setAvailable(false);
+    const sentAt = Date.now();
     try {
-      await this.client.sendCommand(['PING'], { timeout: PING_TIMEOUT_MS });
+      await withTimeout(this.client.sendCommand(['PING']), PING_TIMEOUT_MS);
+      this.lastAnswerAt = Date.now();
       this.missedPings = 0;
       if (this.everReady) this.setAvailable(true);
     } catch {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.lastAnswerAt >= sentAt) return;
       if (++this.missedPings >= 2) this.setAvailable(false);
     }
   }
 
   private onReady(): void {
-    this.connectedAt = Date.now();
     // Scripts first: a Redis that restarted knows none, and a relay that fell back to EVAL one
     // at a time could overtake another still waiting for its NOSCRIPT answer.
     void Promise.all(
@@ -460,8 +483,10 @@ export class RedisRooms implements Rooms {
       () => {
         if (!this.client.isReady) return;
         this.setAvailable(true);
-        void this.renewLease().catch(() => this.errors++);
-        if (this.everReady) this.events?.reconnected();
+        if (!this.everReady) {
+          this.connectedAt = Date.now();
+          void this.renewLease().catch(() => this.errors++);
+        }
         this.everReady = true;
         this.resolveReady?.();
         this.resolveReady = null;
@@ -475,6 +500,15 @@ export class RedisRooms implements Rooms {
     this.available = available;
     if (!available && this.everReady) this.outages++;
     this.events?.availability(available);
+    if (available && this.everReady) {
+      // Back after an outage (a restart, a dropped link, or a Redis that froze): every process's
+      // lease may have run out meanwhile, so reap nobody until all have had a lease period to
+      // renew theirs; and write back what this process holds, which a restart lost.
+      this.connectedAt = Date.now();
+      void this.renewLease().catch(() => this.errors++);
+      this.events?.reconnected();
+      void this.touchRooms().catch(() => this.errors++);
+    }
   }
 
   private onPublished(message: string): void {
@@ -520,14 +554,22 @@ export class RedisRooms implements Rooms {
           timeout,
         })) as Reply;
       }
-    });
+    }, timeout);
   }
 
-  /** Fails fast while Redis is unreachable; any failure but an error reply means it is. */
-  private async call<T>(request: () => Promise<T>): Promise<T> {
+  /**
+   * Fails fast while Redis is unreachable, and fails a request not answered within `timeoutMs`
+   * (0: never); any failure but an error reply means Redis is unreachable. The client's own
+   * timeout covers only a request still waiting to be written: one written to a Redis that then
+   * froze would wait for ever. A request given up on may still run when Redis answers again:
+   * what a late join or claim leaves behind is removed by `touchRooms`.
+   */
+  private async call<T>(request: () => Promise<T>, timeoutMs = this.requestTimeoutMs): Promise<T> {
     if (!this.available) throw new RoomsUnavailableError();
     try {
-      return await request();
+      const answer = await (timeoutMs > 0 ? withTimeout(request(), timeoutMs) : request());
+      this.lastAnswerAt = Date.now();
+      return answer;
     } catch (error) {
       this.errors++;
       if (error instanceof ErrorReply) throw error;
@@ -578,6 +620,23 @@ interface RelayBatch {
   /** One line per envelope, as the RELAY script reads them. */
   lines: string;
   settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[];
+}
+
+/** `promise`, or a rejection once `ms` have passed without it settling. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Members from a script's flat reply (peer, info, order, ...), starting at `from`. */

@@ -398,19 +398,39 @@ return dead[1]
 );
 
 /** KEYS: room, rooms of this node. ARGV: node, room ttl ms, room id. Keeps the room alive while
- * this node holds a member of it; else takes it off the node's list. Returns that member count. */
+ * this node holds a member of it; else takes it off the node's list. Returns the members Redis
+ * says this node holds: {peer, epoch, ...}. */
 export const TOUCH = script(
   2,
   `
 local room, node = KEYS[1], ARGV[1]
-local mine = 0
+local mine = {}
 local flat = redis.call('HGETALL', room)
 for i = 1, #flat, 2 do
-  if string.sub(flat[i], 1, 2) == 'p:' and string.match(flat[i + 1], '^(%S+)') == node then
-    mine = mine + 1
+  if string.sub(flat[i], 1, 2) == 'p:' then
+    local where_node, epoch = string.match(flat[i + 1], '^(%S+) (%d+)')
+    if where_node == node then
+      table.insert(mine, string.sub(flat[i], 3))
+      table.insert(mine, epoch)
+    end
   end
 end
-if mine > 0 then redis.call('PEXPIRE', room, ARGV[2]) else redis.call('SREM', KEYS[2], ARGV[3]) end
+if #mine > 0 then redis.call('PEXPIRE', room, ARGV[2]) else redis.call('SREM', KEYS[2], ARGV[3]) end
 return mine
+`,
+);
+
+/** KEYS: room. ARGV: peer, epoch, node, key prefix, room id. Removes a member this node is said
+ * to hold under that epoch but does not (a join or a claim that ran in Redis after the process
+ * had given up waiting for it). Returns {'released', remaining...} or {'kept'}. */
+export const RELEASE = script(
+  1,
+  `
+local room, peer, node = KEYS[1], ARGV[1], ARGV[3]
+local where = presence(room, peer)
+if not where or where.node ~= node or where.epoch ~= tonumber(ARGV[2]) then return { 'kept' } end
+remove(room, room .. ':held:' .. peer, peer, node, ARGV[4])
+release_node(room, node, ARGV[4], ARGV[5])
+return members(room, peer, { 'released' })
 `,
 );

@@ -38,6 +38,8 @@ function recorder() {
     claimedAway: () => undefined,
     adopted: () => undefined,
     reconnected: () => undefined,
+    holds: () => true,
+    released: () => undefined,
     availability: () => undefined,
   };
   return { delivered, events };

@@ -139,6 +139,14 @@ export interface BusEvents {
   adopted(peers: AdoptedPeer[]): void;
   /** The shared state is reachable again after an outage: re-assert what this process holds. */
   reconnected(): void;
+  /** Whether this process holds the peer (attached, away, joining) or is removing it. */
+  holds(roomId: string, peerId: string): boolean;
+  /**
+   * The shared state said this process held a peer it does not hold (a join or a claim that ran
+   * after this process had given up waiting for it, while the shared state was unreachable).
+   * It has been removed; `remaining` are the members to tell.
+   */
+  released(roomId: string, peerId: string, remaining: RoomMember[]): void;
   /** Reachability changed (for logs, `/healthz` and joins that fail fast). */
   availability(available: boolean): void;
 }

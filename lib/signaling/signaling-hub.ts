@@ -128,6 +128,8 @@ export class SignalingHub {
   private readonly connections = new Map<string, PeerSlot | null>();
   private readonly slots = new Map<string, PeerSlot>();
   private readonly removals: PendingRemoval[] = [];
+  /** Peers whose removal from the rooms is in flight. */
+  private readonly leaving = new Set<string>();
   private readonly inflight = new Set<Promise<unknown>>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly rooms: Rooms;
@@ -159,6 +161,17 @@ export class SignalingHub {
       claimedAway: (roomId, peerId, epoch) => this.onClaimedAway(roomId, peerId, epoch),
       adopted: (peers) => this.adopt(peers),
       reconnected: () => void this.track(this.reassert()),
+      holds: (roomId, peerId) =>
+        this.slots.get(peerId)?.roomId === roomId ||
+        this.leaving.has(peerId) ||
+        this.removals.some((removal) => removal.peerId === peerId),
+      released: (roomId, peerId, remaining) => {
+        // Someone this process gave up on while the rooms were away (it was told `unavailable`,
+        // and comes back as a new peer): the others may have heard of it, so they hear it left.
+        this.counters.leaves++;
+        this.options.observe?.({ type: 'left', roomId, peerId, reason: 'disconnected' });
+        this.announceLeft(roomId, peerId, 'disconnected', { remaining });
+      },
       availability: (available) =>
         this.options.observe?.({ type: 'rooms-availability', available }),
     });
@@ -596,6 +609,7 @@ export class SignalingHub {
     onlyIfAway = false,
   ): Promise<'left' | 'kept' | 'queued'> {
     let outcome;
+    this.leaving.add(removal.peerId);
     try {
       outcome = await this.rooms.leave(removal.roomId, removal.peerId, removal.epoch, {
         onlyIfAway,
@@ -604,6 +618,8 @@ export class SignalingHub {
       this.roomsFailed('leave', error);
       this.queueRemoval(removal);
       return 'queued';
+    } finally {
+      this.leaving.delete(removal.peerId);
     }
     if (!outcome.left) return 'kept';
     this.announceLeft(removal.roomId, removal.peerId, removal.reason, outcome);

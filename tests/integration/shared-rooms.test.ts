@@ -14,6 +14,8 @@ import { TestClient } from '../support/signaling-test-client';
 const MEDIA = { audio: true, video: true, screen: null };
 const HEARTBEAT_MS = 500;
 const GRACE_MS = 4_000;
+/** How long a request waits on Redis before it fails (`RedisRoomsOptions.requestTimeoutMs`). */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 let redis: RedisServer;
 let servers: ServerProcess[];
@@ -220,5 +222,69 @@ describe('rooms shared by three processes behind nginx', () => {
         (message) => message.type === 'peer-left' && message.peerId === bob.joined.peerId,
       ),
     ).toEqual([]);
+  }, 60_000);
+
+  it('Redis frozen mid-call: joins fail with a clear error within a bound, the call goes on after', async () => {
+    const roomId = createRoomId();
+    const alice = await join(servers[0]!.url, roomId, 'Alice');
+    const bob = await join(servers[1]!.url, roomId, 'Bob');
+    await alice.client.next('peer-joined');
+    const health = async (server: ServerProcess) =>
+      (
+        (await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()) as {
+          status: string;
+        }
+      ).status;
+
+    redis.freeze();
+    try {
+      // A join already on its way waits for Redis at most the request timeout, then is refused.
+      const started = Date.now();
+      const early = await TestClient.open(servers[2]!.url);
+      early.send({ type: 'join', roomId, name: 'Early', media: MEDIA });
+      expect(await early.next('error', 20_000)).toMatchObject({ code: 'unavailable' });
+      expect(await early.closed).toBe(1013);
+      expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT_MS + 3_000);
+      // Once the process has noticed, a join is refused at once, and /healthz says so.
+      expect(await health(servers[2]!)).toBe('degraded');
+      const late = await TestClient.open(servers[2]!.url);
+      const lateStarted = Date.now();
+      late.send({ type: 'join', roomId, name: 'Late', media: MEDIA });
+      expect(await late.next('error')).toMatchObject({ code: 'unavailable' });
+      expect(Date.now() - lateStarted).toBeLessThan(1_000);
+      // The call's own sockets stay open meanwhile.
+      expect(alice.client.closeCode).toBeNull();
+      expect(bob.client.closeCode).toBeNull();
+    } finally {
+      redis.resume();
+    }
+
+    // Thawed (its leases ran out meanwhile): nobody is taken for dead, signals cross again, and a
+    // newcomer gets in.
+    await expect.poll(() => health(servers[0]!), { timeout: 10_000 }).toBe('ok');
+    let delivered = false;
+    const deadline = Date.now() + 10_000;
+    while (!delivered && Date.now() < deadline) {
+      alice.client.send({ type: 'candidate', to: bob.joined.peerId, candidate: null });
+      delivered = await bob.client.next('candidate', 500).then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(delivered).toBe(true);
+    const newcomer = await join(servers[2]!.url, roomId, 'Newcomer');
+    expect(newcomer.joined.peers.map((peer) => peer.name).sort()).toEqual(['Alice', 'Bob']);
+    await new Promise((resolve) => setTimeout(resolve, 3 * HEARTBEAT_MS));
+    // Nobody in the call is taken for gone. Early's join may have run in Redis after its process
+    // gave up on it: once that process notices, the room hears Early left (anyone who joined
+    // meanwhile saw it listed; to the others it names nobody they know).
+    const inCall = [alice.joined.peerId, bob.joined.peerId, newcomer.joined.peerId];
+    for (const person of [alice, bob]) {
+      for (const message of person.client.received) {
+        if (message.type === 'peer-left') expect(inCall).not.toContain(message.peerId);
+      }
+      expect(person.client.closeCode).toBeNull();
+    }
+    for (const person of [alice, bob, newcomer]) person.client.close();
   }, 60_000);
 });
