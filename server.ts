@@ -2,14 +2,20 @@
  * The custom server: one HTTP server for the Next.js app and the signaling WebSocket at `/ws`.
  * Everything with logic in it lives under lib/; this file only wires the pieces together.
  */
+import nextEnv from '@next/env';
 import next from 'next';
 import pino from 'pino';
-import { loadServerConfig } from './lib/server/config';
 import { createHttpServer } from './lib/server/http-server';
+import { processConfig, setSignalingPlacement } from './lib/server/process-state';
 import { readServerActionIds } from './lib/server/server-actions';
 
 async function main(): Promise<void> {
-  const config = loadServerConfig();
+  // Load `.env` files the way Next does, before the settings are read: the server and the pages
+  // Next renders in this process then share one configuration.
+  nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production');
+  const config = processConfig();
+  // Signaling is on this server's own origin; `instrumentation.ts` must not start another.
+  setSignalingPlacement({ kind: 'same-origin' });
   const log = pino({ level: config.logLevel, base: undefined });
 
   const app = next({ dev: config.dev, hostname: config.host, port: config.port });
@@ -30,9 +36,18 @@ async function main(): Promise<void> {
 
   const address = await http.listen(config.port, config.host);
   log.info(
-    { url: `${config.tls ? 'https' : 'http'}://${config.host}:${address.port}`, dev: config.dev },
+    {
+      url: `${config.tls ? 'https' : 'http'}://${config.host}:${address.port}`,
+      dev: config.dev,
+      signalingOrigins: http.origins?.describe(),
+    },
     'server ready',
   );
+  if (!config.dev && !config.publicOrigin) {
+    log.warn(
+      'PUBLIC_ORIGIN is not set: only pages opened at the listening address may use signaling. Behind a proxy or under a domain name, set PUBLIC_ORIGIN (e.g. https://call.example.com).',
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

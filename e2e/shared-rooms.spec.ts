@@ -5,7 +5,7 @@
  */
 import { startAppServer, type AppServer } from './support/app-server';
 import { expect, test, type Person } from './support/fixtures';
-import { startNginx, type Nginx } from '../tests/support/nginx';
+import { freePort, startNginx, type Nginx } from '../tests/support/nginx';
 import { startRedisServer, type RedisServer } from '../tests/support/redis-server';
 
 let redis: RedisServer;
@@ -15,14 +15,17 @@ let nginx: Nginx;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   redis = await startRedisServer();
+  const proxyPort = await freePort();
   const env = {
     REDIS_URL: redis.url,
+    // Pages reach processes 1 and 2 through nginx, whose origin is not their own.
+    ALLOWED_ORIGINS: `http://127.0.0.1:${proxyPort}`,
     HEARTBEAT_INTERVAL_MS: '2000',
     LOG_LEVEL: 'warn',
   };
   servers = [];
   for (let i = 0; i < 3; i++) servers.push(await startAppServer({ env }));
-  nginx = await startNginx([servers[0]!.port, servers[1]!.port]);
+  nginx = await startNginx([servers[0]!.port, servers[1]!.port], proxyPort);
 });
 
 test.afterAll(async () => {

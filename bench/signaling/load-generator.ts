@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
+import { SIGNALING_SUBPROTOCOL } from '../../lib/signaling/protocol';
 import { percentile } from '../shared/report';
 import type { ServerKind } from './server-process';
 
@@ -102,7 +103,7 @@ function localAddress(index: number): string {
 
 function open(url: string, socketIndex: number): Promise<WebSocket> {
   const origin = new URL(url.replace(/^ws/, 'http')).origin;
-  const socket = new WebSocket(url, {
+  const socket = new WebSocket(url, SIGNALING_SUBPROTOCOL, {
     origin,
     localAddress: localAddress(socketIndex),
     // An all-zero mask lets ws skip masking each frame in JavaScript (Node 20 has no native

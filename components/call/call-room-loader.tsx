@@ -15,6 +15,15 @@ const CallRoom = dynamic(() => import('./call-room').then((module) => module.Cal
   ),
 });
 
-export function CallRoomLoader({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
-  return <CallRoom roomId={roomId} relay={relay} />;
+export function CallRoomLoader({
+  roomId,
+  relay,
+  signalingPort,
+}: {
+  roomId: string;
+  relay: RelaySettings;
+  /** Where signaling listens when not on the page's own origin (beside plain `next dev`). */
+  signalingPort: number | null;
+}) {
+  return <CallRoom roomId={roomId} relay={relay} signalingPort={signalingPort} />;
 }

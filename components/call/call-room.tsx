@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { describeWhoIsHere } from '@/lib/call/presence-text';
@@ -16,10 +16,22 @@ const loadCallView = () => import('./call-view').then((module) => module.CallVie
 const CallView = dynamic(loadCallView);
 
 /** The whole call page in the browser: lobby, call, or an ending screen. */
-export function CallRoom({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
+export function CallRoom({
+  roomId,
+  relay,
+  signalingPort,
+}: {
+  roomId: string;
+  relay: RelaySettings;
+  signalingPort: number | null;
+}) {
   return (
-    <CallProvider roomId={roomId} relay={relay}>
-      <CallPhaseView />
+    <CallProvider roomId={roomId} relay={relay} signalingPort={signalingPort}>
+      {/* A view still loading suspends here, inside the provider: hiding the provider instead
+          would make strict mode re-run its effect, restarting the controller mid-join. */}
+      <Suspense>
+        <CallPhaseView />
+      </Suspense>
     </CallProvider>
   );
 }

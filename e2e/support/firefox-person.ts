@@ -11,7 +11,12 @@ import {
   type TileState,
 } from './in-page';
 import { installInstrumentation } from './instrumentation';
-import { expectFlowing, type CallControl, type Participant } from './participant';
+import {
+  expectFlowing,
+  type CallControl,
+  type MediaExpectation,
+  type Participant,
+} from './participant';
 
 /**
  * One simulated person in a stock Firefox, next to the Chromium people of a Playwright test.
@@ -127,16 +132,17 @@ export class FirefoxPerson implements Participant {
 
   async expectMediaFrom(
     name: string,
-    { video = true, audio = true }: { video?: boolean; audio?: boolean } = {},
+    { video = true, audio = true, timeout }: MediaExpectation = {},
   ): Promise<void> {
     await expect
       .poll(async () => (await this.tileState(name))?.link, {
         message: `${this.name} is connected to ${name}`,
+        timeout,
       })
       .toBe('connected');
     await expectFlowing(
       () => this.inboundFrom(name),
-      { video, audio },
+      { video, audio, timeout },
       `${this.name} receives media from ${name}`,
     );
   }

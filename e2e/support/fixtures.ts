@@ -16,7 +16,12 @@ import {
   type TileState,
 } from './in-page';
 import { installInstrumentation } from './instrumentation';
-import { expectFlowing, type CallControl, type Participant } from './participant';
+import {
+  expectFlowing,
+  type CallControl,
+  type MediaExpectation,
+  type Participant,
+} from './participant';
 
 /** One simulated person in Chromium: their own browser context (own cookies, storage, camera). */
 export class Person implements Participant {
@@ -117,12 +122,12 @@ export class Person implements Participant {
    */
   async expectMediaFrom(
     name: string,
-    { video = true, audio = true }: { video?: boolean; audio?: boolean } = {},
+    { video = true, audio = true, timeout }: MediaExpectation = {},
   ): Promise<void> {
-    await expect(this.tile(name)).toHaveAttribute('data-link', 'connected');
+    await expect(this.tile(name)).toHaveAttribute('data-link', 'connected', { timeout });
     await expectFlowing(
       () => this.inboundFrom(name),
-      { video, audio },
+      { video, audio, timeout },
       `${this.name} receives media from ${name}`,
     );
   }

@@ -25,7 +25,8 @@ export interface Participant {
   remoteTileCount(): Promise<number>;
   inboundFrom(name: string): Promise<InboundMedia | null>;
   inboundScreenFrom(name: string): Promise<InboundMedia | null>;
-  expectMediaFrom(name: string, options?: { video?: boolean; audio?: boolean }): Promise<void>;
+  /** `timeout` is per wait, for cases where a link is rebuilt first. */
+  expectMediaFrom(name: string, options?: MediaExpectation): Promise<void>;
   expectScreenFrom(name: string): Promise<void>;
   /** Opens the chat panel if needed and sends `text`. */
   sendChat(text: string): Promise<void>;
@@ -37,10 +38,17 @@ export interface Participant {
   evaluate<Arg, Result>(fn: (arg: Arg) => Result, arg: Arg): Promise<Awaited<Result>>;
 }
 
+export interface MediaExpectation {
+  video?: boolean;
+  audio?: boolean;
+  /** Per wait; Playwright's expect timeout if absent. */
+  timeout?: number;
+}
+
 /** Polls inbound stats until frames (and packets) arrive, then until more arrive. */
 export async function expectFlowing(
   read: () => Promise<InboundMedia | null>,
-  { video, audio }: { video: boolean; audio: boolean },
+  { video, audio, timeout }: { video: boolean; audio: boolean; timeout?: number },
   message: string,
 ): Promise<void> {
   let first: InboundMedia | null = null;
@@ -53,20 +61,26 @@ export async function expectFlowing(
           (!audio || (first?.audioPacketsReceived ?? 0) > 0)
         );
       },
-      { message },
+      { message, timeout },
     )
     .toBe(true);
-  const baseline = first as InboundMedia | null;
+  let baseline = first as InboundMedia | null;
   await expect
     .poll(
       async () => {
         const now = await read();
+        // Counters that went down belong to a new connection (a link rebuilt): count from there.
+        if (
+          (now?.framesDecoded ?? 0) < (baseline?.framesDecoded ?? 0) ||
+          (now?.audioPacketsReceived ?? 0) < (baseline?.audioPacketsReceived ?? 0)
+        )
+          baseline = now;
         return (
           (!video || (now?.framesDecoded ?? 0) >= (baseline?.framesDecoded ?? 0) + 5) &&
           (!audio || (now?.audioPacketsReceived ?? 0) >= (baseline?.audioPacketsReceived ?? 0) + 10)
         );
       },
-      { message: `${message} (still flowing)` },
+      { message: `${message} (still flowing)`, timeout },
     )
     .toBe(true);
 }

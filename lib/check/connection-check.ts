@@ -1,7 +1,7 @@
 import { AudioLevelMeter, SPEAKING_THRESHOLD } from '../media/audio-level';
 import { accessFromError } from '../media/local-media';
 import { refusedTurnCredentials } from '../call/link-diagnosis';
-import { parseServerMessage, type IceServer } from '../signaling/protocol';
+import { SIGNALING_SUBPROTOCOL, parseServerMessage, type IceServer } from '../signaling/protocol';
 
 /**
  * The connection self-test behind /check: camera, microphone, our server, and each way a call can
@@ -165,7 +165,7 @@ async function checkServer(url: string, report: Report): Promise<IceServer[] | n
   const result = await new Promise<IceServer[] | null>((resolve) => {
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url);
+      socket = new WebSocket(url, SIGNALING_SUBPROTOCOL);
     } catch {
       resolve(null);
       return;

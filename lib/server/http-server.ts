@@ -15,7 +15,8 @@ import type { ServerConfig } from './config';
 import { SECURITY_HEADERS } from '../security/content-security-policy';
 import { answerAndClose } from './answer-and-close';
 import { KeyedRateLimit } from './keyed-rate-limit';
-import { handleOpsRequest } from './ops-routes';
+import { createOpsRoutes } from './ops-routes';
+import { OriginPolicy } from './origin-policy';
 import { settleWithin } from './settle-within';
 import {
   clientAddress,
@@ -41,11 +42,16 @@ export interface HttpServerOptions {
    * is answered 404 here, before Next prints a stack trace for it. Unchecked when absent.
    */
   serverActionIds?: ReadonlySet<string>;
+  /** The port the pages are served on, when another server serves them (signaling beside plain
+   * `next dev`); by default this server's own. Pages there may open `/ws`. */
+  pagePort?: number;
 }
 
 export interface HttpServer {
   readonly server: Server;
   readonly signaling: SignalingEndpoint;
+  /** The origins whose pages may open `/ws`, known once listening. */
+  readonly origins: OriginPolicy | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   /**
    * Stops taking connections, tells every signaling socket the service is restarting (1012, so
@@ -64,7 +70,13 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** The HTTP server with `/ws`, `/healthz` and `/metrics`; the rest goes to `handleRequest`. */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { config, log } = options;
-  const signaling = createSignalingEndpoint({ ...options, rooms: createRooms(config) });
+  let origins: OriginPolicy | null = null;
+  const signaling = createSignalingEndpoint({
+    ...options,
+    rooms: createRooms(config),
+    allowsOrigin: (origin) => origins?.allows(origin) ?? false,
+  });
+  const handleOpsRequest = createOpsRoutes({ signaling, metricsToken: config.metricsToken });
   /** Bad requests are logged at most once per address per minute, however many there are. */
   const badRequestLog = new KeyedRateLimit({ burst: 1, perMinute: 1 });
 
@@ -108,7 +120,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       request.headers['x-forwarded-proto'] = 'https';
       response.setHeader('Strict-Transport-Security', 'max-age=31536000');
     }
-    if (handleOpsRequest(request, response, signaling)) return;
+    if (handleOpsRequest(request, response)) return;
     if (refuseBadRequest(request, response)) return;
     if (options.handleRequest) return options.handleRequest(request, response);
     response.writeHead(404).end();
@@ -181,6 +193,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   return {
     server,
     signaling,
+    get origins() {
+      return origins;
+    },
     async listen(port, host) {
       // Connected to the rooms first: a join that arrives must find them.
       await signaling.start();
@@ -188,7 +203,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          resolve(server.address() as AddressInfo);
+          const address = server.address() as AddressInfo;
+          origins = new OriginPolicy(config, {
+            host,
+            port: options.pagePort ?? address.port,
+            secure: config.tls !== null,
+          });
+          resolve(address);
         });
       });
     },

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import {
   CLOSE_CODES,
   LIMITS,
+  SIGNALING_SUBPROTOCOL,
   assertNever,
   parseClientMessage,
   type ClientMessage,
@@ -31,6 +32,8 @@ export interface SignalingEndpointOptions {
   log: Logger;
   /** Where rooms live: in this process, or shared through Redis. */
   rooms: Rooms;
+  /** Whether a page of this `Origin` may open the socket (see `OriginPolicy`). */
+  allowsOrigin(origin: string | undefined): boolean;
 }
 
 /** Why an upgrade to `/ws` was refused; a label of `meshcall_upgrades_refused_total`. */
@@ -39,6 +42,7 @@ export const UPGRADE_REFUSALS = [
   'foreign-origin',
   'per-ip-limit',
   'server-full',
+  'unsupported-version',
 ] as const;
 export type UpgradeRefusal = (typeof UPGRADE_REFUSALS)[number];
 
@@ -178,6 +182,10 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    // Browsers fail a handshake that answers none of the protocols they offered, and the page
+    // would only see "connection failed": take an unknown version, then close saying why.
+    handleProtocols: (offered) =>
+      offered.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : ([...offered][0] ?? false),
   });
 
   /**
@@ -521,6 +529,18 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   }
 
   function onConnection(socket: WebSocket, tcp: Duplex, address: string): void {
+    if (socket.protocol !== SIGNALING_SUBPROTOCOL) {
+      counters.upgradesRefused['unsupported-version']++;
+      logRefusal(
+        'info',
+        address,
+        { offered: quoteUntrusted(socket.protocol, 64) },
+        'refused a client of another protocol version',
+      );
+      socket.on('error', () => undefined);
+      socket.close(CLOSE_CODES.unsupportedVersion, `This server speaks ${SIGNALING_SUBPROTOCOL}`);
+      return;
+    }
     const connection: Connection = {
       id: String(nextConnectionId++),
       address,
@@ -563,9 +583,11 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     socket.on('close', (code: number) => {
       log.debug({ ...where(connection), code }, 'socket closed');
       connections.delete(connection.id);
-      // 1000 and 1001 mean the page closed or left on purpose; anything else may come back.
+      // 1000 and 1001 mean the page closed or left on purpose; anything else may come back. A
+      // page that said it is unloading may be reloading: it gets a short grace to come back.
       const resumable = !connection.final && code !== 1000 && code !== 1001;
-      inOrder(connection, () => hub.disconnect(connection.id, { resumable }));
+      const graceMs = code === CLOSE_CODES.pageUnloading ? config.reloadGraceMs : undefined;
+      inOrder(connection, () => hub.disconnect(connection.id, { resumable, graceMs }));
     });
   }
 
@@ -593,7 +615,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       const address = clientAddress(request, config.trustProxy);
       if (shuttingDown) return refuse(socket, 'shutting-down', address);
       const origin = request.headers.origin;
-      if (!isOriginAllowed(origin, request.headers.host, config.allowedOrigins)) {
+      if (!options.allowsOrigin(origin)) {
         return refuse(socket, 'foreign-origin', address, { origin: quoteUntrusted(origin, 64) });
       }
       if (openSockets >= config.maxConnections) return refuse(socket, 'server-full', address);
@@ -657,22 +679,9 @@ const REFUSAL_STATUS: Record<UpgradeRefusal, [number, string]> = {
   'foreign-origin': [403, 'Forbidden'],
   'per-ip-limit': [429, 'Too Many Requests'],
   'server-full': [503, 'Service Unavailable'],
+  // Refused after the handshake, with a close code: see onConnection.
+  'unsupported-version': [426, 'Upgrade Required'],
 };
-
-/** A page may connect if it was served by this host, or its origin is listed in ALLOWED_ORIGINS. */
-export function isOriginAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowedOrigins: ReadonlySet<string>,
-): boolean {
-  if (!origin) return false;
-  if (allowedOrigins.has(origin)) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The client's address. Behind `trustProxy` proxies of ours, each appended the address it saw to

@@ -24,6 +24,9 @@ describe('client messages', () => {
         },
       },
       { type: 'candidate', to: PEER, candidate: null },
+      // The connection epoch: absent (pages from before epochs), 0, or any count up to the limit.
+      { type: 'description', to: PEER, epoch: 0, description: { type: 'answer', sdp: 'v=0\r\n' } },
+      { type: 'candidate', to: PEER, epoch: LIMITS.maxEpoch, candidate: null },
       { type: 'media', media: MEDIA },
       { type: 'ping' },
       { type: 'presence', roomId: ROOM },
@@ -84,6 +87,10 @@ describe('client messages', () => {
         },
       }),
     ],
+    ...[-1, 1.5, '1', LIMITS.maxEpoch + 1].map((epoch): [string, string] => [
+      `a connection epoch of ${JSON.stringify(epoch)}`,
+      frame({ type: 'candidate', to: PEER, epoch, candidate: null }),
+    ]),
     ['a presence query for a bad room id', frame({ type: 'presence', roomId: 'nope' })],
     ['a presence query without a room id', frame({ type: 'presence' })],
     [

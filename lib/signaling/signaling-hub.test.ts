@@ -61,7 +61,7 @@ async function setup(
   };
   const rx = (connectionId: string, message: ClientMessage) =>
     settle(hub.receive(connectionId, message));
-  const dc = (connectionId: string, options: { resumable: boolean }) =>
+  const dc = (connectionId: string, options: { resumable: boolean; graceMs?: number }) =>
     settle(hub.disconnect(connectionId, options));
   const join = async (
     connectionId: string,
@@ -144,6 +144,31 @@ describe('SignalingHub', () => {
     expect(hub.counters.relayed).toBe(2);
   });
 
+  it('relays the connection epoch as it came, and adds none where there was none', async () => {
+    const { join, take, rx } = await setup();
+    const alice = await join('c1');
+    const bob = await join('c2');
+    take('c1');
+    await rx('c2', {
+      type: 'description',
+      to: alice.peerId,
+      epoch: 3,
+      description: { type: 'offer', sdp: 'v=0' },
+    });
+    await rx('c2', { type: 'candidate', to: alice.peerId, epoch: 3, candidate: null });
+    expect(take('c1')).toStrictEqual([
+      {
+        type: 'description',
+        from: bob.peerId,
+        epoch: 3,
+        description: { type: 'offer', sdp: 'v=0' },
+      },
+      { type: 'candidate', from: bob.peerId, epoch: 3, candidate: null },
+    ]);
+    await rx('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    expect(take('c1')).toStrictEqual([{ type: 'candidate', from: bob.peerId, candidate: null }]);
+  });
+
   it('refuses to relay to a peer in another room, to an unknown id, or to oneself', async () => {
     const { join, take, rx } = await setup();
     const alice = await join('c1');
@@ -222,6 +247,30 @@ describe('SignalingHub', () => {
       { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
     ]);
     expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
+  });
+
+  it('holds the slot of a page that is unloading only for the shorter grace it is given', async () => {
+    const { join, take, dc } = await setup();
+    const alice = await join('c1');
+    await join('c2');
+    take('c2');
+    await dc('c1', { resumable: true, graceMs: 3_000 });
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(take('c2')).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(take('c2')).toEqual([
+      { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
+    ]);
+  });
+
+  it('never holds a slot longer than the resume grace, whatever grace is asked for', async () => {
+    const { join, take, dc } = await setup();
+    await join('c1');
+    await join('c2');
+    take('c2');
+    await dc('c1', { resumable: true, graceMs: GRACE_MS * 10 });
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
+    expect(take('c2')).toHaveLength(1);
   });
 
   it('lets a dropped peer resume its id, delivering what was sent to it meanwhile', async () => {

@@ -182,13 +182,13 @@ export class SignalingHub {
   }
 
   /**
-   * The connection's socket is gone. A peer whose socket closed abnormally keeps its slot for
-   * `graceMs` (the configured grace unless said otherwise) so that it can resume; one that closed
-   * on purpose (`resumable: false`) leaves now.
+   * The connection's socket is gone. A peer whose socket closed abnormally keeps its slot for the
+   * grace period so that it can resume; one that closed on purpose (`resumable: false`) leaves now.
+   * `graceMs` shortens the grace: a page that said it is unloading gets only long enough to reload.
    */
   disconnect(
     connectionId: string,
-    { resumable, graceMs = this.options.resumeGraceMs }: { resumable: boolean; graceMs?: number },
+    { resumable, graceMs }: { resumable: boolean; graceMs?: number },
   ): Promise<void> | void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
@@ -196,9 +196,10 @@ export class SignalingHub {
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
-    if (!resumable || graceMs <= 0) return this.removePeer(slot, 'disconnected');
+    const holdMs = Math.min(graceMs ?? Infinity, this.options.resumeGraceMs);
+    if (!resumable || holdMs <= 0) return this.removePeer(slot, 'disconnected');
     this.options.observe?.({ type: 'awaiting-resume', roomId: slot.roomId, peerId: slot.peerId });
-    slot.awayUntil = this.now() + graceMs;
+    slot.awayUntil = this.now() + holdMs;
     this.armGraceTimer(slot);
     const { roomId, peerId, epoch, awayUntil } = slot;
     return this.track(
@@ -529,10 +530,12 @@ export class SignalingHub {
     if (message.to === slot.peerId) {
       return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
     }
+    // The epoch is the peers' business: passed on as it came, and left out if it did not.
+    const epoch = message.epoch === undefined ? {} : { epoch: message.epoch };
     const relayed: ServerMessage =
       message.type === 'description'
-        ? { type: 'description', from: slot.peerId, description: message.description }
-        : { type: 'candidate', from: slot.peerId, candidate: message.candidate };
+        ? { type: 'description', from: slot.peerId, ...epoch, description: message.description }
+        : { type: 'candidate', from: slot.peerId, ...epoch, candidate: message.candidate };
     const envelope = envelopeOf(relayed, serializeServerMessage(relayed, frame, message));
     // Not awaited: the next message of this socket may go out before this one is confirmed, since
     // both travel in order (one Redis connection, or a direct call).

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../../bench/signaling/server-process';
 import { createRoomId } from '../../lib/room-id';
 import type { ServerMessage } from '../../lib/signaling/protocol';
-import { startNginx, type Nginx } from '../support/nginx';
+import { freePort, startNginx, type Nginx } from '../support/nginx';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
 import { TestClient } from '../support/signaling-test-client';
 
@@ -21,12 +21,15 @@ let redis: RedisServer;
 let servers: ServerProcess[];
 let nginx: Nginx;
 let proxyUrl: string;
+let proxyPort: number;
 /** Sockets that reconnected through nginx, newest last. */
 const resumed: TestClient[] = [];
 
 async function startServer(): Promise<ServerProcess> {
   return startServerProcess('meshcall', {
     REDIS_URL: redis.url,
+    // Pages reach the processes through nginx too, whose origin is not their own.
+    ALLOWED_ORIGINS: `http://127.0.0.1:${proxyPort}`,
     HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS),
     RESUME_GRACE_MS: String(GRACE_MS),
     PAGE_SILENCE_LIMIT_MS: '0',
@@ -37,8 +40,12 @@ async function startServer(): Promise<ServerProcess> {
 
 beforeAll(async () => {
   redis = await startRedisServer();
+  proxyPort = await freePort();
   servers = await Promise.all([startServer(), startServer(), startServer()]);
-  nginx = await startNginx(servers.map((server) => server.port));
+  nginx = await startNginx(
+    servers.map((server) => server.port),
+    proxyPort,
+  );
   proxyUrl = `ws://127.0.0.1:${nginx.port}/ws`;
 }, 60_000);
 

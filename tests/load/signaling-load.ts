@@ -17,7 +17,11 @@ import { createClient } from '@redis/client';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
-import type { ClientMessage, ServerMessage } from '../../lib/signaling/protocol';
+import {
+  SIGNALING_SUBPROTOCOL,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../lib/signaling/protocol';
 
 const { values: args } = parseArgs({
   options: {
@@ -82,7 +86,10 @@ class SimulatedPeer {
   async connect(): Promise<void> {
     const url = this.urls[this.attempt++ % this.urls.length]!;
     const origin = new URL(url.replace(/^ws/, 'http')).origin;
-    const socket = new WebSocket(url, { origin, localAddress: this.localAddress });
+    const socket = new WebSocket(url, SIGNALING_SUBPROTOCOL, {
+      origin,
+      localAddress: this.localAddress,
+    });
     this.socket = socket;
     socket.on('message', (data) => this.observe(JSON.parse(data.toString()) as ServerMessage));
     socket.on('close', (code) => {

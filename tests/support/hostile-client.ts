@@ -8,7 +8,7 @@ import { get } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
-import { LIMITS, type ServerMessage } from '../../lib/signaling/protocol';
+import { LIMITS, SIGNALING_SUBPROTOCOL, type ServerMessage } from '../../lib/signaling/protocol';
 
 export interface Target {
   /** `http://127.0.0.1:PORT` */
@@ -133,7 +133,7 @@ interface Client {
 
 /** Opens a socket from the server's own origin; rejects with the HTTP status if refused. */
 export function openClient(target: Target): Promise<Client> {
-  const socket = new WebSocket(wsUrl(target), { origin: target.url });
+  const socket = new WebSocket(wsUrl(target), SIGNALING_SUBPROTOCOL, { origin: target.url });
   const messages: ServerMessage[] = [];
   const waiters: { type: string; resolve: (message: ServerMessage) => void }[] = [];
   socket.on('message', (data) => {

@@ -65,9 +65,13 @@ ${servers}
 `;
 }
 
-/** Starts a real nginx on a free loopback port in front of the app processes at `upstreamPorts`. */
-export async function startNginx(upstreamPorts: readonly number[]): Promise<Nginx> {
-  const port = await freePort();
+/**
+ * Starts a real nginx in front of the app processes at `upstreamPorts`, on `port` or a free
+ * loopback port. The processes must accept pages from its origin (PUBLIC_ORIGIN): choose the port
+ * with `freePort` before starting them.
+ */
+export async function startNginx(upstreamPorts: readonly number[], port?: number): Promise<Nginx> {
+  port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'meshcall-nginx-'));
   mkdirSync(join(dir, 'logs'));
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(port, upstreamPorts, dir));
@@ -103,7 +107,7 @@ export async function startNginx(upstreamPorts: readonly number[]): Promise<Ngin
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
