@@ -186,10 +186,14 @@ export const ERROR_CODES = [
   'wrong-password',
   /** The host declined an earlier knock from this address, and the pause after it is not over. */
   'knock-too-soon',
+  /** Shared room state (Redis) cannot be reached: the server closes the socket with 1013, and the
+   * client's reconnect retries. */
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const PEER_LEFT_REASONS = ['left', 'disconnected', 'removed'] as const;
+export type PeerLeftReason = (typeof PEER_LEFT_REASONS)[number];
 
 /** The room's controls as everyone in it sees them. Never the password or the host key. */
 export const roomControlsViewSchema = v.object({
@@ -336,6 +340,9 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'check') {
     // Our own checks' messages name the rule, never the input.
     problem = issue.message;
+  } else if (issue.type === 'variant') {
+    // Listing every message type would make a long line: the reference has them.
+    problem = `expected a known message type, got ${quoteUntrusted(issue.input)}`;
   } else if (issue.type === 'min_length' || issue.type === 'max_length') {
     problem = `expected length ${issue.expected}, got ${issue.received}`;
   } else {
