@@ -47,19 +47,22 @@ export function ReactionsButton() {
         id={id}
         popover="auto"
         aria-label="Reactions"
-        className="m-auto mb-24 flex gap-1 rounded-2xl bg-surface-raised p-2 shadow-2xl ring-1 ring-surface-border"
+        className="m-auto mb-24 rounded-2xl bg-surface-raised p-2 shadow-2xl ring-1 ring-surface-border"
       >
-        {REACTIONS.map((reaction) => (
-          <button
-            key={reaction}
-            type="button"
-            aria-label={`React ${reaction}`}
-            className="rounded-xl p-2 text-2xl hover:bg-surface-overlay"
-            onClick={() => controller.react(reaction)}
-          >
-            {reaction}
-          </button>
-        ))}
+        {/* No display class on the popover itself: it would show the popover while closed. */}
+        <div className="flex gap-1">
+          {REACTIONS.map((reaction) => (
+            <button
+              key={reaction}
+              type="button"
+              aria-label={`React ${reaction}`}
+              className="rounded-xl p-2 text-2xl hover:bg-surface-overlay"
+              onClick={() => controller.react(reaction)}
+            >
+              {reaction}
+            </button>
+          ))}
+        </div>
       </div>
     </>
   );
