@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   HostControls,
-  InMemoryRoomControls,
   type ControlsMessage,
   type HostControlsPort,
   type JoinMessage,
@@ -9,6 +8,28 @@ import {
 import { HOST_ACTIONS, KNOCK_COOLDOWN_MS } from './room-controls';
 import { PASSWORD_GUESS_BUDGET, REACTION_BUDGET } from './keyed-rate-limit';
 import type { ServerMessage } from './protocol';
+import { emptyControls, type RoomControls } from './room-controls';
+import type { RoomControlsStore } from './rooms';
+
+/** Controls of one room in memory (the rooms' own implementations have the contract tests). */
+class InMemoryRoomControls implements RoomControlsStore {
+  private readonly rooms = new Map<string, RoomControls>();
+  controls(roomId: string): Promise<RoomControls> {
+    return Promise.resolve(this.rooms.get(roomId) ?? emptyControls());
+  }
+  updateControls(
+    roomId: string,
+    change: (controls: RoomControls) => RoomControls | null,
+  ): Promise<RoomControls | null> {
+    const next = change(this.rooms.get(roomId) ?? emptyControls());
+    if (next === null) this.rooms.delete(roomId);
+    else this.rooms.set(roomId, next);
+    return Promise.resolve(next);
+  }
+  get size(): number {
+    return this.rooms.size;
+  }
+}
 
 const ROOM = '7k3mq-x9tbd-4rw8h';
 const MEDIA = { audio: true, video: false, screen: null };

@@ -20,6 +20,7 @@ import {
   type ErrorCode,
   type ServerMessage,
 } from './protocol';
+import type { RoomControlsStore } from './rooms';
 import {
   addKnock,
   admit,
@@ -27,7 +28,6 @@ import {
   authorize,
   decline,
   dropKnock,
-  emptyControls,
   handOver,
   joined,
   left,
@@ -58,42 +58,6 @@ export type ControlsMessage = Extract<
       | 'reaction';
   }
 >;
-
-/**
- * Where a room's controls are kept: beside its members. `update` is atomic per room: `change`
- * sees the current controls (empty ones if the room has none) and returns the new ones, or null
- * to forget them.
- */
-export interface RoomControlsStore {
-  controls(roomId: string): Promise<RoomControls>;
-  updateControls(
-    roomId: string,
-    change: (controls: RoomControls) => RoomControls | null,
-  ): Promise<RoomControls | null>;
-}
-
-/** One process's controls. */
-export class InMemoryRoomControls implements RoomControlsStore {
-  private readonly rooms = new Map<string, RoomControls>();
-
-  controls(roomId: string): Promise<RoomControls> {
-    return Promise.resolve(this.rooms.get(roomId) ?? emptyControls());
-  }
-
-  updateControls(
-    roomId: string,
-    change: (controls: RoomControls) => RoomControls | null,
-  ): Promise<RoomControls | null> {
-    const next = change(this.rooms.get(roomId) ?? emptyControls());
-    if (next === null) this.rooms.delete(roomId);
-    else this.rooms.set(roomId, next);
-    return Promise.resolve(next);
-  }
-
-  get size(): number {
-    return this.rooms.size;
-  }
-}
 
 /** What the hub offers this class. */
 export interface HostControlsPort {

@@ -1,4 +1,5 @@
 import { DEFAULT_HELD_LIMITS, HeldBudget, HeldMessages, type HeldLimits } from './held-messages';
+import { emptyControls, type RoomControls } from './room-controls';
 import type { MediaState } from './protocol';
 import {
   FIRST_EPOCH,
@@ -26,6 +27,7 @@ interface MemberRecord {
 interface RoomRecord {
   members: Map<string, MemberRecord>;
   tokens: Map<string, string>;
+  controls: RoomControls | null;
 }
 
 /**
@@ -76,7 +78,7 @@ export class InMemoryRooms implements Rooms {
     let room = this.rooms.get(roomId);
     if (room && room.members.size >= this.capacity) return { ok: false, reason: 'full' };
     if (!room) {
-      room = { members: new Map(), tokens: new Map() };
+      room = { members: new Map(), tokens: new Map(), controls: null };
       this.rooms.set(roomId, room);
     }
     const others = [...room.members.values()].map((record) => record.member);
@@ -196,6 +198,25 @@ export class InMemoryRooms implements Rooms {
     const heldBytes = record.held.bytes;
     this.remove(roomId, this.rooms.get(roomId)!, record);
     return { limit: outcome, heldBytes };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // RoomControlsStore
+  // -------------------------------------------------------------------------------------------
+
+  controls(roomId: string): Promise<RoomControls> {
+    return Promise.resolve(this.rooms.get(roomId)?.controls ?? emptyControls());
+  }
+
+  updateControls(
+    roomId: string,
+    change: (controls: RoomControls) => RoomControls | null,
+  ): Promise<RoomControls | null> {
+    const room = this.rooms.get(roomId);
+    const next = change(room?.controls ?? emptyControls());
+    // A room nobody is in keeps nothing.
+    if (room) room.controls = next;
+    return Promise.resolve(next);
   }
 
   private remove(roomId: string, room: RoomRecord, record: MemberRecord): void {

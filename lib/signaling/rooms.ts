@@ -11,6 +11,7 @@
  */
 import type { Envelope, HeldOverflow } from './held-messages';
 import type { MediaState } from './protocol';
+import type { RoomControls } from './room-controls';
 
 export type { Envelope, HeldOverflow } from './held-messages';
 
@@ -108,6 +109,21 @@ export interface ResumeRegistry {
   redeem(roomId: string, tokenHash: string): Promise<string | null>;
 }
 
+/**
+ * A room's host controls (`room-controls.ts`), kept in the room's own record: they go when the
+ * room goes. `updateControls` is atomic per room: `change` sees the current controls (empty ones
+ * if there are none) and returns the new ones, or null to drop them; in Redis it may run again if
+ * another process changed them meanwhile, so it must be a pure function. A room nobody is in
+ * keeps no controls.
+ */
+export interface RoomControlsStore {
+  controls(roomId: string): Promise<RoomControls>;
+  updateControls(
+    roomId: string,
+    change: (controls: RoomControls) => RoomControls | null,
+  ): Promise<RoomControls | null>;
+}
+
 /** A peer this process holds, as it re-asserts it after the shared state was lost. */
 export interface HeldPeer {
   roomId: string;
@@ -165,7 +181,7 @@ export interface RoomsStatus {
 }
 
 /** The three interfaces, plus the life cycle of whatever backs them. */
-export interface Rooms extends RoomDirectory, PeerBus, ResumeRegistry {
+export interface Rooms extends RoomDirectory, PeerBus, ResumeRegistry, RoomControlsStore {
   start(events: BusEvents): Promise<void>;
   /**
    * Writes back what this process holds (members, their order, epochs, tokens) where it is

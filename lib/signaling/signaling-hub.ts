@@ -1,12 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { envelopeOf, type HoldRefusal } from './held-messages';
-import {
-  HostControls,
-  InMemoryRoomControls,
-  type Admission,
-  type JoinMessage,
-  type RoomControlsStore,
-} from './host-controls';
+import { HostControls, type Admission, type JoinMessage } from './host-controls';
 import { PresenceRateLimit, describePresence } from './presence';
 import {
   CLOSE_CODES,
@@ -62,8 +56,6 @@ export interface HubOptions {
   wallClock?(): number;
   /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
   now?: () => number;
-  /** Where rooms' host controls live; in this process by default. */
-  controls?: RoomControlsStore;
   /** The client address of a socket: password guesses, declined knocks and removals go by it. */
   addressOf?(connectionId: string): string;
 }
@@ -167,7 +159,8 @@ export class SignalingHub {
   private createHostControls(): HostControls {
     const addressOf = this.options.addressOf ?? (() => 'unknown');
     return new HostControls(
-      this.options.controls ?? new InMemoryRoomControls(),
+      // Kept with the room's members, so they are shared wherever the rooms are.
+      this.rooms,
       {
         send: (connectionId, message) => {
           if (this.connections.has(connectionId)) this.send(connectionId, message);
