@@ -175,6 +175,24 @@ describe('SFU coordination in the hub', () => {
     await hub.dispose();
   });
 
+  it('tells a peer that resumes which mode the room is in', async () => {
+    const { hub, join, rx, take } = await setup(1);
+    await join('c1');
+    const bob = await join('c2');
+    expect(bob.mode).toBe('sfu');
+    await hub.disconnect('c2', { resumable: true });
+    hub.connect('c3');
+    await rx('c3', {
+      type: 'join',
+      roomId: ROOM,
+      name: 'c2',
+      media: MEDIA,
+      resumeToken: bob.resumeToken,
+    });
+    expect(take('c3')[0]).toMatchObject({ type: 'joined', resumed: true, mode: 'sfu' });
+    await hub.dispose();
+  });
+
   it('refuses SFU requests in a mesh room, before joining, and without an SFU', async () => {
     const { join, take, rx, sfu, hub } = await setup(4);
     hub.connect('c0');
