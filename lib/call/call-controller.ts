@@ -5,11 +5,13 @@ import {
   type Reaction,
   type RoomControlsView,
 } from '../signaling/protocol';
+import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
 import type { CallStore } from './call-store';
 import { loadHostKey, newHostKey, saveHostKey } from './host-key';
+import { DisplayReporter, type TileHandle } from './display-reporter';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { LocalParticipant } from './local-participant';
 import type { MediaTransport, MediaTransportEvents } from './media-transport';
@@ -24,6 +26,7 @@ import {
   type RoomMessage,
   type RoomRequest,
 } from './signaling-session';
+import { sendAdaptationEnabled } from './send-adaptation-switch';
 import { SpeakingMonitor } from './speaking-monitor';
 
 /** How long a reaction floats over a tile. */
@@ -78,6 +81,14 @@ export class CallController {
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
     selfName: () => this.state.displayName,
     addEntry: (entry) => this.actions.addChat(entry),
+  });
+  /** Read once, when the page loads (a test-only setting). */
+  private readonly adaptSending = sendAdaptationEnabled(
+    typeof localStorage === 'undefined' ? null : localStorage,
+  );
+  private readonly displays = new DisplayReporter({
+    send: (peerId, display) => this.run?.transport.showDisplay(peerId, display),
+    pageVisible: () => document.visibilityState === 'visible',
   });
 
   constructor(
@@ -141,6 +152,7 @@ export class CallController {
         events: this.transportEvents(live),
       },
       this.reloadMemory,
+      new DisplayExchange(this.adaptSending),
     );
     const local = new LocalParticipant({
       store: this.store,
@@ -166,10 +178,13 @@ export class CallController {
       onOffline: () => signaling.dropConnection(),
       onGesture: () => this.speaking.resumeAudio(),
     });
+    const onVisibility = () => this.displays.pageVisibilityChanged();
+    document.addEventListener('visibilitychange', onVisibility);
     if (rejoin) this.join(rejoin.name);
 
     return () => {
       stopWatching();
+      document.removeEventListener('visibilitychange', onVisibility);
       this.stop('teardown');
     };
   }
@@ -307,6 +322,11 @@ export class CallController {
   }
 
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
+  /** A tile that shows `peerId`'s camera: how it shows it decides what they send us. */
+  showsCamera(peerId: string): TileHandle {
+    return this.displays.addTile(peerId);
+  }
+
   localAudioLevel(): number {
     return this.speaking.localLevel();
   }
@@ -403,6 +423,13 @@ export class CallController {
         );
       case 'reaction':
         return this.showReaction(message.from, message.reaction);
+      case 'room-mode':
+      case 'sfu-publish-answer':
+      case 'sfu-subscription-offer':
+      case 'sfu-layer-set':
+        // This page has no SFU transport yet: it keeps its peer links, which the server still
+        // relays in an SFU room, so the call goes on as a mesh for it.
+        return;
       default:
         return assertNever(message);
     }
@@ -438,6 +465,7 @@ export class CallController {
 
   private removePeer(peerId: string): void {
     this.run?.transport.removePerson(peerId);
+    this.displays.forget(peerId);
     this.peers.remove(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
@@ -530,6 +558,7 @@ export class CallController {
       run.local.dispose();
     }
     this.speaking.stop();
+    this.displays.clear();
     this.peers.clear();
     this.media.clear();
     this.actions.clearParticipants();

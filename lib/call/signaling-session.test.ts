@@ -85,6 +85,7 @@ function joined(patch: Partial<JoinedMessage> = {}): JoinedMessage {
     peers: [],
     iceServers: [],
     iceTransportPolicy: 'all',
+    mode: 'mesh',
     ...patch,
   };
 }
