@@ -453,7 +453,12 @@ export class SignalingHub {
     admission: Extract<Admission, { kind: 'join' }>,
   ): Promise<void> {
     const peerId = await this.joinFresh(connectionId, message);
-    if (peerId !== null) await this.hostControls.joined(message.roomId, peerId, admission);
+    // The member is in: a failure to record the controls must not undo the join.
+    if (peerId !== null) {
+      await this.hostControls
+        .joined(message.roomId, peerId, admission)
+        .catch((error: unknown) => this.roomsFailed('controls', error));
+    }
   }
 
   /** Joins a socket to the room; its new peer id, or null if the room was full. */
@@ -596,7 +601,9 @@ export class SignalingHub {
     this.options.observe?.({ type: 'resumed', connectionId, roomId: slot.roomId, peerId });
     const others = members.filter((member) => member.peerId !== peerId);
     this.sendJoined(slot, token, others, true, await this.rooms.mode(slot.roomId));
-    await this.hostControls.resumed(slot.roomId, connectionId);
+    await this.hostControls
+      .resumed(slot.roomId, connectionId)
+      .catch((error: unknown) => this.roomsFailed('controls', error));
     // Oldest first: what reached this process after the socket closed, what the rooms held, then
     // what arrived while the claim was in flight.
     const strays = slot.strays;
