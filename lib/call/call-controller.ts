@@ -304,6 +304,13 @@ export class CallController {
         if (this.state.phase !== 'in-call') return;
         this.iceConfiguration = { ...this.iceConfiguration, iceServers: message.iceServers };
         return transport?.configure(this.iceConfiguration);
+      case 'room-mode':
+      case 'sfu-publish-answer':
+      case 'sfu-subscription-offer':
+      case 'sfu-layer-set':
+        // This page has no SFU transport yet: it keeps its peer links, which the server still
+        // relays in an SFU room, so the call goes on as a mesh for it.
+        return;
       default:
         return assertNever(message);
     }

@@ -84,6 +84,7 @@ function joined(patch: Partial<JoinedMessage> = {}): JoinedMessage {
     peers: [],
     iceServers: [],
     iceTransportPolicy: 'all',
+    mode: 'mesh',
     ...patch,
   };
 }

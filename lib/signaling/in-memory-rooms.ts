@@ -1,5 +1,5 @@
 import { DEFAULT_HELD_LIMITS, HeldBudget, HeldMessages, type HeldLimits } from './held-messages';
-import type { MediaState } from './protocol';
+import type { MediaState, RoomMode } from './protocol';
 import {
   FIRST_EPOCH,
   type BusEvents,
@@ -26,6 +26,7 @@ interface MemberRecord {
 interface RoomRecord {
   members: Map<string, MemberRecord>;
   tokens: Map<string, string>;
+  mode: RoomMode;
 }
 
 /**
@@ -76,7 +77,7 @@ export class InMemoryRooms implements Rooms {
     let room = this.rooms.get(roomId);
     if (room && room.members.size >= this.capacity) return { ok: false, reason: 'full' };
     if (!room) {
-      room = { members: new Map(), tokens: new Map() };
+      room = { members: new Map(), tokens: new Map(), mode: 'mesh' };
       this.rooms.set(roomId, room);
     }
     const others = [...room.members.values()].map((record) => record.member);
@@ -122,6 +123,17 @@ export class InMemoryRooms implements Rooms {
     if (!room || !record || record.epoch !== epoch) return null;
     record.member = { ...record.member, media };
     return this.list(room).filter((member) => member.peerId !== peerId);
+  }
+
+  async mode(roomId: string): Promise<RoomMode> {
+    return this.rooms.get(roomId)?.mode ?? 'mesh';
+  }
+
+  async setMode(roomId: string, from: RoomMode, to: RoomMode): Promise<boolean> {
+    const room = this.rooms.get(roomId);
+    if (!room || room.mode !== from) return false;
+    room.mode = to;
+    return true;
   }
 
   async deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {

@@ -28,6 +28,12 @@ export const LIMITS = {
   maxEpoch: 2 ** 31 - 1,
   /** Most names a `presence` answer lists; `count` still says how many are there. */
   maxPresenceNames: 8,
+  /** An SDP media id (`a=mid:`). */
+  maxMidLength: 32,
+  /** Tracks one person publishes to the SFU: microphone, camera, screen and its audio. */
+  maxPublishedTracks: 4,
+  /** Tracks one SFU subscription carries: every other person's published tracks in a full room. */
+  maxSubscribedTracks: 50 * 4,
 } as const;
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
@@ -80,6 +86,35 @@ const epoch = v.optional(
   v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.maxEpoch)),
 );
 
+/** How a room carries media: a link between every pair, or everyone through the SFU (Janus). */
+export const ROOM_MODES = ['mesh', 'sfu'] as const;
+export type RoomMode = (typeof ROOM_MODES)[number];
+
+/** Why a room changed mode: it grew past the mesh, lost its SFU, or shrank back. */
+export const ROOM_MODE_REASONS = ['grew', 'sfu-lost', 'shrank'] as const;
+
+/** What a track published to the SFU carries. */
+export const MEDIA_SOURCES = ['microphone', 'camera', 'screen', 'screen-audio'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+
+/** Simulcast layers a subscriber may ask for, smallest first. */
+export const SFU_LAYERS = ['low', 'medium', 'high'] as const;
+export type SfuLayer = (typeof SFU_LAYERS)[number];
+
+const mid = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxMidLength));
+const sdp = v.pipe(v.string(), v.maxLength(LIMITS.maxSdpLength));
+
+export const publishedTrackSchema = v.object({ mid, source: v.picklist(MEDIA_SOURCES) });
+export type PublishedTrack = v.InferOutput<typeof publishedTrackSchema>;
+
+export const subscribedTrackSchema = v.object({
+  mid,
+  peerId,
+  source: v.picklist(MEDIA_SOURCES),
+  kind: v.picklist(['audio', 'video']),
+});
+export type SubscribedTrack = v.InferOutput<typeof subscribedTrackSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Browser -> server
 // ---------------------------------------------------------------------------------------------
@@ -113,6 +148,30 @@ export const clientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('get-ice-servers') }),
   /** For the lobby, before joining: who is in this room now. */
   v.object({ type: v.literal('presence'), roomId }),
+  /** SFU mode: publish my tracks (again with a new offer when they change, or to restart ICE). */
+  v.object({
+    type: v.literal('sfu-publish'),
+    sdp,
+    tracks: v.pipe(
+      v.array(publishedTrackSchema),
+      v.minLength(1),
+      v.maxLength(LIMITS.maxPublishedTracks),
+    ),
+  }),
+  v.object({ type: v.literal('sfu-unpublish') }),
+  /** SFU mode: I am ready to receive; an `sfu-subscription-offer` follows now or later. */
+  v.object({ type: v.literal('sfu-subscribe') }),
+  v.object({ type: v.literal('sfu-subscription-answer'), sdp }),
+  /** SFU mode: the layer that fits the tile showing that mid. */
+  v.object({ type: v.literal('sfu-layer'), mid, layer: v.picklist(SFU_LAYERS) }),
+  /** SFU mode: a trickled candidate of my publishing or subscribing connection; null when done. */
+  v.object({
+    type: v.literal('sfu-candidate'),
+    link: v.picklist(['publisher', 'subscriber']),
+    candidate: v.nullable(iceCandidateSchema),
+  }),
+  /** SFU mode: my subscribing connection failed; a restarting offer follows. */
+  v.object({ type: v.literal('sfu-ice-restart') }),
 ]);
 export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
@@ -147,6 +206,10 @@ export const ERROR_CODES = [
   /** Shared room state (Redis) cannot be reached: the server closes the socket with 1013, and the
    * client's reconnect retries. */
   'unavailable',
+  /** An SFU request while the room is a mesh, or the server has no SFU (or lost it). */
+  'sfu-unavailable',
+  /** The SFU refused or failed the request (a bad offer, say). */
+  'sfu-refused',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -164,6 +227,8 @@ export const serverMessageSchema = v.variant('type', [
     peers: v.array(peerInfoSchema),
     iceServers: v.pipe(v.array(iceServerSchema), v.maxLength(LIMITS.maxIceServers)),
     iceTransportPolicy: v.picklist(['all', 'relay']),
+    /** How the room carries media now. In `sfu`, publish and subscribe; make no peer links. */
+    mode: v.picklist(ROOM_MODES),
   }),
   v.object({
     type: v.literal('ice-servers'),
@@ -199,6 +264,29 @@ export const serverMessageSchema = v.variant('type', [
     capacity: v.pipe(v.number(), v.integer(), v.minValue(1)),
     /** The first of their names, in join order. */
     names: v.pipe(v.array(displayName), v.maxLength(LIMITS.maxPresenceNames)),
+  }),
+  /**
+   * The room's media moves. To `sfu`: publish and subscribe, and keep the peer links until SFU
+   * media plays for every tile. To `mesh` (`sfu-lost`): connect to everyone as a newcomer would.
+   */
+  v.object({
+    type: v.literal('room-mode'),
+    mode: v.picklist(ROOM_MODES),
+    reason: v.picklist(ROOM_MODE_REASONS),
+  }),
+  v.object({ type: v.literal('sfu-publish-answer'), sdp }),
+  /** An offer for my one subscribing connection; `tracks` says whose media each mid carries. */
+  v.object({
+    type: v.literal('sfu-subscription-offer'),
+    sdp,
+    tracks: v.pipe(v.array(subscribedTrackSchema), v.maxLength(LIMITS.maxSubscribedTracks)),
+  }),
+  /** Janus relays that layer now (`ok: false`: the publisher does not send it). */
+  v.object({
+    type: v.literal('sfu-layer-set'),
+    mid,
+    layer: v.picklist(SFU_LAYERS),
+    ok: v.boolean(),
   }),
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
@@ -257,6 +345,9 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'check') {
     // Our own checks' messages name the rule, never the input.
     problem = issue.message;
+  } else if (issue.type === 'variant' && where === ' at type') {
+    // Valibot would list every message type the protocol has.
+    problem = `no message has type ${quoteUntrusted(issue.input)}`;
   } else if (issue.type === 'min_length' || issue.type === 'max_length') {
     problem = `expected length ${issue.expected}, got ${issue.received}`;
   } else {

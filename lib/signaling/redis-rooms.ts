@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorReply, createClient, type RedisClientType } from '@redis/client';
 import { DEFAULT_HELD_LIMITS, type HeldLimits, type HoldRefusal } from './held-messages';
-import type { MediaState } from './protocol';
+import type { MediaState, RoomMode } from './protocol';
 import {
   RoomsUnavailableError,
   type AdoptedPeer,
@@ -223,6 +223,15 @@ export class RedisRooms implements Rooms {
       [peerId, String(epoch), JSON.stringify({ name: self.name, media })],
     )) as string[];
     return reply[0] === 'ok' ? parseMembers(reply, 1) : null;
+  }
+
+  async mode(roomId: string): Promise<RoomMode> {
+    const mode = await this.call(() => this.client.hGet(this.roomKey(roomId), 'mode'));
+    return mode === 'sfu' ? 'sfu' : 'mesh';
+  }
+
+  async setMode(roomId: string, from: RoomMode, to: RoomMode): Promise<boolean> {
+    return (await this.run(scripts.SET_MODE, [this.roomKey(roomId)], [from, to])) === 1;
   }
 
   // -------------------------------------------------------------------------------------------

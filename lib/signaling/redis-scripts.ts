@@ -434,3 +434,16 @@ release_node(room, node, ARGV[4], ARGV[5])
 return members(room, peer, { 'released' })
 `,
 );
+
+/** KEYS: room. ARGV: from, to. Moves an existing room from one media mode to the other (a
+ * missing field is 'mesh'); the field goes when the room is deleted. Returns 1 if it moved. */
+export const SET_MODE = script(
+  1,
+  `
+local room = KEYS[1]
+if redis.call('EXISTS', room) == 0 then return 0 end
+if (redis.call('HGET', room, 'mode') or 'mesh') ~= ARGV[1] then return 0 end
+redis.call('HSET', room, 'mode', ARGV[2])
+return 1
+`,
+);

@@ -93,6 +93,26 @@ export function describeRoomsContract(
       expect(await rooms.members(OTHER_ROOM)).toEqual([]);
     });
 
+    it('holds the media mode with the room: one mover wins, and the mode goes with the room', async () => {
+      expect(await rooms.mode(ROOM)).toBe('mesh');
+      // No room, no mode to set.
+      expect(await rooms.setMode(ROOM, 'mesh', 'sfu')).toBe(false);
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      const moves = await Promise.all([
+        rooms.setMode(ROOM, 'mesh', 'sfu'),
+        rooms.setMode(ROOM, 'mesh', 'sfu'),
+      ]);
+      expect(moves.filter(Boolean)).toHaveLength(1);
+      expect(await rooms.mode(ROOM)).toBe('sfu');
+      expect(await rooms.mode(OTHER_ROOM)).toBe('mesh');
+      expect((await rooms.members(ROOM)).map((member) => member.peerId)).toEqual(['peer-a']);
+      expect(await rooms.setMode(ROOM, 'sfu', 'mesh')).toBe(true);
+      expect(await rooms.setMode(ROOM, 'mesh', 'sfu')).toBe(true);
+      await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH);
+      expect(await rooms.mode(ROOM)).toBe('mesh');
+      expect(await subject.leftovers()).toBe(0);
+    });
+
     it('never admits more than capacity, however many join at once', async () => {
       const outcomes = await Promise.all(
         Array.from({ length: 10 }, (_, i) => rooms.join(ROOM, `peer-${i}`, info(`P${i}`))),

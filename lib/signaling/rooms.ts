@@ -10,7 +10,7 @@
  * record. Per-room state beyond members (host controls, say) belongs in the same record.
  */
 import type { Envelope, HeldOverflow } from './held-messages';
-import type { MediaState } from './protocol';
+import type { MediaState, RoomMode } from './protocol';
 
 export type { Envelope, HeldOverflow } from './held-messages';
 
@@ -62,6 +62,14 @@ export interface RoomDirectory {
     epoch: Epoch,
     media: MediaState,
   ): Promise<RoomMember[] | null>;
+  /** How the room carries media: `mesh` until moved, and for a room that does not exist. */
+  mode(roomId: string): Promise<RoomMode>;
+  /**
+   * Moves the room from one mode to another, atomically: true for the one caller (of any process)
+   * that made the move; false if the room is empty or not in `from`. The mode goes with the room
+   * when its last member leaves.
+   */
+  setMode(roomId: string, from: RoomMode, to: RoomMode): Promise<boolean>;
 }
 
 /**

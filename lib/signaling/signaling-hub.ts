@@ -10,6 +10,7 @@ import {
   type IceServer,
   type MediaState,
   type PeerInfo,
+  type RoomMode,
   type ServerMessage,
 } from './protocol';
 import {
@@ -23,6 +24,7 @@ import {
   type Rooms,
 } from './rooms';
 import { serializeServerMessage } from './serialize';
+import { SfuCoordinator, type SfuCoordinatorOptions, type SfuObservation } from './sfu-coordinator';
 
 /** How the hub reaches connections. The socket layer implements it; unit tests record calls. */
 export interface HubTransport {
@@ -54,6 +56,8 @@ export interface HubOptions {
   wallClock?(): number;
   /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
   now?: () => number;
+  /** An SFU for rooms that outgrow the mesh. Without it every room is a mesh. */
+  sfu?: SfuCoordinatorOptions;
 }
 
 /** What happened in the hub, for logs: ids only, never descriptions, candidates or tokens. */
@@ -68,7 +72,8 @@ export type HubEvent =
   | { type: 'adopted'; peers: number }
   | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode }
   | { type: 'rooms-error'; operation: string; error: string }
-  | { type: 'rooms-availability'; available: boolean };
+  | { type: 'rooms-availability'; available: boolean }
+  | SfuObservation;
 
 export interface HubCounters {
   joins: number;
@@ -135,6 +140,7 @@ export class SignalingHub {
   private readonly rooms: Rooms;
   private readonly now: () => number;
   private readonly presenceLimit: PresenceRateLimit;
+  private readonly sfu: SfuCoordinator | null;
   readonly counters: HubCounters = {
     joins: 0,
     resumes: 0,
@@ -148,10 +154,34 @@ export class SignalingHub {
     this.rooms = options.rooms;
     this.now = options.wallClock ?? Date.now;
     this.presenceLimit = new PresenceRateLimit(options.now);
+    this.sfu = options.sfu
+      ? new SfuCoordinator(options.sfu, {
+          rooms: this.rooms,
+          deliver: (roomId, peerId, message) => {
+            const envelope = envelopeOf(message, serializeServerMessage(message));
+            this.rooms
+              .deliver(roomId, peerId, envelope)
+              .catch((error: unknown) => this.roomsFailed('deliver', error));
+          },
+          broadcastRoom: async (roomId, message) => {
+            const members = await this.rooms.members(roomId);
+            this.broadcast(
+              roomId,
+              members.map((member) => member.peerId),
+              message,
+            );
+          },
+          refuse: (connectionId, code, text) => this.refuse(connectionId, code, text),
+          reply: (connectionId, message) => this.send(connectionId, message),
+          observe: (event) => this.options.observe?.(event),
+        })
+      : null;
   }
 
   /** Starts listening to the rooms: frames for peers here, claims, adoptions, reconnections. */
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    // Never fails: a Janus that cannot be reached is tried again in the background.
+    await this.sfu?.start();
     return this.rooms.start({
       deliver: (peerId, frame) => this.deliverLocally(peerId, frame),
       isLocal: (roomId, peerId) => {
@@ -255,6 +285,18 @@ export class SignalingHub {
       }
       case 'presence':
         return this.answerPresence(connectionId, message.roomId);
+      case 'sfu-publish':
+      case 'sfu-unpublish':
+      case 'sfu-subscribe':
+      case 'sfu-subscription-answer':
+      case 'sfu-layer':
+      case 'sfu-candidate':
+      case 'sfu-ice-restart':
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        if (!this.sfu) {
+          return this.refuse(connectionId, 'sfu-unavailable', 'This server has no SFU.');
+        }
+        return this.sfu.receive(connectionId, slot.roomId, slot.peerId, message);
       default:
         return assertNever(message);
     }
@@ -300,6 +342,7 @@ export class SignalingHub {
       if (slot.graceTimer) clearTimeout(slot.graceTimer);
     }
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.sfu?.dispose();
     this.slots.clear();
     this.connections.clear();
     this.removals.length = 0;
@@ -404,14 +447,24 @@ export class SignalingHub {
       peerId,
       roomSize: outcome.others.length + 1,
     });
-    this.sendJoined(slot, token, outcome.others, false);
+    const { mode, moved } = await this.modeAfterJoin(slot.roomId, outcome.others.length + 1);
+    this.sendJoined(slot, token, outcome.others, false, mode);
     this.flushPending(slot);
+    const others = outcome.others.map((other) => other.peerId);
     // The newcomer is the latest joiner: polite to nobody, so one announcement fits everyone.
-    this.broadcast(
-      slot.roomId,
-      outcome.others.map((other) => other.peerId),
-      { type: 'peer-joined', peer: toPeerInfo(outcome.member, outcome.member) },
-    );
+    this.broadcast(slot.roomId, others, {
+      type: 'peer-joined',
+      peer: toPeerInfo(outcome.member, outcome.member),
+    });
+    if (moved) this.broadcast(slot.roomId, others, { type: 'room-mode', mode, reason: 'grew' });
+  }
+
+  private async modeAfterJoin(
+    roomId: string,
+    size: number,
+  ): Promise<{ mode: RoomMode; moved: boolean }> {
+    if (!this.sfu) return { mode: 'mesh', moved: false };
+    return this.sfu.modeAfterJoin(roomId, size);
   }
 
   /** Reclaims the slot a resume token names. False if there is none: the caller joins afresh. */
@@ -477,7 +530,7 @@ export class SignalingHub {
     this.counters.resumes++;
     this.options.observe?.({ type: 'resumed', connectionId, roomId: slot.roomId, peerId });
     const others = members.filter((member) => member.peerId !== peerId);
-    this.sendJoined(slot, token, others, true);
+    this.sendJoined(slot, token, others, true, await this.rooms.mode(slot.roomId));
     // Oldest first: what reached this process after the socket closed, what the rooms held, then
     // what arrived while the claim was in flight.
     const strays = slot.strays;
@@ -495,6 +548,7 @@ export class SignalingHub {
     resumeToken: string,
     others: readonly RoomMember[],
     resumed: boolean,
+    mode: RoomMode,
   ): void {
     if (slot.connectionId === null) return;
     const ice = this.options.iceConfiguration(slot.peerId, slot.connectionId);
@@ -507,6 +561,7 @@ export class SignalingHub {
       peers: others.map((other) => toPeerInfo(other, slot.member)),
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
+      mode,
     });
   }
 
@@ -626,6 +681,9 @@ export class SignalingHub {
     }
     if (!outcome.left) return 'kept';
     this.announceLeft(removal.roomId, removal.peerId, removal.reason, outcome);
+    if (this.sfu) {
+      await this.sfu.peerLeft(removal.roomId, removal.peerId, outcome.remaining.length);
+    }
     return 'left';
   }
 
@@ -661,6 +719,7 @@ export class SignalingHub {
     const remaining = await this.rooms.members(roomId);
     for (const { peerId } of overflowed) {
       this.announceLeft(roomId, peerId, 'disconnected', { remaining });
+      await this.sfu?.peerLeft(roomId, peerId, remaining.length);
     }
   }
 
