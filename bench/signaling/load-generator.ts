@@ -5,8 +5,8 @@
  */
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
-import { percentile } from '../shared/report';
-import type { ServerKind } from './server-process';
+import { percentile } from '../../tests/support/report';
+import type { ServerKind } from '../../tests/support/servers/server-process';
 
 export type GeneratorJob =
   | {

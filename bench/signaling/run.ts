@@ -14,7 +14,11 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GeneratorJob, GeneratorResult } from './load-generator';
-import { startServerProcess, type ServerKind, type ServerProcess } from './server-process';
+import {
+  startServerProcess,
+  type ServerKind,
+  type ServerProcess,
+} from '../../tests/support/servers/server-process';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,6 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import Link from 'next/link';
 import { useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -57,12 +56,13 @@ function LeftScreen() {
         <Button size="lg" onClick={() => window.location.reload()}>
           Rejoin
         </Button>
-        <Link
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
+        <a
           href="/"
           className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
         >
           Back to home
-        </Link>
+        </a>
       </div>
     </EndScreen>
   );
@@ -81,12 +81,13 @@ function RoomFullScreen() {
         <Button size="lg" onClick={() => controller.join(name)}>
           Try again
         </Button>
-        <Link
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
+        <a
           href="/"
           className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
         >
           Start another call
-        </Link>
+        </a>
       </div>
     </EndScreen>
   );

@@ -8,8 +8,8 @@
  * Exits non-zero on any unexpected error, refused socket or leak.
  */
 import { parseArgs } from 'node:util';
-import { percentile } from '../../bench/shared/report';
-import { startServerProcess } from '../../bench/signaling/server-process';
+import { percentile } from '../support/report';
+import { startServerProcess } from '../support/servers/server-process';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
 import type { ClientMessage, ServerMessage } from '../../lib/signaling/protocol';

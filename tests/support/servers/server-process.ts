@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { parsePrometheusText } from '../shared/report';
+import { parsePrometheusText } from '../report';
 import type { ControlReply, ControlRequest } from './process-control';
 
 export type ServerKind = 'meshcall' | 'bare-ws';
@@ -28,7 +28,7 @@ const SOURCE: Record<ServerKind, string> = {
   'bare-ws': fileURLToPath(new URL('./bare-relay.ts', import.meta.url)),
 };
 const BUNDLE_DIR = fileURLToPath(
-  new URL('../../node_modules/.cache/meshcall-bench/', import.meta.url),
+  new URL('../../../node_modules/.cache/meshcall-bench/', import.meta.url),
 );
 const bundles = new Map<ServerKind, Promise<string>>();
 
