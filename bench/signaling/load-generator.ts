@@ -12,7 +12,7 @@ export type GeneratorJob =
   | {
       type: 'throughput';
       kind: ServerKind;
-      url: string;
+      urls: string[];
       pairs: number;
       /** Messages each sender keeps in flight. */
       window: number;
@@ -22,14 +22,14 @@ export type GeneratorJob =
   | {
       type: 'latency';
       kind: ServerKind;
-      url: string;
+      urls: string[];
       pairs: number;
       /** Messages per second, in all, sent at a steady pace. */
       rate: number;
       warmupMs: number;
       measureMs: number;
     }
-  | { type: 'idle'; kind: ServerKind; url: string; sockets: number; roomSize: number }
+  | { type: 'idle'; kind: ServerKind; urls: string[]; sockets: number; roomSize: number }
   | { type: 'release' };
 
 export type GeneratorResult =
@@ -130,18 +130,25 @@ async function joinRoom(url: string, socketIndex: number, room: string): Promise
   return { socket, peerId };
 }
 
-async function openPairs(kind: ServerKind, url: string, pairs: number): Promise<Pair[]> {
+/**
+ * Where socket `index` connects: with one server, there; with several (processes that share rooms),
+ * round-robin, so the two sides of a pair are on different servers.
+ */
+function urlFor(urls: readonly string[], index: number): string {
+  return urls[index % urls.length]!;
+}
+
+async function openPairs(kind: ServerKind, urls: string[], pairs: number): Promise<Pair[]> {
   const opened: Pair[] = [];
   for (let i = 0; i < pairs; i++) {
     if (kind === 'meshcall') {
       const room = roomIdFromIndex(i);
-      const first = await joinRoom(url, 2 * i, room);
-      const second = await joinRoom(url, 2 * i + 1, room);
+      const first = await joinRoom(urlFor(urls, 2 * i), 2 * i, room);
+      const second = await joinRoom(urlFor(urls, 2 * i + 1), 2 * i + 1, room);
       opened.push(new Pair([first, second], kind));
     } else {
-      const pairUrl = `${url}?pair=${i}`;
-      const first = await open(pairUrl, 2 * i);
-      const second = await open(pairUrl, 2 * i + 1);
+      const first = await open(`${urlFor(urls, 2 * i)}?pair=${i}`, 2 * i);
+      const second = await open(`${urlFor(urls, 2 * i + 1)}?pair=${i}`, 2 * i + 1);
       opened.push(
         new Pair(
           [
@@ -169,7 +176,7 @@ function readSeq(data: Buffer): number {
 }
 
 async function throughput(job: Extract<GeneratorJob, { type: 'throughput' }>) {
-  const pairs = await openPairs(job.kind, job.url, job.pairs);
+  const pairs = await openPairs(job.kind, job.urls, job.pairs);
   let received = 0;
   let counting = false;
   for (const pair of pairs) {
@@ -207,7 +214,7 @@ async function throughput(job: Extract<GeneratorJob, { type: 'throughput' }>) {
 }
 
 async function latency(job: Extract<GeneratorJob, { type: 'latency' }>) {
-  const pairs = await openPairs(job.kind, job.url, job.pairs);
+  const pairs = await openPairs(job.kind, job.urls, job.pairs);
   const ring = 1 << 20;
   const sentAt = new Float64Array(ring);
   const samples: number[] = [];
@@ -265,9 +272,10 @@ async function idle(job: Extract<GeneratorJob, { type: 'idle' }>) {
     );
     const opened = await Promise.all(
       indexes.map(async (index) => {
-        if (job.kind === 'bare-ws') return open(`${job.url}?pair=${index >> 1}`, index);
+        const url = urlFor(job.urls, index);
+        if (job.kind === 'bare-ws') return open(`${url}?pair=${index >> 1}`, index);
         const endpoint = await joinRoom(
-          job.url,
+          url,
           index,
           roomIdFromIndex(Math.floor(index / job.roomSize)),
         );

@@ -30,12 +30,21 @@ export function formatFigure(value: number, unit = ''): string {
   return unit ? `${number} ${unit}` : number;
 }
 
-/** `ours / reference` as "1.07×", with "(goal ≤ 1.15×, met)" when there is a goal. */
-export function formatRatio(ratio: number, goal?: number): string {
+/**
+ * `ours / reference` as "1.07×", and with a goal, "1.07× (goal ≤ 1.15×, met)": ours may be at most
+ * `goal` times the reference (a cost), or at least (a rate).
+ */
+export function formatRatio(
+  ratio: number,
+  goal?: number,
+  direction: 'at most' | 'at least' = 'at most',
+): string {
   if (!Number.isFinite(ratio)) return '—';
   const text = `${ratio.toFixed(2)}×`;
   if (goal === undefined) return text;
-  return `${text} (goal ≤ ${goal.toFixed(2)}×, ${ratio <= goal ? 'met' : 'MISSED'})`;
+  const met = direction === 'at most' ? ratio <= goal : ratio >= goal;
+  const sign = direction === 'at most' ? '≤' : '≥';
+  return `${text} (goal ${sign} ${goal.toFixed(2)}×, ${met ? 'met' : 'MISSED'})`;
 }
 
 /**
