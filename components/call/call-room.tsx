@@ -1,7 +1,6 @@
 'use client';
 
-import dynamic from 'next/dynamic';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useCallController } from '@/lib/hooks/use-call-controller';
@@ -10,8 +9,8 @@ import { Lobby } from './lobby';
 
 // The lobby comes first and is what must load fast; the call's own UI arrives while the person
 // is still in the lobby (see the prefetch below), so joining never waits for it.
-const loadCallView = () => import('./call-view').then((module) => module.CallView);
-const CallView = dynamic(loadCallView);
+const loadCallView = () => import('./call-view').then((module) => ({ default: module.CallView }));
+const CallView = lazy(loadCallView);
 
 /** The whole call page in the browser: lobby, call, or an ending screen. */
 export function CallRoom({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
@@ -32,7 +31,11 @@ function CallPhaseView() {
     case 'joining':
       return <Lobby />;
     case 'in-call':
-      return <CallView />;
+      return (
+        <Suspense fallback={null}>
+          <CallView />
+        </Suspense>
+      );
     case 'left':
       return <LeftScreen />;
     case 'room-full':
