@@ -57,16 +57,34 @@ function readSetupTiming({ remotes, startedAt }: Wanted): SetupTiming | null {
 }
 
 /** Waits until `person` sees frames from all of `remotes` over connected links, and times it. */
-export function setupTiming<D extends PageDriver>(
+export async function setupTiming<D extends PageDriver>(
   person: Person<D>,
   remotes: string[],
   startedAt: number,
 ): Promise<SetupTiming> {
-  return person.waitFor(
-    readSetupTiming,
-    { remotes, startedAt },
-    `${person.name} sees ${remotes.join(', ')}`,
-  );
+  try {
+    return await person.waitFor(
+      readSetupTiming,
+      { remotes, startedAt },
+      `${person.name} sees ${remotes.join(', ')}`,
+    );
+  } catch (error) {
+    const state = await person.evaluate(describeSetup, null).catch(() => 'unreadable');
+    throw new Error(
+      `${String(error)}
+${person.name}'s page: ${state}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Runs in the page: what the probe saw, for a setup that did not finish. */
+function describeSetup(): string {
+  const probe = (window as unknown as { __probe: Probe }).__probe;
+  return JSON.stringify({
+    frames: Object.keys(probe.firstRemoteFrameAt),
+    links: probe.peerConnections.map((pc) => `${pc.signalingState}/${pc.connectionState}`),
+  });
 }
 
 /** Runs in the page: when Join was clicked (epoch ms), or null before. */
