@@ -10,19 +10,26 @@ import type { Probe } from '../../tests/support/browser/instrumentation';
 export interface SetupTiming {
   /** The app's `joined` answer received (the floor has no server to join). */
   joinedMs: number | null;
+  /** Every RTCPeerConnection created. */
+  createdMs: number;
   offerSetMs: number;
   answerReceivedMs: number;
   iceConnectedMs: number;
   dtlsConnectedMs: number;
+  /** Each remote <video> has a decoded frame to show ('loadeddata'), shown or not yet. */
+  firstFrameLoadedMs: number;
+  /** Each remote <video> has painted a frame: what the person sees. */
   firstFrameMs: number;
 }
 
 export const SETUP_STEPS = [
   ['joinedMs', 'joined (server round trip)'],
+  ['createdMs', 'peer connections created'],
   ['offerSetMs', 'offers set'],
   ['answerReceivedMs', 'answers received'],
   ['iceConnectedMs', 'ICE connected'],
   ['dtlsConnectedMs', 'DTLS connected'],
+  ['firstFrameLoadedMs', 'first frames decoded'],
   ['firstFrameMs', 'first frames painted'],
 ] as const satisfies readonly (readonly [keyof SetupTiming, string])[];
 
@@ -40,7 +47,9 @@ function readSetupTiming({ remotes, startedAt }: Wanted): SetupTiming | null {
   const frames = remotes.map((name) => probe.firstRemoteFrameAt[name]);
   const links = probe.links.filter((link) => link.createdAt >= startedAt);
   if (frames.some((at) => at === undefined) || links.length < remotes.length) return null;
-  const last = (step: 'offerSetAt' | 'answerReceivedAt' | 'iceConnectedAt' | 'dtlsConnectedAt') => {
+  const last = (
+    step: 'createdAt' | 'offerSetAt' | 'answerReceivedAt' | 'iceConnectedAt' | 'dtlsConnectedAt',
+  ) => {
     const times = links.map((link) => link[step]);
     return times.every((at) => at !== undefined) ? Math.max(...times) - startedAt : null;
   };
@@ -48,10 +57,14 @@ function readSetupTiming({ remotes, startedAt }: Wanted): SetupTiming | null {
   if (dtlsConnectedMs === null) return null;
   return {
     joinedMs: probe.joinedAt !== null ? probe.joinedAt - startedAt : null,
+    createdMs: last('createdAt') ?? Number.NaN,
     offerSetMs: last('offerSetAt') ?? Number.NaN,
     answerReceivedMs: last('answerReceivedAt') ?? Number.NaN,
     iceConnectedMs: last('iceConnectedAt') ?? Number.NaN,
     dtlsConnectedMs,
+    firstFrameLoadedMs:
+      Math.max(...remotes.map((name) => probe.firstRemoteFrameLoadedAt[name] ?? Number.NaN)) -
+      startedAt,
     firstFrameMs: Math.max(...(frames as number[])) - startedAt,
   };
 }

@@ -22,6 +22,8 @@ export interface Probe {
   joinSentAt: number | null;
   joinedAt: number | null;
   firstRemoteFrameAt: Record<string, number>;
+  /** When each remote tile's <video> first had a frame to show ('loadeddata'), painted or not. */
+  firstRemoteFrameLoadedAt: Record<string, number>;
   /** performance.now() when the lobby's Join button first appeared. */
   lobbyShownAt: number | null;
   descriptionsSent: number;
@@ -41,7 +43,8 @@ export interface Probe {
  *   network would;
  * - for timing figures: the moment "Join" is clicked, the `join` sent and `joined` received, each
  *   peer connection's steps (offer, answer, ICE, DTLS), and the first frame each remote tile
- *   paints (requestVideoFrameCallback where the engine has it, else 'loadeddata'). Times are epoch
+ *   has ('loadeddata') and paints (requestVideoFrameCallback where the engine has it, else
+ *   'loadeddata'). Times are epoch
  *   milliseconds, so pages on one machine can be compared.
  * Chromium pages get it through Playwright's addInitScript, Firefox pages through puppeteer's
  * evaluateOnNewDocument. Must stay self-contained: it is serialised into the page.
@@ -55,6 +58,7 @@ export function installInstrumentation(): void {
     joinSentAt: null,
     joinedAt: null,
     firstRemoteFrameAt: {},
+    firstRemoteFrameLoadedAt: {},
     lobbyShownAt: null,
     descriptionsSent: 0,
     offerCollisions: 0,
@@ -151,6 +155,13 @@ export function installInstrumentation(): void {
       const painted = () => {
         probe.firstRemoteFrameAt[name] ??= now();
       };
+      video.addEventListener(
+        'loadeddata',
+        () => {
+          probe.firstRemoteFrameLoadedAt[name] ??= now();
+        },
+        { once: true },
+      );
       // Not in every engine: fall back to the first decoded frame's 'loadeddata'.
       if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(painted);
       else (video as HTMLVideoElement).addEventListener('loadeddata', painted, { once: true });
