@@ -139,6 +139,18 @@ function report(figures: Figures, load: string): void {
     ]),
   );
 
+  const restarts = [
+    ...figures.floor.flat().map((timing) => ['floor', timing] as const),
+    ...figures.ours
+      .flatMap((round) => round.newcomers)
+      .map((timing) => ['meshcall', timing] as const),
+  ].filter(([, timing]) => timing.linksReplaced > 0);
+  for (const [kind, timing] of restarts)
+    console.log(
+      `Note: in one ${kind} round a newcomer closed ${timing.linksReplaced} link(s) and made them again ` +
+        `before its first frames (${formatFigure(timing.firstFrameMs)} ms).`,
+    );
+
   const column = (pick: (round: JoinRound) => number) => figures.ours.map(pick);
   const rows: Row[] = [
     ['1st person: 2nd’s Join → first frame of the 2nd', column((r) => r.firstSeesSecondMs), 'ms'],

@@ -2,7 +2,7 @@ import type { Browser } from '@playwright/test';
 import { createPerson, type Person } from '../../tests/support/browser/person';
 
 /** Generous: four pages with video on two shared cores can be slow, and the figures say so. */
-const WAIT_MS = 30_000;
+const WAIT_MS = 60_000;
 
 /**
  * Where a benchmark's people come from. Each person is a fresh browser context; how contexts map
@@ -15,7 +15,13 @@ export interface Cast {
 
 /** Everyone in their own context of one Chromium, as the end-to-end tests run them. */
 export function sharedBrowserCast(browser: Browser): Cast {
-  return { person: (name) => createPerson(browser, name, {}, { waitTimeoutMs: WAIT_MS }) };
+  return {
+    async person(name) {
+      const person = await createPerson(browser, name, {}, { waitTimeoutMs: WAIT_MS });
+      person.page.setDefaultTimeout(WAIT_MS);
+      return person;
+    },
+  };
 }
 
 /** Runs `use` with the people named, then closes them all. */

@@ -20,6 +20,11 @@ export interface SetupTiming {
   firstFrameLoadedMs: number;
   /** Each remote <video> has painted a frame: what the person sees. */
   firstFrameMs: number;
+  /**
+   * Links closed again before the setup finished (say, after the signaling socket dropped on an
+   * overloaded machine and the app joined afresh): the figures then include starting over.
+   */
+  linksReplaced: number;
 }
 
 export const SETUP_STEPS = [
@@ -45,7 +50,12 @@ interface Wanted {
 function readSetupTiming({ remotes, startedAt }: Wanted): SetupTiming | null {
   const probe = (window as unknown as { __probe: Probe }).__probe;
   const frames = remotes.map((name) => probe.firstRemoteFrameAt[name]);
-  const links = probe.links.filter((link) => link.createdAt >= startedAt);
+  const created = probe.links
+    .map((times, index) => ({ times, connection: probe.peerConnections[index]! }))
+    .filter(({ times }) => times.createdAt >= startedAt);
+  const links = created
+    .filter(({ connection }) => connection.connectionState !== 'closed')
+    .map(({ times }) => times);
   if (frames.some((at) => at === undefined) || links.length < remotes.length) return null;
   const last = (
     step: 'createdAt' | 'offerSetAt' | 'answerReceivedAt' | 'iceConnectedAt' | 'dtlsConnectedAt',
@@ -66,6 +76,7 @@ function readSetupTiming({ remotes, startedAt }: Wanted): SetupTiming | null {
       Math.max(...remotes.map((name) => probe.firstRemoteFrameLoadedAt[name] ?? Number.NaN)) -
       startedAt,
     firstFrameMs: Math.max(...(frames as number[])) - startedAt,
+    linksReplaced: created.length - links.length,
   };
 }
 
