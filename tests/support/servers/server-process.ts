@@ -9,6 +9,8 @@ export type ServerKind = 'meshcall' | 'bare-ws';
 
 export interface ServerProcess {
   readonly kind: ServerKind;
+  /** The operating system's process id, for reading it from outside (/proc, strace, perf). */
+  readonly pid: number;
   readonly port: number;
   /** Where clients connect: `/ws` for ours, a pair query for the bare relay. */
   readonly url: string;
@@ -109,6 +111,7 @@ export async function startServerProcess(
 
   return {
     kind,
+    pid: child.pid!,
     port,
     url: kind === 'meshcall' ? `ws://127.0.0.1:${port}/ws` : `ws://127.0.0.1:${port}/`,
     async memory() {
