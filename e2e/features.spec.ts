@@ -40,6 +40,7 @@ test('switching camera mid-call keeps the other side decoding, with no new offer
   // The choice is remembered for the next call.
   await alice.leave();
   await alice.page.goto(`/call/${roomId}`);
+  await alice.page.getByText('Camera, microphone and speaker').click();
   await expect(alice.page.getByRole('combobox', { name: 'Camera' })).toHaveValue(
     await alice.page
       .getByLabel('Camera', { exact: true })
@@ -52,6 +53,7 @@ test('switching camera mid-call keeps the other side decoding, with no new offer
 test('someone can join with audio only', async ({ alice, bob, roomId }) => {
   await alice.join(roomId);
   await bob.open(roomId);
+  await bob.page.getByText('Camera, microphone and speaker').click();
   await bob.page.getByLabel('Video', { exact: true }).selectOption('audio-only');
   await expect(bob.page.getByRole('button', { name: 'Camera' })).toHaveAttribute(
     'aria-pressed',
@@ -221,7 +223,7 @@ test('participants list, keyboard shortcuts, and per-tile picture-in-picture and
 
   await alice.page.getByRole('button', { name: /People: 2 in the call/ }).click();
   const people = alice.page.getByRole('list', { name: 'People in the call' });
-  await expect(people.getByRole('listitem')).toHaveText([/Alice \(you\)/, /Bob/]);
+  await expect(people.getByRole('listitem')).toHaveText([/Alice\s*You/, /Bob/]);
 
   await bob.page.keyboard.press('m');
   await expect(bob.page.getByRole('button', { name: 'Microphone' })).toHaveAttribute(
@@ -263,6 +265,7 @@ test('participants list, keyboard shortcuts, and per-tile picture-in-picture and
     .toBe('Bob');
 
   await bob.page.keyboard.press('Shift+L');
+  await bob.page.getByRole('button', { name: 'Leave the call' }).click();
   await expect(bob.page.getByRole('heading', { name: 'You left the call' })).toBeVisible();
   await expect(alice.tile('Bob')).toHaveCount(0);
 });

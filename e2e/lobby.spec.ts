@@ -19,18 +19,23 @@ test('"Start a call" opens a new call, and its link can be pasted to join it', a
   await bob.expectMediaFrom('Alice');
 });
 
-test('a code that is not a call gets a clear message', async ({ alice }) => {
+test('the home page asks for a code when the box is empty, and keeps the example code whole on a phone', async ({
+  alice,
+}) => {
+  await alice.page.setViewportSize({ width: 390, height: 844 });
   await alice.page.goto('/');
-  await alice.page.getByLabel('Call link or code').fill('not a code');
-  await alice.page.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(
-    alice.page.getByRole('alert').filter({ hasText: 'not a call link or code' }),
-  ).toBeVisible();
+  const join = alice.page.getByRole('button', { name: 'Join', exact: true });
+  await join.click();
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'Paste the call link' })).toHaveText(
+    'Paste the call link you were sent, or type its code.',
+  );
 
-  await alice.page.goto('/call/nope');
-  await expect(
-    alice.page.getByRole('heading', { name: 'That link does not lead to a call' }),
-  ).toBeVisible();
+  await alice.page.getByLabel('Call link or code').fill('not a code');
+  await join.click();
+  const error = alice.page.getByRole('alert').filter({ hasText: 'not a call link or code' });
+  await expect(error).toBeVisible();
+  const example = error.getByText('7k3mq-x9tbd-4rw8h');
+  expect(await example.evaluate((element) => element.getClientRects().length)).toBe(1);
 });
 
 test('a loosely typed code redirects to its call', async ({ alice, roomId }) => {
@@ -83,7 +88,9 @@ test('with camera and microphone blocked, the page explains it and still lets th
   await expect(
     bob.page.getByRole('alert').filter({ hasText: 'blocked the camera and microphone' }),
   ).toBeVisible();
-  await expect(bob.page.getByRole('button', { name: 'Camera' })).toBeDisabled();
+  await expect(bob.page.getByRole('button', { name: 'Camera' })).toHaveAccessibleDescription(
+    'Camera blocked by your browser',
+  );
   await bob.clickJoin();
 
   await bob.expectMediaFrom('Alice');

@@ -9,6 +9,7 @@ const KEYS = {
   microphoneId: 'meshcall.microphoneId',
   speakerId: 'meshcall.speakerId',
   relayOnly: 'meshcall.relayOnly',
+  videoFill: 'meshcall.videoFill',
 } as const;
 
 export interface MediaPreferences {
@@ -32,6 +33,15 @@ export function loadRelayOnly(): boolean {
 
 export function saveRelayOnly(relayOnly: boolean): void {
   writeString(KEYS.relayOnly, String(relayOnly));
+}
+
+/** Whether pictures are cropped to fill their tiles; off unless the person chose it. */
+export function loadVideoFill(): boolean {
+  return readString(KEYS.videoFill) === 'true';
+}
+
+export function saveVideoFill(fill: boolean): void {
+  writeString(KEYS.videoFill, String(fill));
 }
 
 export function loadMediaPreferences(): MediaPreferences {

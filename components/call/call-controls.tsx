@@ -20,7 +20,7 @@ export function CallControls() {
       aria-label="Call controls"
       className="flex items-center justify-center gap-2 p-3 sm:gap-3 sm:p-4"
     >
-      <MediaToggles />
+      <MediaToggles withShortcuts />
       {supportsScreenShare() && (
         <Button
           size="icon"
@@ -39,6 +39,7 @@ export function CallControls() {
         aria-pressed={chatOpen}
         aria-label="Chat"
         title="Chat (C)"
+        data-panel-toggle="chat"
         onClick={() => togglePanel('chat')}
         className="relative"
       >

@@ -4,7 +4,12 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { CallController } from '@/lib/call/call-controller';
 import { createCallStore } from '@/lib/call/call-store';
 import { CallControllerContext, CallStoreContext } from '@/lib/hooks/call-context';
-import { loadDisplayName, loadMediaPreferences, loadRelayOnly } from '@/lib/preferences';
+import {
+  loadDisplayName,
+  loadMediaPreferences,
+  loadRelayOnly,
+  loadVideoFill,
+} from '@/lib/preferences';
 import { signalingUrl } from '@/lib/signaling/signaling-client';
 
 /** What the server says about TURN, without any secret: whether a relay exists, and if it is required. */
@@ -35,6 +40,7 @@ export function CallProvider({
       },
       relayOnly: loadRelayOnly(),
       relay,
+      videoFit: loadVideoFill() ? 'fill' : 'fit',
     });
   });
   const [controller] = useState(

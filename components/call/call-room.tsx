@@ -3,6 +3,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
+import { describeWhoIsHere } from '@/lib/call/presence-text';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { CallProvider, type RelaySettings } from './call-provider';
 import { Lobby } from './lobby';
@@ -71,19 +72,40 @@ function LeftScreen() {
   );
 }
 
+/**
+ * The call was full when this person tried. The page keeps asking who is in it, and as soon as
+ * a place frees up it says so and lets them in with one click.
+ */
 function RoomFullScreen() {
   const controller = useCallController();
   const notice = useCallStore((state) => state.notice);
   const name = useCallStore((state) => state.displayName);
+  const presence = useCallStore((state) => state.presence);
+  const placeFree = presence !== null && presence.count < presence.capacity;
   return (
-    <EndScreen title="This call is full">
-      <p role="alert" className="text-ink-muted">
-        {notice}
-      </p>
+    <EndScreen title={placeFree ? 'A place is free now' : 'This call is full'}>
+      <div role="status" data-testid="presence" data-count={presence?.count}>
+        {placeFree ? (
+          <p className="text-ink-muted">
+            {presence.count === 0
+              ? 'Everyone has left this call.'
+              : `${describeWhoIsHere(presence)}, and there is room for you.`}
+          </p>
+        ) : (
+          <p className="text-ink-muted">
+            {presence
+              ? `${describeWhoIsHere(presence)}. It takes ${presence.capacity} people.`
+              : notice}{' '}
+            This page updates when someone leaves.
+          </p>
+        )}
+      </div>
       <div className="flex gap-3">
-        <Button size="lg" onClick={() => controller.join(name)}>
-          Try again
-        </Button>
+        {placeFree && (
+          <Button size="lg" onClick={() => controller.join(name)}>
+            Join now
+          </Button>
+        )}
         {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
         <a
           href="/"

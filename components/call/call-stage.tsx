@@ -1,23 +1,38 @@
 'use client';
 
+import { useCallback, useState, type CSSProperties, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { bestTileGrid, commonAspect, fitInside } from '@/lib/call/tile-grid';
 import { useCallStore } from '@/lib/hooks/use-call-store';
+import { useElementSize } from '@/lib/hooks/use-element-size';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { cn } from '@/lib/utils';
 import { CopyLinkButton } from './copy-link-button';
 import { ScreenTile, VideoTile } from './video-tile';
 
-/** Columns for n tiles: stacked on a phone, up to three across on a wide screen. */
-function gridColumns(count: number): string {
-  if (count <= 1) return 'grid-cols-1';
-  if (count === 2) return 'grid-cols-1 sm:grid-cols-2';
-  if (count <= 4) return 'grid-cols-1 min-[480px]:grid-cols-2';
-  return 'grid-cols-2 lg:grid-cols-3';
+/** Space between tiles, in CSS pixels (Tailwind's gap-3). */
+const GAP = 12;
+
+/** Each tile's picture shape (width / height), by tile key, while it shows video. */
+function usePictureAspects() {
+  const [aspects, setAspects] = useState<ReadonlyMap<string, number>>(() => new Map());
+  const report = useCallback((key: string, aspect: number | null) => {
+    setAspects((current) => {
+      if ((current.get(key) ?? null) === aspect) return current;
+      const next = new Map(current);
+      if (aspect === null) next.delete(key);
+      else next.set(key, aspect);
+      return next;
+    });
+  }, []);
+  return [aspects, report] as const;
 }
 
 /**
- * Everyone's tiles. In a plain call, an even grid; while someone shares a screen, the shares
- * take the stage and the cameras move to a strip beside (or below, on a phone) it.
+ * Everyone's tiles. In a plain call, a grid whose column count shows the most picture for this
+ * window and this many people, each tile the shape of its video so that nothing is cropped
+ * (unless the person chose to fill the tiles). While someone shares a screen, the shares take
+ * the stage and the cameras move to a strip beside (or below, on a phone) it.
  */
 export function CallStage() {
   const peerIds = useCallStore(useShallow((state) => [...state.participants.keys()]));
@@ -32,57 +47,119 @@ export function CallStage() {
   const screenOwners = sharingLocally ? ['local', ...remoteScreenOwners] : remoteScreenOwners;
 
   if (screenOwners.length > 0) {
-    return (
-      <div
-        data-testid="call-stage"
-        data-layout="spotlight"
-        className="flex size-full min-h-0 flex-col gap-3 lg:flex-row"
-      >
-        <div
-          className={cn(
-            'grid min-h-0 flex-1 auto-rows-fr gap-3',
-            screenOwners.length > 1 && 'lg:grid-cols-2',
-          )}
-        >
-          {screenOwners.map((owner) => (
-            <ScreenFor key={owner} owner={owner} />
-          ))}
-        </div>
-        <div className="flex h-28 shrink-0 gap-3 overflow-x-auto sm:h-36 lg:h-auto lg:w-64 lg:flex-col lg:overflow-y-auto">
-          <LocalTile className="aspect-video h-full shrink-0 lg:h-auto lg:w-full" />
-          {peerIds.map((peerId) => (
-            <RemoteTile
-              key={peerId}
-              peerId={peerId}
-              className="aspect-video h-full shrink-0 lg:h-auto lg:w-full"
-            />
-          ))}
-        </div>
-      </div>
-    );
+    return <SpotlightStage screenOwners={screenOwners} peerIds={peerIds} />;
   }
+  return <GridStage peerIds={peerIds} />;
+}
 
+function GridStage({ peerIds }: { peerIds: string[] }) {
+  const [ref, size] = useElementSize<HTMLDivElement>();
+  const [aspects, reportAspect] = usePictureAspects();
+  const fill = useCallStore((state) => state.videoFit === 'fill');
   const alone = peerIds.length === 0;
+  const keys = ['local', ...(alone ? ['waiting'] : peerIds)];
+  const aspect = commonAspect(keys.flatMap((key) => aspects.get(key) ?? []));
+  const grid = bestTileGrid(keys.length, size.width, size.height, { aspect, gap: GAP, fill });
+  const cell = { width: Math.floor(grid.cellWidth), height: Math.floor(grid.cellHeight) };
+  /** A tile's own size inside its cell: its picture's shape, or the cell's when it has none. */
+  const tileStyle = (key: string): CSSProperties =>
+    fill ? cell : fitInside(cell.width, cell.height, aspects.get(key) ?? aspect);
+
+  const tile = (key: string): ReactNode => {
+    if (key === 'local') {
+      return (
+        <LocalTile
+          style={tileStyle(key)}
+          onAspect={(value) => reportAspect('local', value)}
+          fill={fill}
+        />
+      );
+    }
+    if (key === 'waiting') return <WaitingCard style={cell} />;
+    return (
+      <RemoteTile
+        peerId={key}
+        style={tileStyle(key)}
+        onAspect={(value) => reportAspect(key, value)}
+        fill={fill}
+      />
+    );
+  };
+
+  const rows: string[][] = [];
+  for (let start = 0; start < keys.length; start += grid.columns) {
+    rows.push(keys.slice(start, start + grid.columns));
+  }
   return (
     <div
+      ref={ref}
       data-testid="call-stage"
       data-layout="grid"
-      className={cn(
-        'grid size-full auto-rows-fr gap-3',
-        gridColumns(alone ? 2 : peerIds.length + 1),
-      )}
+      data-columns={grid.columns}
+      // The padding keeps a speaking tile's ring inside the stage, which clips nothing else.
+      className="flex size-full flex-col items-center justify-center gap-3 overflow-hidden p-1"
     >
-      <LocalTile />
-      {alone ? (
-        <WaitingCard />
-      ) : (
-        peerIds.map((peerId) => <RemoteTile key={peerId} peerId={peerId} />)
-      )}
+      {rows.map((row) => (
+        <div key={row.join()} className="flex justify-center gap-3">
+          {row.map((key) => (
+            <div key={key} style={cell} className="flex items-center justify-center">
+              {tile(key)}
+            </div>
+          ))}
+        </div>
+      ))}
     </div>
   );
 }
 
-function LocalTile({ className }: { className?: string }) {
+function SpotlightStage({ screenOwners, peerIds }: { screenOwners: string[]; peerIds: string[] }) {
+  const fill = useCallStore((state) => state.videoFit === 'fill');
+  const thumbnails = peerIds.length + 1;
+  // Below the share on a phone, the cameras take as many columns as fit without scrolling
+  // sideways; beside it on a wide screen, they stack.
+  const columns = {
+    '--thumbnail-columns': Math.min(thumbnails, 3),
+    '--thumbnail-columns-sm': Math.min(thumbnails, 4),
+  } as CSSProperties;
+  const thumbnailClass = 'aspect-video w-full';
+  return (
+    <div
+      data-testid="call-stage"
+      data-layout="spotlight"
+      className="flex size-full min-h-0 flex-col gap-3 lg:flex-row"
+    >
+      <div
+        className={cn(
+          'grid min-h-0 flex-1 auto-rows-fr gap-3',
+          screenOwners.length > 1 && 'lg:grid-cols-2',
+        )}
+      >
+        {screenOwners.map((owner) => (
+          <ScreenFor key={owner} owner={owner} />
+        ))}
+      </div>
+      <div
+        data-testid="camera-strip"
+        style={columns}
+        className="grid shrink-0 grid-cols-[repeat(var(--thumbnail-columns),minmax(0,14rem))] justify-center gap-2 sm:grid-cols-[repeat(var(--thumbnail-columns-sm),minmax(0,14rem))] lg:flex lg:w-64 lg:flex-col lg:justify-start lg:overflow-y-auto"
+      >
+        <LocalTile className={thumbnailClass} fill={fill} />
+        {peerIds.map((peerId) => (
+          <RemoteTile key={peerId} peerId={peerId} className={thumbnailClass} fill={fill} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+interface TilePlacement {
+  className?: string;
+  style?: CSSProperties;
+  fill: boolean;
+  onAspect?: (aspect: number | null) => void;
+}
+
+function LocalTile({ className, style, fill, onAspect }: TilePlacement) {
   const name = useCallStore((state) => state.displayName);
   const videoOn = useCallStore((state) => state.cameraOn && state.cameraAccess === 'granted');
   const audioOn = useCallStore(
@@ -97,12 +174,21 @@ function LocalTile({ className }: { className?: string }) {
       videoOn={videoOn}
       audioOn={audioOn}
       speaking={speaking}
+      fit={fill ? 'fill' : 'fit'}
+      onAspect={onAspect}
       className={className}
+      style={style}
     />
   );
 }
 
-function RemoteTile({ peerId, className }: { peerId: string; className?: string }) {
+function RemoteTile({
+  peerId,
+  className,
+  style,
+  fill,
+  onAspect,
+}: TilePlacement & { peerId: string }) {
   const participant = useCallStore((state) => state.participants.get(peerId));
   const stream = useMediaStream(`camera:${peerId}`);
   if (!participant) return null;
@@ -116,7 +202,10 @@ function RemoteTile({ peerId, className }: { peerId: string; className?: string 
       link={participant.link}
       problem={participant.problem}
       speaking={participant.speaking}
+      fit={fill ? 'fill' : 'fit'}
+      onAspect={onAspect}
       className={className}
+      style={style}
     />
   );
 }
@@ -130,11 +219,12 @@ function ScreenFor({ owner }: { owner: string }) {
   return <ScreenTile name={name} stream={stream} local={local} />;
 }
 
-function WaitingCard() {
+function WaitingCard({ style }: { style?: CSSProperties }) {
   return (
     <section
       aria-label="Waiting for others"
-      className="flex flex-col items-center justify-center gap-4 rounded-2xl border border-dashed border-surface-border p-6 text-center"
+      style={style}
+      className="flex flex-col items-center justify-center gap-3 overflow-auto rounded-2xl border border-dashed border-surface-border p-4 text-center"
     >
       <div>
         <h2 className="text-lg font-semibold">Waiting for others to join</h2>

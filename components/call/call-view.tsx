@@ -10,12 +10,15 @@ import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
 import { useShallow } from 'zustand/react/shallow';
 import { CallControls } from './call-controls';
 import { CallStage } from './call-stage';
+import { CHAT_INPUT_SELECTOR } from './chat-panel';
 import { CopyLinkButton } from './copy-link-button';
+import { showDeviceHelp, usable } from './device-access';
 import { DeviceSettings } from './device-settings';
+import { LeaveDialog, openLeaveDialog } from './leave-dialog';
 import { NoticeToasts } from './notice-toasts';
 import { RemoteAudio } from './remote-audio';
 import { ShortcutsHelp } from './shortcuts-help';
-import { SidePanel } from './side-panel';
+import { SidePanel, useClosePanel } from './side-panel';
 import { SignalingNotice } from './signaling-notice';
 
 /** The call itself: everyone's tiles, the controls, side panels, and everyone's sound. */
@@ -24,24 +27,33 @@ export function CallView() {
   const roomId = useCallStore((state) => state.roomId);
   const peerIds = useCallStore(useShallow((state) => [...state.participants.keys()]));
   const openPanel = useCallStore((state) => state.openPanel);
+  const microphoneUsable = useCallStore((state) => usable(state.microphoneAccess));
+  const cameraUsable = useCallStore((state) => usable(state.cameraAccess));
   const togglePanel = useCallStore((state) => state.actions.togglePanel);
+  const setOpenPanel = useCallStore((state) => state.actions.setOpenPanel);
+  const closePanel = useClosePanel();
   const settingsId = useId();
   const shortcutsId = useId();
 
   useKeyboardShortcuts((action: ShortcutAction) => {
     switch (action) {
       case 'toggle-microphone':
-        return controller.toggleMicrophone();
+        return microphoneUsable ? controller.toggleMicrophone() : showDeviceHelp();
       case 'toggle-camera':
-        return void controller.toggleCamera();
+        return cameraUsable ? void controller.toggleCamera() : showDeviceHelp();
       case 'toggle-screen-share':
         return void controller.toggleScreenShare();
-      case 'toggle-chat':
-        return togglePanel('chat');
+      case 'open-chat':
+        // The message box takes the focus as it opens; if the chat is open already, go back to it.
+        if (openPanel === 'chat')
+          return document.querySelector<HTMLElement>(CHAT_INPUT_SELECTOR)?.focus();
+        return setOpenPanel('chat');
       case 'toggle-participants':
         return togglePanel('participants');
+      case 'close-panel':
+        return closePanel();
       case 'leave':
-        return controller.leave();
+        return openLeaveDialog();
       case 'show-shortcuts':
         return document.getElementById(shortcutsId)?.togglePopover();
     }
@@ -50,7 +62,13 @@ export function CallView() {
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex items-center justify-between gap-2 px-3 pt-3 sm:px-4">
-        <span className="min-w-0 truncate font-mono text-sm text-ink-muted">{roomId}</span>
+        <span
+          data-testid="call-code"
+          title="Call code"
+          className="font-mono text-sm whitespace-nowrap text-ink-muted"
+        >
+          {roomId}
+        </span>
         <div className="flex items-center gap-1 sm:gap-2">
           <Button
             variant={openPanel === 'participants' ? 'secondary' : 'ghost'}
@@ -58,12 +76,13 @@ export function CallView() {
             aria-pressed={openPanel === 'participants'}
             aria-label={`People: ${peerIds.length + 1} in the call`}
             title="People (P)"
+            data-panel-toggle="participants"
             onClick={() => togglePanel('participants')}
           >
             <UsersIcon width={16} height={16} />
             {peerIds.length + 1}
           </Button>
-          {peerIds.length > 0 && <CopyLinkButton size="sm" />}
+          {peerIds.length > 0 && <CopyLinkButton size="sm" compact />}
           <Button
             variant="ghost"
             size="sm"
@@ -104,9 +123,10 @@ export function CallView() {
         className="m-auto w-[28rem] max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
       >
         <h2 className="mb-3 font-semibold">Settings</h2>
-        <DeviceSettings />
+        <DeviceSettings withDisplayOptions />
       </div>
       <ShortcutsHelp id={shortcutsId} />
+      <LeaveDialog />
     </div>
   );
 }

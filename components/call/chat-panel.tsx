@@ -7,6 +7,10 @@ import { MAX_CHAT_LENGTH, linkify } from '@/lib/chat/chat-message';
 import type { ChatEntry } from '@/lib/call/call-store';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
+import { YouBadge } from './you-badge';
+
+/** Finds the message box, so that the C shortcut can put the cursor back in it. */
+export const CHAT_INPUT_SELECTOR = '[data-chat-input]';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -57,6 +61,10 @@ export function ChatPanel() {
           maxLength={MAX_CHAT_LENGTH}
           placeholder="Send a message"
           autoComplete="off"
+          // Opening the chat, by key or button, is to write in it: typing must land here, never
+          // run the call's shortcuts.
+          autoFocus
+          data-chat-input
           className="h-10 min-w-0 flex-1 rounded-lg border border-surface-border bg-surface-raised px-3 text-sm outline-none focus:border-accent"
         />
         <Button type="submit" aria-label="Send" disabled={!draft.trim()} className="px-3">
@@ -72,7 +80,7 @@ function ChatMessage({ entry }: { entry: ChatEntry }) {
   return (
     <li data-testid="chat-message" className="text-sm">
       <div className="flex items-baseline gap-2">
-        <span className="font-medium">{mine ? 'You' : entry.name}</span>
+        {mine ? <YouBadge /> : <span className="font-medium">{entry.name}</span>}
         <time dateTime={new Date(entry.at).toISOString()} className="text-xs text-ink-faint">
           {timeFormat.format(entry.at)}
         </time>

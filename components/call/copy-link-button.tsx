@@ -5,7 +5,13 @@ import { Button, type ButtonProps } from '@/components/ui/button';
 import { CheckIcon, LinkIcon } from '@/components/ui/icons';
 
 /** Copies the call's address so it can be sent to others. */
-export function CopyLinkButton(props: Omit<ButtonProps, 'onClick' | 'children'>) {
+export function CopyLinkButton({
+  compact = false,
+  ...props
+}: Omit<ButtonProps, 'onClick' | 'children'> & {
+  /** Only the icon on a phone, where the header has no room for the words. */
+  compact?: boolean;
+}) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -27,7 +33,9 @@ export function CopyLinkButton(props: Omit<ButtonProps, 'onClick' | 'children'>)
   return (
     <Button variant="secondary" onClick={copy} {...props}>
       {copied ? <CheckIcon /> : <LinkIcon />}
-      <span aria-live="polite">{copied ? 'Copied' : 'Copy link'}</span>
+      <span aria-live="polite" className={compact ? 'max-sm:sr-only' : undefined}>
+        {copied ? 'Copied' : 'Copy link'}
+      </span>
     </Button>
   );
 }

@@ -9,14 +9,19 @@ import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
+import { AskAgainButton } from './device-access';
 import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
 import { MicrophoneMeter } from './microphone-meter';
 import { RelayOption } from './relay-option';
 import { SignalingNotice } from './signaling-notice';
 import { VideoTile } from './video-tile';
+import { WhoIsHere } from './who-is-here';
 
-/** The screen before joining: a camera preview, a name, and the Join button. */
+/**
+ * The screen before joining: a camera preview, who is already in the call, a name, and the Join
+ * button. On a phone, preview, name and Join fit the first screen; the device pickers fold away.
+ */
 export function Lobby() {
   const controller = useCallController();
   const nameFieldId = useId();
@@ -32,7 +37,8 @@ export function Lobby() {
   const stream = useMediaStream('local');
 
   const joining = phase === 'joining';
-  const mediaPending = microphoneAccess === 'pending' || cameraAccess === 'pending';
+  // A camera that is off is never asked for, so its access stays "pending": it is not awaited.
+  const mediaPending = microphoneAccess === 'pending' || (cameraOn && cameraAccess === 'pending');
   const deviceProblem = describeDeviceProblem(microphoneAccess, cameraAccess);
   const canJoin = !joining && signaling !== 'unavailable';
 
@@ -44,7 +50,7 @@ export function Lobby() {
   }
 
   return (
-    <main className="mx-auto flex min-h-dvh w-full max-w-5xl flex-col justify-center gap-8 px-4 py-8 lg:flex-row lg:items-center">
+    <main className="mx-auto flex min-h-dvh w-full max-w-5xl flex-col justify-center gap-5 px-4 py-4 sm:py-8 lg:flex-row lg:items-center lg:gap-8">
       <section aria-label="Camera preview" className="flex w-full flex-col gap-3 lg:flex-[3]">
         <VideoTile
           name={displayName.trim()}
@@ -58,15 +64,23 @@ export function Lobby() {
           <MediaToggles />
         </div>
         <MicrophoneMeter />
-        <DeviceSettings />
+        <details className="group rounded-xl text-sm">
+          <summary className="cursor-pointer rounded-lg py-1 font-medium text-ink-muted select-none hover:text-ink">
+            Camera, microphone and speaker
+          </summary>
+          <div className="pt-3">
+            <DeviceSettings />
+          </div>
+        </details>
       </section>
 
-      <section className="flex w-full flex-col gap-5 lg:flex-[2]">
+      <section className="flex w-full flex-col gap-4 lg:flex-[2] lg:gap-5">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Ready to join?</h1>
           <p className="mt-1 text-sm text-ink-muted">
-            Call code <span className="font-mono text-ink">{roomId}</span>
+            Call code <span className="font-mono whitespace-nowrap text-ink">{roomId}</span>
           </p>
+          <WhoIsHere className="mt-3" />
         </div>
 
         <form onSubmit={join} className="flex flex-col gap-3">
@@ -93,13 +107,16 @@ export function Lobby() {
         </form>
 
         {deviceProblem && (
-          <p
+          <div
             role="alert"
             className="flex gap-2 rounded-xl bg-warning/10 px-4 py-3 text-sm text-warning"
           >
             <AlertIcon className="mt-0.5 shrink-0" width={16} height={16} />
-            {deviceProblem}
-          </p>
+            <div className="flex flex-col items-start gap-2">
+              <p>{deviceProblem}</p>
+              <AskAgainButton />
+            </div>
+          </div>
         )}
         <SignalingNotice />
         <a

@@ -5,43 +5,85 @@ import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '@/components/ui/
 import type { DeviceAccess } from '@/lib/call/call-store';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
+import {
+  DeviceAccessHelp,
+  showDeviceHelp,
+  unavailableReason,
+  usable,
+  type DeviceKind,
+} from './device-access';
 
-const usable = (access: DeviceAccess) => access === 'granted' || access === 'pending';
-
-/** Microphone and camera switches, shared by the lobby and the call. */
-export function MediaToggles() {
+/**
+ * Microphone and camera switches, shared by the lobby and the call. A device the browser blocked
+ * (or that is missing) keeps its button: pressing it explains why, instead of doing nothing.
+ */
+export function MediaToggles({ withShortcuts = false }: { withShortcuts?: boolean }) {
   const controller = useCallController();
   const microphoneOn = useCallStore(
     (state) => state.microphoneOn && usable(state.microphoneAccess),
   );
   const cameraOn = useCallStore((state) => state.cameraOn && usable(state.cameraAccess));
-  const microphoneUsable = useCallStore((state) => usable(state.microphoneAccess));
-  const cameraUsable = useCallStore((state) => usable(state.cameraAccess));
+  const microphoneAccess = useCallStore((state) => state.microphoneAccess);
+  const cameraAccess = useCallStore((state) => state.cameraAccess);
 
   return (
     <>
-      <Button
-        size="icon"
-        variant={microphoneOn ? 'secondary' : 'off'}
-        aria-pressed={microphoneOn}
-        aria-label="Microphone"
-        title={microphoneOn ? 'Turn off microphone' : 'Turn on microphone'}
-        disabled={!microphoneUsable}
-        onClick={() => controller.toggleMicrophone()}
-      >
-        {microphoneOn ? <MicIcon /> : <MicOffIcon />}
-      </Button>
-      <Button
-        size="icon"
-        variant={cameraOn ? 'secondary' : 'off'}
-        aria-pressed={cameraOn}
-        aria-label="Camera"
-        title={cameraOn ? 'Turn off camera' : 'Turn on camera'}
-        disabled={!cameraUsable}
-        onClick={() => void controller.toggleCamera()}
-      >
-        {cameraOn ? <CameraIcon /> : <CameraOffIcon />}
-      </Button>
+      <DeviceToggle
+        kind="microphone"
+        on={microphoneOn}
+        access={microphoneAccess}
+        shortcut={withShortcuts ? 'M' : null}
+        onToggle={() => controller.toggleMicrophone()}
+      />
+      <DeviceToggle
+        kind="camera"
+        on={cameraOn}
+        access={cameraAccess}
+        shortcut={withShortcuts ? 'V' : null}
+        onToggle={() => void controller.toggleCamera()}
+      />
+      <DeviceAccessHelp />
     </>
+  );
+}
+
+function DeviceToggle({
+  kind,
+  on,
+  access,
+  shortcut,
+  onToggle,
+}: {
+  kind: DeviceKind;
+  on: boolean;
+  access: DeviceAccess;
+  shortcut: string | null;
+  onToggle(): void;
+}) {
+  const problem = unavailableReason(kind, access);
+  const action = `${on ? 'Turn off' : 'Turn on'} ${kind}`;
+  const title = problem ?? (shortcut ? `${action} (${shortcut})` : action);
+  const Icon = kind === 'camera' ? (on ? CameraIcon : CameraOffIcon) : on ? MicIcon : MicOffIcon;
+  return (
+    <Button
+      size="icon"
+      variant={on ? 'secondary' : 'off'}
+      aria-pressed={on}
+      aria-label={kind === 'camera' ? 'Camera' : 'Microphone'}
+      title={title}
+      data-access={access}
+      onClick={problem ? showDeviceHelp : onToggle}
+      className="relative"
+    >
+      <Icon />
+      {problem && (
+        <span
+          aria-hidden="true"
+          className="absolute -top-0.5 -right-0.5 flex size-5 items-center justify-center rounded-full bg-warning text-xs font-bold text-black"
+        >
+          !
+        </span>
+      )}
+    </Button>
   );
 }

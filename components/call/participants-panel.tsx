@@ -5,6 +5,7 @@ import { CameraOffIcon, MicOffIcon } from '@/components/ui/icons';
 import { LINK_STATUS_TEXT } from './link-status-text';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { initialsOf } from '@/lib/utils';
+import { YouBadge } from './you-badge';
 
 /** Everyone in the call, with what they are sending. */
 export function ParticipantsPanel() {
@@ -19,7 +20,7 @@ export function ParticipantsPanel() {
 
   return (
     <ul aria-label="People in the call" className="flex-1 space-y-1 overflow-y-auto p-2">
-      <Row name={`${self.name} (you)`} audio={self.audio} video={self.video} status={null} />
+      <Row self name={self.name} audio={self.audio} video={self.video} status={null} />
       {participants.map((participant) => (
         <Row
           key={participant.peerId}
@@ -35,25 +36,35 @@ export function ParticipantsPanel() {
 
 function Row({
   name,
+  self = false,
   audio,
   video,
   status,
 }: {
   name: string;
+  /** The person's own row: marked with a badge, never with text added to the name. */
+  self?: boolean;
   audio: boolean;
   video: boolean;
   status: string | null;
 }) {
   return (
-    <li className="flex items-center gap-3 rounded-lg px-2 py-2 hover:bg-surface-overlay">
+    <li
+      data-self={self ? 'true' : undefined}
+      className="flex items-center gap-3 rounded-lg px-2 py-2 hover:bg-surface-overlay"
+    >
       <span
         aria-hidden="true"
+        data-testid="initials"
         className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent"
       >
-        {initialsOf(name)}
+        {initialsOf(name || 'You')}
       </span>
       <span className="min-w-0 flex-1">
-        <span className="block truncate text-sm">{name}</span>
+        <span className="flex min-w-0 items-center gap-1.5">
+          {name && <span className="truncate text-sm">{name}</span>}
+          {self && <YouBadge />}
+        </span>
         {status && <span className="block text-xs text-ink-faint">{status}</span>}
       </span>
       {!audio && (

@@ -4,7 +4,11 @@ import { useId } from 'react';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
-/** The lobby's privacy switch: route media through the relay so others never learn your IP address. */
+/**
+ * The lobby's privacy switch: route media through the relay so others never learn your IP
+ * address. Shown only where it is a choice: a server without a relay cannot offer it, and one
+ * that relays every call leaves nothing to choose (`/check` tells both apart).
+ */
 export function RelayOption() {
   const controller = useCallController();
   const id = useId();
@@ -12,12 +16,7 @@ export function RelayOption() {
   const relayOnly = useCallStore((state) => state.relayOnly);
   const available = useCallStore((state) => state.relayAvailable);
   const forced = useCallStore((state) => state.relayForced);
-
-  const hint = forced
-    ? 'This server always relays calls, so your IP address stays hidden.'
-    : available
-      ? 'Video and sound go through this service’s relay server instead of straight to the others. It can cost a little quality.'
-      : 'Not available: this server has no relay (TURN) configured.';
+  if (!available || forced) return null;
 
   return (
     <div className="flex items-start gap-3">
@@ -25,7 +24,6 @@ export function RelayOption() {
         id={id}
         type="checkbox"
         checked={relayOnly}
-        disabled={forced || !available}
         onChange={(event) => controller.setRelayOnly(event.target.checked)}
         aria-describedby={hintId}
         className="mt-1 size-4 accent-accent"
@@ -35,7 +33,8 @@ export function RelayOption() {
           Hide my IP address from the others
         </label>
         <p id={hintId} className="text-ink-faint">
-          {hint}
+          Video and sound go through this service’s relay server instead of straight to the others.
+          It can cost a little quality.
         </p>
       </div>
     </div>

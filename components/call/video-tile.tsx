@@ -1,12 +1,13 @@
 'use client';
 
-import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { LinkStatus } from '@/lib/call/call-store';
+import { useEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
+import type { LinkStatus, VideoFit } from '@/lib/call/call-store';
 import { cn, initialsOf } from '@/lib/utils';
 import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
 import { TileActions } from './tile-actions';
 import { LINK_STATUS_TEXT } from './link-status-text';
 import { VideoElement } from './video-element';
+import { YouBadge } from './you-badge';
 
 export interface VideoTileProps {
   name: string;
@@ -21,7 +22,12 @@ export interface VideoTileProps {
   speaking?: boolean;
   /** Picture-in-picture and full-screen buttons; off in the lobby preview. */
   actions?: boolean;
+  /** Whole picture (the default), or cropped to fill the tile. */
+  fit?: VideoFit;
+  /** Told the picture's width / height once frames arrive, and null while none is shown. */
+  onAspect?: (aspect: number | null) => void;
   className?: string;
+  style?: CSSProperties;
 }
 
 /** One person in the call: their video, or their initials when the camera is off. */
@@ -35,14 +41,20 @@ export function VideoTile({
   problem = null,
   speaking = false,
   actions = true,
+  fit = 'fit',
+  onAspect,
   className,
+  style,
 }: VideoTileProps) {
   const frameRef = useRef<HTMLElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const local = peerId === undefined;
-  const hasFrame = useHasFrame(videoRef, stream);
-  const showVideo = videoOn && hasFrame && (stream?.getVideoTracks().length ?? 0) > 0;
-  const label = local ? (name ? `${name} (you)` : 'You') : name;
+  const aspect = useVideoAspect(videoRef, stream);
+  const showVideo = videoOn && aspect !== null && (stream?.getVideoTracks().length ?? 0) > 0;
+  // The own tile is labelled "You", never with the name: a name is whatever its owner typed.
+  const label = local ? 'You' : name;
+  const shownAspect = showVideo ? aspect : null;
+  useEffect(() => onAspect?.(shownAspect), [onAspect, shownAspect]);
 
   return (
     <figure
@@ -54,8 +66,9 @@ export function VideoTile({
       data-audio={audioOn ? 'on' : 'off'}
       data-video={showVideo ? 'on' : 'off'}
       data-speaking={speaking ? 'true' : 'false'}
+      style={style}
       className={cn(
-        'group relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
+        'group @container-[size] relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
         // A steady ring, not a pulsing one: an endless box-shadow animation repaints each speaking
         // tile every frame, which a phone in a six-person call can ill afford.
         'transition-shadow',
@@ -67,12 +80,18 @@ export function VideoTile({
         stream={stream}
         videoRef={videoRef}
         data-testid="tile-video"
-        className={cn('size-full object-cover', local && '-scale-x-100', !showVideo && 'hidden')}
+        className={cn(
+          'size-full',
+          fit === 'fill' ? 'object-cover' : 'object-contain',
+          local && '-scale-x-100',
+          !showVideo && 'hidden',
+        )}
       />
       {!showVideo && (
         <div
           aria-hidden="true"
-          className="flex size-16 items-center justify-center rounded-full bg-accent-soft text-xl font-semibold text-accent sm:size-24 sm:text-3xl"
+          // Sized by the tile, so that initials fit a thumbnail as well as a full tile.
+          className="flex aspect-square h-[min(6rem,40cqh)] items-center justify-center rounded-full bg-accent-soft text-[min(1.875rem,14cqh)] font-semibold text-accent"
         >
           {initialsOf(name || 'You')}
         </div>
@@ -84,7 +103,8 @@ export function VideoTile({
             <MicOffIcon width={16} height={16} />
           </span>
         )}
-        <span className="truncate">{label}</span>
+        {name && <span className="truncate">{name}</span>}
+        {local && <YouBadge />}
       </figcaption>
 
       {actions && (
@@ -116,18 +136,25 @@ export function VideoTile({
 }
 
 /**
- * Whether the video element has a frame to show for `stream`. Until then the tile shows initials,
- * never an empty black box.
+ * The width / height of the frames the video element shows for `stream`, or null until it has
+ * one. Until then the tile shows initials, never an empty black box.
  */
-function useHasFrame(
+function useVideoAspect(
   videoRef: RefObject<HTMLVideoElement | null>,
   stream: MediaStream | null,
-): boolean {
-  const [frameStream, setFrameStream] = useState<MediaStream | null>(null);
+): number | null {
+  const [frame, setFrame] = useState<{ stream: MediaStream; aspect: number } | null>(null);
   useEffect(() => {
     const video = videoRef.current;
     if (!video || !stream) return;
-    const onFrame = () => setFrameStream(stream);
+    const onFrame = () => {
+      const { videoWidth, videoHeight } = video;
+      // Some browsers fire `loadeddata` before they know the size: assume the common shape.
+      const aspect = videoWidth > 0 && videoHeight > 0 ? videoWidth / videoHeight : 16 / 9;
+      setFrame((current) =>
+        current?.stream === stream && current.aspect === aspect ? current : { stream, aspect },
+      );
+    };
     if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) onFrame();
     video.addEventListener('loadeddata', onFrame);
     video.addEventListener('resize', onFrame);
@@ -136,7 +163,7 @@ function useHasFrame(
       video.removeEventListener('resize', onFrame);
     };
   }, [videoRef, stream]);
-  return stream !== null && frameStream === stream;
+  return stream !== null && frame?.stream === stream ? frame.aspect : null;
 }
 
 /** A shared screen, shown whole (not cropped) in its own large tile. */
@@ -165,8 +192,15 @@ export function ScreenTile({
         data-testid="screen-video"
         className="size-full object-contain"
       />
-      <figcaption className="absolute bottom-2 left-2 rounded-lg bg-black/55 px-2 py-1 text-sm backdrop-blur-sm">
-        {label}
+      <figcaption className="absolute bottom-2 left-2 flex max-w-[calc(100%-1rem)] items-center gap-1.5 rounded-lg bg-black/55 px-2 py-1 text-sm backdrop-blur-sm">
+        {local ? (
+          <>
+            <YouBadge />
+            <span>screen</span>
+          </>
+        ) : (
+          <span className="truncate">{label}</span>
+        )}
       </figcaption>
       <TileActions
         label={label}

@@ -11,6 +11,7 @@ import {
   type CheckResult,
   type CheckStatus,
 } from '@/lib/check/connection-check';
+import { summarizeCheck } from '@/lib/check/check-summary';
 import { signalingUrl } from '@/lib/signaling/signaling-client';
 import { cn } from '@/lib/utils';
 import { VideoElement } from '@/components/call/video-element';
@@ -25,6 +26,12 @@ const STATUS_STYLE: Record<CheckStatus, { dot: string; label: string }> = {
   fail: { dot: 'bg-danger', label: 'Does not work' },
   skipped: { dot: 'bg-ink-faint', label: 'Not set up here' },
 };
+
+const SUMMARY_STYLE = {
+  pass: 'bg-success/10 text-success',
+  warn: 'bg-warning/10 text-warning',
+  fail: 'bg-danger-soft text-danger',
+} as const;
 
 /** /check in the browser: runs the self-test on request and shows each verdict in plain words. */
 export function ConnectionCheckView() {
@@ -54,7 +61,7 @@ export function ConnectionCheckView() {
     });
   }
 
-  const failures = ORDER.filter((id) => results[id]?.status === 'fail').length;
+  const summary = finished ? summarizeCheck(results) : null;
 
   return (
     <main className="mx-auto flex min-h-dvh w-full max-w-2xl flex-col gap-6 px-4 py-10">
@@ -78,19 +85,16 @@ export function ConnectionCheckView() {
         </Link>
       </div>
 
-      {finished && (
-        <p
+      {summary && (
+        <div
           role="status"
           data-testid="check-summary"
-          className={cn(
-            'rounded-xl px-4 py-3 text-sm',
-            failures ? 'bg-danger-soft text-danger' : 'bg-success/10 text-success',
-          )}
+          data-tone={summary.tone}
+          className={cn('rounded-xl px-4 py-3 text-sm', SUMMARY_STYLE[summary.tone])}
         >
-          {failures === 0
-            ? 'Everything needed for calls works.'
-            : `${failures} ${failures === 1 ? 'thing needs' : 'things need'} attention: see the red items below.`}
-        </p>
+          <p className="font-medium">{summary.headline}</p>
+          {summary.detail && <p className="mt-1 text-ink-muted">{summary.detail}</p>}
+        </div>
       )}
 
       <ol aria-label="Check results" className="flex flex-col gap-2">

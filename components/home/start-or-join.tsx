@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
 import { CameraIcon } from '@/components/ui/icons';
@@ -12,7 +12,7 @@ export function StartOrJoin() {
   const fieldId = useId();
   const errorId = useId();
   const [input, setInput] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ReactNode>(null);
 
   function start() {
     router.push(`/call/${createRoomId()}`);
@@ -20,9 +20,18 @@ export function StartOrJoin() {
 
   function join(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!input.trim()) {
+      setError('Paste the call link you were sent, or type its code.');
+      return;
+    }
     const roomId = parseRoomInput(input);
     if (!roomId) {
-      setError('That is not a call link or code. Codes look like 7k3mq-x9tbd-4rw8h.');
+      setError(
+        <>
+          That is not a call link or code. Codes look like{' '}
+          <span className="font-mono whitespace-nowrap">7k3mq-x9tbd-4rw8h</span>.
+        </>,
+      );
       return;
     }
     router.push(`/call/${roomId}`);

@@ -15,6 +15,7 @@ import { PeerSession, type OutgoingMedia, type OutgoingSignal } from '../webrtc/
 import type { CallStore, LinkStatus } from './call-store';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { MediaRegistry } from './media-registry';
+import { pollPresence, type PresencePoll } from './presence-poll';
 
 export interface CallControllerOptions {
   /** Absolute ws:// or wss:// URL of the signaling endpoint. */
@@ -45,6 +46,7 @@ export class CallController {
   readonly media = new MediaRegistry();
 
   private signaling: SignalingClient | null = null;
+  private presencePoll: PresencePoll | null = null;
   private localMedia: LocalMedia | null = null;
   private readonly sessions = new Map<string, PeerSession>();
   /** Peers whose link has been up at least once: a later drop is "reconnecting", not "failed". */
@@ -110,6 +112,11 @@ export class CallController {
       onProtocolError: (error) => console.warn('Dropped an invalid signaling message:', error),
     });
     this.signaling = signaling;
+    this.presencePoll = pollPresence({
+      roomId: this.state.roomId,
+      wanted: () => this.state.phase === 'lobby' || this.state.phase === 'room-full',
+      send: (message) => signaling.send(message),
+    });
     signaling.connect();
 
     const onPageHide = () => this.leave();
@@ -184,6 +191,11 @@ export class CallController {
     this.actions.setSelectedDevice('microphone', deviceId);
     saveMediaPreference('microphoneId', deviceId);
     await this.localMedia?.switchMicrophone(deviceId);
+  }
+
+  /** Asks the browser again for a blocked camera or microphone, after the person allowed it. */
+  async askDeviceAccessAgain(): Promise<void> {
+    await this.localMedia?.askAgain();
   }
 
   /** Hide this person's IP addresses from the others by sending media only through a relay. */
@@ -359,6 +371,7 @@ export class CallController {
 
   private onSignalingOpen(): void {
     this.actions.setSignaling('open');
+    this.presencePoll?.askNow();
     const phase = this.state.phase;
     if (phase === 'joining' || phase === 'in-call') this.sendJoin();
   }
@@ -413,6 +426,9 @@ export class CallController {
         return;
       case 'error':
         return this.onServerError(message);
+      case 'presence':
+        if (message.roomId === this.state.roomId) this.actions.setPresence(message);
+        return;
       case 'pong':
       case 'ice-servers':
         return;
@@ -464,6 +480,7 @@ export class CallController {
     if (message.code === 'room-full') {
       this.actions.setPhase('room-full');
       this.actions.setNotice(message.message);
+      this.presencePoll?.askNow();
       return;
     }
     console.warn(`Signaling error (${message.code}): ${message.message}`);
@@ -596,6 +613,8 @@ export class CallController {
     this.generation++;
     if (this.speakingTimer) clearInterval(this.speakingTimer);
     this.speakingTimer = null;
+    this.presencePoll?.stop();
+    this.presencePoll = null;
     this.signaling?.close();
     this.signaling = null;
     for (const session of this.sessions.values()) session.close();

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeviceLists } from '../media/local-media';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
-import type { MediaState, PeerInfo } from '../signaling/protocol';
+import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
 
 /**
  * UI state of one call page. It holds plain data only: peer connections, media streams and the
@@ -46,6 +46,9 @@ export interface Notice {
 
 export type SidePanel = 'chat' | 'participants' | null;
 
+/** How a picture sits in its tile: whole ("fit"), or cropped to fill the tile ("fill"). */
+export type VideoFit = 'fit' | 'fill';
+
 export interface SelectedDevices {
   camera: string | null;
   microphone: string | null;
@@ -78,10 +81,13 @@ export interface CallState {
   chat: readonly ChatEntry[];
   unreadChat: number;
   openPanel: SidePanel;
+  videoFit: VideoFit;
   /** Short messages about the call that fade on their own (a device fell back, a share ended). */
   notices: readonly Notice[];
   /** A one-line message about the call as a whole, such as a refused join. */
   notice: string | null;
+  /** Who is in the call, as last asked from the lobby or a full call's page; null until known. */
+  presence: RoomPresence | null;
 }
 
 export interface CallActions {
@@ -107,9 +113,11 @@ export interface CallActions {
   setOpenPanel(panel: SidePanel): void;
   /** Opens `panel`, or closes it if it is already open. */
   togglePanel(panel: NonNullable<SidePanel>): void;
+  setVideoFit(fit: VideoFit): void;
   pushNotice(text: string): void;
   dismissNotice(id: number): void;
   setNotice(notice: string | null): void;
+  setPresence(presence: RoomPresence): void;
 }
 
 export type CallStoreState = CallState & { actions: CallActions };
@@ -125,6 +133,7 @@ export interface InitialCallState {
   selectedDevices?: Partial<SelectedDevices>;
   relayOnly?: boolean;
   relay?: { available: boolean; forced: boolean };
+  videoFit?: VideoFit;
 }
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
@@ -173,10 +182,13 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       chat: [],
       unreadChat: 0,
       openPanel: null,
+      videoFit: initial.videoFit ?? 'fit',
       notices: [],
       notice: null,
+      presence: null,
       actions: {
-        setPhase: (phase) => set({ phase }),
+        // A count from before a refused join is stale: the full call's page waits for a fresh one.
+        setPhase: (phase) => set(phase === 'room-full' ? { phase, presence: null } : { phase }),
         setSignaling: (signaling, problem = null) => set({ signaling, signalingProblem: problem }),
         setDisplayName: (name) => set({ displayName: name }),
         setDeviceAccess: ({ microphone, camera }) =>
@@ -248,6 +260,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
           set((state) => ({ openPanel, unreadChat: openPanel === 'chat' ? 0 : state.unreadChat })),
         togglePanel: (panel) =>
           get().actions.setOpenPanel(get().openPanel === panel ? null : panel),
+        setVideoFit: (videoFit) => set({ videoFit }),
         pushNotice: (text) =>
           set((state) => ({
             notices: [...state.notices, { id: nextNoticeId++, text }].slice(-MAX_NOTICES),
@@ -255,6 +268,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         dismissNotice: (id) =>
           set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) })),
         setNotice: (notice) => set({ notice }),
+        setPresence: ({ roomId, count, capacity, names }) =>
+          set({ presence: { roomId, count, capacity, names } }),
       },
     };
   });

@@ -1,6 +1,20 @@
 import { useEffect, useRef } from 'react';
 import { shortcutFor, type ShortcutAction } from '../call/shortcuts';
 
+/**
+ * Whether a dialog or popover is open: it has the keyboard then (Escape closes it, Enter and
+ * Space press its buttons), and no shortcut may act behind it.
+ */
+function overlayOpen(): boolean {
+  if (document.querySelector('dialog[open]')) return true;
+  try {
+    return document.querySelector(':popover-open') !== null;
+  } catch {
+    // A browser without popovers has none open.
+    return false;
+  }
+}
+
 /** Calls `onAction` for the call page's keyboard shortcuts while mounted. */
 export function useKeyboardShortcuts(onAction: (action: ShortcutAction) => void): void {
   const latest = useRef(onAction);
@@ -9,9 +23,9 @@ export function useKeyboardShortcuts(onAction: (action: ShortcutAction) => void)
   });
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.repeat) return;
+      if (event.repeat || event.defaultPrevented) return;
       const action = shortcutFor(event);
-      if (!action) return;
+      if (!action || overlayOpen()) return;
       event.preventDefault();
       latest.current(action);
     };

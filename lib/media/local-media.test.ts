@@ -125,3 +125,54 @@ describe('LocalMedia camera on and off while the browser is still asking', () =>
     expect(media.video).toBeNull();
   });
 });
+
+describe('LocalMedia asking again for blocked devices', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('starts what the browser refused once it allows it, and leaves what runs alone', async () => {
+    let cameraAllowed = false;
+    const microphone = fakeTrack('audio', 'mic-1');
+    const camera = fakeTrack('video', 'camera-1');
+    const getUserMedia = vi.fn(async (constraints: { audio: unknown; video: unknown }) => {
+      if (constraints.video && !cameraAllowed)
+        throw new DOMException('Permission denied', 'NotAllowedError');
+      return constraints.video ? fakeStream(camera) : fakeStream(microphone);
+    });
+    vi.stubGlobal('navigator', {
+      mediaDevices: {
+        getUserMedia,
+        enumerateDevices: async () => [],
+        addEventListener: () => {},
+        removeEventListener: () => {},
+      },
+    });
+    const access: Record<string, unknown>[] = [];
+    const media = new LocalMedia(
+      { quality: '720p', cameraId: null, microphoneId: null },
+      {
+        onTrack: () => {},
+        onAccess: (change) => void access.push(change),
+        onDevices: () => {},
+        onNotice: () => {},
+      },
+    );
+    await media.start({ video: true });
+    expect(media.audio).toBe(microphone);
+    expect(media.video).toBeNull();
+    expect(access).toContainEqual({ camera: 'denied' });
+
+    cameraAllowed = true;
+    const callsBefore = getUserMedia.mock.calls.length;
+    await media.askAgain();
+    expect(media.video).toBe(camera);
+    expect(media.audio).toBe(microphone);
+    expect(microphone.stopped).toBe(false);
+    // Only the camera was asked for again.
+    expect(getUserMedia.mock.calls.slice(callsBefore)).toEqual([
+      [expect.objectContaining({ audio: false })],
+    ]);
+    expect(access.at(-1)).toEqual({ camera: 'granted' });
+  });
+});

@@ -113,6 +113,18 @@ export class LocalMedia {
     await this.refreshDevices(false);
   }
 
+  /**
+   * Asks the browser again for the devices it refused or could not start, e.g. once the person
+   * has allowed them in the browser's site settings. Devices already running are left alone.
+   */
+  async askAgain(): Promise<void> {
+    await Promise.all([
+      this.audio ? null : this.startKind('audio'),
+      this.video || !this.cameraWanted ? null : this.startKind('video'),
+    ]);
+    await this.refreshDevices(false);
+  }
+
   /** Turns the camera on with the current camera and quality. */
   async enableCamera(): Promise<void> {
     this.cameraWanted = true;
@@ -335,13 +347,16 @@ export function accessFromError(error: unknown): DeviceAccess {
   }
 }
 
-/** One sentence for the lobby about devices we could not use, or null if all is well. */
+/** What the lobby says about devices we could not use, or null if all is well. */
 export function describeDeviceProblem(
   microphone: DeviceAccess,
   camera: DeviceAccess,
 ): string | null {
-  if (microphone === 'denied' && camera === 'denied') {
-    return 'Your browser blocked the camera and microphone. You can still join to see and hear the others, or allow access in the address bar and reload.';
+  const blocked = camera === 'denied' || microphone === 'denied';
+  const both = microphone === 'denied' && camera === 'denied';
+  const howToAllow = `To allow ${both ? 'them' : 'it'}, click the icon at the left end of the address bar (a padlock, or a crossed-out camera) and choose Allow, then press Ask again.`;
+  if (both) {
+    return `Your browser blocked the camera and microphone. You can still join to see and hear the others. ${howToAllow}`;
   }
   const problems: string[] = [];
   if (camera === 'denied')
@@ -354,5 +369,6 @@ export function describeDeviceProblem(
   if (camera === 'failed')
     problems.push('The camera could not be started (is another app using it?).');
   if (microphone === 'failed') problems.push('The microphone could not be started.');
+  if (blocked) problems.push(howToAllow);
   return problems.length > 0 ? problems.join(' ') : null;
 }

@@ -25,6 +25,7 @@ describe('client messages', () => {
       { type: 'candidate', to: PEER, candidate: null },
       { type: 'media', media: MEDIA },
       { type: 'ping' },
+      { type: 'presence', roomId: ROOM },
     ];
     for (const message of messages) {
       const parsed = parseClientMessage(frame(message));
@@ -82,6 +83,8 @@ describe('client messages', () => {
         },
       }),
     ],
+    ['a presence query for a bad room id', frame({ type: 'presence', roomId: 'nope' })],
+    ['a presence query without a room id', frame({ type: 'presence' })],
     [
       'a string where a boolean belongs',
       frame({ type: 'media', media: { ...MEDIA, audio: 'yes' } }),
@@ -107,5 +110,23 @@ describe('server messages', () => {
     };
     expect(parseServerMessage(frame(joined)).ok).toBe(true);
     expect(parseServerMessage(frame({ ...joined, peers: [{ peerId: 'x' }] })).ok).toBe(false);
+  });
+});
+
+describe('presence answers', () => {
+  const answer = { type: 'presence', roomId: ROOM, count: 2, capacity: 6, names: ['Ann', 'Ben'] };
+
+  it('accept a well-formed answer', () => {
+    expect(parseServerMessage(frame(answer))).toEqual({ ok: true, message: answer });
+  });
+
+  it.each([
+    ['too many names', { ...answer, names: Array.from({ length: 9 }, () => 'Ann') }],
+    ['an empty name', { ...answer, names: [''] }],
+    ['a negative count', { ...answer, count: -1 }],
+    ['a fractional count', { ...answer, count: 1.5 }],
+    ['a bad room id', { ...answer, roomId: 'x' }],
+  ])('refuse one with %s', (_label, value) => {
+    expect(parseServerMessage(frame(value)).ok).toBe(false);
   });
 });

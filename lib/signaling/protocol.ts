@@ -16,6 +16,8 @@ export const LIMITS = {
   maxCandidateLength: 1024,
   maxNameLength: 64,
   maxIceServers: 8,
+  /** Most names a `presence` answer lists; `count` still says how many are there. */
+  maxPresenceNames: 8,
 } as const;
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
@@ -69,6 +71,8 @@ export const clientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('ping') }),
   /** For the connection self-test (/check): the ICE servers a joining peer would get. */
   v.object({ type: v.literal('get-ice-servers') }),
+  /** For the lobby, before joining: who is in this room now. */
+  v.object({ type: v.literal('presence'), roomId }),
 ]);
 export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
@@ -138,6 +142,15 @@ export const serverMessageSchema = v.variant('type', [
     message: v.string(),
   }),
   v.object({ type: v.literal('pong') }),
+  v.object({
+    type: v.literal('presence'),
+    roomId,
+    /** How many people are in the room now, and how many it takes. */
+    count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    capacity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    /** The first of their names, in join order. */
+    names: v.pipe(v.array(displayName), v.maxLength(LIMITS.maxPresenceNames)),
+  }),
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 
@@ -186,3 +199,6 @@ export function parseServerMessage(frame: string): ParseResult<ServerMessage> {
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
+
+/** Who is in a room, as a `presence` answer tells it. */
+export type RoomPresence = Omit<Extract<ServerMessage, { type: 'presence' }>, 'type'>;

@@ -18,6 +18,8 @@ function setup(capacity = 6) {
     observe: (event) => events.push(event),
     store: new InMemoryRoomStore(capacity),
     resumeGraceMs: GRACE_MS,
+    // Date is faked along with the timers, so the presence budget refills as they advance.
+    now: () => Date.now(),
     iceConfiguration: () => ({
       iceServers: [{ urls: 'stun:stun.example.org' }],
       iceTransportPolicy: 'all',
@@ -301,6 +303,64 @@ describe('SignalingHub', () => {
         iceTransportPolicy: 'all',
       },
     ]);
+  });
+
+  it('tells a lobby who is in a room, without joining it and without telling the room', () => {
+    const { hub, join, take } = setup(3);
+    join('c1', 'Ann');
+    join('c2', 'Ben');
+    take('c1');
+    hub.connect('lobby');
+    hub.receive('lobby', { type: 'presence', roomId: ROOM });
+    expect(take('lobby')).toEqual([
+      { type: 'presence', roomId: ROOM, count: 2, capacity: 3, names: ['Ann', 'Ben'] },
+    ]);
+    hub.receive('lobby', { type: 'presence', roomId: OTHER_ROOM });
+    expect(take('lobby')).toEqual([
+      { type: 'presence', roomId: OTHER_ROOM, count: 0, capacity: 3, names: [] },
+    ]);
+    expect(take('c1')).toEqual([]);
+    expect(hub.counts()).toMatchObject({ peers: 2, rooms: 1 });
+    expect(hub.peerOf('lobby')).toBeUndefined();
+  });
+
+  it('lists at most eight names in a presence answer, and counts everyone', () => {
+    const { hub, join, take } = setup(12);
+    for (let i = 1; i <= 10; i++) join(`c${i}`, `Person ${i}`);
+    hub.connect('lobby');
+    hub.receive('lobby', { type: 'presence', roomId: ROOM });
+    const [answer] = take('lobby');
+    expect(answer).toMatchObject({ type: 'presence', count: 10 });
+    expect(answer?.type === 'presence' && answer.names).toEqual(
+      Array.from({ length: 8 }, (_, i) => `Person ${i + 1}`),
+    );
+  });
+
+  it('limits presence queries per socket to a small budget of their own', () => {
+    const { hub, take } = setup();
+    hub.connect('greedy');
+    hub.connect('other');
+    const ask = (connectionId: string) => {
+      hub.receive(connectionId, { type: 'presence', roomId: ROOM });
+      return take(connectionId)[0]?.type;
+    };
+    for (let i = 0; i < 5; i++) expect(ask('greedy')).toBe('presence');
+    expect(ask('greedy')).toBe('error');
+    expect(hub.counters.refused['rate-limited']).toBe(1);
+    // Other sockets, and other messages on this one, are not held back.
+    expect(ask('other')).toBe('presence');
+    hub.receive('greedy', { type: 'ping' });
+    expect(take('greedy')).toEqual([{ type: 'pong' }]);
+    // One query every two seconds after the burst.
+    vi.advanceTimersByTime(1_000);
+    expect(ask('greedy')).toBe('error');
+    vi.advanceTimersByTime(1_000);
+    expect(ask('greedy')).toBe('presence');
+    expect(ask('greedy')).toBe('error');
+    // A new socket starts with a fresh budget; a closed one leaves nothing behind.
+    hub.disconnect('greedy', { resumable: false });
+    hub.connect('greedy');
+    expect(ask('greedy')).toBe('presence');
   });
 
   it('answers ping with pong', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { PresenceRateLimit, describePresence } from './presence';
 import type { RoomMember, RoomStore } from './room-store';
 import {
   CLOSE_CODES,
@@ -33,6 +34,8 @@ export interface HubOptions {
   maxPendingMessages?: number;
   /** Told of each change of membership and each refusal, for logs. Never of relayed messages. */
   observe?(event: HubEvent): void;
+  /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
+  now?: () => number;
 }
 
 /** What happened in the hub, for logs: ids only, never descriptions, candidates or tokens. */
@@ -72,6 +75,7 @@ export class SignalingHub {
   private readonly slots = new Map<string, PeerSlot>();
   private readonly slotsByResumeToken = new Map<string, PeerSlot>();
   private readonly maxPendingMessages: number;
+  private readonly presenceLimit: PresenceRateLimit;
   readonly counters: HubCounters = {
     joins: 0,
     resumes: 0,
@@ -82,6 +86,7 @@ export class SignalingHub {
 
   constructor(private readonly options: HubOptions) {
     this.maxPendingMessages = options.maxPendingMessages ?? 256;
+    this.presenceLimit = new PresenceRateLimit(options.now);
   }
 
   connect(connectionId: string): void {
@@ -95,6 +100,7 @@ export class SignalingHub {
   disconnect(connectionId: string, { resumable }: { resumable: boolean }): void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
+    this.presenceLimit.forget(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
@@ -156,6 +162,8 @@ export class SignalingHub {
         );
         return this.options.transport.send(connectionId, { type: 'ice-servers', ...ice });
       }
+      case 'presence':
+        return this.answerPresence(connectionId, message.roomId);
       default:
         return assertNever(message);
     }
@@ -183,6 +191,19 @@ export class SignalingHub {
     this.slots.clear();
     this.slotsByResumeToken.clear();
     this.connections.clear();
+    this.presenceLimit.clear();
+  }
+
+  /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
+  private answerPresence(connectionId: string, roomId: string): void {
+    if (!this.presenceLimit.allow(connectionId)) {
+      return this.refuse(connectionId, 'rate-limited', 'Too many presence queries: slow down.');
+    }
+    const { store, transport } = this.options;
+    transport.send(connectionId, {
+      type: 'presence',
+      ...describePresence(roomId, store.members(roomId), store.capacity),
+    });
   }
 
   private join(connectionId: string, message: Extract<ClientMessage, { type: 'join' }>): void {

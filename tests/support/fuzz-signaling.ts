@@ -88,6 +88,7 @@ const validMessage: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ type: fc.constant('candidate'), to: fc.constantFrom(...PEER_IDS), candidate }),
   fc.record({ type: fc.constant('media'), media }),
   fc.constant({ type: 'ping' }),
+  fc.record({ type: fc.constant('presence'), roomId: fc.constantFrom(...ROOM_IDS) }),
 );
 
 const hugeString = fc

@@ -1,0 +1,131 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import type { DeviceAccess } from '@/lib/call/call-store';
+import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallStore } from '@/lib/hooks/use-call-store';
+
+/** The popover that says why a camera or microphone cannot be used, and how to fix it. */
+export const DEVICE_HELP_ID = 'device-access-help';
+
+export type DeviceKind = 'microphone' | 'camera';
+
+export const usable = (access: DeviceAccess) => access === 'granted' || access === 'pending';
+
+/** Why a device cannot be used, as a tooltip or picker says it; null if it can. */
+export function unavailableReason(kind: DeviceKind, access: DeviceAccess): string | null {
+  const device = kind === 'camera' ? 'Camera' : 'Microphone';
+  switch (access) {
+    case 'denied':
+      return `${device} blocked by your browser`;
+    case 'missing':
+      return `No ${kind} found`;
+    case 'failed':
+      return `The ${kind} could not start`;
+    case 'granted':
+    case 'pending':
+      return null;
+  }
+}
+
+/** What to do about it, in steps a person can follow. */
+function remedy(kind: DeviceKind, access: DeviceAccess): string {
+  switch (access) {
+    case 'denied':
+      return `Click the icon at the left end of the address bar (a padlock, or a crossed-out camera), set ${kind === 'camera' ? 'Camera' : 'Microphone'} to Allow, then press Ask again.`;
+    case 'missing':
+      return `Plug one in, then press Ask again.`;
+    default:
+      return `Close other apps that may be using it, then press Ask again.`;
+  }
+}
+
+/** Opens the help popover; called by the blocked buttons and by the M and V shortcuts. */
+export function showDeviceHelp(): void {
+  try {
+    document.getElementById(DEVICE_HELP_ID)?.showPopover();
+  } catch {
+    // Already open, or a browser without popovers: the tooltip and the lobby's notice remain.
+  }
+}
+
+/** Asks the browser again for the blocked or missing devices, and says if they still are. */
+export function AskAgainButton({ className }: { className?: string }) {
+  const controller = useCallController();
+  const [asking, setAsking] = useState(false);
+  return (
+    <Button
+      variant="secondary"
+      size="sm"
+      disabled={asking}
+      className={className}
+      onClick={async () => {
+        setAsking(true);
+        try {
+          await controller.askDeviceAccessAgain();
+        } finally {
+          setAsking(false);
+        }
+      }}
+    >
+      {asking ? 'Asking…' : 'Ask again'}
+    </Button>
+  );
+}
+
+/**
+ * Why the camera or microphone cannot be used, how to allow it in the browser, and a button to
+ * ask again once the person has. It closes by itself when both work.
+ */
+export function DeviceAccessHelp() {
+  const microphone = useCallStore((state) => state.microphoneAccess);
+  const camera = useCallStore((state) => state.cameraAccess);
+  const problems = (
+    [
+      ['camera', camera],
+      ['microphone', microphone],
+    ] as const
+  ).filter(([, access]) => !usable(access));
+
+  useEffect(() => {
+    if (problems.length > 0) return;
+    try {
+      document.getElementById(DEVICE_HELP_ID)?.hidePopover();
+    } catch {
+      // Not open.
+    }
+  }, [problems.length]);
+
+  return (
+    <div
+      id={DEVICE_HELP_ID}
+      popover="auto"
+      role="dialog"
+      aria-labelledby={`${DEVICE_HELP_ID}-title`}
+      className="m-auto w-96 max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
+    >
+      <h2 id={`${DEVICE_HELP_ID}-title`} className="mb-2 font-semibold">
+        {problems.length === 0 ? 'Camera and microphone work' : 'Camera and microphone'}
+      </h2>
+      <ul className="space-y-3 text-sm">
+        {problems.map(([kind, access]) => (
+          <li key={kind}>
+            <p className="font-medium">{unavailableReason(kind, access)}.</p>
+            <p className="text-ink-muted">{remedy(kind, access)}</p>
+          </li>
+        ))}
+      </ul>
+      <div className="mt-4 flex justify-end gap-2">
+        <Button
+          variant="ghost"
+          size="sm"
+          onClick={() => document.getElementById(DEVICE_HELP_ID)?.hidePopover()}
+        >
+          Close
+        </Button>
+        <AskAgainButton />
+      </div>
+    </div>
+  );
+}
