@@ -92,10 +92,13 @@ async function main(): Promise<void> {
 
 function report(figures: Figures, load: string): void {
   const ordinal = ['2nd', '3rd', '4th'];
+  // A step the page did not see (a 'loadeddata' that never came) counts as unknown, not as late.
+  const known = (values: (number | null | undefined)[]) =>
+    values.filter((value): value is number => Number.isFinite(value));
   const floorOf = (newcomer: number, step: keyof SetupTiming) =>
-    figures.floor.map((round) => round[newcomer]?.[step] ?? Number.NaN);
+    known(figures.floor.map((round) => round[newcomer]?.[step]));
   const oursOf = (newcomer: number, step: keyof SetupTiming) =>
-    figures.ours.map((round) => round.newcomers[newcomer]?.[step] ?? Number.NaN);
+    known(figures.ours.map((round) => round.newcomers[newcomer]?.[step]));
   const newcomers = NAMES.length - 1;
 
   console.log(

@@ -15,7 +15,15 @@ export interface FloorRelay {
   close(): Promise<void>;
 }
 
-const EMPTY_PAGE = '<!doctype html><html lang="en"><title>WebRTC floor</title><body></body></html>';
+/**
+ * Videos fill the window in a grid, as the call's tiles do, so that drawing them costs about what
+ * drawing the app's tiles does.
+ */
+const EMPTY_PAGE = `<!doctype html><html lang="en"><title>WebRTC floor</title><style>
+body { margin: 0; height: 100vh; display: grid; gap: 8px; grid-template-columns: repeat(2, 1fr); grid-auto-rows: 1fr; background: #0f1115; }
+video { width: 100%; height: 100%; object-fit: cover; min-height: 0; }
+figure { margin: 0; min-height: 0; }
+</style><body></body></html>`;
 
 export async function startFloorRelay(): Promise<FloorRelay> {
   const http = createServer((_request, response) => {
