@@ -124,6 +124,7 @@ async function joinRoom(url: string, socketIndex: number, room: string): Promise
       if (message.type === 'joined' && message.peerId) resolve(message.peerId);
       else reject(new Error(`expected joined, got ${data.toString().slice(0, 200)}`));
     });
+    socket.once('close', (code) => reject(new Error(`socket closed (${code}) before joined`)));
     socket.send(JSON.stringify({ type: 'join', roomId: room, name: 'Bench', media: MEDIA }));
   });
   // Drop peer-joined and the like: the benchmark only counts relayed signals.

@@ -159,7 +159,14 @@ class Generator {
 
   run<T extends GeneratorResult['type']>(job: GeneratorJob, expect: T) {
     return new Promise<Extract<GeneratorResult, { type: T }>>((resolve, reject) => {
+      // Every job is bounded in time: one that does not answer is a fault to report, not to wait on.
+      const phases = 'measureMs' in job ? job.warmupMs + job.measureMs : 0;
+      const deadline = setTimeout(
+        () => reject(new Error(`load generator: no answer to a ${job.type} job`)),
+        phases + 120_000,
+      );
       this.waiting = (result) => {
+        clearTimeout(deadline);
         this.waiting = null;
         if (result.type === expect) resolve(result as Extract<GeneratorResult, { type: T }>);
         else reject(new Error(`load generator: ${JSON.stringify(result)}`));
