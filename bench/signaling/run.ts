@@ -350,6 +350,19 @@ async function main(): Promise<void> {
         `before, ${describeLoad(loadAfter)} after`,
     );
     printSummary(summary);
+    // Open-loop latency means something only while every server keeps up with the asked rate.
+    const behind = runs.flatMap((run) =>
+      Object.entries(run.halfLoad).filter(
+        ([, latency]) => latency.perSecond < 0.95 * latency.targetRate,
+      ),
+    );
+    if (behind.length > 0)
+      console.log(
+        `\nNote: in ${behind.length} latency measurement(s) fewer messages arrived than were asked ` +
+          `for (${behind.map(([name, l]) => `${name} ${fmtRate(l.perSecond)}/s`).join(', ')}): the ` +
+          `machine could not carry that rate then, so those latencies measure a backlog. ` +
+          `Run again when it is quieter, or pass --latency-rate.`,
+      );
 
     await mkdir(new URL('../results/', import.meta.url), { recursive: true });
     const file = new URL(
