@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Meshcall: the custom Next.js server with its signaling socket, built for production.
 #   docker build -t meshcall .
-#   docker run -p 3000:3000 -e ALLOWED_ORIGINS=https://call.example.com meshcall
+#   docker run -p 3000:3000 -e PUBLIC_ORIGIN=https://call.example.com meshcall
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -26,6 +26,8 @@ COPY --from=runtime-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/.next ./.next
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json next.config.js ./
+# next.config.js reads the security headers from here.
+COPY --chown=node:node lib/security/security-headers.json ./lib/security/
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s \

@@ -1,4 +1,5 @@
 // @ts-check
+import securityHeaders from './lib/security/security-headers.json' with { type: 'json' };
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -6,6 +7,10 @@ const nextConfig = {
   poweredByHeader: false,
   // `next dev` only serves its dev resources to localhost; tests and people also open 127.0.0.1.
   allowedDevOrigins: ['127.0.0.1'],
+  // Loaded from node_modules as they are (signaling beside plain `next dev`), not bundled.
+  serverExternalPackages: ['ws', 'prom-client'],
+  // Every response, however the app is started; the CSP, which needs a nonce, is in proxy.ts.
+  headers: async () => [{ source: '/:path*', headers: securityHeaders }],
 };
 
 export default nextConfig;

@@ -1,9 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { contentSecurityPolicy, createNonce } from './lib/security/content-security-policy';
+import { signalingPortForPages } from './lib/server/process-state';
 
 /**
- * Gives every page a fresh CSP nonce. Next.js reads the policy from the request headers and puts
- * the nonce on the scripts it renders; the browser gets the same policy on the response.
+ * Gives every response a fresh CSP nonce. Next.js reads the policy from the request headers and
+ * puts the nonce on the scripts it renders; the browser gets the same policy on the response.
  */
 export function proxy(request: NextRequest) {
   const forwardedProto = request.headers.get('x-forwarded-proto');
@@ -12,6 +13,7 @@ export function proxy(request: NextRequest) {
     host: request.headers.get('host'),
     secure: request.nextUrl.protocol === 'https:' || forwardedProto === 'https',
     dev: process.env.NODE_ENV === 'development',
+    signalingPort: signalingPortForPages(),
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('content-security-policy', policy);
@@ -21,14 +23,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [
-    {
-      // Pages only: static files carry no scripts to protect, and prefetches render nothing.
-      source: '/((?!_next/static|_next/image|favicon.ico|icon.svg).*)',
-      missing: [
-        { type: 'header', key: 'next-router-prefetch' },
-        { type: 'header', key: 'purpose', value: 'prefetch' },
-      ],
-    },
-  ],
+  // Everything but the build's static files, which carry no page. Prefetches and error pages
+  // (a 404 for /favicon.ico) are HTML with scripts too, and a prefetched page may be shown later.
+  matcher: ['/((?!_next/static|_next/image).*)'],
 };

@@ -69,16 +69,7 @@ test('when someone leaves, the others see it', async ({ alice, bob, roomId }) =>
   ).toBeVisible();
 });
 
-test('when someone closes the tab, the others see it', async ({ alice, bob, roomId }) => {
-  await alice.join(roomId);
-  await bob.join(roomId);
-  await alice.expectMediaFrom('Bob');
-
-  await bob.page.close({ runBeforeUnload: true });
-  await expect(alice.tile('Bob')).toHaveCount(0);
-});
-
-test('someone who reloads comes back as one person, with media both ways', async ({
+test('when someone closes the tab, the others see it within the short reload grace', async ({
   alice,
   bob,
   roomId,
@@ -87,11 +78,60 @@ test('someone who reloads comes back as one person, with media both ways', async
   await bob.join(roomId);
   await alice.expectMediaFrom('Bob');
 
+  // The page says it is unloading; the server holds its place for RELOAD_GRACE_MS (8 s), far
+  // less than the 15 s a dropped socket gets, then tells the others.
+  await bob.page.close({ runBeforeUnload: true });
+  await expect(alice.tile('Bob')).toHaveCount(0, { timeout: 12_000 });
+});
+
+test('someone who reloads is back without a click, and the others never see them leave', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  await alice.join(roomId);
+  await bob.join(roomId);
+  await alice.expectMediaFrom('Bob');
+  await bob.expectMediaFrom('Alice');
+  const bobPeerId = await alice.tile('Bob').getAttribute('data-peer-id');
+
+  // Alice's page notes every state Bob's tile is in from now on, and any moment it is gone.
+  await alice.page.evaluate(() => {
+    const seen = { gone: 0, links: [] as string[] };
+    (window as unknown as { __bobTile: typeof seen }).__bobTile = seen;
+    const check = () => {
+      const tile = document.querySelector<HTMLElement>('figure[aria-label="Bob"]');
+      if (!tile) seen.gone++;
+      else if (tile.dataset.link && !seen.links.includes(tile.dataset.link))
+        seen.links.push(tile.dataset.link);
+    };
+    new MutationObserver(check).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+    });
+  });
+
   await bob.page.reload();
-  await bob.clickJoin();
+  await expect(bob.page.getByRole('navigation', { name: 'Call controls' })).toBeVisible();
   await bob.expectMediaFrom('Alice');
   await alice.expectMediaFrom('Bob');
+
+  const seen = await alice.page.evaluate(
+    () => (window as unknown as { __bobTile: { gone: number; links: string[] } }).__bobTile,
+  );
+  expect(seen.gone).toBe(0);
+  expect(seen.links.every((link) => link === 'connected' || link === 'reconnecting')).toBe(true);
+  // The same person, in the same place: same peer id, one tile, and nobody clicked Join.
+  expect(await alice.tile('Bob').getAttribute('data-peer-id')).toBe(bobPeerId);
   await expect(alice.remoteTiles()).toHaveCount(1);
+  await expect(bob.remoteTiles()).toHaveCount(1);
+  expect(
+    await bob.page.evaluate(
+      () =>
+        (window as unknown as { __probe: { joinClickedAt: number | null } }).__probe.joinClickedAt,
+    ),
+  ).toBeNull();
 });
 
 test('muting the microphone stops sending audio, and unmuting resumes it', async ({

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { startAppServer } from './support/app-server';
 import { expect, test } from './support/fixtures';
 
@@ -99,19 +100,28 @@ test('with camera and microphone blocked, the page explains it and still lets th
   await expect(alice.tile('Bob')).toHaveAttribute('data-link', 'connected');
 });
 
-test('without the signaling server, the call page says so and what to run', async ({
+test('when signaling could not start, the call page says so and the log says why', async ({
   alice,
   roomId,
 }) => {
-  const bare = await startAppServer({ withoutSignaling: true });
+  // Signaling beside `next start` finds its port taken.
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  const taken = (squatter.address() as AddressInfo).port;
+  const bare = await startAppServer({
+    command: 'next-start',
+    env: { SIGNALING_PORT: String(taken) },
+  });
   try {
     await alice.page.goto(`${bare.url}/call/${roomId}`);
     const problem = alice.page
       .getByRole('alert')
       .filter({ hasText: 'signaling server is not running' });
-    await expect(problem).toContainText('npm run dev');
+    await expect(problem).toContainText('server’s log');
     await expect(alice.page.getByRole('button', { name: 'Join' })).toBeDisabled();
+    expect(bare.output()).toContain(`port ${taken} is in use`);
   } finally {
     await bare.stop();
+    squatter.close();
   }
 });

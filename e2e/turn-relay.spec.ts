@@ -122,6 +122,36 @@ test.describe('through a real TURN relay (coturn)', () => {
     }
   });
 
+  test('a link set up after the first credentials expired still relays: the server renews them during the call', async ({
+    alice,
+    bob,
+    roomId,
+  }) => {
+    test.setTimeout(90_000);
+    const server = await startAppServer({
+      env: {
+        TURN_URLS: coturn.url,
+        TURN_SECRET: SECRET,
+        ICE_TRANSPORT_POLICY: 'relay',
+        TURN_TTL_SECONDS: '10',
+        HEARTBEAT_INTERVAL_MS: '1000',
+      },
+    });
+    try {
+      await alice.join(roomId, server.url);
+      // coturn checks a credential when a relay is allocated. Alice's first ones expire while she
+      // is alone; her link to Bob allocates its relay after that, with what the server sent since.
+      const firstExpired = Date.now() + 11_000;
+      await expect.poll(() => Date.now(), { timeout: 20_000 }).toBeGreaterThan(firstExpired);
+      await bob.join(roomId, server.url);
+      await bob.expectMediaFrom('Alice');
+      await alice.expectMediaFrom('Bob');
+      expect(await selectedPairTypes(alice)).toEqual([{ local: 'relay', remote: 'relay' }]);
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('/check finds the relay and makes a test call through it, and names a wrong secret', async ({
     alice,
   }) => {

@@ -26,6 +26,7 @@ const hub = new SignalingHub({
   store: new InMemoryRoomStore(6),
   resumeGraceMs: 1_000,
   iceConfiguration: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
+  checkIceConfiguration: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
   transport: {
     send(connectionId: string, message: ServerMessage) {
       if (message.type === 'joined') peerIds.set(connectionId, message.peerId);

@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
+import { SIGNALING_SUBPROTOCOL } from '../../lib/signaling/protocol';
 import { percentile } from '../../tests/support/report';
 import type { ServerKind } from '../../tests/support/servers/server-process';
 
@@ -98,7 +99,7 @@ function localAddress(index: number): string {
 
 function open(url: string, socketIndex: number): Promise<WebSocket> {
   const origin = new URL(url.replace(/^ws/, 'http')).origin;
-  const socket = new WebSocket(url, {
+  const socket = new WebSocket(url, SIGNALING_SUBPROTOCOL, {
     origin,
     localAddress: localAddress(socketIndex),
     // An all-zero mask lets ws skip masking each frame in JavaScript (Node 20 has no native

@@ -22,10 +22,12 @@ export interface RelaySettings {
 export function CallProvider({
   roomId,
   relay,
+  signalingPort,
   children,
 }: {
   roomId: string;
   relay: RelaySettings;
+  signalingPort: number | null;
   children: ReactNode;
 }) {
   const [store] = useState(() => {
@@ -46,7 +48,7 @@ export function CallProvider({
   const [controller] = useState(
     () =>
       new CallController(store, {
-        signalingUrl: signalingUrl(window.location),
+        signalingUrl: signalingUrl(window.location, signalingPort),
         healthUrl: '/healthz',
       }),
   );

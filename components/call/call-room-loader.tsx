@@ -2,7 +2,7 @@
 
 import { lazy, Suspense, useSyncExternalStore } from 'react';
 import { SpinnerIcon } from '@/components/ui/icons';
-import type { RelaySettings } from './call-provider';
+import type { CallRoomProps } from './call-room';
 
 // React's own lazy, not next/dynamic: that one's loader adds 1.5 kB gzipped before the lobby.
 const CallRoom = lazy(() => import('./call-room').then((module) => ({ default: module.CallRoom })));
@@ -19,7 +19,7 @@ const noSubscription = () => () => {};
  * The call page uses browser APIs from its first render (camera, WebSocket, localStorage), so it
  * is rendered only in the browser: the server and the hydrating render show the spinner.
  */
-export function CallRoomLoader({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
+export function CallRoomLoader(props: CallRoomProps) {
   const inBrowser = useSyncExternalStore(
     noSubscription,
     () => true,
@@ -28,7 +28,7 @@ export function CallRoomLoader({ roomId, relay }: { roomId: string; relay: Relay
   if (!inBrowser) return LOADING;
   return (
     <Suspense fallback={LOADING}>
-      <CallRoom roomId={roomId} relay={relay} />
+      <CallRoom {...props} />
     </Suspense>
   );
 }

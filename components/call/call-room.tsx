@@ -13,11 +13,22 @@ import { Lobby } from './lobby';
 const loadCallView = () => import('./call-view').then((module) => ({ default: module.CallView }));
 const CallView = lazy(loadCallView);
 
+export interface CallRoomProps {
+  roomId: string;
+  relay: RelaySettings;
+  /** Where signaling listens when not on the page's own origin (beside plain `next dev`). */
+  signalingPort: number | null;
+}
+
 /** The whole call page in the browser: lobby, call, or an ending screen. */
-export function CallRoom({ roomId, relay }: { roomId: string; relay: RelaySettings }) {
+export function CallRoom({ roomId, relay, signalingPort }: CallRoomProps) {
   return (
-    <CallProvider roomId={roomId} relay={relay}>
-      <CallPhaseView />
+    <CallProvider roomId={roomId} relay={relay} signalingPort={signalingPort}>
+      {/* A view still loading suspends here, inside the provider: hiding the provider instead
+          would make strict mode re-run its effect, restarting the controller mid-join. */}
+      <Suspense>
+        <CallPhaseView />
+      </Suspense>
     </CallProvider>
   );
 }

@@ -9,6 +9,7 @@ import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
+import { normalizeDisplayName } from '@/lib/untrusted-text';
 import { AskAgainButton } from './device-access';
 import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
@@ -44,7 +45,8 @@ export function Lobby() {
 
   function join(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const name = displayName.trim() || 'Guest';
+    // The server refuses a name with nothing visible in it: such a name joins as Guest.
+    const name = normalizeDisplayName(displayName) || 'Guest';
     saveDisplayName(name);
     controller.join(name);
   }

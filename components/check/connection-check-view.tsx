@@ -34,7 +34,7 @@ const SUMMARY_STYLE = {
 } as const;
 
 /** /check in the browser: runs the self-test on request and shows each verdict in plain words. */
-export function ConnectionCheckView() {
+export function ConnectionCheckView({ signalingPort }: { signalingPort: number | null }) {
   const [results, setResults] = useState<Partial<Record<CheckId, CheckResult>>>({});
   const [running, setRunning] = useState(false);
   const [finished, setFinished] = useState(false);
@@ -50,7 +50,7 @@ export function ConnectionCheckView() {
     setFinished(false);
     setRunning(true);
     const check = runConnectionCheck({
-      signalingUrl: signalingUrl(window.location),
+      signalingUrl: signalingUrl(window.location, signalingPort),
       onResult: (result) => setResults((current) => ({ ...current, [result.id]: result })),
       onCameraStream: setCamera,
     });

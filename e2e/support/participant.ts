@@ -1,2 +1,7 @@
 // The person a test drives lives in the shared test kit; specs import it from here.
-export { startCall, type CallControl, type Participant } from '../../tests/support/browser/person';
+export {
+  startCall,
+  type CallControl,
+  type MediaExpectation,
+  type Participant,
+} from '../../tests/support/browser/person';

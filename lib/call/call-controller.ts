@@ -1,21 +1,19 @@
-import { MAX_CHAT_LENGTH, parseChatPayload } from '../chat/chat-message';
-import { AudioLevelMeter, SpeakingDetector } from '../media/audio-level';
-import { LocalMedia, type LocalTrackKind } from '../media/local-media';
-import { cameraBitrateCap, screenBitrateCap, type VideoQuality } from '../media/video-quality';
 import { saveMediaPreference, saveRelayOnly } from '../preferences';
-import {
-  assertNever,
-  type ClientMessage,
-  type MediaState,
-  type PeerInfo,
-  type ServerMessage,
-} from '../signaling/protocol';
-import { SignalingClient, type SignalingConnectionState } from '../signaling/signaling-client';
-import { PeerSession, type OutgoingMedia, type OutgoingSignal } from '../webrtc/peer-session';
-import type { CallStore, LinkStatus } from './call-store';
+import { assertNever, type PeerInfo } from '../signaling/protocol';
+import { MeshTransport } from '../webrtc/mesh-transport';
+import type { VideoQuality } from '../media/video-quality';
+import { CallChat } from './call-chat';
+import type { CallStore } from './call-store';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
+import { LocalParticipant } from './local-participant';
+import type { MediaTransport, MediaTransportEvents } from './media-transport';
 import { MediaRegistry } from './media-registry';
 import { pollPresence, type PresencePoll } from './presence-poll';
+import { watchPageLifecycle } from './page-lifecycle';
+import { ReloadMemory, type RejoinTicket } from './reload-memory';
+import { RemotePeers } from './remote-peers';
+import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
+import { SpeakingMonitor } from './speaking-monitor';
 
 export interface CallControllerOptions {
   /** Absolute ws:// or wss:// URL of the signaling endpoint. */
@@ -24,50 +22,55 @@ export interface CallControllerOptions {
   healthUrl: string;
 }
 
-/** Signals produced while the socket was down, sent once the server confirms we resumed. */
-const MAX_OUTBOX = 500;
-
-type PeerSignal = Extract<ClientMessage, { type: 'description' | 'candidate' }>;
-/** How often loudness is sampled for the speaking highlight. */
-const SPEAKING_POLL_MS = 150;
-/** A first connection not made by then is reported as failed (attempts go on in the background). */
-const CONNECT_DEADLINE_MS = 15_000;
-
-const SIGNALING_NOT_RUNNING =
-  'The signaling server is not running, so calls cannot connect. This page is served by plain `next dev` or `next start`, without the app’s own server: run `npm run dev` (or `npm run build && npm start`) instead.';
-const SIGNALING_UNREACHABLE = 'Cannot reach the signaling server. Retrying…';
+/** The parts of one run of the page, from `start()` to its teardown. */
+interface CallRun {
+  local: LocalParticipant;
+  signaling: SignalingSession;
+  transport: MediaTransport;
+  /** Who is in the call, asked while the person waits in the lobby. */
+  presence: PresencePoll;
+}
 
 /**
- * Runs one call page: local media, the signaling socket and a PeerSession per remote peer.
- * React renders from the store; this class is the only writer. `start()` returns its own
- * teardown, and the pair can run again (React's strict mode does exactly that in development).
+ * Runs one call page by coordinating modules that each do one job: `LocalParticipant` (this
+ * person's camera, microphone and screen), `SignalingSession` (the room, over the socket), a
+ * `MediaTransport` (media and data to the others; a mesh today), `RemotePeers` (what we keep per
+ * person), `SpeakingMonitor`, `CallChat` and `ReloadMemory` (what survives a reload). React
+ * renders from the store; only the controller and the modules it runs write to it. `start()`
+ * returns its own teardown, and the pair can run again (React's strict mode does exactly that).
  */
 export class CallController {
   readonly media = new MediaRegistry();
 
-  private signaling: SignalingClient | null = null;
-  private presencePoll: PresencePoll | null = null;
-  private localMedia: LocalMedia | null = null;
-  private readonly sessions = new Map<string, PeerSession>();
-  /** Peers whose link has been up at least once: a later drop is "reconnecting", not "failed". */
-  private readonly everConnected = new Set<string>();
-  private readonly connectDeadlines = new Map<string, ReturnType<typeof setTimeout>>();
-  private outbox: PeerSignal[] = [];
-  private readonly outgoingStream: MediaStream | null =
-    typeof MediaStream === 'undefined' ? null : new MediaStream();
-  private rtcConfiguration: RTCConfiguration = {};
-  private resumeToken: string | undefined;
+  private run: CallRun | null = null;
   private generation = 0;
-  private healthChecked = false;
-  private audioContext: AudioContext | null = null;
-  private localMeter: AudioLevelMeter | null = null;
-  private readonly speakingDetectors = new Map<string, SpeakingDetector>();
-  private speakingTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly peers = new RemotePeers();
+  private readonly reloadMemory: ReloadMemory;
+  /** Left by a reload of this tab moments ago: the page rejoins without a click. */
+  private readonly rejoin: RejoinTicket | null;
+  private iceConfiguration: RTCConfiguration = {};
+  private relayOnly = false;
+  private readonly speaking = new SpeakingMonitor({
+    microphoneOn: () => this.state.microphoneOn,
+    remotePeople: () => this.remotePeopleForSpeaking(),
+    remoteLevel: (peerId) => this.run?.transport.remoteAudioLevel(peerId) ?? 0,
+    onLocalSpeaking: (speaking) => this.actions.setLocalSpeaking(speaking),
+    onRemoteSpeaking: (peerId, speaking) => this.actions.participantSpeaking(peerId, speaking),
+  });
+  private readonly chat = new CallChat({
+    send: (data) => this.run?.transport.sendData('chat', data),
+    senderName: (peerId) => this.state.participants.get(peerId)?.name,
+    selfName: () => this.state.displayName,
+    addEntry: (entry) => this.actions.addChat(entry),
+  });
 
   constructor(
     private readonly store: CallStore,
     private readonly options: CallControllerOptions,
-  ) {}
+  ) {
+    this.reloadMemory = ReloadMemory.forRoom(store.getState().roomId);
+    this.rejoin = this.reloadMemory.rejoinTicket();
+  }
 
   private get state() {
     return this.store.getState();
@@ -79,65 +82,72 @@ export class CallController {
 
   start(): () => void {
     const generation = ++this.generation;
+    const live = () => generation === this.generation;
+    const rejoin = this.rejoin;
+    if (rejoin) {
+      this.actions.setDisplayName(rejoin.name);
+      this.actions.setMicrophoneOn(rejoin.microphoneOn);
+      this.actions.setCameraOn(rejoin.cameraOn);
+    }
     this.actions.setPhase('lobby');
 
-    const localMedia = new LocalMedia(
-      {
-        quality: this.state.quality,
-        cameraId: this.state.selectedDevices.camera,
-        microphoneId: this.state.selectedDevices.microphone,
-      },
-      {
-        onTrack: (kind, track) =>
-          generation === this.generation ? this.onLocalTrack(kind, track) : undefined,
-        onAccess: (access) => {
-          if (generation === this.generation) this.actions.setDeviceAccess(access);
-        },
-        onDevices: (devices) => {
-          if (generation === this.generation) this.actions.setDevices(devices);
-        },
-        onNotice: (text) => {
-          if (generation === this.generation) this.actions.pushNotice(text);
-        },
-      },
-    );
-    this.localMedia = localMedia;
-    void localMedia.start({ video: this.state.cameraOn });
-
-    const signaling = new SignalingClient({
+    const signaling: SignalingSession = new SignalingSession({
       url: this.options.signalingUrl,
-      onOpen: () => this.onSignalingOpen(),
-      onMessage: (message) => this.onServerMessage(message),
-      onStateChange: (state, failedAttempts) => this.onSignalingState(state, failedAttempts),
-      onProtocolError: (error) => console.warn('Dropped an invalid signaling message:', error),
+      healthUrl: this.options.healthUrl,
+      resumeToken: rejoin?.resumeToken,
+      joinRequest: () => ({
+        roomId: this.state.roomId,
+        name: this.state.displayName,
+        media: local.mediaState(),
+      }),
+      events: {
+        onStatus: (status, problem) => {
+          if (!live()) return;
+          this.actions.setSignaling(status, problem);
+          if (status === 'open') this.run?.presence.askNow();
+        },
+        onJoined: (message, restarted) => live() && this.onJoined(message, restarted),
+        onRoomFull: (text) => live() && this.onRoomFull(text),
+        onMessage: (message) => live() && this.onRoomMessage(message),
+      },
     });
-    this.signaling = signaling;
-    this.presencePoll = pollPresence({
+    const transport = new MeshTransport(
+      {
+        sendSignal: (signal, holding) => signaling.sendSignal(signal, holding),
+        canSignal: () => signaling.canSignal && this.state.phase === 'in-call',
+        events: this.transportEvents(live),
+      },
+      this.reloadMemory,
+    );
+    const local = new LocalParticipant({
+      store: this.store,
+      registry: this.media,
+      transport,
+      announce: () => this.announceMedia(),
+      meterMicrophone: (track) => this.speaking.meterLocal(track),
+      live,
+    });
+    const presence = pollPresence({
       roomId: this.state.roomId,
       wanted: () => this.state.phase === 'lobby' || this.state.phase === 'room-full',
-      send: (message) => signaling.send(message),
+      send: (message) => signaling.askPresence(message),
     });
-    signaling.connect();
-
-    const onPageHide = () => this.leave();
-    const onOnline = () => signaling.reconnectNow();
-    // The socket is dead or about to be: stop sending into it, and retry until back online.
-    const onOffline = () => signaling.dropConnection();
-    const onGesture = () => void this.audioContext?.resume();
-    window.addEventListener('pagehide', onPageHide);
-    window.addEventListener('online', onOnline);
-    window.addEventListener('offline', onOffline);
-    window.addEventListener('pointerdown', onGesture);
-    window.addEventListener('keydown', onGesture);
-    this.speakingTimer = setInterval(() => this.sampleSpeaking(), SPEAKING_POLL_MS);
+    this.run = { local, signaling, transport, presence };
+    local.start();
+    signaling.start();
+    this.speaking.start();
+    const stopWatching = watchPageLifecycle({
+      onUnload: () => this.stop('unload'),
+      onOnline: () => signaling.reconnectNow(),
+      // The socket is dead or about to be: stop sending into it, and retry until back online.
+      onOffline: () => signaling.dropConnection(),
+      onGesture: () => this.speaking.resumeAudio(),
+    });
+    if (rejoin) this.join(rejoin.name);
 
     return () => {
-      window.removeEventListener('pagehide', onPageHide);
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('offline', onOffline);
-      window.removeEventListener('pointerdown', onGesture);
-      window.removeEventListener('keydown', onGesture);
-      this.stop();
+      stopWatching();
+      this.stop('teardown');
     };
   }
 
@@ -147,14 +157,12 @@ export class CallController {
     this.actions.setDisplayName(name);
     this.actions.setPhase('joining');
     this.actions.setNotice(null);
-    this.sendJoin();
+    this.run?.signaling.join();
   }
 
   /** Leaves the room and releases the camera and microphone. */
   leave(): void {
-    const phase = this.state.phase;
-    if (phase === 'joining' || phase === 'in-call') this.signaling?.send({ type: 'leave' });
-    this.stop();
+    this.stop('leave');
     this.actions.setPhase('left');
   }
 
@@ -163,45 +171,32 @@ export class CallController {
   // -------------------------------------------------------------------------------------------
 
   toggleMicrophone(): void {
-    this.actions.setMicrophoneOn(!this.state.microphoneOn);
-    void this.updateOutgoingTrack('audio');
-    this.announceMedia();
+    this.run?.local.toggleMicrophone();
   }
 
   async toggleCamera(): Promise<void> {
-    const on = !this.state.cameraOn;
-    this.actions.setCameraOn(on);
-    if (on) {
-      await this.localMedia?.enableCamera();
-      if (this.localMedia) this.actions.setQuality(this.localMedia.quality);
-    } else {
-      this.localMedia?.disableCamera();
-    }
-    void this.updateOutgoingTrack('video');
-    this.announceMedia();
+    await this.run?.local.toggleCamera();
   }
 
   async selectCamera(deviceId: string): Promise<void> {
-    this.actions.setSelectedDevice('camera', deviceId);
-    saveMediaPreference('cameraId', deviceId);
-    await this.localMedia?.switchCamera(deviceId);
+    await this.run?.local.selectCamera(deviceId);
   }
 
   async selectMicrophone(deviceId: string): Promise<void> {
-    this.actions.setSelectedDevice('microphone', deviceId);
-    saveMediaPreference('microphoneId', deviceId);
-    await this.localMedia?.switchMicrophone(deviceId);
+    await this.run?.local.selectMicrophone(deviceId);
   }
 
   /** Asks the browser again for a blocked camera or microphone, after the person allowed it. */
   async askDeviceAccessAgain(): Promise<void> {
-    await this.localMedia?.askAgain();
+    await this.run?.local.askDeviceAccessAgain();
   }
 
-  /** Hide this person's IP addresses from the others by sending media only through a relay. */
-  setRelayOnly(relayOnly: boolean): void {
-    this.actions.setRelayOnly(relayOnly);
-    saveRelayOnly(this.state.relayOnly);
+  async setQuality(quality: VideoQuality): Promise<void> {
+    await this.run?.local.setQuality(quality);
+  }
+
+  async toggleScreenShare(): Promise<void> {
+    await this.run?.local.toggleScreenShare();
   }
 
   /** Remote sound plays through this output; the <audio> elements apply it. */
@@ -210,427 +205,191 @@ export class CallController {
     saveMediaPreference('speakerId', deviceId);
   }
 
-  async setQuality(quality: VideoQuality): Promise<void> {
-    this.actions.setQuality(quality);
-    saveMediaPreference('quality', quality);
-    if (quality === 'audio-only') {
-      this.actions.setCameraOn(false);
-      this.localMedia?.disableCamera();
-    } else {
-      await this.localMedia?.setQuality(quality);
-      if (!this.state.cameraOn) {
-        this.actions.setCameraOn(true);
-        await this.localMedia?.enableCamera();
-      }
-    }
-    void this.updateOutgoingTrack('video');
-    this.announceMedia();
-    this.applyBitrateCaps();
+  /** Hide this person's IP addresses from the others by sending media only through a relay. */
+  setRelayOnly(relayOnly: boolean): void {
+    this.actions.setRelayOnly(relayOnly);
+    saveRelayOnly(this.state.relayOnly);
   }
 
-  async toggleScreenShare(): Promise<void> {
-    if (this.localMedia?.screen) this.localMedia.stopScreenShare();
-    else await this.localMedia?.startScreenShare();
-  }
-
-  /** Sends a chat message straight to every peer, over the data channels. */
+  /** Sends a chat message straight to every peer. */
   sendChat(text: string): void {
-    const trimmed = text.trim().slice(0, MAX_CHAT_LENGTH);
-    if (!trimmed) return;
-    const id = crypto.randomUUID();
-    const data = JSON.stringify({ type: 'chat', id, text: trimmed });
-    for (const session of this.sessions.values()) session.sendChat(data);
-    this.actions.addChat({
-      id,
-      peerId: null,
-      name: this.state.displayName,
-      text: trimmed,
-      at: Date.now(),
-    });
+    this.chat.send(text);
   }
 
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
   localAudioLevel(): number {
-    return this.localMeter?.level() ?? 0;
+    return this.speaking.localLevel();
   }
 
   // -------------------------------------------------------------------------------------------
-  // Local media
+  // The room
   // -------------------------------------------------------------------------------------------
-
-  /** Puts a new local track on screen and on the wire; resolves once every sender has it. */
-  private async onLocalTrack(kind: LocalTrackKind, track: MediaStreamTrack | null): Promise<void> {
-    switch (kind) {
-      case 'audio':
-        this.meterLocalAudio(track);
-        if (track)
-          this.actions.setSelectedDevice('microphone', track.getSettings().deviceId ?? null);
-        this.announceMedia();
-        return this.updateOutgoingTrack('audio');
-      case 'video':
-        this.media.set('local', track ? [track] : null);
-        if (track) this.actions.setSelectedDevice('camera', track.getSettings().deviceId ?? null);
-        this.announceMedia();
-        return this.updateOutgoingTrack('video');
-      case 'screen':
-        this.media.set('screen:local', track ? [track] : null);
-        // Announce first: peers must know the stream id before its track arrives.
-        this.announceMedia();
-        for (const session of this.sessions.values()) session.setScreenShare(this.screenShare());
-        return;
-      default:
-        return assertNever(kind);
-    }
-  }
-
-  private screenShare(): { track: MediaStreamTrack; stream: MediaStream } | null {
-    const track = this.localMedia?.screen;
-    const stream = this.localMedia?.screenStream;
-    return track && stream ? { track, stream } : null;
-  }
-
-  private meterLocalAudio(track: MediaStreamTrack | null): void {
-    this.localMeter?.dispose();
-    this.localMeter = null;
-    if (!track || typeof AudioContext === 'undefined') return;
-    this.audioContext ??= new AudioContext();
-    this.localMeter = new AudioLevelMeter(track, this.audioContext);
-  }
-
-  private outgoing(): OutgoingMedia {
-    const { microphoneOn, cameraOn } = this.state;
-    return {
-      audio: microphoneOn ? (this.localMedia?.audio ?? null) : null,
-      video: cameraOn ? (this.localMedia?.video ?? null) : null,
-      stream: this.outgoingStream ?? new MediaStream(),
-    };
-  }
-
-  private mediaState(): MediaState {
-    const outgoing = this.outgoing();
-    return {
-      audio: outgoing.audio !== null,
-      video: outgoing.video !== null,
-      screen: this.localMedia?.screenStream?.id ?? null,
-    };
-  }
-
-  private async updateOutgoingTrack(kind: 'audio' | 'video'): Promise<void> {
-    const track = this.outgoing()[kind];
-    await Promise.all(
-      [...this.sessions.values()].map((session) => session.replaceTrack(kind, track)),
-    );
-  }
 
   private announceMedia(): void {
-    if (this.state.phase === 'in-call')
-      this.sendToServer({ type: 'media', media: this.mediaState() });
+    const run = this.run;
+    if (run && this.state.phase === 'in-call')
+      run.signaling.sendToRoom({ type: 'media', media: run.local.mediaState() });
   }
 
-  private applyBitrateCaps(): void {
-    const peers = this.sessions.size;
-    const caps = {
-      camera: cameraBitrateCap(this.state.quality, peers),
-      screen: screenBitrateCap(peers),
+  private onJoined(message: JoinedMessage, restartedNegotiations: ReadonlySet<string>): void {
+    const run = this.run;
+    if (!run || (this.state.phase !== 'joining' && this.state.phase !== 'in-call')) return;
+    this.reloadMemory.saveTicket(this.ticket(message.resumeToken), { leaving: false });
+    this.relayOnly = message.iceTransportPolicy === 'relay' || this.state.relayOnly;
+    this.iceConfiguration = {
+      iceServers: message.iceServers,
+      iceTransportPolicy: this.relayOnly ? 'relay' : 'all',
+      // One transport for everything: a third of the candidates and checks of the default.
+      bundlePolicy: 'max-bundle',
     };
-    for (const session of this.sessions.values()) session.setBitrateCaps(caps);
-  }
-
-  private sampleSpeaking(): void {
-    const now = performance.now();
-    const detect = (key: string, level: number) => {
-      let detector = this.speakingDetectors.get(key);
-      if (!detector) this.speakingDetectors.set(key, (detector = new SpeakingDetector()));
-      return detector.update(level, now);
-    };
-    const state = this.state;
-    this.actions.setLocalSpeaking(detect('local', state.microphoneOn ? this.localAudioLevel() : 0));
-    if (state.phase !== 'in-call') return;
-    for (const [peerId, session] of this.sessions) {
-      const audible = state.participants.get(peerId)?.media.audio ?? false;
-      this.actions.participantSpeaking(
-        peerId,
-        detect(peerId, audible ? session.remoteAudioLevel() : 0),
-      );
+    run.transport.configure(this.iceConfiguration);
+    const present = new Set(message.peers.map((peer) => peer.peerId));
+    for (const peerId of this.peers.ids()) {
+      // Not resumed: the server forgot us, so our links are to peers we no longer exist for.
+      if (!message.resumed || !present.has(peerId)) this.removePeer(peerId);
     }
+    if (!message.resumed) this.reloadMemory.forgetEpochs();
+    // Links that lived through the drop first; people met now get new links below.
+    else run.transport.signalingResumed(restartedNegotiations);
+    this.actions.joined(message.peerId, message.peers);
+    for (const peer of message.peers) this.addPeer(peer);
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Signaling
-  // -------------------------------------------------------------------------------------------
-
-  private sendJoin(): void {
-    this.signaling?.send({
-      type: 'join',
-      roomId: this.state.roomId,
-      name: this.state.displayName,
-      media: this.mediaState(),
-      resumeToken: this.resumeToken,
-    });
+  private onRoomFull(text: string): void {
+    this.actions.setPhase('room-full');
+    this.actions.setNotice(text);
+    this.run?.presence.askNow();
   }
 
-  private onSignalingOpen(): void {
-    this.actions.setSignaling('open');
-    this.presencePoll?.askNow();
-    const phase = this.state.phase;
-    if (phase === 'joining' || phase === 'in-call') this.sendJoin();
-  }
-
-  private onSignalingState(state: SignalingConnectionState, failedAttempts: number): void {
-    if (state !== 'reconnecting') return;
-    if (this.state.signaling === 'unavailable') return;
-    const everOpened = this.state.signaling === 'open' || this.state.selfPeerId !== null;
-    this.actions.setSignaling(everOpened ? 'reconnecting' : 'connecting');
-    if (!everOpened && failedAttempts >= 1) void this.checkSignalingHealth();
-  }
-
-  /** Tells "nothing is listening on /ws" (plain `next dev`) apart from a passing network fault. */
-  private async checkSignalingHealth(): Promise<void> {
-    if (this.healthChecked) return;
-    this.healthChecked = true;
-    let running = false;
-    try {
-      const response = await fetch(this.options.healthUrl, { cache: 'no-store' });
-      running =
-        response.ok && ((await response.json()) as { signaling?: unknown }).signaling === true;
-    } catch {
-      running = false;
-    }
-    if (this.signaling?.isOpen) return;
-    if (!running) this.actions.setSignaling('unavailable', SIGNALING_NOT_RUNNING);
-    else this.actions.setSignaling('connecting', SIGNALING_UNREACHABLE);
-  }
-
-  private onServerMessage(message: ServerMessage): void {
+  private onRoomMessage(message: RoomMessage): void {
+    const transport = this.run?.transport;
     switch (message.type) {
-      case 'joined':
-        return this.onJoined(message);
       case 'peer-joined':
         this.actions.participantJoined(message.peer);
-        this.ensureSession(message.peer);
-        return;
+        return this.addPeer(message.peer);
       case 'peer-left':
         return this.removePeer(message.peerId);
       case 'peer-updated':
         if (message.media.screen === null) this.media.set(`screen:${message.peerId}`, null);
+        transport?.updatePerson(message.peerId, message.media);
         return this.actions.participantMedia(message.peerId, message.media);
       case 'description':
-        void this.sessions
-          .get(message.from)
-          ?.handleSignal({ type: 'description', description: message.description });
-        return;
       case 'candidate':
-        void this.sessions
-          .get(message.from)
-          ?.handleSignal({ type: 'candidate', candidate: message.candidate });
-        return;
-      case 'error':
-        return this.onServerError(message);
+        return transport?.handleSignal(message);
       case 'presence':
         if (message.roomId === this.state.roomId) this.actions.setPresence(message);
         return;
-      case 'pong':
       case 'ice-servers':
-        return;
+        // Fresh TURN credentials, for every relay allocated from now on.
+        if (this.state.phase !== 'in-call') return;
+        this.iceConfiguration = { ...this.iceConfiguration, iceServers: message.iceServers };
+        return transport?.configure(this.iceConfiguration);
       default:
         return assertNever(message);
     }
   }
 
-  private onJoined(message: Extract<ServerMessage, { type: 'joined' }>): void {
-    if (this.state.phase !== 'joining' && this.state.phase !== 'in-call') return;
-    this.resumeToken = message.resumeToken;
-    const relayOnly = message.iceTransportPolicy === 'relay' || this.state.relayOnly;
-    this.rtcConfiguration = {
-      iceServers: message.iceServers,
-      iceTransportPolicy: relayOnly ? 'relay' : 'all',
-      // One transport for everything: a third of the candidates and checks of the default.
-      bundlePolicy: 'max-bundle',
-    };
-    const present = new Set(message.peers.map((peer) => peer.peerId));
-    if (!message.resumed) {
-      // A fresh start (first join, or the server forgot us): old links are to peers that no
-      // longer exist under those ids.
-      for (const peerId of [...this.sessions.keys()]) this.removePeer(peerId);
-      this.outbox = [];
-    } else {
-      for (const peerId of [...this.sessions.keys()])
-        if (!present.has(peerId)) this.removePeer(peerId);
-    }
-    this.actions.joined(message.peerId, message.peers);
-    for (const peer of message.peers) this.ensureSession(peer);
-
-    const held = this.outbox;
-    this.outbox = [];
-    for (const signal of held) this.sendToServer(signal);
-    if (message.resumed) {
-      // An offer sent on the old socket (not queued) may have died with it.
-      const flushedOffers = new Set(
-        held
-          .filter((signal) => signal.type === 'description' && signal.description.type === 'offer')
-          .map((signal) => signal.to),
-      );
-      for (const [peerId, session] of this.sessions) {
-        if (!flushedOffers.has(peerId)) void session.recoverAfterResume();
-      }
-    }
-  }
-
-  private onServerError(message: Extract<ServerMessage, { type: 'error' }>): void {
-    if (message.code === 'room-full') {
-      this.actions.setPhase('room-full');
-      this.actions.setNotice(message.message);
-      this.presencePoll?.askNow();
-      return;
-    }
-    console.warn(`Signaling error (${message.code}): ${message.message}`);
-  }
-
-  private sendToServer(message: ClientMessage): void {
-    if (this.signaling?.send(message)) return;
-    if (message.type !== 'description' && message.type !== 'candidate') return;
-    if (message.type === 'description' && message.description.type === 'offer') {
-      // A new offer supersedes whatever was queued for that peer before it.
-      this.outbox = this.outbox.filter((queued) => queued.to !== message.to);
-    }
-    if (this.outbox.length < MAX_OUTBOX) this.outbox.push(message);
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Peers
-  // -------------------------------------------------------------------------------------------
-
-  private ensureSession(peer: PeerInfo): void {
-    if (this.sessions.has(peer.peerId)) return;
-    const peerId = peer.peerId;
-    const session = new PeerSession({
-      remotePeerId: peerId,
-      polite: peer.polite,
-      // The later joiner of a pair (the polite one) makes the first offer.
-      initiator: peer.polite,
-      configuration: this.rtcConfiguration,
-      outgoing: () => this.outgoing(),
-      signal: (signal: OutgoingSignal) => this.sendToServer({ ...signal, to: peerId }),
-      canSignal: () => this.signaling?.isOpen === true && this.state.phase === 'in-call',
-      events: {
-        onRemoteTrack: (track, streamId) => this.onRemoteTrack(peerId, track, streamId),
-        onConnectionStateChange: (state) => this.onLinkState(peerId, state),
-        onChatData: (data) => this.onChatData(peerId, data),
-        onIceDiagnostics: (diagnostics) => {
-          if (!this.everConnected.has(peerId) && linkCannotConnect(diagnostics, this.relayOnly())) {
-            this.reportLinkFailure(peerId);
-          }
-        },
-        onError: (error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
-      },
-    });
-    this.sessions.set(peerId, session);
-    this.connectDeadlines.set(
-      peerId,
-      setTimeout(() => {
-        if (!this.everConnected.has(peerId)) this.reportLinkFailure(peerId);
-      }, CONNECT_DEADLINE_MS),
-    );
-    session.setScreenShare(this.screenShare());
-    this.applyBitrateCaps();
-  }
-
-  private onRemoteTrack(peerId: string, track: MediaStreamTrack, streamId: string | null): void {
-    const announcedScreen = this.state.participants.get(peerId)?.media.screen ?? null;
-    const key =
-      streamId !== null && streamId === announcedScreen
-        ? (`screen:${peerId}` as const)
-        : (`camera:${peerId}` as const);
-    this.media.addTrack(key, track);
-    track.addEventListener('ended', () => this.media.removeTrack(key, track));
-  }
-
-  private onChatData(peerId: string, data: unknown): void {
-    const payload = parseChatPayload(data);
-    const sender = this.state.participants.get(peerId);
-    if (!payload || !sender) return;
-    this.actions.addChat({
-      id: `${peerId}:${payload.id}`,
-      peerId,
-      name: sender.name,
-      text: payload.text,
-      at: Date.now(),
-    });
-  }
-
-  private onLinkState(peerId: string, state: RTCPeerConnectionState): void {
-    if (state === 'connected') {
-      this.everConnected.add(peerId);
-      clearTimeout(this.connectDeadlines.get(peerId));
-    }
-    const wasUp = this.everConnected.has(peerId);
-    if (state === 'failed' && !wasUp) return this.reportLinkFailure(peerId);
-    // A reported failure stands until the link really connects, through any background retries.
-    if (!wasUp && state !== 'connected' && this.state.participants.get(peerId)?.link === 'failed')
-      return;
-    const link: LinkStatus =
-      state === 'connected'
-        ? 'connected'
-        : wasUp && state !== 'closed'
-          ? 'reconnecting'
-          : 'connecting';
-    this.actions.participantLink(peerId, link);
-  }
-
-  private relayOnly(): boolean {
-    return this.rtcConfiguration.iceTransportPolicy === 'relay';
-  }
-
-  /** Shows that a first connection failed, and why; ICE keeps trying in the background. */
-  private reportLinkFailure(peerId: string): void {
-    const session = this.sessions.get(peerId);
-    const name = this.state.participants.get(peerId)?.name ?? 'this person';
-    if (!session || this.everConnected.has(peerId)) return;
-    this.actions.participantLink(
-      peerId,
-      'failed',
-      describeLinkFailure(session.iceDiagnostics(), this.relayOnly(), name),
-    );
+  private addPeer(peer: PeerInfo): void {
+    if (this.peers.get(peer.peerId)) return;
+    this.peers.add(peer.peerId, ({ peerId }) => this.reportLinkFailure(peerId));
+    this.run?.transport.addPerson({ peerId: peer.peerId, polite: peer.polite, media: peer.media });
   }
 
   private removePeer(peerId: string): void {
-    this.sessions.get(peerId)?.close();
-    this.sessions.delete(peerId);
-    this.everConnected.delete(peerId);
-    clearTimeout(this.connectDeadlines.get(peerId));
-    this.connectDeadlines.delete(peerId);
-    this.speakingDetectors.delete(peerId);
+    this.run?.transport.removePerson(peerId);
+    this.peers.remove(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
-    this.applyBitrateCaps();
+  }
+
+  private transportEvents(live: () => boolean): MediaTransportEvents {
+    return {
+      onRemoteTrack: (peerId, source, track) => {
+        if (live()) this.media.addTrack(`${source}:${peerId}`, track);
+      },
+      onRemoteTrackEnded: (peerId, source, track) => {
+        if (live()) this.media.removeTrack(`${source}:${peerId}`, track);
+      },
+      onLinkState: (peerId, state) => {
+        if (!live()) return;
+        const update = this.peers.linkChanged(
+          peerId,
+          state,
+          this.state.participants.get(peerId)?.link,
+        );
+        if (update?.kind === 'show') this.actions.participantLink(peerId, update.link);
+        else if (update?.kind === 'report-failure') this.reportLinkFailure(peerId);
+      },
+      onLinkDiagnostics: (peerId, diagnostics) => {
+        const peer = this.peers.get(peerId);
+        if (live() && peer && !peer.everConnected && linkCannotConnect(diagnostics, this.relayOnly))
+          this.reportLinkFailure(peerId);
+      },
+      onData: (peerId, channel, data) => {
+        if (live() && channel === 'chat') this.chat.receive(peerId, data);
+      },
+      onError: (peerId, error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
+    };
+  }
+
+  /** Shows that a first connection failed, and why; attempts go on in the background. */
+  private reportLinkFailure(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    const diagnostics = this.run?.transport.linkDiagnostics(peerId);
+    if (!peer || peer.everConnected || !diagnostics) return;
+    const name = this.state.participants.get(peerId)?.name ?? 'this person';
+    this.actions.participantLink(
+      peerId,
+      'failed',
+      describeLinkFailure(diagnostics, this.relayOnly, name),
+    );
+  }
+
+  private *remotePeopleForSpeaking() {
+    if (this.state.phase !== 'in-call') return;
+    for (const peer of this.peers.values()) {
+      const audible = this.state.participants.get(peer.peerId)?.media.audio ?? false;
+      yield { peerId: peer.peerId, speaking: peer.speaking, audible };
+    }
+  }
+
+  private ticket(resumeToken: string): RejoinTicket {
+    const { displayName, microphoneOn, cameraOn } = this.state;
+    return { resumeToken, name: displayName, microphoneOn, cameraOn };
   }
 
   // -------------------------------------------------------------------------------------------
   // Teardown
   // -------------------------------------------------------------------------------------------
 
-  private stop(): void {
+  /**
+   * Ends this run. `leave`: the person left, the room is told at once and a reload shows the
+   * lobby. `unload`: the page is going away, maybe to reload; the server holds our place a few
+   * seconds and the reloaded page takes it back. `teardown`: the component unmounted.
+   */
+  private stop(how: 'leave' | 'unload' | 'teardown'): void {
+    const run = this.run;
+    this.run = null;
     this.generation++;
-    if (this.speakingTimer) clearInterval(this.speakingTimer);
-    this.speakingTimer = null;
-    this.presencePoll?.stop();
-    this.presencePoll = null;
-    this.signaling?.close();
-    this.signaling = null;
-    for (const session of this.sessions.values()) session.close();
-    this.sessions.clear();
-    this.everConnected.clear();
-    for (const deadline of this.connectDeadlines.values()) clearTimeout(deadline);
-    this.connectDeadlines.clear();
-    this.speakingDetectors.clear();
-    this.outbox = [];
-    this.resumeToken = undefined;
-    this.localMeter?.dispose();
-    this.localMeter = null;
-    void this.audioContext?.close();
-    this.audioContext = null;
-    this.localMedia?.dispose();
-    this.localMedia = null;
+    if (run) {
+      const token = run.signaling.resumeToken;
+      if (how === 'leave') {
+        run.signaling.leave();
+        this.reloadMemory.clear();
+      } else if (how === 'unload') {
+        const phase = this.state.phase;
+        if (token && (phase === 'in-call' || phase === 'joining'))
+          this.reloadMemory.saveTicket(this.ticket(token), { leaving: true });
+        run.signaling.unload();
+      } else {
+        run.signaling.stop();
+      }
+      run.presence.stop();
+      run.transport.close();
+      run.local.dispose();
+    }
+    this.speaking.stop();
+    this.peers.clear();
     this.media.clear();
     this.actions.clearParticipants();
   }

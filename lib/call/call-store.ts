@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { DeviceLists } from '../media/local-media';
+import type { DeviceAccess, DeviceLists } from '../media/devices';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
 import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
 
@@ -26,8 +26,7 @@ export interface Participant {
   speaking: boolean;
 }
 
-/** What the browser gave us for one kind of device. */
-export type DeviceAccess = 'pending' | 'granted' | 'denied' | 'missing' | 'failed';
+export type { DeviceAccess } from '../media/devices';
 
 export interface ChatEntry {
   id: string;

@@ -1,4 +1,4 @@
-import type { IceDiagnostics } from '../webrtc/peer-session';
+import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
 
 /** TURN/STUN error codes that mean "your credentials were refused" (RFC 8489, RFC 8656). */
 const REFUSED_CREDENTIALS = new Set([401, 403, 437, 441]);

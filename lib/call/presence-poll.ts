@@ -8,7 +8,7 @@ export interface PresencePollOptions {
   /** Whether an answer would be shown now: in the lobby, or while the call is full. */
   wanted(): boolean;
   /** Sends on the signaling socket; false while it is not open. */
-  send(message: ClientMessage): boolean;
+  send(message: Extract<ClientMessage, { type: 'presence' }>): boolean;
   intervalMs?: number;
 }
 

@@ -1,7 +1,7 @@
 import { AudioLevelMeter, SPEAKING_THRESHOLD } from '../media/audio-level';
 import { accessFromError } from '../media/local-media';
 import { refusedTurnCredentials } from '../call/link-diagnosis';
-import { parseServerMessage, type IceServer } from '../signaling/protocol';
+import { SIGNALING_SUBPROTOCOL, parseServerMessage, type IceServer } from '../signaling/protocol';
 
 /**
  * The connection self-test behind /check: camera, microphone, our server, and each way a call can
@@ -160,10 +160,12 @@ async function checkMicrophone(options: CheckOptions, report: Report, resources:
 /** Asks our server for the ICE servers a call would use; null if it cannot be reached. */
 async function checkServer(url: string, report: Report): Promise<IceServer[] | null> {
   report('server', 'running', 'Contacting our server…');
+  // The server refuses a self-test when the address has run too many: it says so, in an `error`.
+  let refusal: string | null = null;
   const result = await new Promise<IceServer[] | null>((resolve) => {
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url);
+      socket = new WebSocket(url, SIGNALING_SUBPROTOCOL);
     } catch {
       resolve(null);
       return;
@@ -178,10 +180,15 @@ async function checkServer(url: string, report: Report): Promise<IceServer[] | n
     socket.onmessage = ({ data }) => {
       const parsed = typeof data === 'string' ? parseServerMessage(data) : null;
       if (parsed?.ok && parsed.message.type === 'ice-servers') finish(parsed.message.iceServers);
+      if (parsed?.ok && parsed.message.type === 'error') {
+        refusal = parsed.message.message;
+        finish(null);
+      }
     };
     socket.onerror = () => finish(null);
   });
   if (result) report('server', 'pass', 'Our server is reachable, so calls can be set up.');
+  else if (refusal) report('server', 'fail', refusal);
   else
     report(
       'server',

@@ -1,17 +1,7 @@
-import type { DeviceAccess } from '../call/call-store';
+import type { DeviceAccess, DeviceLists } from './devices';
 import { DEFAULT_VIDEO_QUALITY, videoConstraints, type VideoQuality } from './video-quality';
 
-export interface DeviceOption {
-  deviceId: string;
-  label: string;
-}
-
-export interface DeviceLists {
-  cameras: DeviceOption[];
-  microphones: DeviceOption[];
-  /** Empty where the browser cannot choose an output (no `setSinkId`). */
-  speakers: DeviceOption[];
-}
+export type { DeviceLists, DeviceOption } from './devices';
 
 export type LocalTrackKind = 'audio' | 'video' | 'screen';
 

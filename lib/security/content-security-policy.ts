@@ -1,7 +1,9 @@
+import securityHeaders from './security-headers.json';
+
 /**
  * The Content-Security-Policy for HTML pages. Scripts run only with this response's nonce (Next.js
  * puts it on its own scripts) or when loaded by such a script ('strict-dynamic'). The page may
- * only talk to its own origin, including the signaling WebSocket.
+ * only talk to its own origin and the signaling WebSocket.
  */
 export interface PolicyOptions {
   nonce: string;
@@ -9,13 +11,27 @@ export interface PolicyOptions {
   host: string | null;
   secure: boolean;
   dev: boolean;
+  /** The port signaling listens on beside plain `next dev`; null when on the page's own origin. */
+  signalingPort?: number | null;
 }
 
 /** Hosts are echoed into the header: allow only characters a host:port can have. */
 const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
-export function contentSecurityPolicy({ nonce, host, secure, dev }: PolicyOptions): string {
-  const socket = host && HOST_PATTERN.test(host) ? ` ${secure ? 'wss' : 'ws'}://${host}` : '';
+export function contentSecurityPolicy({
+  nonce,
+  host,
+  secure,
+  dev,
+  signalingPort = null,
+}: PolicyOptions): string {
+  const socketHost =
+    host && HOST_PATTERN.test(host)
+      ? signalingPort === null
+        ? host
+        : `${host.replace(/:\d+$/, '')}:${signalingPort}`
+      : null;
+  const socket = socketHost ? ` ${secure ? 'wss' : 'ws'}://${socketHost}` : '';
   const directives = [
     "default-src 'self'",
     // Development needs eval for React's debugging aids and inline styles for the error overlay.
@@ -42,27 +58,9 @@ export function createNonce(): string {
 }
 
 /**
- * Headers for every response. Camera, microphone and screen capture are for this origin only;
- * nothing may frame the app (clickjacking); call links never leak through Referer.
+ * Headers for every response, whatever serves it: `next.config.js` gives them to Next's responses
+ * (`next dev`, `next start`, the custom server) and the custom server to its own. Camera,
+ * microphone and screen capture are for this origin only; nothing may frame the app
+ * (clickjacking); call links never leak through Referer. JSON, so `next.config.js` can read it.
  */
-export const SECURITY_HEADERS: readonly { key: string; value: string }[] = [
-  {
-    key: 'Permissions-Policy',
-    value: [
-      'camera=(self)',
-      'microphone=(self)',
-      'display-capture=(self)',
-      'speaker-selection=(self)',
-      'fullscreen=(self)',
-      'picture-in-picture=(self)',
-      'autoplay=(self)',
-      'geolocation=()',
-      'payment=()',
-      'usb=()',
-    ].join(', '),
-  },
-  { key: 'Referrer-Policy', value: 'no-referrer' },
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-];
+export const SECURITY_HEADERS: readonly { key: string; value: string }[] = securityHeaders;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, iceServersFor, loadServerConfig, publicRelaySettings } from './config';
+import { codeSpans, markdownTable, readRepoFile } from '../../tests/support/markdown-table';
+import {
+  ConfigError,
+  VARIABLES,
+  iceServersFor,
+  loadServerConfig,
+  publicRelaySettings,
+} from './config';
 
 describe('loadServerConfig', () => {
   it('has defaults that leave a 6-person call alone', () => {
@@ -52,17 +59,18 @@ describe('loadServerConfig', () => {
       TURN_TTL_SECONDS: '600',
       ICE_TRANSPORT_POLICY: 'relay',
     });
-    const [stun, turn] = iceServersFor(config, 'AbCdEfGhIjKl');
-    expect(stun).toEqual({ urls: ['stun:stun.example.org:3478'] });
-    expect(turn?.urls).toEqual([
-      'turn:turn.example.org:3478?transport=udp',
-      'turns:turn.example.org:5349',
-    ]);
-    expect(turn?.username).toMatch(/^\d+:AbCdEfGhIjKl$/);
-    expect(JSON.stringify(iceServersFor(config, 'AbCdEfGhIjKl'))).not.toContain('shh');
+    expect(config.turn).toMatchObject({
+      urls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'],
+      ttlSeconds: 600,
+    });
+    const turn = { urls: config.turn!.urls, username: '1:AbCdEfGhIjKl', credential: 'c' };
+    expect(iceServersFor(config, turn)).toEqual([{ urls: ['stun:stun.example.org:3478'] }, turn]);
     expect(publicRelaySettings(config)).toEqual({ available: true, forced: true });
-    expect(publicRelaySettings(loadServerConfig({}))).toEqual({ available: false, forced: false });
-    expect(iceServersFor(loadServerConfig({}), 'AbCdEfGhIjKl')).toEqual([]);
+    expect(publicRelaySettings(loadServerConfig({}))).toEqual({
+      available: false,
+      forced: false,
+    });
+    expect(iceServersFor(loadServerConfig({}), null)).toEqual([]);
   });
 
   it('refuses TURN settings that cannot work', () => {
@@ -71,5 +79,93 @@ describe('loadServerConfig', () => {
     expect(() =>
       loadServerConfig({ TURN_URLS: 'http://t.example.org', TURN_SECRET: 'shh' }),
     ).toThrow(/turn:/);
+  });
+});
+
+describe('PUBLIC_ORIGIN', () => {
+  it('is an origin: scheme, host and port, the default port dropped', () => {
+    expect(loadServerConfig({ PUBLIC_ORIGIN: 'https://call.example.com:443' }).publicOrigin).toBe(
+      'https://call.example.com',
+    );
+    expect(loadServerConfig({ PUBLIC_ORIGIN: 'http://10.0.0.5:3000/' }).publicOrigin).toBe(
+      'http://10.0.0.5:3000',
+    );
+    for (const wrong of ['call.example.com', 'https://call.example.com/app', 'ftp://x.example']) {
+      expect(() => loadServerConfig({ PUBLIC_ORIGIN: wrong }), wrong).toThrow(/PUBLIC_ORIGIN/);
+    }
+  });
+
+  it('is required in production behind a proxy, whose address the server cannot know', () => {
+    expect(() => loadServerConfig({ NODE_ENV: 'production', TRUST_PROXY: '1' })).toThrow(
+      /set PUBLIC_ORIGIN/,
+    );
+    expect(
+      loadServerConfig({
+        NODE_ENV: 'production',
+        TRUST_PROXY: '1',
+        PUBLIC_ORIGIN: 'https://call.example.com',
+      }).trustProxy,
+    ).toBe(1);
+  });
+});
+
+/** Name -> default ("(none)" is null) for each variable in a settings table's first two columns. */
+function documentedDefaults(rows: string[][]): Map<string, string | null> {
+  const defaults = new Map<string, string | null>();
+  for (const [names = '', fallback = ''] of rows) {
+    for (const name of codeSpans(names)) {
+      defaults.set(name, fallback === '(none)' ? null : (codeSpans(fallback)[0] ?? fallback));
+    }
+  }
+  return defaults;
+}
+
+describe('the documented settings match lib/server/config.ts', () => {
+  const known = new Map(VARIABLES.map((variable) => [variable.name, variable.default]));
+
+  it('docs/configuration.md has a row for every setting, with its default, and no other', () => {
+    const documented = documentedDefaults(
+      markdownTable(readRepoFile('docs/configuration.md'), 'Variable'),
+    );
+    const missing = [...known.keys()].filter((name) => !documented.has(name));
+    expect(missing, 'add a row to docs/configuration.md for').toEqual([]);
+    const unknown = [...documented.keys()].filter((name) => !known.has(name));
+    expect(unknown, 'docs/configuration.md documents settings config.ts lacks').toEqual([]);
+    for (const [name, fallback] of documented) {
+      expect(fallback, `default of ${name} in docs/configuration.md`).toBe(known.get(name));
+    }
+  });
+
+  it('the README’s short table agrees with them', () => {
+    const documented = documentedDefaults(markdownTable(readRepoFile('README.md'), 'Variable'));
+    for (const [name, fallback] of documented) {
+      expect(known.has(name), `README names ${name}`).toBe(true);
+      expect(fallback, `default of ${name} in README.md`).toBe(known.get(name));
+    }
+  });
+
+  it('.env.example sets every setting with a default to it, and shows the others commented out', () => {
+    const lines = readRepoFile('.env.example').split('\n');
+    const entries = lines.flatMap((line) => {
+      const match = /^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+      return match ? [{ name: match[2] ?? '', value: match[3] ?? '', commented: !!match[1] }] : [];
+    });
+    const listed = new Set(entries.map((entry) => entry.name));
+    expect(
+      [...known.keys()].filter((name) => !listed.has(name)),
+      'add to .env.example',
+    ).toEqual([]);
+    for (const { name, value, commented } of entries) {
+      expect(known.has(name), `.env.example sets ${name}, which config.ts does not read`).toBe(
+        true,
+      );
+      const fallback = known.get(name) ?? null;
+      if (fallback === null) expect(commented, `${name} has no default: comment it out`).toBe(true);
+      else
+        expect({ value, commented }, `${name} in .env.example`).toEqual({
+          value: fallback,
+          commented: false,
+        });
+    }
   });
 });

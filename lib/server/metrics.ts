@@ -1,3 +1,4 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { ERROR_CODES } from '../signaling/protocol';
 import {
   FRAME_REJECTIONS,
@@ -6,133 +7,146 @@ import {
   type SignalingEndpoint,
 } from './signaling-endpoint';
 
-export interface MetricSample {
-  labels?: Readonly<Record<string, string>>;
-  value: number;
+/** What `/metrics` serves: Prometheus' text format, rendered on each scrape. */
+export interface Metrics {
+  readonly contentType: string;
+  render(): Promise<string>;
 }
 
-export interface MetricFamily {
-  name: string;
-  help: string;
-  type: 'gauge' | 'counter';
-  samples: readonly MetricSample[];
-}
+type Read<T> = () => T | Promise<T>;
 
-/** The content type of Prometheus' text exposition format, version 0.0.4. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/**
+ * Every metric `/metrics` reports: the hub's rooms and traffic, the endpoint's refusals, and
+ * Node's own (event-loop lag, GC, heap, handles, CPU, memory). The signaling figures are read
+ * from the hub and the endpoint when Prometheus scrapes. To add one, add a line below and a row to
+ * `docs/operations.md`; `metrics.test.ts` checks that the two agree.
+ */
+export function createSignalingMetrics(endpoint: SignalingEndpoint): Metrics {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, read: Read<number>) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  // The counts live in the hub and the endpoint; each scrape copies their running totals.
+  const counter = (name: string, help: string, read: Read<number>) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        this.inc(await read());
+      },
+    });
+  const counterBy = (
+    name: string,
+    help: string,
+    label: string,
+    read: Read<Record<string, number>>,
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [value, count] of Object.entries(await read()))
+          this.inc({ [label]: value }, count);
+      },
+    });
 
-/** Renders metric families in Prometheus' text exposition format. */
-export function renderPrometheus(families: readonly MetricFamily[]): string {
-  let text = '';
-  for (const family of families) {
-    text += `# HELP ${family.name} ${family.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n`;
-    text += `# TYPE ${family.name} ${family.type}\n`;
-    for (const sample of family.samples) {
-      text += `${family.name}${renderLabels(sample.labels)} ${renderValue(sample.value)}\n`;
-    }
-  }
-  return text;
-}
-
-function renderLabels(labels: MetricSample['labels']): string {
-  if (!labels) return '';
-  const pairs = Object.entries(labels).map(
-    ([name, value]) =>
-      `${name}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
-  );
-  return pairs.length > 0 ? `{${pairs.join(',')}}` : '';
-}
-
-function renderValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
-
-/** Everything `/metrics` reports: the hub's rooms and traffic, the endpoint's refusals, memory. */
-export function collectSignalingMetrics(endpoint: SignalingEndpoint): MetricFamily[] {
-  const counts = endpoint.hub.counts();
-  const hubCounters = endpoint.hub.counters;
+  const hub = endpoint.hub;
   const counters = endpoint.counters;
-  const memory = process.memoryUsage();
-  const gauge = (name: string, help: string, value: number): MetricFamily => ({
-    name,
-    help,
-    type: 'gauge',
-    samples: [{ value }],
-  });
-  const counter = (name: string, help: string, value: number): MetricFamily => ({
-    name,
-    help,
-    type: 'counter',
-    samples: [{ value }],
-  });
-
+  gauge('meshcall_rooms', 'Rooms with at least one peer.', () => hub.counts().rooms);
+  gauge(
+    'meshcall_peers',
+    'Peers in rooms, including those awaiting resume.',
+    () => hub.counts().peers,
+  );
+  gauge('meshcall_connections', 'Open signaling sockets.', () => hub.counts().connections);
+  gauge(
+    'meshcall_peers_awaiting_resume',
+    'Peers whose socket dropped, holding their place for RESUME_GRACE_MS.',
+    () => hub.counts().awaitingResume,
+  );
+  gauge(
+    'meshcall_held_bytes',
+    'Bytes of messages held for peers awaiting resume (MAX_HELD_BYTES caps it).',
+    () => hub.counts().heldBytes,
+  );
+  counter(
+    'meshcall_connections_accepted_total',
+    'Signaling sockets opened.',
+    () => counters.accepted,
+  );
+  counter('meshcall_messages_received_total', 'Frames received.', () => counters.received);
+  counter('meshcall_messages_sent_total', 'Frames sent.', () => counters.sent);
+  counter(
+    'meshcall_bytes_received_total',
+    'Bytes of frames received.',
+    () => counters.bytesReceived,
+  );
+  counter('meshcall_bytes_sent_total', 'Bytes of frames sent.', () => counters.bytesSent);
+  counter(
+    'meshcall_messages_relayed_total',
+    'Descriptions and candidates relayed to a peer.',
+    () => hub.counters.relayed,
+  );
   // A rejection is either the endpoint's (the frame never reached the hub) or the hub's.
-  const rejections: MetricSample[] = [
-    ...FRAME_REJECTIONS.map((reason) => ({ labels: { reason }, value: counters.rejected[reason] })),
-    ...ERROR_CODES.filter((code) => !(FRAME_REJECTIONS as readonly string[]).includes(code)).map(
-      (reason) => ({ labels: { reason }, value: hubCounters.refused[reason] }),
+  counterBy('meshcall_messages_rejected_total', 'Frames refused, by reason.', 'reason', () => ({
+    ...Object.fromEntries(FRAME_REJECTIONS.map((reason) => [reason, counters.rejected[reason]])),
+    ...Object.fromEntries(
+      ERROR_CODES.filter((code) => !(FRAME_REJECTIONS as readonly string[]).includes(code)).map(
+        (code) => [code, hub.counters.refused[code]],
+      ),
     ),
-  ];
+  }));
+  counter('meshcall_joins_total', 'Peers that joined a room.', () => hub.counters.joins);
+  counter(
+    'meshcall_resumes_total',
+    'Peers that reconnected and resumed their place.',
+    () => hub.counters.resumes,
+  );
+  counter('meshcall_leaves_total', 'Peers that left a room.', () => hub.counters.leaves);
+  counter(
+    'meshcall_rate_limited_total',
+    'Frames dropped by the per-socket rate limit.',
+    () => counters.rejected['rate-limited'],
+  );
+  counterBy(
+    'meshcall_upgrades_refused_total',
+    'Signaling upgrades refused, by reason.',
+    'reason',
+    () => pick(UPGRADE_REFUSALS, counters.upgradesRefused),
+  );
+  counterBy(
+    'meshcall_sockets_closed_by_server_total',
+    'Sockets the server ended, by reason.',
+    'reason',
+    () => pick(SERVER_CLOSES, counters.serverClosed),
+  );
 
-  return [
-    gauge('meshcall_rooms', 'Rooms with at least one peer.', counts.rooms),
-    gauge('meshcall_peers', 'Peers in rooms, including those awaiting resume.', counts.peers),
-    gauge('meshcall_connections', 'Open signaling sockets.', counts.connections),
-    gauge(
-      'meshcall_peers_awaiting_resume',
-      'Peers whose socket dropped, holding their place for RESUME_GRACE_MS.',
-      counts.awaitingResume,
-    ),
-    counter('meshcall_connections_accepted_total', 'Signaling sockets opened.', counters.accepted),
-    counter('meshcall_messages_received_total', 'Frames received.', counters.received),
-    counter('meshcall_messages_sent_total', 'Frames sent.', counters.sent),
-    counter('meshcall_bytes_received_total', 'Bytes of frames received.', counters.bytesReceived),
-    counter('meshcall_bytes_sent_total', 'Bytes of frames sent.', counters.bytesSent),
-    counter(
-      'meshcall_messages_relayed_total',
-      'Descriptions and candidates relayed to a peer.',
-      hubCounters.relayed,
-    ),
-    {
-      name: 'meshcall_messages_rejected_total',
-      help: 'Frames refused, by reason.',
-      type: 'counter',
-      samples: rejections,
-    },
-    counter('meshcall_joins_total', 'Peers that joined a room.', hubCounters.joins),
-    counter(
-      'meshcall_resumes_total',
-      'Peers that reconnected and resumed their place.',
-      hubCounters.resumes,
-    ),
-    counter('meshcall_leaves_total', 'Peers that left a room.', hubCounters.leaves),
-    counter(
-      'meshcall_rate_limited_total',
-      'Frames dropped by the per-socket rate limit.',
-      counters.rejected['rate-limited'],
-    ),
-    {
-      name: 'meshcall_upgrades_refused_total',
-      help: 'Signaling upgrades refused, by reason.',
-      type: 'counter',
-      samples: UPGRADE_REFUSALS.map((reason) => ({
-        labels: { reason },
-        value: counters.upgradesRefused[reason],
-      })),
-    },
-    {
-      name: 'meshcall_sockets_closed_by_server_total',
-      help: 'Sockets the server ended, by reason.',
-      type: 'counter',
-      samples: SERVER_CLOSES.map((reason) => ({
-        labels: { reason },
-        value: counters.serverClosed[reason],
-      })),
-    },
-    gauge('process_resident_memory_bytes', 'Resident set size in bytes.', memory.rss),
-    gauge('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', memory.heapUsed),
-  ];
+  const merged = Registry.merge([processMetrics(), registry]);
+  return { contentType: merged.contentType, render: () => merged.metrics() };
+}
+
+function pick<K extends string>(keys: readonly K[], counts: Record<K, number>) {
+  return Object.fromEntries(keys.map((key) => [key, counts[key]]));
+}
+
+let processRegistry: Registry | undefined;
+
+/** Node's default metrics, once per process: they describe the process, not one server in it. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
 }

@@ -2,7 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Logger } from 'pino';
-import { CLOSE_CODES, LIMITS, parseClientMessage, type ClientMessage } from '../signaling/protocol';
+import {
+  CLOSE_CODES,
+  LIMITS,
+  SIGNALING_SUBPROTOCOL,
+  assertNever,
+  parseClientMessage,
+  type ClientMessage,
+  type IceServer,
+} from '../signaling/protocol';
 import { serializeServerMessage } from '../signaling/serialize';
 import { InMemoryRoomStore } from '../signaling/room-store';
 import {
@@ -11,14 +19,19 @@ import {
   type HubEvent,
   type IceConfiguration,
 } from '../signaling/signaling-hub';
-import type { ServerConfig } from './config';
+import { quoteUntrusted } from '../untrusted-text';
+import { iceServersFor, type ServerConfig } from './config';
+import { KeyedRateLimit } from './keyed-rate-limit';
+import { answerAndClose } from './answer-and-close';
 import { settleWithin } from './settle-within';
 import { TokenBucket } from './token-bucket';
+import { TurnCredentialIssuer } from './turn-credentials';
 
 export interface SignalingEndpointOptions {
   config: ServerConfig;
   log: Logger;
-  iceConfiguration(peerId: string): IceConfiguration;
+  /** Whether a page of this `Origin` may open the socket (see `OriginPolicy`). */
+  allowsOrigin(origin: string | undefined): boolean;
 }
 
 /** Why an upgrade to `/ws` was refused; a label of `meshcall_upgrades_refused_total`. */
@@ -27,6 +40,7 @@ export const UPGRADE_REFUSALS = [
   'foreign-origin',
   'per-ip-limit',
   'server-full',
+  'unsupported-version',
 ] as const;
 export type UpgradeRefusal = (typeof UPGRADE_REFUSALS)[number];
 
@@ -67,6 +81,8 @@ export interface EndpointCounters {
 
 interface Connection {
   readonly id: string;
+  /** The client's address, as `clientAddress` gives it. */
+  readonly address: string;
   readonly socket: WebSocket;
   /** The TCP socket under `socket`, corked while frames for it pile up within one tick. */
   readonly tcp: Duplex;
@@ -106,6 +122,29 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   const connections = new Map<string, Connection>();
   /** Sockets per client address, counted from the upgrade until the TCP socket closes. */
   const socketsByAddress = new Map<string, number>();
+  /** Peers whose socket dropped and whose place is held, per client address: they count against
+   * MAX_CONNECTIONS_PER_IP as the socket did, until they resume or are removed. */
+  const heldByAddress = new Map<string, number>();
+  /** Every joined peer's client address, and whether it is away now. */
+  const peers = new Map<string, { address: string; away: boolean }>();
+  /** Log lines about refusals, per client address: a client cannot flood the log. */
+  const refusalLog = new KeyedRateLimit({
+    burst: config.logRefusalsPerMinute,
+    perMinute: config.logRefusalsPerMinute,
+  });
+  /** Log lines about joins, resumes and departures, per client address: generous, since these
+   * are honest events, but bounded, since a client can join and leave as fast as its rate allows. */
+  const membershipLog = new KeyedRateLimit({
+    burst: MEMBERSHIP_LOG_LINES_PER_MINUTE,
+    perMinute: MEMBERSHIP_LOG_LINES_PER_MINUTE,
+  });
+  const turn = config.turn
+    ? new TurnCredentialIssuer({
+        settings: config.turn,
+        perAddressPerMinute: config.turnCredentialsPerMinute,
+        checksPerAddressPerMinute: config.turnChecksPerMinute,
+      })
+    : null;
   let openSockets = 0;
   let nextConnectionId = 1;
   let shuttingDown = false;
@@ -137,13 +176,74 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    // Browsers fail a handshake that answers none of the protocols they offered, and the page
+    // would only see "connection failed": take an unknown version, then close saying why.
+    handleProtocols: (offered) =>
+      offered.has(SIGNALING_SUBPROTOCOL) ? SIGNALING_SUBPROTOCOL : ([...offered][0] ?? false),
   });
+
+  /**
+   * Logs a line about something a client did wrong, unless its address has used up its allowance
+   * of such lines; the next line let through says how many were held back.
+   */
+  function logRefusal(
+    level: 'info' | 'warn',
+    address: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
+    logLimited(refusalLog, level, address, fields, message);
+  }
+
+  function logMembership(address: string, fields: Record<string, unknown>, message: string): void {
+    logLimited(membershipLog, 'info', address, fields, message);
+  }
+
+  function logLimited(
+    limit: KeyedRateLimit,
+    level: 'info' | 'warn',
+    address: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
+    if (!log.isLevelEnabled(level)) return;
+    const take = limit.take(address);
+    if (!take.allowed) return;
+    const suppressed = take.refusedBefore > 0 ? { suppressedBefore: take.refusedBefore } : {};
+    log[level]({ ...fields, address, ...suppressed }, message);
+  }
+
+  const iceFor = (turnServer: IceServer | null): IceConfiguration => ({
+    iceServers: iceServersFor(config, turnServer),
+    iceTransportPolicy: config.iceTransportPolicy,
+  });
+  const addressOf = (connectionId: string) => connections.get(connectionId)?.address ?? 'unknown';
 
   const hub = new SignalingHub({
     store: new InMemoryRoomStore(config.roomCapacity),
-    iceConfiguration: options.iceConfiguration,
+    iceConfiguration(peerId, connectionId) {
+      if (!turn) return iceFor(null);
+      const address = addressOf(connectionId);
+      const credentials = turn.forPeer(peerId, address);
+      if (!credentials) {
+        logRefusal(
+          'warn',
+          address,
+          { peerId },
+          'TURN credentials refused: too many for this address',
+        );
+      }
+      return iceFor(credentials);
+    },
+    checkIceConfiguration(connectionId) {
+      if (!turn) return iceFor(null);
+      const credentials = turn.forCheck(addressOf(connectionId));
+      return credentials ? iceFor(credentials) : null;
+    },
     resumeGraceMs: config.resumeGraceMs,
-    observe: (event) => logHubEvent(log, event),
+    maxHeldBytesPerPeer: config.maxHeldBytesPerPeer,
+    maxHeldBytes: config.maxHeldBytes,
+    observe: (event) => onHubEvent(event),
     transport: {
       send(connectionId, message) {
         const connection = connections.get(connectionId);
@@ -157,6 +257,65 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     },
   });
 
+  function countHeld(address: string, change: 1 | -1): void {
+    const count = (heldByAddress.get(address) ?? 0) + change;
+    if (count > 0) heldByAddress.set(address, count);
+    else heldByAddress.delete(address);
+  }
+
+  /** Keeps the per-address count of away peers, and logs what happened in the hub. */
+  function onHubEvent(event: HubEvent): void {
+    const { type, ...fields } = event;
+    switch (type) {
+      case 'joined': {
+        const address = addressOf(event.connectionId);
+        peers.set(event.peerId, { address, away: false });
+        return logMembership(address, fields, 'peer joined');
+      }
+      case 'resumed': {
+        const peer = peers.get(event.peerId);
+        if (peer?.away) countHeld(peer.address, -1);
+        const address = addressOf(event.connectionId);
+        peers.set(event.peerId, { address, away: false });
+        return logMembership(address, fields, 'peer resumed');
+      }
+      case 'awaiting-resume': {
+        const peer = peers.get(event.peerId);
+        if (peer && !peer.away) {
+          peer.away = true;
+          countHeld(peer.address, 1);
+        }
+        return logMembership(
+          peer?.address ?? 'unknown',
+          fields,
+          'peer disconnected, holding its place',
+        );
+      }
+      case 'left': {
+        const peer = peers.get(event.peerId);
+        if (peer?.away) countHeld(peer.address, -1);
+        peers.delete(event.peerId);
+        turn?.forget(event.peerId);
+        return logMembership(peer?.address ?? 'unknown', fields, 'peer left');
+      }
+      case 'held-overflow':
+        return logRefusal(
+          'warn',
+          peers.get(event.peerId)?.address ?? 'unknown',
+          fields,
+          'too much held for a peer away, treating it as gone',
+        );
+      case 'refused':
+        // Unknown peers and early messages happen in honest races (a peer that just left).
+        if (event.code === 'unknown-peer' || event.code === 'not-joined') {
+          return log.debug(fields, 'request refused');
+        }
+        return logRefusal('info', addressOf(event.connectionId), fields, 'request refused');
+      default:
+        return assertNever(type);
+    }
+  }
+
   /** Log fields that place a socket: its id, and its room and peer once it has joined. */
   const where = (connection: Connection) => ({
     connectionId: connection.id,
@@ -168,7 +327,12 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     for (const connection of connections.values()) {
       if (!connection.alive) {
         counters.serverClosed.heartbeat++;
-        log.info(where(connection), 'heartbeat missed, terminating socket');
+        logRefusal(
+          'info',
+          connection.address,
+          where(connection),
+          'heartbeat missed, terminating socket',
+        );
         connection.socket.terminate();
         continue;
       }
@@ -180,15 +344,33 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       ) {
         // The network is fine (pongs arrive) but the page stopped talking: it crashed or froze.
         counters.serverClosed['page-silent']++;
-        log.info({ ...where(connection), silentMs }, 'page silent, removing its peer');
+        logMembership(
+          connection.address,
+          { ...where(connection), silentMs },
+          'page silent, removing its peer',
+        );
         connection.final = true;
         connection.socket.terminate();
         continue;
       }
       connection.alive = false;
       connection.socket.ping();
+      renewTurnCredentials(connection);
     }
   }, config.heartbeatIntervalMs);
+
+  /**
+   * A joined peer gets new TURN credentials once its current ones are past half their life, so
+   * that a relay it allocates later in the call (an ICE restart, a newcomer) still authenticates.
+   */
+  function renewTurnCredentials(connection: Connection): void {
+    const peerId = hub.peerOf(connection.id)?.peerId;
+    if (!turn || !peerId || !turn.renewalDue(peerId)) return;
+    const credentials = turn.forPeer(peerId, connection.address);
+    // Still due: the address has used up its allowance; the peer keeps what it has for now.
+    if (!credentials || turn.renewalDue(peerId)) return;
+    sendFrame(connection, serializeServerMessage({ type: 'ice-servers', ...iceFor(credentials) }));
+  }
   heartbeat.unref();
 
   function sendFrame(connection: Connection, frame: string): void {
@@ -198,7 +380,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       // It reads slower than its room writes (or not at all). A close frame would wait behind
       // the backlog, so drop the TCP connection; the client may reconnect and resume.
       counters.serverClosed['slow-consumer']++;
-      log.warn(
+      logRefusal(
+        'warn',
+        connection.address,
         { ...where(connection), bufferedBytes: socket.bufferedAmount },
         'socket is not reading, terminating it',
       );
@@ -229,7 +413,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   function strike(connection: Connection, closeCode: number, reason: string): boolean {
     if (connection.strikes.take()) return false;
     counters.serverClosed.abuse++;
-    log.warn(
+    logRefusal(
+      'warn',
+      connection.address,
       { ...where(connection), closeCode },
       'closing a socket that keeps sending refused frames',
     );
@@ -247,14 +433,13 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     if (socket.readyState !== WebSocket.OPEN) return;
     if (isBinary) {
       counters.rejected.binary++;
-      log.info(where(connection), 'binary frame, closing socket');
+      logRefusal('info', connection.address, where(connection), 'binary frame, closing socket');
       socket.close(CLOSE_CODES.unsupportedData, 'Binary frames are not supported');
       return;
     }
     if (!connection.messages.take()) {
       counters.rejected['rate-limited']++;
-      // Bounded: a socket gets RATE_LIMIT_STRIKES of these in a burst, then it is closed.
-      log.info(where(connection), 'rate limited');
+      logRefusal('info', connection.address, where(connection), 'rate limited');
       if (!strike(connection, CLOSE_CODES.rateLimited, 'Too many messages')) {
         sendError(connection, 'rate-limited', 'Too many messages: slow down.');
       }
@@ -264,7 +449,13 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     const parsed = parseClientMessage(frame);
     if (!parsed.ok) {
       counters.rejected['invalid-message']++;
-      log.info({ ...where(connection), error: parsed.error }, 'invalid frame');
+      // The error quotes at most a short, escaped prefix of what the client sent.
+      logRefusal(
+        'info',
+        connection.address,
+        { ...where(connection), error: parsed.error },
+        'invalid frame',
+      );
       if (!strike(connection, CLOSE_CODES.policyViolation, 'Too many invalid messages')) {
         sendError(connection, 'invalid-message', parsed.error);
       }
@@ -281,8 +472,21 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   }
 
   function onConnection(socket: WebSocket, tcp: Duplex, address: string): void {
+    if (socket.protocol !== SIGNALING_SUBPROTOCOL) {
+      counters.upgradesRefused['unsupported-version']++;
+      logRefusal(
+        'info',
+        address,
+        { offered: quoteUntrusted(socket.protocol, 64) },
+        'refused a client of another protocol version',
+      );
+      socket.on('error', () => undefined);
+      socket.close(CLOSE_CODES.unsupportedVersion, `This server speaks ${SIGNALING_SUBPROTOCOL}`);
+      return;
+    }
     const connection: Connection = {
       id: String(nextConnectionId++),
+      address,
       socket,
       tcp,
       corked: false,
@@ -307,7 +511,12 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       // ws has already closed the socket with the matching code (1009, 1007, 1002).
       const reason = frameErrorReason(error.code);
       counters.rejected[reason]++;
-      log.info({ ...where(connection), reason, err: error.message }, 'socket error');
+      logRefusal(
+        'info',
+        address,
+        { ...where(connection), reason, err: error.message },
+        'socket error',
+      );
     });
     socket.on('message', (data: RawData, isBinary: boolean) =>
       onMessage(connection, data, isBinary),
@@ -315,18 +524,25 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     socket.on('close', (code: number) => {
       log.debug({ ...where(connection), code }, 'socket closed');
       connections.delete(connection.id);
-      // 1000 and 1001 mean the page closed or left on purpose; anything else may come back.
+      // 1000 and 1001 mean the page closed or left on purpose; anything else may come back. A
+      // page that said it is unloading may be reloading: it gets a short grace to come back.
       hub.disconnect(connection.id, {
         resumable: !connection.final && code !== 1000 && code !== 1001,
+        graceMs: code === CLOSE_CODES.pageUnloading ? config.reloadGraceMs : undefined,
       });
     });
   }
 
-  function refuse(socket: Duplex, reason: UpgradeRefusal, fields: Record<string, unknown>): void {
+  function refuse(
+    socket: Duplex,
+    reason: UpgradeRefusal,
+    address: string,
+    fields: Record<string, unknown> = {},
+  ): void {
     counters.upgradesRefused[reason]++;
-    log.warn({ ...fields, reason }, 'refused signaling upgrade');
+    logRefusal('warn', address, { ...fields, reason }, 'refused signaling upgrade');
     const [status, text] = REFUSAL_STATUS[reason];
-    refuseUpgrade(socket, status, text);
+    answerAndClose(socket, status, text, status === 429 || status === 503 ? RETRY_LATER : {});
   }
 
   return {
@@ -337,15 +553,19 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
     },
     handleUpgrade(request, socket, head) {
       const address = clientAddress(request, config.trustProxy);
-      if (shuttingDown) return refuse(socket, 'shutting-down', { address });
+      if (shuttingDown) return refuse(socket, 'shutting-down', address);
       const origin = request.headers.origin;
-      if (!isOriginAllowed(origin, request.headers.host, config.allowedOrigins)) {
-        return refuse(socket, 'foreign-origin', { address, origin });
+      if (!options.allowsOrigin(origin)) {
+        return refuse(socket, 'foreign-origin', address, { origin: quoteUntrusted(origin, 64) });
       }
-      if (openSockets >= config.maxConnections) return refuse(socket, 'server-full', { address });
+      if (openSockets >= config.maxConnections) return refuse(socket, 'server-full', address);
       const fromAddress = socketsByAddress.get(address) ?? 0;
-      if (fromAddress >= config.maxConnectionsPerIp) {
-        return refuse(socket, 'per-ip-limit', { address });
+      const held = heldByAddress.get(address) ?? 0;
+      if (fromAddress + held >= config.maxConnectionsPerIp) {
+        return refuse(socket, 'per-ip-limit', address, {
+          openSockets: fromAddress,
+          heldPeers: held,
+        });
       }
       // Counted from now, not from 'connection': a flood of handshakes in flight counts too.
       openSockets++;
@@ -385,27 +605,19 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   };
 }
 
+/** Log lines about joins and departures per client address: a burst of this many, then this many a minute. */
+const MEMBERSHIP_LOG_LINES_PER_MINUTE = 120;
+
+const RETRY_LATER = { 'Retry-After': '5' };
+
 const REFUSAL_STATUS: Record<UpgradeRefusal, [number, string]> = {
   'shutting-down': [503, 'Service Unavailable'],
   'foreign-origin': [403, 'Forbidden'],
   'per-ip-limit': [429, 'Too Many Requests'],
   'server-full': [503, 'Service Unavailable'],
+  // Refused after the handshake, with a close code: see onConnection.
+  'unsupported-version': [426, 'Upgrade Required'],
 };
-
-/** A page may connect if it was served by this host, or its origin is listed in ALLOWED_ORIGINS. */
-export function isOriginAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowedOrigins: ReadonlySet<string>,
-): boolean {
-  if (!origin) return false;
-  if (allowedOrigins.has(origin)) return true;
-  try {
-    return host !== undefined && new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The client's address. Behind `trustProxy` proxies of ours, each appended the address it saw to
@@ -423,13 +635,6 @@ export function clientAddress(request: IncomingMessage, trustProxy: number): str
   return hops[Math.max(0, hops.length - trustProxy)] ?? peer;
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  const retry = status === 429 || status === 503 ? 'Retry-After: 5\r\n' : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${retry}Content-Length: 0\r\n\r\n`,
-  );
-}
-
 function frameErrorReason(code: string | undefined): FrameRejection {
   switch (code) {
     case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
@@ -438,26 +643,6 @@ function frameErrorReason(code: string | undefined): FrameRejection {
       return 'invalid-utf8';
     default:
       return 'protocol-error';
-  }
-}
-
-function logHubEvent(log: Logger, event: HubEvent): void {
-  const { type, ...fields } = event;
-  switch (type) {
-    case 'joined':
-      return log.info(fields, 'peer joined');
-    case 'resumed':
-      return log.info(fields, 'peer resumed');
-    case 'awaiting-resume':
-      return log.info(fields, 'peer disconnected, holding its place');
-    case 'left':
-      return log.info(fields, 'peer left');
-    case 'refused':
-      // Unknown peers and early messages happen in honest races (a peer that just left).
-      if (event.code === 'unknown-peer' || event.code === 'not-joined') {
-        return log.debug(fields, 'request refused');
-      }
-      return log.info(fields, 'request refused');
   }
 }
 

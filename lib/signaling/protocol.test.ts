@@ -6,6 +6,7 @@ const PEER = 'AbCdEfGhIjKl';
 const MEDIA = { audio: true, video: false, screen: null };
 
 const frame = (value: unknown) => JSON.stringify(value);
+const joinAs = (name: string) => frame({ type: 'join', roomId: ROOM, name, media: MEDIA });
 
 describe('client messages', () => {
   it('accept each well-formed message', () => {
@@ -23,6 +24,9 @@ describe('client messages', () => {
         },
       },
       { type: 'candidate', to: PEER, candidate: null },
+      // The connection epoch: absent (pages from before epochs), 0, or any count up to the limit.
+      { type: 'description', to: PEER, epoch: 0, description: { type: 'answer', sdp: 'v=0\r\n' } },
+      { type: 'candidate', to: PEER, epoch: LIMITS.maxEpoch, candidate: null },
       { type: 'media', media: MEDIA },
       { type: 'ping' },
       { type: 'presence', roomId: ROOM },
@@ -40,7 +44,7 @@ describe('client messages', () => {
     expect(parsed).toEqual({ ok: true, message: { type: 'leave' } });
   });
 
-  it.each([
+  it.each<[string, string]>([
     ['not JSON', '{'],
     ['not an object', '42'],
     ['an unknown type', frame({ type: 'shout' })],
@@ -83,16 +87,87 @@ describe('client messages', () => {
         },
       }),
     ],
+    ...[-1, 1.5, '1', LIMITS.maxEpoch + 1].map((epoch): [string, string] => [
+      `a connection epoch of ${JSON.stringify(epoch)}`,
+      frame({ type: 'candidate', to: PEER, epoch, candidate: null }),
+    ]),
     ['a presence query for a bad room id', frame({ type: 'presence', roomId: 'nope' })],
     ['a presence query without a room id', frame({ type: 'presence' })],
     [
       'a string where a boolean belongs',
       frame({ type: 'media', media: { ...MEDIA, audio: 'yes' } }),
     ],
+    [
+      'a screen share that is not a stream id',
+      frame({ type: 'media', media: { ...MEDIA, screen: 'Look at me <b>now</b>' } }),
+    ],
+    ...['\u200b\u200b', '   ', '\u202e\u2066', '\u0000\u0007', '\ud800', '\u3164'].map(
+      (name): [string, string] => [
+        `a name with nothing visible: ${JSON.stringify(name)}`,
+        joinAs(name),
+      ],
+    ),
   ])('refuse %s with a reason', (_label, input) => {
     const parsed = parseClientMessage(input);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error.length).toBeGreaterThan(5);
+  });
+});
+
+describe('display names', () => {
+  it.each([
+    ['Bob\u0000\u0007\u001b[2J', 'Bob[2J'],
+    ['\u202eevil\u202c', 'evil'],
+    ['x\u2066admin\u2069', 'xadmin'],
+    ['  Ada \n Lovelace\t', 'Ada Lovelace'],
+    ['\ud800Ada', 'Ada'],
+    ['e\u0301', '\u00e9'],
+    // Joiners that emoji and some scripts need between visible characters stay.
+    ['\u{1f468}\u200d\u{1f469}\u200d\u{1f467}', '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}'],
+    [
+      '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645',
+      '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645',
+    ],
+  ])('normalise %j to %j, for everyone who sees it', (sent, seen) => {
+    expect(parseClientMessage(joinAs(sent))).toMatchObject({ ok: true, message: { name: seen } });
+    // The browser applies the same rule to names it is told.
+    const peer = { peerId: PEER, name: sent, media: MEDIA, polite: false };
+    expect(parseServerMessage(frame({ type: 'peer-joined', peer }))).toMatchObject({
+      ok: true,
+      message: { peer: { name: seen } },
+    });
+  });
+
+  it('accept a browser stream id as the screen share, from Chromium or Firefox', () => {
+    for (const screen of [
+      '9b2f4c1e-7a3d-4e8f-b1c2-3d4e5f6a7b8c',
+      '{9b2f4c1e-7a3d-4e8f-b1c2-3d4e5f6a7b8c}',
+    ]) {
+      expect(parseClientMessage(frame({ type: 'media', media: { ...MEDIA, screen } })).ok).toBe(
+        true,
+      );
+    }
+  });
+});
+
+describe('errors', () => {
+  it('quote at most a short, escaped prefix of what the client sent', () => {
+    const hostile = `"\u001b[31mFAKE LOG LINE\n\u202e${'x'.repeat(60_000)}`;
+    const frames = [
+      frame({ type: 'description', to: hostile, description: { type: 'offer', sdp: '' } }),
+      frame({ type: hostile }),
+      frame({ type: 'join', roomId: hostile, name: 'Ada', media: MEDIA }),
+      frame({ type: 'media', media: { ...MEDIA, screen: hostile } }),
+    ];
+    for (const input of frames) {
+      const parsed = parseClientMessage(input);
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) continue;
+      expect(parsed.error.length).toBeLessThan(200);
+      // Printable ASCII only: no control, escape sequence, line break or bidi override.
+      expect(parsed.error).toMatch(/^[\x20-\x7e…]*$/);
+      expect(parsed.error).toContain('\\u001b[31mFAKE');
+    }
   });
 });
 

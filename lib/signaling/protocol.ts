@@ -3,10 +3,18 @@
  *
  * Every frame is one JSON object with a `type`. Both ends validate every frame they receive with
  * the schemas below and switch over `type` exhaustively (see `assertNever`), so adding a message
- * without handling it is a type error. The README documents each message in one line.
+ * without handling it is a type error. `docs/protocol.md` documents each message for other clients.
  */
 import * as v from 'valibot';
 import { ROOM_ID_PATTERN } from '../room-id';
+import { normalizeDisplayName, quoteUntrusted } from '../untrusted-text';
+
+/**
+ * The WebSocket subprotocol naming this version of the protocol. A client offers it when it opens
+ * the socket; a server that does not speak the version offered closes the socket at once with
+ * `CLOSE_CODES.unsupportedVersion`, so a page and a server of different versions fail clearly.
+ */
+export const SIGNALING_SUBPROTOCOL = 'meshcall.v1';
 
 /** Limits that both ends agree on. The server enforces them; the client never exceeds them. */
 export const LIMITS = {
@@ -16,23 +24,36 @@ export const LIMITS = {
   maxCandidateLength: 1024,
   maxNameLength: 64,
   maxIceServers: 8,
+  /** Largest connection epoch; a pair that rebuilds its connection this often has other problems. */
+  maxEpoch: 2 ** 31 - 1,
   /** Most names a `presence` answer lists; `count` still says how many are there. */
   maxPresenceNames: 8,
 } as const;
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
-const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+/** A `MediaStream` id: Chromium and Safari use a UUID, Firefox a UUID in braces. */
+export const MEDIA_STREAM_ID_PATTERN = /^[A-Za-z0-9{}_-]{1,64}$/;
+export const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 
 const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
-const displayName = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxNameLength));
+/**
+ * A name as others see it: normalised (NFC, no controls, bidirectional overrides or invisible
+ * formatting, spaces collapsed and trimmed), and refused if nothing visible is left.
+ */
+const displayName = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.maxNameLength),
+  v.transform(normalizeDisplayName),
+  v.check((name) => name.length > 0, 'a name needs something visible in it'),
+);
 
 export const mediaStateSchema = v.object({
   audio: v.boolean(),
   video: v.boolean(),
   /** The `MediaStream` id of a screen share being sent, or null. Receivers use it to tell a
    * screen-share track from a camera track. */
-  screen: v.nullable(v.pipe(v.string(), v.maxLength(64))),
+  screen: v.nullable(v.pipe(v.string(), v.regex(MEDIA_STREAM_ID_PATTERN))),
 });
 export type MediaState = v.InferOutput<typeof mediaStateSchema>;
 
@@ -50,6 +71,15 @@ export const iceCandidateSchema = v.object({
 });
 export type IceCandidate = v.InferOutput<typeof iceCandidateSchema>;
 
+/**
+ * Which peer connection of a pair a description or candidate belongs to. It starts at 0 and goes
+ * up each time the pair replaces a dead connection with a new one (lib/webrtc/connection-epoch.ts);
+ * the server relays it untouched. Absent means 0.
+ */
+const epoch = v.optional(
+  v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.maxEpoch)),
+);
+
 // ---------------------------------------------------------------------------------------------
 // Browser -> server
 // ---------------------------------------------------------------------------------------------
@@ -64,9 +94,19 @@ export const clientMessageSchema = v.variant('type', [
     resumeToken: v.optional(v.pipe(v.string(), v.regex(RESUME_TOKEN_PATTERN))),
   }),
   v.object({ type: v.literal('leave') }),
-  v.object({ type: v.literal('description'), to: peerId, description: sessionDescriptionSchema }),
+  v.object({
+    type: v.literal('description'),
+    to: peerId,
+    epoch,
+    description: sessionDescriptionSchema,
+  }),
   /** `candidate: null` means the sender has finished gathering. */
-  v.object({ type: v.literal('candidate'), to: peerId, candidate: v.nullable(iceCandidateSchema) }),
+  v.object({
+    type: v.literal('candidate'),
+    to: peerId,
+    epoch,
+    candidate: v.nullable(iceCandidateSchema),
+  }),
   v.object({ type: v.literal('media'), media: mediaStateSchema }),
   v.object({ type: v.literal('ping') }),
   /** For the connection self-test (/check): the ICE servers a joining peer would get. */
@@ -130,10 +170,16 @@ export const serverMessageSchema = v.variant('type', [
   v.object({ type: v.literal('peer-joined'), peer: peerInfoSchema }),
   v.object({ type: v.literal('peer-left'), peerId, reason: v.picklist(PEER_LEFT_REASONS) }),
   v.object({ type: v.literal('peer-updated'), peerId, media: mediaStateSchema }),
-  v.object({ type: v.literal('description'), from: peerId, description: sessionDescriptionSchema }),
+  v.object({
+    type: v.literal('description'),
+    from: peerId,
+    epoch,
+    description: sessionDescriptionSchema,
+  }),
   v.object({
     type: v.literal('candidate'),
     from: peerId,
+    epoch,
     candidate: v.nullable(iceCandidateSchema),
   }),
   v.object({
@@ -154,7 +200,7 @@ export const serverMessageSchema = v.variant('type', [
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 
-/** Close codes the server uses, beyond the standard ones (1001 going away, 1008 policy, 1009 too big). */
+/** Close codes beyond the standard ones (1001 going away, 1008 policy, 1009 too big): the server's, and two of the client's. */
 export const CLOSE_CODES = {
   goingAway: 1001,
   unsupportedData: 1003,
@@ -168,8 +214,18 @@ export const CLOSE_CODES = {
   tryAgainLater: 1013,
   /** Another connection resumed this peer's slot. */
   replaced: 4000,
+  /** From the client: it gave up on this socket as dead and is connecting again. */
+  clientReconnecting: 4001,
+  /**
+   * From the client: the page is unloading (a reload, or the tab closing). The server holds the
+   * peer's place for a short reload grace instead of announcing a departure at once.
+   */
+  pageUnloading: 4002,
   /** The client broke the rate limit repeatedly. */
   rateLimited: 4008,
+  /** The client offered no version of the protocol that the server speaks (see
+   * `SIGNALING_SUBPROTOCOL`); the reason names the versions the server speaks. Do not reconnect. */
+  unsupportedVersion: 4426,
 } as const;
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
@@ -183,9 +239,27 @@ function parseFrame<T>(schema: v.GenericSchema<unknown, T>, frame: string): Pars
   }
   const result = v.safeParse(schema, data);
   if (result.success) return { ok: true, message: result.output };
-  const issue = result.issues[0];
-  const path = issue.path?.map((item) => String(item.key)).join('.');
-  return { ok: false, error: `Invalid message${path ? ` at ${path}` : ''}: ${issue.message}.` };
+  return { ok: false, error: describeIssue(result.issues[0]) };
+}
+
+/**
+ * What was wrong with a frame, for the `error` sent back and the log. Valibot's own message quotes
+ * the offending value in full; this quotes at most a short, escaped prefix of it.
+ */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+  const where =
+    path === '' ? '' : ` at ${/^[\w.]{1,64}$/.test(path) ? path : quoteUntrusted(path)}`;
+  let problem: string;
+  if (issue.type === 'check') {
+    // Our own checks' messages name the rule, never the input.
+    problem = issue.message;
+  } else if (issue.type === 'min_length' || issue.type === 'max_length') {
+    problem = `expected length ${issue.expected}, got ${issue.received}`;
+  } else {
+    problem = `expected ${issue.expected ?? 'something else'}, got ${quoteUntrusted(issue.input)}`;
+  }
+  return `Invalid message${where}: ${problem}.`;
 }
 
 export function parseClientMessage(frame: string): ParseResult<ClientMessage> {

@@ -11,10 +11,12 @@ function relay(frame: string): { relayed: ServerMessage; wire: string } {
   const parsed = parseClientMessage(frame);
   if (!parsed.ok || parsed.message.type !== 'description')
     throw new Error(`not a description: ${frame}`);
+  const { epoch, description } = parsed.message;
   const relayed: ServerMessage = {
     type: 'description',
     from: FROM,
-    description: parsed.message.description,
+    ...(epoch === undefined ? {} : { epoch }),
+    description,
   };
   return { relayed, wire: serializeServerMessage(relayed, frame, parsed.message) };
 }
@@ -27,15 +29,18 @@ const sdp = fc.oneof(
   fc.constantFrom('', '\\', 'a\\', '"', '\\"', '\u2028', '\ud800', 'v=0\r\n'),
 );
 const descriptionType = fc.constantFrom('offer' as const, 'answer' as const);
+const epoch = fc.option(fc.oneof(fc.constantFrom(0, 1, 2 ** 31 - 1), fc.nat()), {
+  nil: undefined,
+});
 
 describe('serializeServerMessage', () => {
   it('writes exactly what JSON.stringify writes for a relayed description, in either key order', () => {
     fc.assert(
-      fc.property(sdp, descriptionType, fc.boolean(), (text, type, toFirst) => {
+      fc.property(sdp, descriptionType, fc.boolean(), epoch, (text, type, toFirst, epoch) => {
         const description = { type, sdp: text };
         const frame = toFirst
-          ? JSON.stringify({ type: 'description', to: PEER, description })
-          : JSON.stringify({ type: 'description', description, to: PEER });
+          ? JSON.stringify({ type: 'description', to: PEER, epoch, description })
+          : JSON.stringify({ type: 'description', description, to: PEER, epoch });
         const { relayed, wire } = relay(frame);
         expect(wire).toBe(JSON.stringify(relayed));
       }),
@@ -55,6 +60,10 @@ describe('serializeServerMessage', () => {
       // Whitespace and escapes a browser would not write.
       `{"type":"description","to":"${PEER}","description":{"type":"${type}","sdp":${body(real)} }}`,
       `{"type":"description","to":"${PEER}","description":{"type":"${type}","sdp":"\\u0041${body(real).slice(1)}}}`,
+      // An epoch written as no browser writes it, or twice.
+      `{"type":"description","to":"${PEER}","epoch":1.0,"description":{"type":"${type}","sdp":${body(real)}}}`,
+      `{"type":"description","description":{"type":"${type}","sdp":${body(real)}},"to":"${PEER}","epoch":1,"epoch":2}`,
+      `{"type":"description","epoch":7,"description":{"type":"${type}","sdp":${body(real)}},"to":"${PEER}","epoch":1}`,
     ]);
     fc.assert(
       fc.property(frames, (candidates) => {
@@ -64,7 +73,7 @@ describe('serializeServerMessage', () => {
           const { relayed, wire } = relay(frame);
           // Whatever the wire says, it is the validated message and nothing more.
           expect(JSON.parse(wire)).toEqual(relayed);
-          expect(Object.keys(JSON.parse(wire) as object)).toEqual(['type', 'from', 'description']);
+          expect(Object.keys(JSON.parse(wire) as object)).toEqual(Object.keys(relayed as object));
         }
       }),
       { numRuns: 1_000 },
@@ -78,6 +87,13 @@ describe('serializeServerMessage', () => {
       { type: 'candidate', from: FROM, candidate: null },
       { type: 'error', code: 'unknown-peer', message: 'No "such" peer\n' },
       { type: 'description', from: FROM, description: { type: 'offer', sdp: 'v=0\r\n' } },
+      {
+        type: 'description',
+        from: FROM,
+        epoch: 3,
+        description: { type: 'answer', sdp: 'v=0\r\n' },
+      },
+      { type: 'candidate', from: FROM, epoch: 3, candidate: null },
     ];
     for (const message of messages)
       expect(serializeServerMessage(message)).toBe(JSON.stringify(message));

@@ -21,27 +21,36 @@ export function serializeServerMessage(
     message.type === 'description' &&
     frame !== undefined &&
     source?.type === 'description' &&
-    source.description === message.description
+    source.description === message.description &&
+    source.epoch === message.epoch
   ) {
     const sdpLiteral = sdpLiteralOf(frame, source);
     if (sdpLiteral !== null) {
-      return `{"type":"description","from":"${message.from}","description":{"type":"${message.description.type}","sdp":${sdpLiteral}}}`;
+      return `{"type":"description","from":"${message.from}",${epochMember(message.epoch)}"description":{"type":"${message.description.type}","sdp":${sdpLiteral}}}`;
     }
   }
   return JSON.stringify(message);
 }
 
+/** `"epoch":N,` as JSON.stringify writes an integer member, or nothing when there is none. */
+function epochMember(epoch: number | undefined): string {
+  return epoch === undefined ? '' : `"epoch":${epoch},`;
+}
+
 /**
  * The raw JSON literal of the SDP in `frame`, if the frame is exactly one of
- *   {"type":"description","description":{"type":T,"sdp":"…"},"to":TO}   (our browser's order)
- *   {"type":"description","to":TO,"description":{"type":T,"sdp":"…"}}
- * with nothing else in it; otherwise null. Peer ids and types are validated already, so they
- * need no escaping and the frame's own can be compared as written.
+ *   {"type":"description","description":{"type":T,"sdp":"…"},"to":TO,"epoch":N}   (our browser's order)
+ *   {"type":"description","to":TO,"epoch":N,"description":{"type":T,"sdp":"…"}}
+ * (each with or without its epoch) with nothing else in it; otherwise null. Peer ids, types and
+ * epochs are validated already, so they need no escaping and the frame's own can be compared as
+ * written (an epoch written as `1.0` or `1e0` does not compare equal and takes the slow path).
  */
 function sdpLiteralOf(frame: string, message: DescriptionMessage): string | null {
-  const head = `{"type":"description","description":{"type":"${message.description.type}","sdp":`;
-  const toLast = `},"to":"${message.to}"}`;
-  const headToFirst = `{"type":"description","to":"${message.to}","description":{"type":"${message.description.type}","sdp":`;
+  const type = message.description.type;
+  const epochLast = message.epoch === undefined ? '' : `,"epoch":${message.epoch}`;
+  const head = `{"type":"description","description":{"type":"${type}","sdp":`;
+  const toLast = `},"to":"${message.to}"${epochLast}}`;
+  const headToFirst = `{"type":"description","to":"${message.to}",${epochMember(message.epoch)}"description":{"type":"${type}","sdp":`;
   let start: number;
   let end: number;
   if (frame.startsWith(head) && frame.endsWith(toLast)) {

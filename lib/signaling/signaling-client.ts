@@ -1,4 +1,10 @@
-import { parseServerMessage, type ClientMessage, type ServerMessage } from './protocol';
+import {
+  CLOSE_CODES,
+  SIGNALING_SUBPROTOCOL,
+  parseServerMessage,
+  type ClientMessage,
+  type ServerMessage,
+} from './protocol';
 
 export type SignalingConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -10,6 +16,9 @@ export interface SignalingClientOptions {
   onStateChange(state: SignalingConnectionState, failedAttempts: number): void;
   /** The server sent something that is not a valid message; it is dropped. */
   onProtocolError?(error: string): void;
+  /** The server speaks another version of the protocol: the client has stopped for good.
+   * `reason` is the server's, naming the versions it speaks. */
+  onUnsupportedVersion?(reason: string): void;
   /** First reconnect delay; later ones double up to `maxBackoffMs`, each with random jitter. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -19,11 +28,8 @@ export interface SignalingClientOptions {
   /** A socket not open after this long is abandoned: a server that never answers the upgrade
    * (plain `next dev`, a broken proxy) must not leave the page waiting forever. */
   connectTimeoutMs?: number;
-  createSocket?: (url: string) => WebSocket;
+  createSocket?: (url: string, protocol: string) => WebSocket;
 }
-
-/** Close code the client uses when it abandons a socket it believes is dead. */
-const CLIENT_RECONNECTING = 4001;
 
 /**
  * The browser's end of the signaling socket. It validates every frame from the server, keeps the
@@ -65,7 +71,9 @@ export class SignalingClient {
 
   connect(): void {
     if (this.closed || this.socket) return;
-    const socket = (this.options.createSocket ?? ((url) => new WebSocket(url)))(this.options.url);
+    const createSocket =
+      this.options.createSocket ?? ((url, protocol) => new WebSocket(url, protocol));
+    const socket = createSocket(this.options.url, SIGNALING_SUBPROTOCOL);
     this.socket = socket;
     this.connectTimer = setTimeout(() => this.abandonSocket(), this.connectTimeoutMs);
 
@@ -84,11 +92,17 @@ export class SignalingClient {
       if (parsed.ok) this.options.onMessage(parsed.message);
       else this.options.onProtocolError?.(parsed.error);
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
       this.clearConnectTimer();
       this.stopHeartbeat();
+      if (event.code === CLOSE_CODES.unsupportedVersion) {
+        // Reconnecting would meet the same server: only a reload (or an update) can help.
+        this.close();
+        this.options.onUnsupportedVersion?.(event.reason);
+        return;
+      }
       if (!this.closed) this.scheduleReconnect();
     };
     // An error is always followed by close, which does the work.
@@ -119,7 +133,11 @@ export class SignalingClient {
     if (!this.closed) this.abandonSocket();
   }
 
-  close(): void {
+  /**
+   * Closes for good. 1000 says the person left; `CLOSE_CODES.pageUnloading` says the page is
+   * going away and may be back in a moment.
+   */
+  close(code = 1000, reason = 'Leaving'): void {
     this.closed = true;
     this.clearConnectTimer();
     this.stopHeartbeat();
@@ -127,7 +145,7 @@ export class SignalingClient {
     this.reconnectTimer = null;
     const socket = this.socket;
     this.socket = null;
-    socket?.close(1000, 'Leaving');
+    socket?.close(code, reason);
     this.setState('closed');
   }
 
@@ -175,7 +193,7 @@ export class SignalingClient {
     this.clearConnectTimer();
     this.stopHeartbeat();
     socket.onclose = null;
-    socket.close(CLIENT_RECONNECTING, 'Reconnecting');
+    socket.close(CLOSE_CODES.clientReconnecting, 'Reconnecting');
     this.scheduleReconnect();
   }
 
@@ -186,8 +204,14 @@ export class SignalingClient {
   }
 }
 
-/** The signaling endpoint of the server that served `location`: `/ws`, over TLS when the page is. */
-export function signalingUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+/**
+ * The signaling endpoint for a page at `location`: `/ws` on the page's own origin, or on `port` of
+ * the same host when signaling runs beside plain `next dev`; over TLS when the page is.
+ */
+export function signalingUrl(
+  location: Pick<Location, 'protocol' | 'host' | 'hostname'>,
+  port: number | null = null,
+): string {
   const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${protocol}//${location.host}/ws`;
+  return `${protocol}//${port === null ? location.host : `${location.hostname}:${port}`}/ws`;
 }

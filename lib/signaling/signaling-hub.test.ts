@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from './protocol';
 import { InMemoryRoomStore } from './room-store';
-import { SignalingHub, type HubEvent } from './signaling-hub';
+import { SignalingHub, type HubEvent, type HubOptions } from './signaling-hub';
 
 const ROOM = '7k3mq-x9tbd-4rw8h';
 const OTHER_ROOM = 'zzzzz-zzzzz-zzzzz';
@@ -10,20 +10,37 @@ const GRACE_MS = 15_000;
 
 type Joined = Extract<ServerMessage, { type: 'joined' }>;
 
-function setup(capacity = 6) {
+const ICE = {
+  iceServers: [{ urls: 'stun:stun.example.org' }],
+  iceTransportPolicy: 'all' as const,
+};
+
+function setup(
+  capacity = 6,
+  options: Partial<Pick<HubOptions, 'maxHeldBytesPerPeer' | 'maxHeldBytes'>> & {
+    checkAllowed?: () => boolean;
+  } = {},
+) {
   const sent = new Map<string, ServerMessage[]>();
   const closed: { connectionId: string; code: number }[] = [];
   const events: HubEvent[] = [];
+  const iceRequests: { peerId: string | null; connectionId: string }[] = [];
   const hub = new SignalingHub({
     observe: (event) => events.push(event),
     store: new InMemoryRoomStore(capacity),
     resumeGraceMs: GRACE_MS,
     // Date is faked along with the timers, so the presence budget refills as they advance.
     now: () => Date.now(),
-    iceConfiguration: () => ({
-      iceServers: [{ urls: 'stun:stun.example.org' }],
-      iceTransportPolicy: 'all',
-    }),
+    maxHeldBytesPerPeer: options.maxHeldBytesPerPeer,
+    maxHeldBytes: options.maxHeldBytes,
+    iceConfiguration: (peerId, connectionId) => {
+      iceRequests.push({ peerId, connectionId });
+      return ICE;
+    },
+    checkIceConfiguration: (connectionId) => {
+      iceRequests.push({ peerId: null, connectionId });
+      return (options.checkAllowed?.() ?? true) ? ICE : null;
+    },
     transport: {
       send: (connectionId, message) =>
         sent.set(connectionId, [...(sent.get(connectionId) ?? []), message]),
@@ -49,7 +66,7 @@ function setup(capacity = 6) {
     sent.set(connectionId, rest);
     return joined;
   };
-  return { hub, take, inbox, join, closed, events };
+  return { hub, take, inbox, join, closed, events, iceRequests };
 }
 
 describe('SignalingHub', () => {
@@ -114,6 +131,31 @@ describe('SignalingHub', () => {
     ]);
     expect(take('c3')).toEqual([]);
     expect(hub.counters.relayed).toBe(2);
+  });
+
+  it('relays the connection epoch as it came, and adds none where there was none', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    const bob = join('c2');
+    take('c1');
+    hub.receive('c2', {
+      type: 'description',
+      to: alice.peerId,
+      epoch: 3,
+      description: { type: 'offer', sdp: 'v=0' },
+    });
+    hub.receive('c2', { type: 'candidate', to: alice.peerId, epoch: 3, candidate: null });
+    expect(take('c1')).toStrictEqual([
+      {
+        type: 'description',
+        from: bob.peerId,
+        epoch: 3,
+        description: { type: 'offer', sdp: 'v=0' },
+      },
+      { type: 'candidate', from: bob.peerId, epoch: 3, candidate: null },
+    ]);
+    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    expect(take('c1')).toStrictEqual([{ type: 'candidate', from: bob.peerId, candidate: null }]);
   });
 
   it('refuses to relay to a peer in another room, to an unknown id, or to oneself', () => {
@@ -196,6 +238,30 @@ describe('SignalingHub', () => {
     expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
   });
 
+  it('holds the slot of a page that is unloading only for the shorter grace it is given', () => {
+    const { hub, join, take } = setup();
+    const alice = join('c1');
+    join('c2');
+    take('c2');
+    hub.disconnect('c1', { resumable: true, graceMs: 3_000 });
+    vi.advanceTimersByTime(2_999);
+    expect(take('c2')).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(take('c2')).toEqual([
+      { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
+    ]);
+  });
+
+  it('never holds a slot longer than the resume grace, whatever grace is asked for', () => {
+    const { hub, join, take } = setup();
+    join('c1');
+    join('c2');
+    take('c2');
+    hub.disconnect('c1', { resumable: true, graceMs: GRACE_MS * 10 });
+    vi.advanceTimersByTime(GRACE_MS);
+    expect(take('c2')).toHaveLength(1);
+  });
+
   it('lets a dropped peer resume its id, delivering what was sent to it meanwhile', () => {
     const { hub, join, take } = setup();
     const alice = join('c1', 'Alice');
@@ -264,19 +330,53 @@ describe('SignalingHub', () => {
     expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
   });
 
-  it('gives up on a dropped peer whose held messages overflow', () => {
-    const { hub, join, take } = setup();
+  it('gives up on a dropped peer whose held messages pass its byte cap, and says why', () => {
+    const { hub, join, take, events } = setup(6, { maxHeldBytesPerPeer: 64 * 1024 });
     const alice = join('c1');
     join('c2');
     take('c2');
     hub.disconnect('c1', { resumable: true });
-    for (let i = 0; i < 300; i++)
-      hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    const candidate = { candidate: 'x'.repeat(1000), sdpMid: '0', sdpMLineIndex: 0 };
+    for (let i = 0; i < 100; i++)
+      hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate });
     expect(take('c2')).toContainEqual({
       type: 'peer-left',
       peerId: alice.peerId,
       reason: 'disconnected',
     });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'held-overflow', peerId: alice.peerId, limit: 'peer-limit' }),
+    );
+    expect(hub.counts()).toMatchObject({ awaitingResume: 0, heldBytes: 0 });
+  });
+
+  it('shares one byte budget among all away peers', () => {
+    const { hub, join, take, events } = setup(6, { maxHeldBytes: 100 * 1024 });
+    const alice = join('c1');
+    const bob = join('c2');
+    join('c3');
+    take('c3');
+    hub.disconnect('c1', { resumable: true });
+    hub.disconnect('c2', { resumable: true });
+    const answer = { type: 'answer' as const, sdp: 'x'.repeat(40 * 1024) };
+    hub.receive('c3', { type: 'description', to: alice.peerId, description: answer });
+    expect(hub.counts().heldBytes).toBeGreaterThan(40 * 1024);
+    hub.receive('c3', { type: 'description', to: bob.peerId, description: answer });
+    // Each keeps only the latest answer from c3, so resending costs nothing more...
+    hub.receive('c3', { type: 'description', to: alice.peerId, description: answer });
+    expect(hub.counts().awaitingResume).toBe(2);
+    // ...but a third peer's worth does not fit: the peer it was for is treated as gone.
+    const candidate = { candidate: 'x'.repeat(1000), sdpMid: '0', sdpMLineIndex: 0 };
+    for (let i = 0; i < 30; i++)
+      hub.receive('c3', { type: 'candidate', to: bob.peerId, candidate });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'held-overflow',
+        peerId: bob.peerId,
+        limit: 'process-limit',
+      }),
+    );
+    expect(hub.counts().awaitingResume).toBe(1);
   });
 
   it('shares media state changes with the rest of the room and with later joiners', () => {
@@ -292,16 +392,26 @@ describe('SignalingHub', () => {
     expect(join('c3').peers.find((peer) => peer.peerId === alice.peerId)?.media).toEqual(muted);
   });
 
-  it('hands out ICE servers to a self-test without joining', () => {
-    const { hub, take } = setup();
+  it('hands out ICE servers to a self-test without joining, unless refused', () => {
+    let allowed = true;
+    const { hub, take, iceRequests } = setup(6, { checkAllowed: () => allowed });
     hub.connect('c1');
     hub.receive('c1', { type: 'get-ice-servers' });
-    expect(take('c1')).toEqual([
-      {
-        type: 'ice-servers',
-        iceServers: [{ urls: 'stun:stun.example.org' }],
-        iceTransportPolicy: 'all',
-      },
+    expect(take('c1')).toEqual([{ type: 'ice-servers', ...ICE }]);
+    expect(iceRequests).toEqual([{ peerId: null, connectionId: 'c1' }]);
+    allowed = false;
+    hub.receive('c1', { type: 'get-ice-servers' });
+    expect(take('c1')).toEqual([expect.objectContaining({ type: 'error', code: 'rate-limited' })]);
+  });
+
+  it('asks for the ICE servers of the joined peer itself, never of a made-up one', () => {
+    const { hub, join, take, iceRequests } = setup();
+    const alice = join('c1');
+    hub.receive('c1', { type: 'get-ice-servers' });
+    expect(take('c1')).toEqual([{ type: 'ice-servers', ...ICE }]);
+    expect(iceRequests).toEqual([
+      { peerId: alice.peerId, connectionId: 'c1' },
+      { peerId: alice.peerId, connectionId: 'c1' },
     ]);
   });
 
@@ -402,7 +512,13 @@ describe('SignalingHub', () => {
     join('c2');
     hub.disconnect('c2', { resumable: true });
     hub.dispose();
-    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
+    expect(hub.counts()).toEqual({
+      rooms: 0,
+      peers: 0,
+      connections: 0,
+      awaitingResume: 0,
+      heldBytes: 0,
+    });
   });
 
   it('forgets a connection once its socket is gone, however it went', () => {
@@ -418,6 +534,12 @@ describe('SignalingHub', () => {
     hub.disconnect('c4', { resumable: true });
     expect(hub.counts()).toMatchObject({ connections: 0, peers: 1, awaitingResume: 1 });
     vi.advanceTimersByTime(GRACE_MS);
-    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
+    expect(hub.counts()).toEqual({
+      rooms: 0,
+      peers: 0,
+      connections: 0,
+      awaitingResume: 0,
+      heldBytes: 0,
+    });
   });
 });

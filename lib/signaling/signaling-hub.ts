@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { HeldBudget, HeldMessages, type HoldRefusal } from './held-messages';
 import { PresenceRateLimit, describePresence } from './presence';
 import type { RoomMember, RoomStore } from './room-store';
 import {
@@ -26,12 +27,19 @@ export interface IceConfiguration {
 export interface HubOptions {
   store: RoomStore;
   transport: HubTransport;
-  /** ICE servers (with fresh TURN credentials, if any) for a peer that has just joined. */
-  iceConfiguration(peerId: string): IceConfiguration;
+  /** ICE servers (with TURN credentials for this peer, if any) for a joined peer. */
+  iceConfiguration(peerId: string, connectionId: string): IceConfiguration;
+  /**
+   * ICE servers for a socket that has not joined: the connection self-test (/check). Null when
+   * the socket may not have them now (its address asked too often).
+   */
+  checkIceConfiguration(connectionId: string): IceConfiguration | null;
   /** How long a peer whose socket dropped keeps its slot, waiting to resume. */
   resumeGraceMs: number;
-  /** Messages held for a peer whose socket dropped; past this the peer is treated as gone. */
-  maxPendingMessages?: number;
+  /** Bytes held for one peer whose socket dropped; past this the peer is treated as gone. */
+  maxHeldBytesPerPeer?: number;
+  /** Bytes held for all away peers together; a peer whose message would pass it is treated as gone. */
+  maxHeldBytes?: number;
   /** Told of each change of membership and each refusal, for logs. Never of relayed messages. */
   observe?(event: HubEvent): void;
   /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
@@ -44,6 +52,7 @@ export type HubEvent =
   | { type: 'resumed'; connectionId: string; roomId: string; peerId: string }
   | { type: 'awaiting-resume'; roomId: string; peerId: string }
   | { type: 'left'; roomId: string; peerId: string; reason: 'left' | 'disconnected' }
+  | { type: 'held-overflow'; roomId: string; peerId: string; heldBytes: number; limit: HoldRefusal }
   | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode };
 
 export interface HubCounters {
@@ -63,7 +72,8 @@ interface PeerSlot {
   /** Null while the peer's socket is gone and the slot waits for a resume. */
   connectionId: string | null;
   graceTimer: ReturnType<typeof setTimeout> | null;
-  pending: ServerMessage[];
+  /** What others sent it while it was away. */
+  held: HeldMessages;
 }
 
 /**
@@ -74,7 +84,8 @@ export class SignalingHub {
   private readonly connections = new Map<string, PeerSlot | null>();
   private readonly slots = new Map<string, PeerSlot>();
   private readonly slotsByResumeToken = new Map<string, PeerSlot>();
-  private readonly maxPendingMessages: number;
+  private readonly heldBudget: HeldBudget;
+  private readonly maxHeldBytesPerPeer: number;
   private readonly presenceLimit: PresenceRateLimit;
   readonly counters: HubCounters = {
     joins: 0,
@@ -85,7 +96,8 @@ export class SignalingHub {
   };
 
   constructor(private readonly options: HubOptions) {
-    this.maxPendingMessages = options.maxPendingMessages ?? 256;
+    this.heldBudget = new HeldBudget(options.maxHeldBytes ?? 64 * 1024 * 1024);
+    this.maxHeldBytesPerPeer = options.maxHeldBytesPerPeer ?? 512 * 1024;
     this.presenceLimit = new PresenceRateLimit(options.now);
   }
 
@@ -96,23 +108,25 @@ export class SignalingHub {
   /**
    * The connection's socket is gone. A peer whose socket closed abnormally keeps its slot for the
    * grace period so that it can resume; one that closed on purpose (`resumable: false`) leaves now.
+   * `graceMs` shortens the grace: a page that said it is unloading gets only long enough to reload.
    */
-  disconnect(connectionId: string, { resumable }: { resumable: boolean }): void {
+  disconnect(
+    connectionId: string,
+    { resumable, graceMs }: { resumable: boolean; graceMs?: number },
+  ): void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
     this.presenceLimit.forget(connectionId);
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
-    if (!resumable || this.options.resumeGraceMs <= 0) {
+    const holdMs = Math.min(graceMs ?? Infinity, this.options.resumeGraceMs);
+    if (!resumable || holdMs <= 0) {
       this.removePeer(slot, 'disconnected');
       return;
     }
     this.options.observe?.({ type: 'awaiting-resume', roomId: slot.roomId, peerId: slot.peerId });
-    slot.graceTimer = setTimeout(
-      () => this.removePeer(slot, 'disconnected'),
-      this.options.resumeGraceMs,
-    );
+    slot.graceTimer = setTimeout(() => this.removePeer(slot, 'disconnected'), holdMs);
     slot.graceTimer.unref?.();
   }
 
@@ -138,10 +152,12 @@ export class SignalingHub {
           return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
         }
         this.counters.relayed++;
+        // The epoch is the peers' business: passed on as it came, and left out if it did not.
+        const epoch = message.epoch === undefined ? {} : { epoch: message.epoch };
         const relayed: ServerMessage =
           message.type === 'description'
-            ? { type: 'description', from: slot.peerId, description: message.description }
-            : { type: 'candidate', from: slot.peerId, candidate: message.candidate };
+            ? { type: 'description', from: slot.peerId, ...epoch, description: message.description }
+            : { type: 'candidate', from: slot.peerId, ...epoch, candidate: message.candidate };
         return this.deliver(message.to, relayed);
       }
       case 'media': {
@@ -156,10 +172,16 @@ export class SignalingHub {
       case 'ping':
         return this.options.transport.send(connectionId, { type: 'pong' });
       case 'get-ice-servers': {
-        // Credentials are named after the peer they were issued to; a self-test is no peer yet.
-        const ice = this.options.iceConfiguration(
-          slot?.peerId ?? randomBytes(9).toString('base64url'),
-        );
+        const ice = slot
+          ? this.options.iceConfiguration(slot.peerId, connectionId)
+          : this.options.checkIceConfiguration(connectionId);
+        if (!ice) {
+          return this.refuse(
+            connectionId,
+            'rate-limited',
+            'Too many connection checks from your address: try again in a minute.',
+          );
+        }
         return this.options.transport.send(connectionId, { type: 'ice-servers', ...ice });
       }
       case 'presence':
@@ -176,16 +198,28 @@ export class SignalingHub {
   }
 
   /** Current rooms and peers, for metrics and leak checks. */
-  counts(): { rooms: number; peers: number; connections: number; awaitingResume: number } {
+  counts(): {
+    rooms: number;
+    peers: number;
+    connections: number;
+    awaitingResume: number;
+    heldBytes: number;
+  } {
     let awaitingResume = 0;
     for (const slot of this.slots.values()) if (slot.connectionId === null) awaitingResume++;
-    return { ...this.options.store.counts(), connections: this.connections.size, awaitingResume };
+    return {
+      ...this.options.store.counts(),
+      connections: this.connections.size,
+      awaitingResume,
+      heldBytes: this.heldBudget.used,
+    };
   }
 
   /** Stops every grace timer and empties every room, telling no one; for server shutdown. */
   dispose(): void {
     for (const slot of this.slots.values()) {
       if (slot.graceTimer) clearTimeout(slot.graceTimer);
+      slot.held.clear();
       this.options.store.leave(slot.roomId, slot.peerId);
     }
     this.slots.clear();
@@ -229,7 +263,7 @@ export class SignalingHub {
       resumeToken: '',
       connectionId,
       graceTimer: null,
-      pending: [],
+      held: new HeldMessages(this.heldBudget, this.maxHeldBytesPerPeer),
     };
     this.slots.set(peerId, slot);
     this.issueResumeToken(slot);
@@ -279,9 +313,7 @@ export class SignalingHub {
 
     const others = store.members(slot.roomId).filter((member) => member.peerId !== slot.peerId);
     this.sendJoined(slot, self, others, true);
-    const pending = slot.pending;
-    slot.pending = [];
-    for (const held of pending) this.options.transport.send(connectionId, held);
+    for (const held of slot.held.drain()) this.options.transport.send(connectionId, held);
 
     if (!sameMedia(self.media, message.media)) {
       store.updateMedia(slot.roomId, slot.peerId, message.media);
@@ -296,7 +328,7 @@ export class SignalingHub {
     resumed: boolean,
   ): void {
     if (slot.connectionId === null) return;
-    const ice = this.options.iceConfiguration(slot.peerId);
+    const ice = this.options.iceConfiguration(slot.peerId, slot.connectionId);
     this.options.transport.send(slot.connectionId, {
       type: 'joined',
       roomId: slot.roomId,
@@ -320,6 +352,7 @@ export class SignalingHub {
     this.slots.delete(slot.peerId);
     this.slotsByResumeToken.delete(slot.resumeToken);
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    slot.held.clear();
     if (slot.connectionId !== null) this.connections.set(slot.connectionId, null);
     this.counters.leaves++;
     this.options.observe?.({ type: 'left', roomId: slot.roomId, peerId: slot.peerId, reason });
@@ -343,17 +376,16 @@ export class SignalingHub {
       this.options.transport.send(slot.connectionId, message);
       return;
     }
-    if (message.type === 'description' && message.description.type === 'offer') {
-      // A new offer replaces whatever that sender negotiated before: hand the returning peer only
-      // the current offer, not a backlog of ICE restarts it would answer one after another.
-      const sender = message.from;
-      slot.pending = slot.pending.filter(
-        (held) =>
-          !((held.type === 'description' || held.type === 'candidate') && held.from === sender),
-      );
-    }
-    slot.pending.push(message);
-    if (slot.pending.length > this.maxPendingMessages) this.removePeer(slot, 'disconnected');
+    const outcome = slot.held.hold(message);
+    if (outcome === 'held') return;
+    this.options.observe?.({
+      type: 'held-overflow',
+      roomId: slot.roomId,
+      peerId: slot.peerId,
+      heldBytes: slot.held.bytes,
+      limit: outcome,
+    });
+    this.removePeer(slot, 'disconnected');
   }
 
   private refuse(connectionId: string, code: ErrorCode, message: string): void {

@@ -39,8 +39,8 @@ export function keepDtlsRoleOnIceRestart(
   currentLocalSdp: string | undefined,
   currentRemoteSdp: string | undefined,
 ): string {
-  const previousUfrag = ufragOf(currentLocalSdp);
-  if (!previousUfrag || ufragOf(offerSdp) === previousUfrag) return offerSdp;
+  const previousUfrag = iceUfragOf(currentLocalSdp);
+  if (!previousUfrag || iceUfragOf(offerSdp) === previousUfrag) return offerSdp;
   const role = establishedDtlsRole(currentLocalSdp, currentRemoteSdp);
   return role ? offerSdp.replace(/^a=setup:actpass(?=\r?$)/gm, `a=setup:${role}`) : offerSdp;
 }
@@ -49,6 +49,7 @@ function setupOf(sdp: string | undefined): string | null {
   return sdp?.match(/^a=setup:(\w+)/m)?.[1] ?? null;
 }
 
-function ufragOf(sdp: string | undefined): string | null {
+/** The first ICE username fragment in `sdp`, or null. */
+export function iceUfragOf(sdp: string | undefined): string | null {
   return sdp?.match(/^a=ice-ufrag:(\S+)/m)?.[1] ?? null;
 }

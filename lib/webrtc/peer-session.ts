@@ -1,5 +1,7 @@
 import type { IceCandidate, SessionDescription } from '../signaling/protocol';
-import { keepDtlsRoleOnIceRestart } from './dtls-role';
+import { iceUfragOf, keepDtlsRoleOnIceRestart } from './dtls-role';
+import type { IceDiagnostics } from './ice-diagnostics';
+import { RESTART_CHECK, RestartCheck } from './restart-check';
 
 /** What a session asks the signaling layer to carry to its remote peer. */
 export type OutgoingSignal =
@@ -23,16 +25,9 @@ export interface PeerSessionEvents {
   onChatData(data: unknown): void;
   /** Gathering finished, or an ICE server failed us: the link may now be known not to work. */
   onIceDiagnostics(diagnostics: IceDiagnostics): void;
+  /** An ICE restart went through but the link did not come back: only a new connection will do. */
+  onLinkDead(): void;
   onError(error: unknown, context: string): void;
-}
-
-/** What ICE gathering found, for telling a person why a link could not be made. */
-export interface IceDiagnostics {
-  gatheringComplete: boolean;
-  /** Types of local candidates gathered: host, srflx, relay, prflx. */
-  candidateTypes: string[];
-  /** Errors from STUN/TURN servers, e.g. 401 for refused TURN credentials. */
-  serverErrors: { url: string; code: number; text: string }[];
 }
 
 /** Upper bounds for what this session sends, in bits per second; null leaves it to the browser. */
@@ -52,6 +47,8 @@ export interface PeerSessionOptions {
   signal(message: OutgoingSignal): void;
   /** Whether signals can reach the server right now (the socket is open and joined). */
   canSignal(): boolean;
+  /** Whether the remote peer says it sends audio or video, so packets should be arriving. */
+  mediaExpected(): boolean;
   events: PeerSessionEvents;
 }
 
@@ -86,6 +83,9 @@ const OFFER_ANSWER_TIMEOUT_MAX_MS = 30_000;
  *
  * The side that did not make the first offer changes nothing that would need negotiation (chat
  * channel, screen share) until it has answered that offer, so the first negotiation never collides.
+ *
+ * After an ICE restart has been negotiated, the link is checked until it is seen to work again
+ * (see `RestartCheck`); one that does not is reported dead, for the owner to replace.
  */
 export class PeerSession {
   readonly remotePeerId: string;
@@ -112,6 +112,9 @@ export class PeerSession {
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private offerTimer: ReturnType<typeof setTimeout> | null = null;
   private offerTimeoutMs = OFFER_ANSWER_TIMEOUT_MS;
+  /** The remote ICE ufrag as of the last completed negotiation: a new one means a restart. */
+  private negotiatedRemoteUfrag: string | null = null;
+  private restartCheckTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
   constructor(private readonly options: PeerSessionOptions) {
@@ -156,6 +159,7 @@ export class PeerSession {
         if (connection.signalingState === 'stable') {
           this.offerTimeoutMs = OFFER_ANSWER_TIMEOUT_MS;
           void this.applyBitrateCaps();
+          this.noteNegotiatedUfrag();
         }
       }
     };
@@ -171,6 +175,11 @@ export class PeerSession {
       }
       this.openChatChannel();
     }
+  }
+
+  /** This side made the first offer and has heard nothing back yet (no remote description). */
+  get awaitingFirstAnswer(): boolean {
+    return this.options.initiator && this.connection.remoteDescription === null;
   }
 
   /** Sends `data` on the chat channel if it is open; a peer still connecting misses it. */
@@ -211,6 +220,10 @@ export class PeerSession {
     return source.audioLevel ?? 0;
   }
 
+  getStats(): Promise<RTCStatsReport> {
+    return this.connection.getStats();
+  }
+
   /** Handles a description or candidate from the remote peer, after any still being handled. */
   handleSignal(signal: IncomingSignal): Promise<void> {
     this.incoming = this.incoming.then(async () => {
@@ -233,6 +246,20 @@ export class PeerSession {
       await sender.replaceTrack(track);
     } catch (error) {
       this.options.events.onError(error, `replacing the ${kind} track`);
+    }
+  }
+
+  /**
+   * New ICE servers (fresh TURN credentials) for the relays this connection allocates from now on:
+   * at its next ICE restart. The relay it uses now keeps working, since TURN checks credentials
+   * only when a relay is allocated.
+   */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    if (this.closed) return;
+    try {
+      this.connection.setConfiguration({ ...this.connection.getConfiguration(), iceServers });
+    } catch (error) {
+      this.options.events.onError(error, 'updating the ICE servers');
     }
   }
 
@@ -265,6 +292,7 @@ export class PeerSession {
     this.closed = true;
     this.clearRestartTimer();
     this.clearOfferWatchdog();
+    this.clearRestartCheck();
     this.connection.onnegotiationneeded = null;
     this.connection.onicecandidate = null;
     this.connection.onicecandidateerror = null;
@@ -486,6 +514,53 @@ export class PeerSession {
     }
     // Rolling back re-fires negotiationneeded for pending changes; an ICE restart must be asked again.
     if (this.linkDown()) this.restartIce();
+  }
+
+  /** After each completed negotiation: a new remote ufrag means an ICE restart went through. */
+  private noteNegotiatedUfrag(): void {
+    const ufrag = iceUfragOf(this.connection.currentRemoteDescription?.sdp);
+    const previous = this.negotiatedRemoteUfrag;
+    this.negotiatedRemoteUfrag = ufrag;
+    if (previous !== null && ufrag !== null && ufrag !== previous) this.startRestartCheck();
+  }
+
+  private startRestartCheck(): void {
+    this.clearRestartCheck();
+    const check = new RestartCheck(performance.now());
+    const sample = async () => {
+      this.restartCheckTimer = null;
+      if (this.closed) return;
+      const verdict = check.judge({
+        at: performance.now(),
+        connected: this.connection.connectionState === 'connected',
+        mediaExpected: this.options.mediaExpected(),
+        packetsReceived: await this.packetsReceived(),
+      });
+      if (this.closed || this.restartCheckTimer !== null) return;
+      if (verdict === 'dead') this.options.events.onLinkDead();
+      else if (verdict === 'undecided')
+        this.restartCheckTimer = setTimeout(() => void sample(), RESTART_CHECK.sampleEveryMs);
+    };
+    this.restartCheckTimer = setTimeout(() => void sample(), RESTART_CHECK.firstSampleMs);
+  }
+
+  private clearRestartCheck(): void {
+    if (this.restartCheckTimer) clearTimeout(this.restartCheckTimer);
+    this.restartCheckTimer = null;
+  }
+
+  /** RTP packets received so far over every receiver of this connection. */
+  private async packetsReceived(): Promise<number> {
+    let total = 0;
+    try {
+      const stats = await this.connection.getStats();
+      stats.forEach((report: { type?: string; packetsReceived?: number }) => {
+        if (report.type === 'inbound-rtp') total += report.packetsReceived ?? 0;
+      });
+    } catch {
+      // A connection closing under us: nothing received.
+    }
+    return total;
   }
 
   private linkDown(): boolean {

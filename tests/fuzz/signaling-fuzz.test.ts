@@ -48,7 +48,13 @@ describe('signaling under fuzzed input', () => {
     // Every kind of refusal was exercised, and sockets were both kept and closed.
     expect(report.outcomes.alive).toBeGreaterThan(0);
     expect(Object.keys(report.outcomes).length).toBeGreaterThan(3);
-    expect(hub.counts()).toEqual({ rooms: 0, peers: 0, connections: 0, awaitingResume: 0 });
+    expect(hub.counts()).toEqual({
+      rooms: 0,
+      peers: 0,
+      connections: 0,
+      awaitingResume: 0,
+      heldBytes: 0,
+    });
     expect(server.http.signaling.openSockets).toBe(0);
     // Frames with __proto__ and constructor keys changed no prototype.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

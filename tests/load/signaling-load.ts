@@ -12,7 +12,11 @@ import { percentile } from '../support/report';
 import { startServerProcess } from '../support/servers/server-process';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
-import type { ClientMessage, ServerMessage } from '../../lib/signaling/protocol';
+import {
+  SIGNALING_SUBPROTOCOL,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../lib/signaling/protocol';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,7 +75,10 @@ class SimulatedPeer {
 
   async connect(): Promise<void> {
     const origin = new URL(this.url.replace(/^ws/, 'http')).origin;
-    const socket = new WebSocket(this.url, { origin, localAddress: this.localAddress });
+    const socket = new WebSocket(this.url, SIGNALING_SUBPROTOCOL, {
+      origin,
+      localAddress: this.localAddress,
+    });
     this.socket = socket;
     socket.on('message', (data) => this.observe(JSON.parse(data.toString()) as ServerMessage));
     socket.on('close', (code) => {

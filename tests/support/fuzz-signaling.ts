@@ -6,7 +6,12 @@
  */
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { CLOSE_CODES, LIMITS, parseServerMessage } from '../../lib/signaling/protocol';
+import {
+  CLOSE_CODES,
+  LIMITS,
+  SIGNALING_SUBPROTOCOL,
+  parseServerMessage,
+} from '../../lib/signaling/protocol';
 
 /** One frame as it goes on the wire. `bytes` are sent as a text frame, valid UTF-8 or not. */
 export type FuzzFrame =
@@ -244,7 +249,7 @@ async function runSocket(
   closeCleanly: boolean,
   report: FuzzReport,
 ): Promise<string> {
-  const socket = new WebSocket(url, { origin });
+  const socket = new WebSocket(url, SIGNALING_SUBPROTOCOL, { origin });
   const problems: string[] = [];
   socket.on('error', () => undefined);
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));

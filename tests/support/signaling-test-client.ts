@@ -1,11 +1,16 @@
 import WebSocket from 'ws';
-import type { ClientMessage, ServerMessage } from '../../lib/signaling/protocol';
+import {
+  SIGNALING_SUBPROTOCOL,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../lib/signaling/protocol';
 
 /** A scripted signaling client over a real socket, for integration tests and load tools. */
 export class TestClient {
   readonly received: ServerMessage[] = [];
   private waiters: { type: string; resolve: (message: ServerMessage) => void }[] = [];
   closeCode: number | null = null;
+  closeReason = '';
   readonly closed: Promise<number>;
 
   private constructor(readonly socket: WebSocket) {
@@ -20,16 +25,23 @@ export class TestClient {
       }
     });
     this.closed = new Promise((resolve) =>
-      socket.on('close', (code) => {
+      socket.on('close', (code, reason) => {
         this.closeCode = code;
+        this.closeReason = reason.toString();
         resolve(code);
       }),
     );
   }
 
-  static open(url: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+  /** Opens a socket from the server's own origin, speaking this version of the protocol unless
+   * `protocols` says otherwise (`[]` offers none, as a page from before versioning). */
+  static open(
+    url: string,
+    options: WebSocket.ClientOptions = {},
+    protocols: string[] = [SIGNALING_SUBPROTOCOL],
+  ): Promise<TestClient> {
     const origin = new URL(url.replace(/^ws/, 'http')).origin;
-    const socket = new WebSocket(url, { origin, ...options });
+    const socket = new WebSocket(url, protocols, { origin, ...options });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestClient(socket)));
       socket.once('error', reject);

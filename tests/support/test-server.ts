@@ -1,7 +1,11 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadServerConfig } from '../../lib/server/config';
-import { createHttpServer, type HttpServer } from '../../lib/server/http-server';
+import {
+  createHttpServer,
+  type HttpServer,
+  type HttpServerOptions,
+} from '../../lib/server/http-server';
 
 export interface TestServer {
   /** `ws://127.0.0.1:PORT/ws` */
@@ -11,6 +15,8 @@ export interface TestServer {
   readonly http: HttpServer;
   /** Every log line so far, parsed. */
   logs(): Record<string, unknown>[];
+  /** Bytes of log written so far. */
+  logBytes(): number;
   stop(): Promise<void>;
 }
 
@@ -20,7 +26,13 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  { keepLogs = true } = {},
+  {
+    keepLogs = true,
+    ...handlers
+  }: { keepLogs?: boolean } & Pick<
+    HttpServerOptions,
+    'handleRequest' | 'handleDevUpgrade' | 'serverActionIds'
+  > = {},
 ): Promise<TestServer> {
   const config = loadServerConfig({ NODE_ENV: 'test', ...env });
   const lines: string[] = [];
@@ -34,7 +46,7 @@ export async function startTestServer(
   const http = createHttpServer({
     config,
     log: pino({ level: env.LOG_LEVEL ?? 'debug' }, sink),
-    iceConfiguration: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
+    ...handlers,
   });
   const address = await http.listen(0, '127.0.0.1');
   let stopped = false;
@@ -43,6 +55,7 @@ export async function startTestServer(
     httpUrl: `http://127.0.0.1:${address.port}`,
     http,
     logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    logBytes: () => lines.reduce((total, line) => total + line.length + 1, 0),
     async stop() {
       if (stopped) return;
       stopped = true;

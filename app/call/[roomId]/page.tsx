@@ -3,6 +3,7 @@ import { notFound, redirect } from 'next/navigation';
 import { CallRoomLoader } from '@/components/call/call-room-loader';
 import { isRoomId, parseRoomInput } from '@/lib/room-id';
 import { publicRelaySettings } from '@/lib/server/config';
+import { processConfig, signalingPortForPages } from '@/lib/server/process-state';
 
 export const metadata: Metadata = {
   title: 'Call',
@@ -18,5 +19,11 @@ export default async function CallPage({ params }: PageProps<'/call/[roomId]'>) 
     if (canonical) redirect(`/call/${canonical}`);
     notFound();
   }
-  return <CallRoomLoader roomId={roomId} relay={publicRelaySettings()} />;
+  return (
+    <CallRoomLoader
+      roomId={roomId}
+      relay={publicRelaySettings(processConfig())}
+      signalingPort={signalingPortForPages()}
+    />
+  );
 }

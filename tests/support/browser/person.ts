@@ -28,6 +28,14 @@ export type CallControl = 'Microphone' | 'Camera' | 'Share screen' | 'Chat';
 const REMOTE_TILES = 'figure[data-testid="participant-tile"]:not([data-peer-id="local"])';
 const CALL_CONTROLS = 'nav[aria-label="Call controls"]';
 
+/** What `expectMediaFrom` waits for. */
+export interface MediaExpectation {
+  video?: boolean;
+  audio?: boolean;
+  /** Per wait, for cases where a link is rebuilt first; the person's own timeout if absent. */
+  timeout?: number;
+}
+
 export interface PersonSettings {
   /** Where `open` goes when given no origin; '' for a page whose context has a base URL. */
   baseURL?: string;
@@ -159,12 +167,17 @@ export class Person<Driver extends PageDriver = PlaywrightDriver> {
    */
   async expectMediaFrom(
     name: string,
-    { video = true, audio = true }: { video?: boolean; audio?: boolean } = {},
+    { video = true, audio = true, timeout }: MediaExpectation = {},
   ): Promise<void> {
-    await this.waitUntil(tileConnected, tileSelector(name), `${this.name} is connected to ${name}`);
+    await this.waitUntil(
+      tileConnected,
+      tileSelector(name),
+      `${this.name} is connected to ${name}`,
+      timeout,
+    );
     await this.expectFlowing(
       () => this.inboundFrom(name),
-      { video, audio },
+      { video, audio, timeout },
       `${this.name} receives media from ${name}`,
     );
   }
@@ -245,8 +258,15 @@ export class Person<Driver extends PageDriver = PlaywrightDriver> {
   }
 
   /** Polls `predicate(arg)` in the page until it holds. */
-  async waitUntil<Arg>(predicate: (arg: Arg) => boolean, arg: Arg, message: string): Promise<void> {
-    await expect.poll(() => this.evaluate(predicate, arg), this.pollOptions(message)).toBe(true);
+  async waitUntil<Arg>(
+    predicate: (arg: Arg) => boolean,
+    arg: Arg,
+    message: string,
+    timeout?: number,
+  ): Promise<void> {
+    await expect
+      .poll(() => this.evaluate(predicate, arg), this.pollOptions(message, timeout))
+      .toBe(true);
   }
 
   /** Polls `read(arg)` in the page until it gives something other than null, and returns that. */
@@ -284,7 +304,7 @@ export class Person<Driver extends PageDriver = PlaywrightDriver> {
   /** Polls inbound stats until frames (and packets) arrive, then until more arrive. */
   private async expectFlowing(
     read: () => Promise<InboundMedia | null>,
-    { video, audio }: { video: boolean; audio: boolean },
+    { video, audio, timeout }: { video: boolean; audio: boolean; timeout?: number },
     message: string,
   ): Promise<void> {
     const arrived = (media: InboundMedia | null, frames: number, packets: number) =>
@@ -292,24 +312,34 @@ export class Person<Driver extends PageDriver = PlaywrightDriver> {
       (!audio || (media?.audioPacketsReceived ?? 0) > packets);
     let first: InboundMedia | null = null;
     await expect
-      .poll(async () => arrived((first = await read()), 0, 0), this.pollOptions(message))
+      .poll(async () => arrived((first = await read()), 0, 0), this.pollOptions(message, timeout))
       .toBe(true);
-    const baseline = first as InboundMedia | null;
+    let baseline = first as InboundMedia | null;
     await expect
       .poll(
-        async () =>
-          arrived(
-            await read(),
+        async () => {
+          const now = await read();
+          // Counters that went down belong to a new connection (a link rebuilt): count from there.
+          if (
+            (now?.framesDecoded ?? 0) < (baseline?.framesDecoded ?? 0) ||
+            (now?.audioPacketsReceived ?? 0) < (baseline?.audioPacketsReceived ?? 0)
+          )
+            baseline = now;
+          return arrived(
+            now,
             (baseline?.framesDecoded ?? 0) + 4,
             (baseline?.audioPacketsReceived ?? 0) + 9,
-          ),
-        this.pollOptions(`${message} (still flowing)`),
+          );
+        },
+        this.pollOptions(`${message} (still flowing)`, timeout),
       )
       .toBe(true);
   }
 
-  private pollOptions(message: string): { message: string; timeout?: number } {
-    const timeout = this.settings.waitTimeoutMs;
+  private pollOptions(
+    message: string,
+    timeout = this.settings.waitTimeoutMs,
+  ): { message: string; timeout?: number } {
     return timeout === undefined ? { message } : { message, timeout };
   }
 }

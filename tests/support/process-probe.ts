@@ -1,0 +1,57 @@
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+
+/**
+ * What the kernel says about a running process: its open descriptors and resident memory, read
+ * from /proc. Linux only; the hostile tests and the reproduction script use it on the server.
+ */
+export interface ProcessFigures {
+  /** Open file descriptors: sockets, files, pipes. */
+  descriptors: number;
+  /** TCP sockets among them. */
+  sockets: number;
+  /** Resident memory in bytes. */
+  rss: number;
+}
+
+export function processFigures(pid: number): ProcessFigures {
+  const fdDirectory = `/proc/${pid}/fd`;
+  let sockets = 0;
+  const entries = readdirSync(fdDirectory);
+  for (const entry of entries) {
+    try {
+      if (readlinkSync(`${fdDirectory}/${entry}`).startsWith('socket:')) sockets++;
+    } catch {
+      // Closed between the listing and the read.
+    }
+  }
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKiB = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0);
+  return { descriptors: entries.length, sockets, rss: rssKiB * 1024 };
+}
+
+/** The soft limit on open descriptors of `pid`. */
+export function descriptorLimit(pid: number): number {
+  const limits = readFileSync(`/proc/${pid}/limits`, 'utf8');
+  return Number(/Max open files\s+(\d+)/.exec(limits)?.[1] ?? Infinity);
+}
+
+/** TCP connections to `port` on loopback in CLOSE-WAIT: the client left, the server never closed. */
+export function closeWaitCount(port: number): number {
+  let count = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1];
+      const state = fields[3];
+      // State 08 is CLOSE_WAIT; the local port is the hex after the colon.
+      if (local && state === '08' && parseInt(local.split(':')[1] ?? '', 16) === port) count++;
+    }
+  }
+  return count;
+}
