@@ -13,6 +13,8 @@
  *   npm run bench:call                 10 rounds of each (after one of each to warm up)
  *   npm run bench:call -- --runs 30    more rounds
  *   npm run bench:call -- --smoke      one two-person round of each: checks that it all runs
+ *   npm run bench:call -- --mesh-cost  what a 4-person mesh costs each person (see mesh-cost.ts);
+ *                                      with --smoke, a few seconds of each way
  *
  * Other ways to run a call fit the same shape: a `Cast` decides where people's pages live (one
  * Chromium for all, or one per person whose CPU can be read from /proc), and a round is a function
@@ -35,13 +37,18 @@ import {
 import { startAppServer } from '../../tests/support/servers/app-server';
 import { sharedBrowserCast } from './cast';
 import { measureFirstLoad, type FirstLoad } from './first-load';
+import { MESH_COST_MODES, printMeshCost, runMeshCost, type PersonCost } from './mesh-cost';
 import { runFloorRound } from './floor-round';
 import { startFloorRelay } from './floor-relay';
 import { runJoinRound, type JoinRound } from './join-round';
 import { SETUP_STEPS, type SetupTiming } from './setup-timing';
 
 const { values: args } = parseArgs({
-  options: { smoke: { type: 'boolean', default: false }, runs: { type: 'string' } },
+  options: {
+    smoke: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    'mesh-cost': { type: 'boolean', default: false },
+  },
 });
 const SMOKE = args.smoke ?? false;
 const RUNS = SMOKE ? 1 : Number(args.runs ?? 10);
@@ -58,6 +65,7 @@ interface Figures {
 }
 
 async function main(): Promise<void> {
+  if (args['mesh-cost']) return meshCost();
   const loadBefore = machineLoad();
   const server = await startAppServer({ env: { LOG_LEVEL: 'warn' } });
   const relay = await startFloorRelay();
@@ -88,6 +96,46 @@ async function main(): Promise<void> {
     await relay.close();
     await server.stop();
   }
+}
+
+async function meshCost(): Promise<void> {
+  const loadBefore = machineLoad();
+  const server = await startAppServer({ env: { LOG_LEVEL: 'warn' } });
+  const timing = SMOKE
+    ? { settleMs: 2_000, measureMs: 3_000 }
+    : { settleMs: 10_000, measureMs: 20_000 };
+  const results = new Map<(typeof MESH_COST_MODES)[number], PersonCost[]>();
+  try {
+    for (const mode of MESH_COST_MODES) {
+      process.stderr.write(`mesh cost: ${mode}\n`);
+      results.set(mode, await runMeshCost(server, ['Ann', 'Ben', 'Cat', 'Dan'], mode, timing));
+    }
+  } finally {
+    await server.stop();
+  }
+  const load = `${describeLoad(loadBefore)} before, ${describeLoad(machineLoad())} after`;
+  console.log(
+    `\nMesh cost${SMOKE ? ' (smoke: the figures mean nothing)' : ''}: ${timing.settleMs / 1000} s ` +
+      `settling, ${timing.measureMs / 1000} s measured; ${load}`,
+  );
+  printMeshCost(results);
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/mesh-cost-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        smoke: SMOKE,
+        timing,
+        load,
+        results: Object.fromEntries(results),
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`Raw figures: ${file}`);
 }
 
 function report(figures: Figures, load: string): void {
