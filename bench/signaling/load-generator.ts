@@ -49,6 +49,8 @@ export type GeneratorResult =
 
 /** Spread over loopback addresses, so that each stays under the default per-address limit. */
 const SOCKETS_PER_ADDRESS = 50;
+/** How long a released idle socket may take to close before it is cut. */
+const RELEASE_GRACE_MS = 10_000;
 const MEDIA = { audio: true, video: true, screen: null };
 /** The size of a Chromium offer with audio and video (~6 KB), and of a typical candidate. */
 const SDP_BODY = 'v=0\\r\\n'.padEnd(6_000, 'a');
@@ -263,6 +265,9 @@ async function latency(job: Extract<GeneratorJob, { type: 'latency' }>) {
 }
 
 let idleSockets: WebSocket[] = [];
+/** Joined idle sockets say they are alive every 5 s, as a page does (the protocol asks for it). */
+const IDLE_PING_MS = 5_000;
+let idlePings: NodeJS.Timeout | undefined;
 
 async function idle(job: Extract<GeneratorJob, { type: 'idle' }>) {
   // A crowd arriving: a few hundred handshakes in flight at a time.
@@ -285,17 +290,29 @@ async function idle(job: Extract<GeneratorJob, { type: 'idle' }>) {
       }),
     );
     idleSockets.push(...opened);
+    if (job.kind === 'meshcall') idlePings ??= setInterval(pingIdleSockets, IDLE_PING_MS);
   }
   return { type: 'idle' as const, opened: idleSockets.length };
 }
 
+function pingIdleSockets() {
+  const ping = JSON.stringify({ type: 'ping' });
+  for (const socket of idleSockets) if (socket.readyState === WebSocket.OPEN) socket.send(ping);
+}
+
 async function release() {
+  clearInterval(idlePings);
+  idlePings = undefined;
   await Promise.all(
     idleSockets.map(
       (socket) =>
         new Promise<void>((resolve) => {
+          // One the server closed already (a heartbeat it judged missed) has no close to come.
+          if (socket.readyState === WebSocket.CLOSED) return resolve();
           socket.once('close', () => resolve());
           socket.close(1000);
+          // A close handshake a busy server does not finish in time is cut, as a browser would.
+          setTimeout(() => socket.terminate(), RELEASE_GRACE_MS).unref();
         }),
     ),
   );

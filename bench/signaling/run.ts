@@ -161,9 +161,11 @@ class Generator {
     return new Promise<Extract<GeneratorResult, { type: T }>>((resolve, reject) => {
       // Every job is bounded in time: one that does not answer is a fault to report, not to wait on.
       const phases = 'measureMs' in job ? job.warmupMs + job.measureMs : 0;
+      // Opening or closing thousands of idle sockets takes longer on a busy machine.
+      const perSocket = 'sockets' in job ? job.sockets * 30 : job.type === 'release' ? 300_000 : 0;
       const deadline = setTimeout(
         () => reject(new Error(`load generator: no answer to a ${job.type} job`)),
-        phases + 120_000,
+        phases + 120_000 + perSocket,
       );
       this.waiting = (result) => {
         clearTimeout(deadline);
