@@ -2,7 +2,7 @@ import type { Browser } from '@playwright/test';
 import { createPerson, type Person } from '../../tests/support/browser/person';
 
 /** Generous: four pages with video on two shared cores can be slow, and the figures say so. */
-const WAIT_MS = 60_000;
+const WAIT_MS = 120_000;
 
 /**
  * Where a benchmark's people come from. Each person is a fresh browser context; how contexts map
