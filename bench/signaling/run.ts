@@ -30,6 +30,7 @@ import {
   type ServerKind,
   type ServerProcess,
 } from '../../tests/support/servers/server-process';
+import { startRedisServer } from '../../tests/support/redis-server';
 import type { GeneratorJob, GeneratorResult } from './load-generator';
 
 const { values: args } = parseArgs({
@@ -98,11 +99,55 @@ function oneProcess(kind: ServerKind, env: Record<string, string> = {}): () => P
   };
 }
 
+/**
+ * Two processes of our server sharing rooms through one redis-server: the generator puts the two
+ * peers of each pair on different processes, so every message goes sender -> process 1 -> Redis
+ * -> process 2 -> receiver. Its CPU counts both processes and redis-server: the machine pays all
+ * three for each message.
+ */
+function twoProcessesThroughRedis(): () => Promise<Deployment> {
+  return async () => {
+    const redis = await startRedisServer();
+    const env = { ...SERVER_ENV, REDIS_URL: redis.url };
+    const servers = await Promise.all([
+      startServerProcess('meshcall', env),
+      startServerProcess('meshcall', env),
+    ]);
+    const sum = async (read: (server: ServerProcess) => Promise<number>) =>
+      (await Promise.all(servers.map(read))).reduce((total, value) => total + value, 0);
+    return {
+      urls: servers.map((server) => server.url),
+      cpuMicros: async () =>
+        (await sum((server) => server.cpuMicros())) + (await redis.cpuMicros()),
+      memory: async () => {
+        const each = await Promise.all(servers.map((server) => server.memory()));
+        return {
+          rss: each.reduce((total, memory) => total + memory.rss, 0),
+          heapUsed: each.reduce((total, memory) => total + memory.heapUsed, 0),
+        };
+      },
+      metrics: async () => {
+        const merged = new Map<string, number>();
+        for (const server of servers)
+          for (const [name, value] of await server.metrics())
+            merged.set(name, (merged.get(name) ?? 0) + value);
+        return merged;
+      },
+      output: () => servers.map((server) => server.output()).join('\n'),
+      stop: async () => {
+        await Promise.all(servers.map((server) => server.stop()));
+        await redis.stop();
+      },
+    };
+  };
+}
+
 /** The yardstick: a `ws` server that forwards each frame, unread, to the other socket of its pair. */
 const REFERENCE: Subject = { name: 'bare ws', kind: 'bare-ws', deploy: oneProcess('bare-ws') };
 /** What is compared with it; the first one's saturated rate sets the latency phase's rate. */
 const SUBJECTS: Subject[] = [
   { name: 'meshcall', kind: 'meshcall', deploy: oneProcess('meshcall', SERVER_ENV) },
+  { name: 'meshcall ×2 + Redis', kind: 'meshcall', deploy: twoProcessesThroughRedis() },
 ];
 
 /** Goals, as ratios to the reference in the same run. */

@@ -1,9 +1,11 @@
 import { saveMediaPreference, saveRelayOnly } from '../preferences';
 import { assertNever, type PeerInfo } from '../signaling/protocol';
+import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
 import type { CallStore } from './call-store';
+import { DisplayReporter, type TileHandle } from './display-reporter';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { LocalParticipant } from './local-participant';
 import type { MediaTransport, MediaTransportEvents } from './media-transport';
@@ -12,6 +14,7 @@ import { pollPresence, type PresencePoll } from './presence-poll';
 import { watchPageLifecycle } from './page-lifecycle';
 import { ReloadMemory, type RejoinTicket } from './reload-memory';
 import { RemotePeers } from './remote-peers';
+import { sendAdaptationEnabled } from './send-adaptation-switch';
 import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
 import { SpeakingMonitor } from './speaking-monitor';
 
@@ -62,6 +65,14 @@ export class CallController {
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
     selfName: () => this.state.displayName,
     addEntry: (entry) => this.actions.addChat(entry),
+  });
+  /** Read once, when the page loads (a test-only setting). */
+  private readonly adaptSending = sendAdaptationEnabled(
+    typeof localStorage === 'undefined' ? null : localStorage,
+  );
+  private readonly displays = new DisplayReporter({
+    send: (peerId, display) => this.run?.transport.showDisplay(peerId, display),
+    pageVisible: () => document.visibilityState === 'visible',
   });
 
   constructor(
@@ -118,6 +129,7 @@ export class CallController {
         events: this.transportEvents(live),
       },
       this.reloadMemory,
+      new DisplayExchange(this.adaptSending),
     );
     const local = new LocalParticipant({
       store: this.store,
@@ -143,10 +155,13 @@ export class CallController {
       onOffline: () => signaling.dropConnection(),
       onGesture: () => this.speaking.resumeAudio(),
     });
+    const onVisibility = () => this.displays.pageVisibilityChanged();
+    document.addEventListener('visibilitychange', onVisibility);
     if (rejoin) this.join(rejoin.name);
 
     return () => {
       stopWatching();
+      document.removeEventListener('visibilitychange', onVisibility);
       this.stop('teardown');
     };
   }
@@ -217,6 +232,11 @@ export class CallController {
   }
 
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
+  /** A tile that shows `peerId`'s camera: how it shows it decides what they send us. */
+  showsCamera(peerId: string): TileHandle {
+    return this.displays.addTile(peerId);
+  }
+
   localAudioLevel(): number {
     return this.speaking.localLevel();
   }
@@ -297,6 +317,7 @@ export class CallController {
 
   private removePeer(peerId: string): void {
     this.run?.transport.removePerson(peerId);
+    this.displays.forget(peerId);
     this.peers.remove(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
@@ -389,6 +410,7 @@ export class CallController {
       run.local.dispose();
     }
     this.speaking.stop();
+    this.displays.clear();
     this.peers.clear();
     this.media.clear();
     this.actions.clearParticipants();
