@@ -7,6 +7,7 @@ import { describeWhoIsHere } from '@/lib/call/presence-text';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { CallProvider, type RelaySettings } from './call-provider';
 import { Lobby } from './lobby';
+import { AskAgain, BackHome, WaitingScreen } from './waiting-screens';
 
 // The lobby comes first and is what must load fast; the call's own UI arrives while the person
 // is still in the lobby (see the prefetch below), so joining never waits for it.
@@ -52,6 +53,20 @@ function CallPhaseView() {
       return <LeftScreen />;
     case 'room-full':
       return <RoomFullScreen />;
+    case 'waiting':
+      return <WaitingScreen />;
+    case 'removed':
+      return (
+        <EndScreen title="The host removed you from the call">
+          <AskAgain />
+        </EndScreen>
+      );
+    case 'ended':
+      return (
+        <EndScreen title="The host ended the call">
+          <BackHome />
+        </EndScreen>
+      );
   }
 }
 

@@ -5,6 +5,8 @@ import { CameraOffIcon, MicOffIcon } from '@/components/ui/icons';
 import { LINK_STATUS_TEXT } from './link-status-text';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { initialsOf } from '@/lib/utils';
+import { RaisedHands } from './hands-and-reactions';
+import { PersonHostActions, PersonMarks } from './host-controls';
 import { YouBadge } from './you-badge';
 
 /** Everyone in the call, with what they are sending. */
@@ -19,28 +21,35 @@ export function ParticipantsPanel() {
   const participants = useCallStore(useShallow((state) => [...state.participants.values()]));
 
   return (
-    <ul aria-label="People in the call" className="flex-1 space-y-1 overflow-y-auto p-2">
-      <Row self name={self.name} audio={self.audio} video={self.video} status={null} />
-      {participants.map((participant) => (
-        <Row
-          key={participant.peerId}
-          name={participant.name}
-          audio={participant.media.audio}
-          video={participant.media.video}
-          status={participant.link === 'connected' ? null : LINK_STATUS_TEXT[participant.link]}
-        />
-      ))}
-    </ul>
+    <>
+      <RaisedHands />
+      <ul aria-label="People in the call" className="flex-1 space-y-1 overflow-y-auto p-2">
+        <Row self name={self.name} audio={self.audio} video={self.video} status={null} />
+        {participants.map((participant) => (
+          <Row
+            key={participant.peerId}
+            peerId={participant.peerId}
+            name={participant.name}
+            audio={participant.media.audio}
+            video={participant.media.video}
+            status={participant.link === 'connected' ? null : LINK_STATUS_TEXT[participant.link]}
+          />
+        ))}
+      </ul>
+    </>
   );
 }
 
 function Row({
+  peerId = null,
   name,
   self = false,
   audio,
   video,
   status,
 }: {
+  /** Null for the person's own row. */
+  peerId?: string | null;
   name: string;
   /** The person's own row: marked with a badge, never with text added to the name. */
   self?: boolean;
@@ -64,9 +73,11 @@ function Row({
         <span className="flex min-w-0 items-center gap-1.5">
           {name && <span className="truncate text-sm">{name}</span>}
           {self && <YouBadge />}
+          <PersonMarks peerId={peerId} />
         </span>
         {status && <span className="block text-xs text-ink-faint">{status}</span>}
       </span>
+      {peerId !== null && <PersonHostActions peerId={peerId} name={name} />}
       {!audio && (
         <span role="img" aria-label="Microphone off" className="text-danger">
           <MicOffIcon width={16} height={16} />

@@ -8,6 +8,7 @@ import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
 import { TileActions } from './tile-actions';
 import { LINK_STATUS_TEXT } from './link-status-text';
 import { VideoElement } from './video-element';
+import { TileMarks } from './hands-and-reactions';
 import { YouBadge } from './you-badge';
 
 export interface VideoTileProps {
@@ -108,6 +109,8 @@ export function VideoTile({
         {name && <span className="truncate">{name}</span>}
         {local && <YouBadge />}
       </figcaption>
+
+      <TileMarks peerId={peerId} />
 
       {actions && (
         <TileActions label={label} frameRef={frameRef} videoRef={videoRef} hasVideo={showVideo} />

@@ -1,10 +1,16 @@
 import { saveMediaPreference, saveRelayOnly } from '../preferences';
-import { assertNever, type PeerInfo } from '../signaling/protocol';
+import {
+  assertNever,
+  type PeerInfo,
+  type Reaction,
+  type RoomControlsView,
+} from '../signaling/protocol';
 import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
 import type { CallStore } from './call-store';
+import { loadHostKey, newHostKey, saveHostKey } from './host-key';
 import { DisplayReporter, type TileHandle } from './display-reporter';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { LocalParticipant } from './local-participant';
@@ -14,9 +20,17 @@ import { pollPresence, type PresencePoll } from './presence-poll';
 import { watchPageLifecycle } from './page-lifecycle';
 import { ReloadMemory, type RejoinTicket } from './reload-memory';
 import { RemotePeers } from './remote-peers';
+import {
+  SignalingSession,
+  type JoinedMessage,
+  type RoomMessage,
+  type RoomRequest,
+} from './signaling-session';
 import { sendAdaptationEnabled } from './send-adaptation-switch';
-import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
 import { SpeakingMonitor } from './speaking-monitor';
+
+/** How long a reaction floats over a tile. */
+const REACTION_SHOWN_MS = 4_000;
 
 export interface CallControllerOptions {
   /** Absolute ws:// or wss:// URL of the signaling endpoint. */
@@ -52,6 +66,8 @@ export class CallController {
   /** Left by a reload of this tab moments ago: the page rejoins without a click. */
   private readonly rejoin: RejoinTicket | null;
   private iceConfiguration: RTCConfiguration = {};
+  /** The room password typed in the lobby, sent with every join until the call ends. */
+  private password: string | undefined;
   private relayOnly = false;
   private readonly speaking = new SpeakingMonitor({
     microphoneOn: () => this.state.microphoneOn,
@@ -110,6 +126,8 @@ export class CallController {
         roomId: this.state.roomId,
         name: this.state.displayName,
         media: local.mediaState(),
+        hostKey: loadHostKey(this.state.roomId),
+        password: this.password,
       }),
       events: {
         onStatus: (status, problem) => {
@@ -119,6 +137,11 @@ export class CallController {
         },
         onJoined: (message, restarted) => live() && this.onJoined(message, restarted),
         onRoomFull: (text) => live() && this.onRoomFull(text),
+        onRefused: (refusal) => {
+          if (!live()) return;
+          this.actions.setPhase('lobby');
+          this.actions.setJoinRefusal(refusal);
+        },
         onMessage: (message) => live() && this.onRoomMessage(message),
       },
     });
@@ -166,9 +189,11 @@ export class CallController {
     };
   }
 
-  join(name: string): void {
+  join(name: string, password?: string): void {
     const phase = this.state.phase;
     if (phase !== 'lobby' && phase !== 'room-full') return;
+    if (password !== undefined) this.password = password || undefined;
+    this.actions.setJoinRefusal(null);
     this.actions.setDisplayName(name);
     this.actions.setPhase('joining');
     this.actions.setNotice(null);
@@ -187,6 +212,71 @@ export class CallController {
 
   toggleMicrophone(): void {
     this.run?.local.toggleMicrophone();
+  }
+
+  get microphoneOn(): boolean {
+    return this.state.microphoneOn;
+  }
+
+  /** Turns the microphone on or off (push-to-talk, a host's request). */
+  setMicrophone(on: boolean): void {
+    if (this.state.microphoneOn !== on) this.run?.local.toggleMicrophone();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Hands, reactions, and the host's controls (the server refuses them from anyone else)
+  // -------------------------------------------------------------------------------------------
+
+  raiseHand(raised: boolean): void {
+    this.sendToRoom({ type: 'hand', raised });
+  }
+
+  react(reaction: Reaction): void {
+    if (this.state.phase !== 'in-call') return;
+    this.sendToRoom({ type: 'reaction', reaction });
+    this.showReaction(null, reaction);
+  }
+
+  lockRoom(locked: boolean): void {
+    this.sendToRoom({ type: 'lock', locked });
+  }
+
+  /** `null` clears the password. */
+  setRoomPassword(password: string | null): void {
+    this.sendToRoom({ type: 'set-password', password });
+  }
+
+  setWaitingRoom(enabled: boolean): void {
+    this.sendToRoom({ type: 'waiting-room', enabled });
+  }
+
+  admit(knockId: string): void {
+    this.sendToRoom({ type: 'admit', knockId });
+  }
+
+  decline(knockId: string): void {
+    this.sendToRoom({ type: 'decline', knockId });
+  }
+
+  removePerson(peerId: string): void {
+    this.sendToRoom({ type: 'remove', peerId });
+  }
+
+  /** Asks one person (or everyone, with null) to turn their microphone off. */
+  askToMute(peerId: string | null): void {
+    this.sendToRoom({ type: 'mute-request', peerId });
+  }
+
+  handOver(peerId: string): void {
+    this.sendToRoom({ type: 'hand-over', to: peerId });
+  }
+
+  endCall(): void {
+    this.sendToRoom({ type: 'end-call' });
+  }
+
+  private sendToRoom(message: RoomRequest): void {
+    this.run?.signaling.sendToRoom(message);
   }
 
   async toggleCamera(): Promise<void> {
@@ -253,7 +343,8 @@ export class CallController {
 
   private onJoined(message: JoinedMessage, restartedNegotiations: ReadonlySet<string>): void {
     const run = this.run;
-    if (!run || (this.state.phase !== 'joining' && this.state.phase !== 'in-call')) return;
+    const phase = this.state.phase;
+    if (!run || (phase !== 'joining' && phase !== 'waiting' && phase !== 'in-call')) return;
     this.reloadMemory.saveTicket(this.ticket(message.resumeToken), { leaving: false });
     this.relayOnly = message.iceTransportPolicy === 'relay' || this.state.relayOnly;
     this.iceConfiguration = {
@@ -304,9 +395,66 @@ export class CallController {
         if (this.state.phase !== 'in-call') return;
         this.iceConfiguration = { ...this.iceConfiguration, iceServers: message.iceServers };
         return transport?.configure(this.iceConfiguration);
+      case 'room-controls':
+        return this.onControls(message.controls);
+      case 'knocks':
+        return this.actions.setKnocks(message.knocks);
+      case 'waiting':
+        if (this.state.phase === 'joining') this.actions.setPhase('waiting');
+        return;
+      case 'declined': {
+        const seconds = Math.ceil(message.retryAfterMs / 1000);
+        this.actions.setPhase('lobby');
+        return this.actions.setJoinRefusal({
+          code: 'declined',
+          text: `The host did not let you in. You can ask again in ${seconds} seconds.`,
+        });
+      }
+      case 'removed':
+        this.stop('leave');
+        return this.actions.setPhase('removed');
+      case 'call-ended':
+        this.stop('leave');
+        return this.actions.setPhase('ended');
+      case 'mute-request':
+        if (this.state.microphoneOn) this.setMicrophone(false);
+        return this.actions.pushNotice(
+          'The host turned your microphone off. You can turn it back on.',
+        );
+      case 'reaction':
+        return this.showReaction(message.from, message.reaction);
+      case 'room-mode':
+      case 'sfu-publish-answer':
+      case 'sfu-subscription-offer':
+      case 'sfu-layer-set':
+        // This page has no SFU transport yet: it keeps its peer links, which the server still
+        // relays in an SFU room, so the call goes on as a mesh for it.
+        return;
       default:
         return assertNever(message);
     }
+  }
+
+  private onControls(controls: RoomControlsView): void {
+    this.actions.setControls(controls);
+    const self = this.state.selfPeerId;
+    if (self === null || controls.hostPeerId !== self) {
+      if (this.state.knocks.length > 0) this.actions.setKnocks([]);
+      return;
+    }
+    // The role reached us (handed over, or the host left): keep a key so a reload keeps it too.
+    const roomId = this.state.roomId;
+    if (loadHostKey(roomId) === undefined) {
+      const hostKey = newHostKey();
+      saveHostKey(roomId, hostKey);
+      this.sendToRoom({ type: 'host-key', hostKey });
+    }
+  }
+
+  /** A reaction floats over the sender's tile for a few seconds. */
+  private showReaction(peerId: string | null, reaction: Reaction): void {
+    const id = this.actions.showReaction(peerId, reaction);
+    setTimeout(() => this.actions.hideReaction(id), REACTION_SHOWN_MS);
   }
 
   private addPeer(peer: PeerInfo): void {

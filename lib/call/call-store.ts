@@ -1,14 +1,37 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeviceAccess, DeviceLists } from '../media/devices';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
-import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
+import type {
+  Knock,
+  MediaState,
+  PeerInfo,
+  Reaction,
+  RoomControlsView,
+  RoomPresence,
+} from '../signaling/protocol';
 
 /**
  * UI state of one call page. It holds plain data only: peer connections, media streams and the
  * socket live in the CallController, which writes here through the actions below.
  */
 
-export type CallPhase = 'lobby' | 'joining' | 'in-call' | 'left' | 'room-full';
+/** `waiting`: knocked, and waiting for the host. `removed` and `ended`: the host's doing. */
+export type CallPhase =
+  'lobby' | 'joining' | 'waiting' | 'in-call' | 'left' | 'room-full' | 'removed' | 'ended';
+
+/** Why the server would not let this person in (shown in the lobby). */
+export interface JoinRefusal {
+  code: 'room-locked' | 'password-required' | 'wrong-password' | 'knock-too-soon' | 'declined';
+  text: string;
+}
+
+/** A reaction floating over a tile for a moment. */
+export interface ShownReaction {
+  id: number;
+  /** Null for this person's own. */
+  peerId: string | null;
+  reaction: Reaction;
+}
 
 /** The signaling socket, as the person should understand it. */
 export type SignalingStatus = 'connecting' | 'open' | 'reconnecting' | 'unavailable';
@@ -87,6 +110,12 @@ export interface CallState {
   notice: string | null;
   /** Who is in the call, as last asked from the lobby or a full call's page; null until known. */
   presence: RoomPresence | null;
+  /** The room's host, lock, password, waiting room and hands; null outside the call. */
+  controls: RoomControlsView | null;
+  /** People knocking (the host's to admit or decline). */
+  knocks: readonly Knock[];
+  joinRefusal: JoinRefusal | null;
+  reactions: readonly ShownReaction[];
 }
 
 export interface CallActions {
@@ -117,6 +146,12 @@ export interface CallActions {
   dismissNotice(id: number): void;
   setNotice(notice: string | null): void;
   setPresence(presence: RoomPresence): void;
+  setControls(controls: RoomControlsView | null): void;
+  setKnocks(knocks: readonly Knock[]): void;
+  setJoinRefusal(refusal: JoinRefusal | null): void;
+  /** Shows a reaction; returns its id, to take it away when it has floated. */
+  showReaction(peerId: string | null, reaction: Reaction): number;
+  hideReaction(id: number): void;
 }
 
 export type CallStoreState = CallState & { actions: CallActions };
@@ -137,6 +172,7 @@ export interface InitialCallState {
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
   let nextNoticeId = 1;
+  let nextReactionId = 1;
   return createStore<CallStoreState>()((set, get) => {
     const updateParticipant = (peerId: string, patch: Partial<Participant>) =>
       set((state) => {
@@ -185,6 +221,10 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       notices: [],
       notice: null,
       presence: null,
+      controls: null,
+      knocks: [],
+      joinRefusal: null,
+      reactions: [],
       actions: {
         // A count from before a refused join is stale: the full call's page waits for a fresh one.
         setPhase: (phase) => set(phase === 'room-full' ? { phase, presence: null } : { phase }),
@@ -246,7 +286,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         participantLink: (peerId, link, problem = null) =>
           updateParticipant(peerId, { link, problem }),
         participantSpeaking: (peerId, speaking) => updateParticipant(peerId, { speaking }),
-        clearParticipants: () => set({ participants: new Map() }),
+        clearParticipants: () =>
+          set({ participants: new Map(), controls: null, knocks: [], reactions: [] }),
         addChat: (entry) =>
           set((state) => ({
             chat: [...state.chat, entry].slice(-MAX_CHAT_ENTRIES),
@@ -269,6 +310,19 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         setNotice: (notice) => set({ notice }),
         setPresence: ({ roomId, count, capacity, names }) =>
           set({ presence: { roomId, count, capacity, names } }),
+        setControls: (controls) => set({ controls }),
+        setKnocks: (knocks) => set({ knocks }),
+        setJoinRefusal: (joinRefusal) => set({ joinRefusal }),
+        showReaction: (peerId, reaction) => {
+          const id = nextReactionId++;
+          // A handful at once is plenty to see; the oldest make way.
+          set((state) => ({
+            reactions: [...state.reactions, { id, peerId, reaction }].slice(-12),
+          }));
+          return id;
+        },
+        hideReaction: (id) =>
+          set((state) => ({ reactions: state.reactions.filter((shown) => shown.id !== id) })),
       },
     };
   });
