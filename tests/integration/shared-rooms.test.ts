@@ -4,7 +4,7 @@
  * given process it connects to that process; reconnections go through nginx, as a browser's do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../../bench/signaling/server-process';
+import { startServerProcess, type ServerProcess } from '../support/servers/server-process';
 import { createRoomId } from '../../lib/room-id';
 import type { ServerMessage } from '../../lib/signaling/protocol';
 import { freePort, startNginx, type Nginx } from '../support/nginx';

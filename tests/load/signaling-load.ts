@@ -11,10 +11,10 @@
  * Exits non-zero on any unexpected error, refused socket or leak.
  */
 import { parseArgs } from 'node:util';
-import { percentile } from '../../bench/shared/report';
-import { startServerProcess, type ServerProcess } from '../../bench/signaling/server-process';
 import { createClient } from '@redis/client';
+import { percentile } from '../support/report';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
+import { startServerProcess, type ServerProcess } from '../support/servers/server-process';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
 import {
