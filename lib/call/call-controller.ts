@@ -1,5 +1,8 @@
 import { saveMediaPreference, saveRelayOnly } from '../preferences';
 import { assertNever, type PeerInfo } from '../signaling/protocol';
+import { keptDtlsCertificate } from '../trust/dtls-certificate';
+import { PeerVerification } from '../trust/peer-verification';
+import { VerifiedPeople } from '../trust/verified-people';
 import { MeshTransport } from '../webrtc/mesh-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
@@ -57,6 +60,10 @@ export class CallController {
     onLocalSpeaking: (speaking) => this.actions.setLocalSpeaking(speaking),
     onRemoteSpeaking: (peerId, speaking) => this.actions.participantSpeaking(peerId, speaking),
   });
+  /** This browser's kept DTLS certificate (null: each connection makes its own), once loaded. */
+  private certificate: Promise<RTCCertificate | null> | null = null;
+  private dtlsCertificate: RTCCertificate | null = null;
+  private verification: PeerVerification | null = null;
   private readonly chat = new CallChat({
     send: (data) => this.run?.transport.sendData('chat', data),
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
@@ -90,6 +97,15 @@ export class CallController {
       this.actions.setCameraOn(rejoin.cameraOn);
     }
     this.actions.setPhase('lobby');
+    this.certificate ??= keptDtlsCertificate().then((certificate) => {
+      this.dtlsCertificate = certificate;
+      return certificate;
+    });
+    this.verification ??= new PeerVerification({
+      people: VerifiedPeople.inBrowser(),
+      nameOf: (peerId) => this.state.participants.get(peerId)?.name ?? '',
+      publish: (peerId, view) => this.actions.setSafetyCode(peerId, view),
+    });
 
     const signaling: SignalingSession = new SignalingSession({
       url: this.options.signalingUrl,
@@ -157,7 +173,16 @@ export class CallController {
     this.actions.setDisplayName(name);
     this.actions.setPhase('joining');
     this.actions.setNotice(null);
-    this.run?.signaling.join();
+    // Links must be made with the kept certificate, so the join waits for it (moments at most).
+    const run = this.run;
+    void this.certificate?.then(() => {
+      if (run && this.run === run) run.signaling.join();
+    });
+  }
+
+  /** Marks a person's current certificate as verified by their safety code, or not. */
+  setVerified(peerId: string, verified: boolean): void {
+    this.verification?.setVerified(peerId, verified);
   }
 
   /** Leaves the room and releases the camera and microphone. */
@@ -241,6 +266,7 @@ export class CallController {
       iceTransportPolicy: this.relayOnly ? 'relay' : 'all',
       // One transport for everything: a third of the candidates and checks of the default.
       bundlePolicy: 'max-bundle',
+      ...(this.dtlsCertificate ? { certificates: [this.dtlsCertificate] } : {}),
     };
     run.transport.configure(this.iceConfiguration);
     const present = new Set(message.peers.map((peer) => peer.peerId));
@@ -297,6 +323,7 @@ export class CallController {
 
   private removePeer(peerId: string): void {
     this.run?.transport.removePerson(peerId);
+    this.verification?.forget(peerId);
     this.peers.remove(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
@@ -327,6 +354,9 @@ export class CallController {
       },
       onData: (peerId, channel, data) => {
         if (live() && channel === 'chat') this.chat.receive(peerId, data);
+      },
+      onLinkKeys: (peerId, keys) => {
+        if (live()) void this.verification?.linkKeys(peerId, keys);
       },
       onError: (peerId, error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
     };
@@ -390,6 +420,7 @@ export class CallController {
     }
     this.speaking.stop();
     this.peers.clear();
+    this.verification?.clear();
     this.media.clear();
     this.actions.clearParticipants();
   }

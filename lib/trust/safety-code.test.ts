@@ -98,7 +98,9 @@ describe('fingerprintOfSdp', () => {
     expect(fingerprintOfSdp('a=fingerprint:sha-256 not-hex\r\n')).toBeNull();
     const other = [...value].reverse().join(':');
     expect(
-      fingerprintOfSdp(`a=fingerprint:sha-256 ${value.join(':')}\na=fingerprint:sha-256 ${other}\n`),
+      fingerprintOfSdp(
+        `a=fingerprint:sha-256 ${value.join(':')}\na=fingerprint:sha-256 ${other}\n`,
+      ),
     ).toBeNull();
   });
 });

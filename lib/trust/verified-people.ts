@@ -85,7 +85,10 @@ export class VerifiedPeople {
   private read(): VerifiedRecord[] {
     if (!this.storage) return this.memory;
     try {
-      const parsed = v.safeParse(recordsSchema, JSON.parse(this.storage.getItem(STORAGE_KEY) ?? '[]'));
+      const parsed = v.safeParse(
+        recordsSchema,
+        JSON.parse(this.storage.getItem(STORAGE_KEY) ?? '[]'),
+      );
       return parsed.success ? parsed.output : [];
     } catch {
       return [];
