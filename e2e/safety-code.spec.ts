@@ -22,8 +22,9 @@ function inCall(): boolean {
 
 /** In the page: opens the People panel if needed and reads the safety code shown for `name`. */
 function safetyCodeFor(name: string): { code: string; trust: string } | null {
-  if (!document.querySelector('[aria-label="People in the call"]'))
-    document.querySelector<HTMLButtonElement>('button[aria-label^="People"]')?.click();
+  document
+    .querySelector<HTMLButtonElement>('button[aria-label^="People:"][aria-pressed="false"]')
+    ?.click();
   const shown = document.querySelector(`[data-testid="safety-code"][data-peer-name="${name}"]`);
   const code = shown?.getAttribute('data-code');
   return code ? { code, trust: shown?.getAttribute('data-trust') ?? '' } : null;
