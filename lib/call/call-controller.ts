@@ -175,7 +175,7 @@ export class CallController {
     this.actions.setNotice(null);
     // Links must be made with the kept certificate, so the join waits for it (moments at most).
     const run = this.run;
-    void this.certificate?.then(() => {
+    void (this.certificate ?? Promise.resolve(null)).then(() => {
       if (run && this.run === run) run.signaling.join();
     });
   }
