@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
 import type { LinkStatus, VideoFit } from '@/lib/call/call-store';
+import { useTileDisplay } from '@/lib/hooks/use-tile-display';
 import { cn, initialsOf } from '@/lib/utils';
 import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
 import { TileActions } from './tile-actions';
@@ -50,6 +51,7 @@ export function VideoTile({
   const videoRef = useRef<HTMLVideoElement>(null);
   const local = peerId === undefined;
   const aspect = useVideoAspect(videoRef, stream);
+  useTileDisplay(frameRef, peerId);
   const showVideo = videoOn && aspect !== null && (stream?.getVideoTracks().length ?? 0) > 0;
   // The own tile is labelled "You", never with the name: a name is whatever its owner typed.
   const label = local ? 'You' : name;

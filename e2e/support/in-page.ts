@@ -45,7 +45,7 @@ export async function readInboundMedia(selector: string): Promise<InboundMedia |
   const audio = peerId
     ? document.querySelector<HTMLAudioElement>(`audio[data-peer-id="${peerId}"]`)
     : null;
-  const tracks: MediaStreamTrack[] = [
+  const tracks = [
     ...((video.srcObject as MediaStream | null)?.getVideoTracks() ?? []),
     ...((audio?.srcObject as MediaStream | null)?.getAudioTracks() ?? []),
   ];

@@ -3,10 +3,12 @@ import { assertNever, type PeerInfo } from '../signaling/protocol';
 import { keptDtlsCertificate } from '../trust/dtls-certificate';
 import { PeerVerification } from '../trust/peer-verification';
 import { VerifiedPeople } from '../trust/verified-people';
+import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
 import type { CallStore } from './call-store';
+import { DisplayReporter, type TileHandle } from './display-reporter';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { LocalParticipant } from './local-participant';
 import type { MediaTransport, MediaTransportEvents } from './media-transport';
@@ -15,6 +17,7 @@ import { pollPresence, type PresencePoll } from './presence-poll';
 import { watchPageLifecycle } from './page-lifecycle';
 import { ReloadMemory, type RejoinTicket } from './reload-memory';
 import { RemotePeers } from './remote-peers';
+import { sendAdaptationEnabled } from './send-adaptation-switch';
 import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
 import { SpeakingMonitor } from './speaking-monitor';
 
@@ -69,6 +72,14 @@ export class CallController {
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
     selfName: () => this.state.displayName,
     addEntry: (entry) => this.actions.addChat(entry),
+  });
+  /** Read once, when the page loads (a test-only setting). */
+  private readonly adaptSending = sendAdaptationEnabled(
+    typeof localStorage === 'undefined' ? null : localStorage,
+  );
+  private readonly displays = new DisplayReporter({
+    send: (peerId, display) => this.run?.transport.showDisplay(peerId, display),
+    pageVisible: () => document.visibilityState === 'visible',
   });
 
   constructor(
@@ -134,6 +145,7 @@ export class CallController {
         events: this.transportEvents(live),
       },
       this.reloadMemory,
+      new DisplayExchange(this.adaptSending),
     );
     const local = new LocalParticipant({
       store: this.store,
@@ -159,10 +171,13 @@ export class CallController {
       onOffline: () => signaling.dropConnection(),
       onGesture: () => this.speaking.resumeAudio(),
     });
+    const onVisibility = () => this.displays.pageVisibilityChanged();
+    document.addEventListener('visibilitychange', onVisibility);
     if (rejoin) this.join(rejoin.name);
 
     return () => {
       stopWatching();
+      document.removeEventListener('visibilitychange', onVisibility);
       this.stop('teardown');
     };
   }
@@ -242,6 +257,11 @@ export class CallController {
   }
 
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
+  /** A tile that shows `peerId`'s camera: how it shows it decides what they send us. */
+  showsCamera(peerId: string): TileHandle {
+    return this.displays.addTile(peerId);
+  }
+
   localAudioLevel(): number {
     return this.speaking.localLevel();
   }
@@ -324,6 +344,7 @@ export class CallController {
   private removePeer(peerId: string): void {
     this.run?.transport.removePerson(peerId);
     this.verification?.forget(peerId);
+    this.displays.forget(peerId);
     this.peers.remove(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
@@ -419,6 +440,7 @@ export class CallController {
       run.local.dispose();
     }
     this.speaking.stop();
+    this.displays.clear();
     this.peers.clear();
     this.verification?.clear();
     this.media.clear();

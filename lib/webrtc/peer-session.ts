@@ -1,7 +1,9 @@
 import type { IceCandidate, SessionDescription } from '../signaling/protocol';
 import { iceUfragOf, keepDtlsRoleOnIceRestart } from './dtls-role';
+import type { DisplayReport } from './display-report';
 import type { IceDiagnostics } from './ice-diagnostics';
 import { RESTART_CHECK, RestartCheck } from './restart-check';
+import { cameraEncoding } from './send-encoding';
 
 /** What a session asks the signaling layer to carry to its remote peer. */
 export type OutgoingSignal =
@@ -23,6 +25,8 @@ export interface PeerSessionEvents {
   onConnectionStateChange(state: RTCPeerConnectionState): void;
   /** A text message arrived on the chat data channel (not yet validated). */
   onChatData(data: unknown): void;
+  /** A message arrived on the display channel: how the peer shows our camera (not yet validated). */
+  onDisplayData(data: unknown): void;
   /** Gathering finished, or an ICE server failed us: the link may now be known not to work. */
   onIceDiagnostics(diagnostics: IceDiagnostics): void;
   /** An ICE restart went through but the link did not come back: only a new connection will do. */
@@ -56,6 +60,8 @@ type SendKind = 'audio' | 'video';
 
 /** Both sides open the chat channel with this fixed id, so no in-band handshake is needed. */
 const CHAT_CHANNEL_ID = 0;
+/** Display reports (see display-report.ts), opened with the chat channel, before any in-band one. */
+const DISPLAY_CHANNEL_ID = 2;
 
 /** How long a `disconnected` link may last before an ICE restart, by role: one side goes first. */
 const RESTART_AFTER_DISCONNECTED_MS = { impolite: 2_500, polite: 7_000 } as const;
@@ -104,6 +110,13 @@ export class PeerSession {
   private incoming: Promise<void> = Promise.resolve();
   private readonly cameraSlots: Partial<Record<SendKind, RTCRtpTransceiver>> = {};
   private chatChannel: RTCDataChannel | null = null;
+  private displayChannel: RTCDataChannel | null = null;
+  /** The latest display report for the peer, sent once the display channel opens. */
+  private pendingDisplay: string | null = null;
+  /** How the peer shows our camera; null sends everything (it has not said, or we do not adapt). */
+  private remoteDisplay: DisplayReport | null = null;
+  /** Sender parameters are changed one `setParameters` at a time. */
+  private sendParameters: Promise<void> = Promise.resolve();
   private screenTransceiver: RTCRtpTransceiver | null = null;
   private wantedScreen: { track: MediaStreamTrack; stream: MediaStream } | null = null;
   private bitrateCaps: BitrateCaps = { camera: null, screen: null };
@@ -192,6 +205,25 @@ export class PeerSession {
     }
   }
 
+  /** Sends a display report (how we show the peer's camera); only the latest waits for the channel. */
+  sendDisplay(data: string): void {
+    if (this.displayChannel?.readyState !== 'open') {
+      this.pendingDisplay = data;
+      return;
+    }
+    try {
+      this.displayChannel.send(data);
+    } catch (error) {
+      this.options.events.onError(error, 'sending a display report');
+    }
+  }
+
+  /** How the peer shows our camera: the camera sender follows it, through `setParameters` only. */
+  setRemoteDisplay(display: DisplayReport | null): void {
+    this.remoteDisplay = display;
+    void this.applyBitrateCaps();
+  }
+
   /** Shares `track` as a screen (or stops sharing, with null), through negotiation. */
   setScreenShare(share: { track: MediaStreamTrack; stream: MediaStream } | null): void {
     this.wantedScreen = share;
@@ -247,6 +279,8 @@ export class PeerSession {
     } catch (error) {
       this.options.events.onError(error, `replacing the ${kind} track`);
     }
+    // A new camera may capture another size: the scale that fits the peer's tile changes with it.
+    if (kind === 'video') void this.applyBitrateCaps();
   }
 
   /**
@@ -301,6 +335,10 @@ export class PeerSession {
     this.connection.onconnectionstatechange = null;
     this.connection.onsignalingstatechange = null;
     if (this.chatChannel) this.chatChannel.onmessage = null;
+    if (this.displayChannel) {
+      this.displayChannel.onmessage = null;
+      this.displayChannel.onopen = null;
+    }
     this.connection.close();
   }
 
@@ -400,6 +438,22 @@ export class PeerSession {
     });
     channel.onmessage = ({ data }) => this.options.events.onChatData(data);
     this.chatChannel = channel;
+    this.openDisplayChannel();
+  }
+
+  private openDisplayChannel(): void {
+    const channel = this.connection.createDataChannel('display', {
+      negotiated: true,
+      id: DISPLAY_CHANNEL_ID,
+      ordered: true,
+    });
+    channel.onmessage = ({ data }) => this.options.events.onDisplayData(data);
+    channel.onopen = () => {
+      const pending = this.pendingDisplay;
+      this.pendingDisplay = null;
+      if (pending !== null) this.sendDisplay(pending);
+    };
+    this.displayChannel = channel;
   }
 
   private applyScreenShare(): void {
@@ -421,25 +475,57 @@ export class PeerSession {
     }
   }
 
-  /** Caps each sender's bitrate. Senders only take parameters once negotiated; we retry when stable. */
-  private async applyBitrateCaps(): Promise<void> {
-    const targets: [RTCRtpSender | undefined, number | null][] = [
-      [this.cameraSlots.video?.sender, this.bitrateCaps.camera],
-      [this.screenTransceiver?.sender, this.bitrateCaps.screen],
+  /**
+   * Sets each sender's encoding: the bitrate cap, and for the camera what the peer shows of it
+   * (send-encoding.ts; the cap stays the ceiling). Senders only take parameters once negotiated;
+   * we retry when stable. Calls are queued so that no two `setParameters` overlap.
+   */
+  private applyBitrateCaps(): Promise<void> {
+    this.sendParameters = this.sendParameters.then(() => this.applySendParameters());
+    return this.sendParameters;
+  }
+
+  private async applySendParameters(): Promise<void> {
+    const camera = this.cameraSlots.video?.sender;
+    const targets: [RTCRtpSender | undefined, Partial<RTCRtpEncodingParameters>][] = [
+      [camera, this.cameraParameters(camera)],
+      [this.screenTransceiver?.sender, { maxBitrate: this.bitrateCaps.screen ?? undefined }],
     ];
-    for (const [sender, cap] of targets) {
+    for (const [sender, wanted] of targets) {
       if (!sender || this.closed) continue;
       const parameters = sender.getParameters();
       const encoding = parameters.encodings?.[0];
-      if (!encoding || encoding.maxBitrate === (cap ?? undefined)) continue;
-      if (cap === null) delete encoding.maxBitrate;
-      else encoding.maxBitrate = cap;
+      if (!encoding || !changeEncoding(encoding, wanted)) continue;
       try {
         await sender.setParameters(parameters);
       } catch (error) {
-        this.options.events.onError(error, 'capping the bitrate');
+        this.options.events.onError(error, 'setting the send parameters');
       }
     }
+  }
+
+  private cameraParameters(sender: RTCRtpSender | undefined): Partial<RTCRtpEncodingParameters> {
+    const settings = sender?.track?.getSettings();
+    const capture =
+      settings?.width && settings.height
+        ? { width: settings.width, height: settings.height }
+        : null;
+    const ceiling = this.bitrateCaps.camera ?? undefined;
+    // No report: the browser's defaults, under the cap, as before adaptation existed.
+    if (!this.remoteDisplay)
+      return {
+        active: true,
+        scaleResolutionDownBy: 1,
+        maxFramerate: undefined,
+        maxBitrate: ceiling,
+      };
+    const encoding = cameraEncoding(this.remoteDisplay, capture, this.bitrateCaps.camera);
+    return {
+      active: encoding.active,
+      scaleResolutionDownBy: encoding.scaleResolutionDownBy,
+      maxFramerate: encoding.maxFramerate,
+      maxBitrate: encoding.maxBitrate ?? undefined,
+    };
   }
 
   private sendLocalDescription(): void {
@@ -581,4 +667,20 @@ function toIceCandidate(candidate: RTCIceCandidate): IceCandidate {
     sdpMLineIndex: candidate.sdpMLineIndex,
     usernameFragment: candidate.usernameFragment,
   };
+}
+
+/** Writes `wanted` into `encoding` (undefined removes a field); false if nothing changed. */
+function changeEncoding(
+  encoding: RTCRtpEncodingParameters,
+  wanted: Partial<RTCRtpEncodingParameters>,
+): boolean {
+  let changed = false;
+  for (const key of Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]) {
+    const value = wanted[key];
+    if (encoding[key] === value) continue;
+    changed = true;
+    if (value === undefined) delete encoding[key];
+    else Object.assign(encoding, { [key]: value });
+  }
+  return changed;
 }
