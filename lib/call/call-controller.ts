@@ -5,6 +5,9 @@ import {
   type Reaction,
   type RoomControlsView,
 } from '../signaling/protocol';
+import { keptDtlsCertificate } from '../trust/dtls-certificate';
+import { PeerVerification } from '../trust/peer-verification';
+import { VerifiedPeople } from '../trust/verified-people';
 import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
 import type { VideoQuality } from '../media/video-quality';
@@ -76,6 +79,10 @@ export class CallController {
     onLocalSpeaking: (speaking) => this.actions.setLocalSpeaking(speaking),
     onRemoteSpeaking: (peerId, speaking) => this.actions.participantSpeaking(peerId, speaking),
   });
+  /** This browser's kept DTLS certificate (null: each connection makes its own), once loaded. */
+  private certificate: Promise<RTCCertificate | null> | null = null;
+  private dtlsCertificate: RTCCertificate | null = null;
+  private verification: PeerVerification | null = null;
   private readonly chat = new CallChat({
     send: (data) => this.run?.transport.sendData('chat', data),
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
@@ -117,6 +124,15 @@ export class CallController {
       this.actions.setCameraOn(rejoin.cameraOn);
     }
     this.actions.setPhase('lobby');
+    this.certificate ??= keptDtlsCertificate().then((certificate) => {
+      this.dtlsCertificate = certificate;
+      return certificate;
+    });
+    this.verification ??= new PeerVerification({
+      people: VerifiedPeople.inBrowser(),
+      nameOf: (peerId) => this.state.participants.get(peerId)?.name ?? '',
+      publish: (peerId, view) => this.actions.setSafetyCode(peerId, view),
+    });
 
     const signaling: SignalingSession = new SignalingSession({
       url: this.options.signalingUrl,
@@ -197,7 +213,16 @@ export class CallController {
     this.actions.setDisplayName(name);
     this.actions.setPhase('joining');
     this.actions.setNotice(null);
-    this.run?.signaling.join();
+    // Links must be made with the kept certificate, so the join waits for it (moments at most).
+    const run = this.run;
+    void (this.certificate ?? Promise.resolve(null)).then(() => {
+      if (run && this.run === run) run.signaling.join();
+    });
+  }
+
+  /** Marks a person's current certificate as verified by their safety code, or not. */
+  setVerified(peerId: string, verified: boolean): void {
+    this.verification?.setVerified(peerId, verified);
   }
 
   /** Leaves the room and releases the camera and microphone. */
@@ -352,6 +377,7 @@ export class CallController {
       iceTransportPolicy: this.relayOnly ? 'relay' : 'all',
       // One transport for everything: a third of the candidates and checks of the default.
       bundlePolicy: 'max-bundle',
+      ...(this.dtlsCertificate ? { certificates: [this.dtlsCertificate] } : {}),
     };
     run.transport.configure(this.iceConfiguration);
     const present = new Set(message.peers.map((peer) => peer.peerId));
@@ -465,6 +491,7 @@ export class CallController {
 
   private removePeer(peerId: string): void {
     this.run?.transport.removePerson(peerId);
+    this.verification?.forget(peerId);
     this.displays.forget(peerId);
     this.peers.remove(peerId);
     this.media.deletePeer(peerId);
@@ -496,6 +523,9 @@ export class CallController {
       },
       onData: (peerId, channel, data) => {
         if (live() && channel === 'chat') this.chat.receive(peerId, data);
+      },
+      onLinkKeys: (peerId, keys) => {
+        if (live()) void this.verification?.linkKeys(peerId, keys);
       },
       onError: (peerId, error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
     };
@@ -560,6 +590,7 @@ export class CallController {
     this.speaking.stop();
     this.displays.clear();
     this.peers.clear();
+    this.verification?.clear();
     this.media.clear();
     this.actions.clearParticipants();
   }

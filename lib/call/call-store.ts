@@ -9,6 +9,7 @@ import type {
   RoomControlsView,
   RoomPresence,
 } from '../signaling/protocol';
+import type { SafetyView } from '../trust/peer-verification';
 
 /**
  * UI state of one call page. It holds plain data only: peer connections, media streams and the
@@ -68,6 +69,12 @@ export interface Notice {
 
 export type SidePanel = 'chat' | 'participants' | null;
 
+/**
+ * How media travels: straight between browsers (each link has a safety code), or through a media
+ * server that decrypts it (an SFU: no code could prove anything, and the People panel says so).
+ */
+export type MediaPath = 'peer-to-peer' | 'media-server';
+
 /** How a picture sits in its tile: whole ("fit"), or cropped to fill the tile ("fill"). */
 export type VideoFit = 'fit' | 'fill';
 
@@ -98,6 +105,9 @@ export interface CallState {
   /** Whether this server has a relay, and whether it insists on one for everybody. */
   relayAvailable: boolean;
   relayForced: boolean;
+  mediaPath: MediaPath;
+  /** Safety codes of peer-to-peer links, by peer id, once each link is connected. */
+  safetyCodes: ReadonlyMap<string, SafetyView>;
   /** Remote participants in join order. Replaced, never mutated, on every change. */
   participants: ReadonlyMap<string, Participant>;
   chat: readonly ChatEntry[];
@@ -137,6 +147,8 @@ export interface CallActions {
   participantLink(peerId: string, link: LinkStatus, problem?: string | null): void;
   participantSpeaking(peerId: string, speaking: boolean): void;
   clearParticipants(): void;
+  setSafetyCode(peerId: string, view: SafetyView | null): void;
+  setMediaPath(path: MediaPath): void;
   addChat(entry: ChatEntry): void;
   setOpenPanel(panel: SidePanel): void;
   /** Opens `panel`, or closes it if it is already open. */
@@ -214,6 +226,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         (initial.relay?.forced ?? false) ||
         ((initial.relay?.available ?? false) && (initial.relayOnly ?? false)),
       participants: new Map(),
+      mediaPath: 'peer-to-peer',
+      safetyCodes: new Map(),
       chat: [],
       unreadChat: 0,
       openPanel: null,
@@ -287,7 +301,22 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
           updateParticipant(peerId, { link, problem }),
         participantSpeaking: (peerId, speaking) => updateParticipant(peerId, { speaking }),
         clearParticipants: () =>
-          set({ participants: new Map(), controls: null, knocks: [], reactions: [] }),
+          set({
+            participants: new Map(),
+            controls: null,
+            knocks: [],
+            reactions: [],
+            safetyCodes: new Map(),
+          }),
+        setSafetyCode: (peerId, view) =>
+          set((state) => {
+            if (!view && !state.safetyCodes.has(peerId)) return state;
+            const safetyCodes = new Map(state.safetyCodes);
+            if (view) safetyCodes.set(peerId, view);
+            else safetyCodes.delete(peerId);
+            return { safetyCodes };
+          }),
+        setMediaPath: (mediaPath) => set({ mediaPath }),
         addChat: (entry) =>
           set((state) => ({
             chat: [...state.chat, entry].slice(-MAX_CHAT_ENTRIES),

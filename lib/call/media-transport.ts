@@ -1,5 +1,6 @@
 import type { VideoQuality } from '../media/video-quality';
 import type { ClientMessage, MediaState, ServerMessage } from '../signaling/protocol';
+import type { LinkKeys } from '../trust/link-keys';
 import type { DisplayReport } from '../webrtc/display-report';
 import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
 
@@ -117,6 +118,12 @@ export interface MediaTransportEvents {
   /** Data that arrived on a channel; not validated. */
   onData(peerId: string, channel: DataChannelName, data: unknown): void;
   onError(peerId: string, error: unknown, context: string): void;
+  /**
+   * `peerId`'s link connected, its DTLS running straight between the two browsers with these
+   * certificates: the safety code comes from them. Only peer-to-peer links report it; media
+   * through a server (an SFU) is decrypted there, so no code could prove anything.
+   */
+  onLinkKeys?(peerId: string, keys: LinkKeys): void;
 }
 
 /** How the signaling session's outbox treats a signal held while the socket is down. */

@@ -14,6 +14,7 @@ import {
   type VideoQuality,
 } from '../media/video-quality';
 import type { MediaState } from '../signaling/protocol';
+import { watchLinkKeys } from '../trust/link-keys';
 import { nextEpoch, routeByEpoch } from './connection-epoch';
 import { DisplayExchange } from './display-exchange';
 import type { DisplayReport } from './display-report';
@@ -253,6 +254,9 @@ export class MeshTransport implements MediaTransport {
         },
         onError: (error, context) => events.onError(peerId, error, context),
       },
+    });
+    watchLinkKeys(link.session.connection, (keys) => {
+      if (current()) events.onLinkKeys?.(peerId, keys);
     });
     this.links.set(peerId, link);
     this.epochs.remember(peerId, epoch);
