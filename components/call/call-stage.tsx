@@ -8,6 +8,7 @@ import { useElementSize } from '@/lib/hooks/use-element-size';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { cn } from '@/lib/utils';
 import { CopyLinkButton } from './copy-link-button';
+import { LinkQualityButton } from './link-quality-button';
 import { ScreenTile, VideoTile } from './video-tile';
 
 /** Space between tiles, in CSS pixels (Tailwind's gap-3). */
@@ -202,6 +203,7 @@ function RemoteTile({
       link={participant.link}
       problem={participant.problem}
       speaking={participant.speaking}
+      badges={<LinkQualityButton peerId={peerId} name={participant.name} />}
       fit={fill ? 'fill' : 'fit'}
       onAspect={onAspect}
       className={className}

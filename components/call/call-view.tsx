@@ -15,6 +15,7 @@ import { CopyLinkButton } from './copy-link-button';
 import { showDeviceHelp, usable } from './device-access';
 import { DeviceSettings } from './device-settings';
 import { LeaveDialog, openLeaveDialog } from './leave-dialog';
+import { LinkStatsDialog } from './link-stats-dialog';
 import { NoticeToasts } from './notice-toasts';
 import { RemoteAudio } from './remote-audio';
 import { ShortcutsHelp } from './shortcuts-help';
@@ -127,6 +128,7 @@ export function CallView() {
       </div>
       <ShortcutsHelp id={shortcutsId} />
       <LeaveDialog />
+      <LinkStatsDialog />
     </div>
   );
 }

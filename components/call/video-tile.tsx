@@ -1,6 +1,13 @@
 'use client';
 
-import { useEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import type { LinkStatus, VideoFit } from '@/lib/call/call-store';
 import { cn, initialsOf } from '@/lib/utils';
 import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
@@ -26,6 +33,8 @@ export interface VideoTileProps {
   fit?: VideoFit;
   /** Told the picture's width / height once frames arrive, and null while none is shown. */
   onAspect?: (aspect: number | null) => void;
+  /** Marks and buttons at the tile's top left: connection quality, recording. */
+  badges?: ReactNode;
   className?: string;
   style?: CSSProperties;
 }
@@ -43,6 +52,7 @@ export function VideoTile({
   actions = true,
   fit = 'fit',
   onAspect,
+  badges,
   className,
   style,
 }: VideoTileProps) {
@@ -106,6 +116,8 @@ export function VideoTile({
         {name && <span className="truncate">{name}</span>}
         {local && <YouBadge />}
       </figcaption>
+
+      {badges && <div className="absolute top-2 left-2 z-10 flex items-center gap-1">{badges}</div>}
 
       {actions && (
         <TileActions label={label} frameRef={frameRef} videoRef={videoRef} hasVideo={showVideo} />

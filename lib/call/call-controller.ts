@@ -14,6 +14,7 @@ import { ReloadMemory, type RejoinTicket } from './reload-memory';
 import { RemotePeers } from './remote-peers';
 import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
 import { SpeakingMonitor } from './speaking-monitor';
+import { monitorLinkStats } from '../stats/link-stats-monitor';
 
 export interface CallControllerOptions {
   /** Absolute ws:// or wss:// URL of the signaling endpoint. */
@@ -29,6 +30,7 @@ interface CallRun {
   transport: MediaTransport;
   /** Who is in the call, asked while the person waits in the lobby. */
   presence: PresencePoll;
+  stopLinkStats: () => void;
 }
 
 /**
@@ -132,7 +134,12 @@ export class CallController {
       wanted: () => this.state.phase === 'lobby' || this.state.phase === 'room-full',
       send: (message) => signaling.askPresence(message),
     });
-    this.run = { local, signaling, transport, presence };
+    const stopLinkStats = monitorLinkStats({
+      peerIds: () => (this.state.phase === 'in-call' ? this.peers.ids() : []),
+      getStats: (peerId) => transport.getStats(peerId),
+      onFigures: (peerId, figures) => live() && this.actions.setLinkStats(peerId, figures),
+    });
+    this.run = { local, signaling, transport, presence, stopLinkStats };
     local.start();
     signaling.start();
     this.speaking.start();
@@ -385,6 +392,7 @@ export class CallController {
         run.signaling.stop();
       }
       run.presence.stop();
+      run.stopLinkStats();
       run.transport.close();
       run.local.dispose();
     }

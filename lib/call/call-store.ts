@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { DeviceAccess, DeviceLists } from '../media/devices';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
 import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
+import type { LinkFigures } from '../stats/link-stats';
 
 /**
  * UI state of one call page. It holds plain data only: peer connections, media streams and the
@@ -87,6 +88,10 @@ export interface CallState {
   notice: string | null;
   /** Who is in the call, as last asked from the lobby or a full call's page; null until known. */
   presence: RoomPresence | null;
+  /** The latest connection figures of each remote person's link. */
+  linkStats: ReadonlyMap<string, LinkFigures>;
+  /** Whose connection figures are open in the stats panel. */
+  statsPeerId: string | null;
 }
 
 export interface CallActions {
@@ -117,6 +122,8 @@ export interface CallActions {
   dismissNotice(id: number): void;
   setNotice(notice: string | null): void;
   setPresence(presence: RoomPresence): void;
+  setLinkStats(peerId: string, figures: LinkFigures): void;
+  showStats(peerId: string | null): void;
 }
 
 export type CallStoreState = CallState & { actions: CallActions };
@@ -185,6 +192,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       notices: [],
       notice: null,
       presence: null,
+      linkStats: new Map(),
+      statsPeerId: null,
       actions: {
         // A count from before a refused join is stale: the full call's page waits for a fresh one.
         setPhase: (phase) => set(phase === 'room-full' ? { phase, presence: null } : { phase }),
@@ -240,13 +249,17 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
             if (!state.participants.has(peerId)) return state;
             const participants = new Map(state.participants);
             participants.delete(peerId);
-            return { participants };
+            const linkStats = new Map(state.linkStats);
+            linkStats.delete(peerId);
+            const statsPeerId = state.statsPeerId === peerId ? null : state.statsPeerId;
+            return { participants, linkStats, statsPeerId };
           }),
         participantMedia: (peerId, media) => updateParticipant(peerId, { media }),
         participantLink: (peerId, link, problem = null) =>
           updateParticipant(peerId, { link, problem }),
         participantSpeaking: (peerId, speaking) => updateParticipant(peerId, { speaking }),
-        clearParticipants: () => set({ participants: new Map() }),
+        clearParticipants: () =>
+          set({ participants: new Map(), linkStats: new Map(), statsPeerId: null }),
         addChat: (entry) =>
           set((state) => ({
             chat: [...state.chat, entry].slice(-MAX_CHAT_ENTRIES),
@@ -269,6 +282,14 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         setNotice: (notice) => set({ notice }),
         setPresence: ({ roomId, count, capacity, names }) =>
           set({ presence: { roomId, count, capacity, names } }),
+        setLinkStats: (peerId, figures) =>
+          set((state) => {
+            if (!state.participants.has(peerId)) return state;
+            const linkStats = new Map(state.linkStats);
+            linkStats.set(peerId, figures);
+            return { linkStats };
+          }),
+        showStats: (statsPeerId) => set({ statsPeerId }),
       },
     };
   });
