@@ -1,12 +1,13 @@
 'use client';
 
 import { Button } from '@/components/ui/button';
-import { ChatIcon, LeaveIcon, ScreenShareIcon } from '@/components/ui/icons';
+import { ChatIcon, LeaveIcon, PaperclipIcon, ScreenShareIcon } from '@/components/ui/icons';
 import { supportsScreenShare } from '@/lib/media/local-media';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { MediaToggles } from './media-toggles';
+import { openSendFileDialog } from './send-file-dialog';
 
 export function CallControls() {
   const controller = useCallController();
@@ -53,6 +54,15 @@ export function CallControls() {
             {unread > 99 ? '99+' : unread}
           </span>
         )}
+      </Button>
+      <Button
+        size="icon"
+        variant="secondary"
+        aria-label="Send a file"
+        title="Send a file"
+        onClick={() => openSendFileDialog()}
+      >
+        <PaperclipIcon />
       </Button>
       <Button
         variant="danger"

@@ -15,6 +15,8 @@ import { RemotePeers } from './remote-peers';
 import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
 import { SpeakingMonitor } from './speaking-monitor';
 import { monitorLinkStats } from '../stats/link-stats-monitor';
+import { parseControlMessage, serializeControlMessage } from '../control/control-message';
+import { FileTransfers } from '../files/file-transfers';
 
 export interface CallControllerOptions {
   /** Absolute ws:// or wss:// URL of the signaling endpoint. */
@@ -64,6 +66,13 @@ export class CallController {
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
     selfName: () => this.state.displayName,
     addEntry: (entry) => this.actions.addChat(entry),
+  });
+
+  private readonly files = new FileTransfers({
+    sendControl: (peerId, message) =>
+      this.run?.transport.sendData('control', serializeControlMessage(message), peerId),
+    openChannel: (peerId, label) => this.run?.transport.openChannel(peerId, label) ?? null,
+    onChange: (transfers) => this.actions.setTransfers(transfers),
   });
 
   constructor(
@@ -223,6 +232,28 @@ export class CallController {
     this.chat.send(text);
   }
 
+  /** Offers `file` to one person, or to everyone (null); returns why it cannot, or null. */
+  sendFile(file: File, peerId: string | null): string | null {
+    const peerIds = peerId === null ? [...this.state.participants.keys()] : [peerId];
+    return this.files.offer(file, peerIds);
+  }
+
+  acceptFile(transferId: string): void {
+    this.files.accept(transferId);
+  }
+
+  declineFile(transferId: string): void {
+    this.files.decline(transferId);
+  }
+
+  cancelFile(transferId: string): void {
+    this.files.cancel(transferId);
+  }
+
+  dismissFile(transferId: string): void {
+    this.files.dismiss(transferId);
+  }
+
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
   localAudioLevel(): number {
     return this.speaking.localLevel();
@@ -303,6 +334,7 @@ export class CallController {
   }
 
   private removePeer(peerId: string): void {
+    this.files.linkLost(peerId, `${this.nameOf(peerId)} left the call.`);
     this.run?.transport.removePerson(peerId);
     this.peers.remove(peerId);
     this.media.deletePeer(peerId);
@@ -319,6 +351,9 @@ export class CallController {
       },
       onLinkState: (peerId, state) => {
         if (!live()) return;
+        // A transfer survives nothing: a link that drops (or is replaced, 'new') fails it.
+        if (state === 'disconnected' || state === 'failed' || state === 'closed' || state === 'new')
+          this.files.linkLost(peerId, `The connection to ${this.nameOf(peerId)} dropped.`);
         const update = this.peers.linkChanged(
           peerId,
           state,
@@ -333,10 +368,37 @@ export class CallController {
           this.reportLinkFailure(peerId);
       },
       onData: (peerId, channel, data) => {
-        if (live() && channel === 'chat') this.chat.receive(peerId, data);
+        if (!live()) return;
+        if (channel === 'chat') this.chat.receive(peerId, data);
+        else this.onControlMessage(peerId, data);
+      },
+      onIncomingChannel: (peerId, channel) => {
+        if (!live() || !this.files.incomingChannel(peerId, channel)) channel.close();
       },
       onError: (peerId, error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
     };
+  }
+
+  /** A message on `peerId`'s control channel: validated, then handled by its owner. */
+  private onControlMessage(peerId: string, data: unknown): void {
+    const message = parseControlMessage(data);
+    if (!message || !this.state.participants.has(peerId)) return;
+    switch (message.type) {
+      case 'file-offer':
+      case 'file-accept':
+      case 'file-decline':
+      case 'file-cancel':
+      case 'file-received':
+        return this.files.receiveControl(peerId, message);
+      case 'recording':
+        return this.actions.participantRecording(peerId, message.on);
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private nameOf(peerId: string): string {
+    return this.state.participants.get(peerId)?.name || 'this person';
   }
 
   /** Shows that a first connection failed, and why; attempts go on in the background. */
@@ -393,6 +455,7 @@ export class CallController {
       }
       run.presence.stop();
       run.stopLinkStats();
+      this.files.close();
       run.transport.close();
       run.local.dispose();
     }

@@ -3,6 +3,7 @@ import type { DeviceAccess, DeviceLists } from '../media/devices';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
 import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
 import type { LinkFigures } from '../stats/link-stats';
+import type { TransferView } from '../files/file-transfers';
 
 /**
  * UI state of one call page. It holds plain data only: peer connections, media streams and the
@@ -25,6 +26,8 @@ export interface Participant {
   /** Why the link failed, for the person to read; null while it is fine or still trying. */
   problem: string | null;
   speaking: boolean;
+  /** They say they are recording the call (over their own link, not through the server). */
+  recording: boolean;
 }
 
 export type { DeviceAccess } from '../media/devices';
@@ -92,6 +95,10 @@ export interface CallState {
   linkStats: ReadonlyMap<string, LinkFigures>;
   /** Whose connection figures are open in the stats panel. */
   statsPeerId: string | null;
+  /** Files being sent or received, and finished ones until dismissed. */
+  transfers: readonly TransferView[];
+  /** This person is recording the call. */
+  recording: boolean;
 }
 
 export interface CallActions {
@@ -124,6 +131,9 @@ export interface CallActions {
   setPresence(presence: RoomPresence): void;
   setLinkStats(peerId: string, figures: LinkFigures): void;
   showStats(peerId: string | null): void;
+  setTransfers(transfers: readonly TransferView[]): void;
+  setRecording(recording: boolean): void;
+  participantRecording(peerId: string, recording: boolean): void;
 }
 
 export type CallStoreState = CallState & { actions: CallActions };
@@ -194,6 +204,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       presence: null,
       linkStats: new Map(),
       statsPeerId: null,
+      transfers: [],
+      recording: false,
       actions: {
         // A count from before a refused join is stale: the full call's page waits for a fresh one.
         setPhase: (phase) => set(phase === 'room-full' ? { phase, presence: null } : { phase }),
@@ -226,6 +238,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
                 link: known?.link ?? 'connecting',
                 problem: known?.problem ?? null,
                 speaking: known?.speaking ?? false,
+                recording: known?.recording ?? false,
               });
             }
             return { selfPeerId, participants, phase: 'in-call', notice: null };
@@ -241,6 +254,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
               link: 'connecting',
               problem: null,
               speaking: false,
+              recording: false,
             });
             return { participants };
           }),
@@ -290,6 +304,9 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
             return { linkStats };
           }),
         showStats: (statsPeerId) => set({ statsPeerId }),
+        setTransfers: (transfers) => set({ transfers }),
+        setRecording: (recording) => set({ recording }),
+        participantRecording: (peerId, recording) => updateParticipant(peerId, { recording }),
       },
     };
   });

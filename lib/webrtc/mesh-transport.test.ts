@@ -147,6 +147,7 @@ function mesh(epochs = memory()) {
     onLinkState: vi.fn(),
     onLinkDiagnostics: vi.fn(),
     onData: vi.fn(),
+    onIncomingChannel: vi.fn(),
     onError: vi.fn(),
   } satisfies MediaTransportEvents;
   const transport = new MeshTransport(

@@ -164,7 +164,12 @@ export class MeshTransport implements MediaTransport {
     const targets = to === undefined ? [...this.links.values()] : [this.links.get(to)];
     for (const link of targets) {
       if (channel === 'chat') link?.session.sendChat(data);
+      else link?.session.sendControl(data);
     }
+  }
+
+  openChannel(peerId: string, label: string): RTCDataChannel | null {
+    return this.links.get(peerId)?.session.openDataChannel(label) ?? null;
   }
 
   remoteAudioLevel(peerId: string): number {
@@ -230,6 +235,13 @@ export class MeshTransport implements MediaTransport {
         },
         onChatData: (data) => {
           if (current()) events.onData(peerId, 'chat', data);
+        },
+        onControlData: (data) => {
+          if (current()) events.onData(peerId, 'control', data);
+        },
+        onDataChannel: (channel) => {
+          if (current()) events.onIncomingChannel(peerId, channel);
+          else channel.close();
         },
         onIceDiagnostics: (diagnostics) => {
           if (current()) events.onLinkDiagnostics(peerId, diagnostics);
