@@ -121,6 +121,17 @@ crossBrowserTest.describe('Chromium to Firefox', () => {
       const content = randomBytes(FILE_BYTES);
       const path = testInfo.outputPath('for-fiona.bin');
       writeFileSync(path, content);
+      // The page's CSP keeps fetch() off blob: URLs, so the test keeps each Blob the page offers.
+      await fiona.page.evaluateOnNewDocument(() => {
+        const offered = new Map<string, Blob>();
+        Object.assign(window, { __offeredBlobs: offered });
+        const createObjectURL = URL.createObjectURL.bind(URL);
+        URL.createObjectURL = (object: Blob | MediaSource) => {
+          const url = createObjectURL(object);
+          if (object instanceof Blob) offered.set(url, object);
+          return url;
+        };
+      });
       await joinWithoutCamera(alice, roomId);
       await fiona.join(roomId);
       await expect(alice.tile('Fiona')).toHaveAttribute('data-link', 'connected');
@@ -138,13 +149,15 @@ crossBrowserTest.describe('Chromium to Firefox', () => {
       await expect(transfer(alice, 'outgoing')).toHaveAttribute('data-status', 'done', {
         timeout: 60_000,
       });
-      // The bytes behind Firefox's download link, hashed in the page.
+      // The bytes behind Firefox's download link (its Blob), hashed in the page.
       const received = await fiona.evaluate(async () => {
         const link = document.querySelector<HTMLAnchorElement>(
           '[data-testid="file-transfer"] a[download]',
         );
         if (!link) return null;
-        const data = await (await fetch(link.href)).arrayBuffer();
+        const offered = (window as unknown as { __offeredBlobs: Map<string, Blob> }).__offeredBlobs;
+        const data = await offered.get(link.href)?.arrayBuffer();
+        if (!data) return null;
         const digest = await crypto.subtle.digest('SHA-256', data);
         return {
           name: link.download,
