@@ -8,6 +8,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { MediaToggles } from './media-toggles';
 import { openSendFileDialog } from './send-file-dialog';
+import { RecordButton } from './recording-controls';
 
 export function CallControls() {
   const controller = useCallController();
@@ -64,6 +65,7 @@ export function CallControls() {
       >
         <PaperclipIcon />
       </Button>
+      <RecordButton />
       <Button
         variant="danger"
         className="h-12 rounded-full px-5"

@@ -18,6 +18,7 @@ import { LeaveDialog, openLeaveDialog } from './leave-dialog';
 import { LinkStatsDialog } from './link-stats-dialog';
 import { FileTransfersList } from './file-transfers-list';
 import { openSendFileDialog, SendFileDialog } from './send-file-dialog';
+import { SavedRecordingNotice } from './recording-controls';
 import { NoticeToasts } from './notice-toasts';
 import { RemoteAudio } from './remote-audio';
 import { ShortcutsHelp } from './shortcuts-help';
@@ -144,6 +145,7 @@ export function CallView() {
       <LinkStatsDialog />
       <SendFileDialog />
       <FileTransfersList />
+      <SavedRecordingNotice />
     </div>
   );
 }

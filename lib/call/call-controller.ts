@@ -17,6 +17,8 @@ import { SpeakingMonitor } from './speaking-monitor';
 import { monitorLinkStats } from '../stats/link-stats-monitor';
 import { parseControlMessage, serializeControlMessage } from '../control/control-message';
 import { FileTransfers } from '../files/file-transfers';
+import { CallRecorder, recordingUnsupported } from '../recording/call-recorder';
+import { recordingFileName } from '../recording/recording-format';
 
 export interface CallControllerOptions {
   /** Absolute ws:// or wss:// URL of the signaling endpoint. */
@@ -68,6 +70,8 @@ export class CallController {
     addEntry: (entry) => this.actions.addChat(entry),
   });
 
+  private recorder: CallRecorder | null = null;
+  private recordingFileName = '';
   private readonly files = new FileTransfers({
     sendControl: (peerId, message) =>
       this.run?.transport.sendData('control', serializeControlMessage(message), peerId),
@@ -254,6 +258,68 @@ export class CallController {
     this.files.dismiss(transferId);
   }
 
+  /**
+   * Starts recording the call on this machine, and tells everyone over their links (the server
+   * cannot hold that back). Returns why it cannot, or null.
+   */
+  startRecording(): string | null {
+    const run = this.run;
+    if (this.recorder || !run || this.state.phase !== 'in-call') return null;
+    const unsupported = recordingUnsupported();
+    if (unsupported) return unsupported;
+    this.recorder = new CallRecorder({
+      tiles: () => [
+        { label: this.state.displayName || 'You', stream: this.media.get('local') },
+        ...[...this.state.participants.values()].flatMap((person) => [
+          { label: person.name, stream: this.media.get(`camera:${person.peerId}`) },
+          ...(person.media.screen
+            ? [
+                {
+                  label: `${person.name} (screen)`,
+                  stream: this.media.get(`screen:${person.peerId}`),
+                },
+              ]
+            : []),
+        ]),
+      ],
+      localAudio: () => this.run?.local.microphoneTrack() ?? null,
+    });
+    const fileName = recordingFileName(this.state.roomId, new Date());
+    this.recordingFileName = fileName;
+    this.actions.setRecording(true);
+    this.sendRecordingMark();
+    return null;
+  }
+
+  /** Stops recording and offers the file as a download. */
+  async stopRecording(): Promise<void> {
+    const recorder = this.recorder;
+    if (!recorder) return;
+    this.recorder = null;
+    this.actions.setRecording(false);
+    this.sendRecordingMark();
+    const { blob } = await recorder.stop();
+    const previous = this.state.savedRecording;
+    if (previous) URL.revokeObjectURL(previous.url);
+    this.actions.setSavedRecording({
+      url: URL.createObjectURL(blob),
+      fileName: this.recordingFileName,
+      bytes: blob.size,
+    });
+  }
+
+  dismissRecording(): void {
+    const saved = this.state.savedRecording;
+    if (saved) URL.revokeObjectURL(saved.url);
+    this.actions.setSavedRecording(null);
+  }
+
+  /** Tells one person (who just joined), or everyone, whether this person is recording. */
+  private sendRecordingMark(peerId?: string): void {
+    const message = serializeControlMessage({ type: 'recording', on: this.recorder !== null });
+    this.run?.transport.sendData('control', message, peerId);
+  }
+
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
   localAudioLevel(): number {
     return this.speaking.localLevel();
@@ -331,6 +397,8 @@ export class CallController {
     if (this.peers.get(peer.peerId)) return;
     this.peers.add(peer.peerId, ({ peerId }) => this.reportLinkFailure(peerId));
     this.run?.transport.addPerson({ peerId: peer.peerId, polite: peer.polite, media: peer.media });
+    // Someone who joins mid-recording is told too; it waits until their control channel opens.
+    if (this.recorder) this.sendRecordingMark(peer.peerId);
   }
 
   private removePeer(peerId: string): void {
@@ -456,6 +524,16 @@ export class CallController {
       run.presence.stop();
       run.stopLinkStats();
       this.files.close();
+      if (this.recorder) {
+        // The call is over for this page: say so, and let the unfinished recording go.
+        run.transport.sendData(
+          'control',
+          serializeControlMessage({ type: 'recording', on: false }),
+        );
+        void this.recorder.stop();
+        this.recorder = null;
+        this.actions.setRecording(false);
+      }
       run.transport.close();
       run.local.dispose();
     }

@@ -99,6 +99,15 @@ export interface CallState {
   transfers: readonly TransferView[];
   /** This person is recording the call. */
   recording: boolean;
+  /** The last recording, offered as a download until dismissed. */
+  savedRecording: SavedRecording | null;
+}
+
+export interface SavedRecording {
+  /** A blob: URL, offered only as a download. */
+  url: string;
+  fileName: string;
+  bytes: number;
 }
 
 export interface CallActions {
@@ -133,6 +142,7 @@ export interface CallActions {
   showStats(peerId: string | null): void;
   setTransfers(transfers: readonly TransferView[]): void;
   setRecording(recording: boolean): void;
+  setSavedRecording(saved: SavedRecording | null): void;
   participantRecording(peerId: string, recording: boolean): void;
 }
 
@@ -206,6 +216,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       statsPeerId: null,
       transfers: [],
       recording: false,
+      savedRecording: null,
       actions: {
         // A count from before a refused join is stale: the full call's page waits for a fresh one.
         setPhase: (phase) => set(phase === 'room-full' ? { phase, presence: null } : { phase }),
@@ -306,6 +317,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         showStats: (statsPeerId) => set({ statsPeerId }),
         setTransfers: (transfers) => set({ transfers }),
         setRecording: (recording) => set({ recording }),
+        setSavedRecording: (savedRecording) => set({ savedRecording }),
         participantRecording: (peerId, recording) => updateParticipant(peerId, { recording }),
       },
     };
