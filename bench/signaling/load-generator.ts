@@ -14,6 +14,9 @@ export type GeneratorJob =
       type: 'throughput';
       kind: ServerKind;
       url: string;
+      /** Where the second peer of each pair connects: another process sharing rooms through
+       * Redis. The same server as `url` unless given. */
+      secondUrl?: string;
       pairs: number;
       /** Messages each sender keeps in flight. */
       window: number;
@@ -24,6 +27,7 @@ export type GeneratorJob =
       type: 'latency';
       kind: ServerKind;
       url: string;
+      secondUrl?: string;
       pairs: number;
       /** Messages per second, in all, sent at a steady pace. */
       rate: number;
@@ -131,13 +135,18 @@ async function joinRoom(url: string, socketIndex: number, room: string): Promise
   return { socket, peerId };
 }
 
-async function openPairs(kind: ServerKind, url: string, pairs: number): Promise<Pair[]> {
+async function openPairs(
+  kind: ServerKind,
+  url: string,
+  pairs: number,
+  secondUrl = url,
+): Promise<Pair[]> {
   const opened: Pair[] = [];
   for (let i = 0; i < pairs; i++) {
     if (kind === 'meshcall') {
       const room = roomIdFromIndex(i);
       const first = await joinRoom(url, 2 * i, room);
-      const second = await joinRoom(url, 2 * i + 1, room);
+      const second = await joinRoom(secondUrl, 2 * i + 1, room);
       opened.push(new Pair([first, second], kind));
     } else {
       const pairUrl = `${url}?pair=${i}`;
@@ -170,7 +179,7 @@ function readSeq(data: Buffer): number {
 }
 
 async function throughput(job: Extract<GeneratorJob, { type: 'throughput' }>) {
-  const pairs = await openPairs(job.kind, job.url, job.pairs);
+  const pairs = await openPairs(job.kind, job.url, job.pairs, job.secondUrl);
   let received = 0;
   let counting = false;
   for (const pair of pairs) {
@@ -208,7 +217,7 @@ async function throughput(job: Extract<GeneratorJob, { type: 'throughput' }>) {
 }
 
 async function latency(job: Extract<GeneratorJob, { type: 'latency' }>) {
-  const pairs = await openPairs(job.kind, job.url, job.pairs);
+  const pairs = await openPairs(job.kind, job.url, job.pairs, job.secondUrl);
   const ring = 1 << 20;
   const sentAt = new Float64Array(ring);
   const samples: number[] = [];

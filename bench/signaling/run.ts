@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GeneratorJob, GeneratorResult } from './load-generator';
 import { startServerProcess, type ServerKind, type ServerProcess } from './server-process';
+import { startRedisServer } from '../../tests/support/redis-server';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,7 +49,20 @@ const SERVER_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
+/** Sender and receiver on two processes sharing rooms through one Redis. */
+interface CrossProcessFigures {
+  throughput: number;
+  /** Both processes' CPU, per message relayed (each message crosses from one to the other). */
+  cpuMicrosPerMessage: number;
+  /** redis-server's CPU per message relayed: not counted above, but the machine pays it. */
+  redisCpuMicrosPerMessage: number;
+  latency: { targetRate: number; rate: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
+
 interface RunFigures {
+  crossProcess: CrossProcessFigures;
+  /** One process at the rate the cross-process latency was measured at, to compare with it. */
+  singleAtCrossRate: { rate: number; p50Ms: number; p99Ms: number };
   throughput: Record<ServerKind, number>;
   cpuMicrosPerMessage: Record<ServerKind, number>;
   latency: Record<
@@ -203,6 +217,70 @@ async function measureIdle(generator: Generator, kind: ServerKind) {
   });
 }
 
+/**
+ * The same relaying, with the two peers of each pair on two processes that share rooms through a
+ * redis-server: every message goes sender -> process 1 -> Redis -> process 2 -> receiver. Latency
+ * is measured at `latencyRate`, or at half the cross-process saturation if that is lower: a rate
+ * the relaying sustains, so that what is measured is the relay and not a queue.
+ */
+async function measureCrossProcess(generator: Generator, latencyRate: number) {
+  const redis = await startRedisServer();
+  const env = { ...SERVER_ENV, REDIS_URL: redis.url };
+  const servers = await Promise.all([
+    startServerProcess('meshcall', env),
+    startServerProcess('meshcall', env),
+  ]);
+  const [first, second] = servers as [ServerProcess, ServerProcess];
+  const cpu = async () => (await first.cpuMicros()) + (await second.cpuMicros());
+  try {
+    const base = { kind: 'meshcall' as const, url: first.url, secondUrl: second.url };
+    await generator.run(
+      { type: 'throughput', ...base, pairs: 2, window: 4, warmupMs: 0, measureMs: 500 },
+      'throughput',
+    );
+    const phases = { warmupMs: SETTINGS.warmupMs, measureMs: SETTINGS.measureMs };
+    const cpuBefore = await cpu();
+    const redisCpuBefore = await redis.cpuMicros();
+    const saturated = await generator.run(
+      { type: 'throughput', ...base, pairs: SETTINGS.pairs, window: SETTINGS.window, ...phases },
+      'throughput',
+    );
+    const cpuUsed = (await cpu()) - cpuBefore;
+    const redisCpuUsed = (await redis.cpuMicros()) - redisCpuBefore;
+    const relayed = saturated.perSecond * ((phases.warmupMs + phases.measureMs) / 1000);
+    const rate = Math.round(Math.min(latencyRate, saturated.perSecond / 2));
+    const latency = await generator.run(
+      {
+        type: 'latency',
+        ...base,
+        pairs: SETTINGS.pairs,
+        rate,
+        warmupMs: SETTINGS.warmupMs / 2,
+        measureMs: SETTINGS.measureMs,
+      },
+      'latency',
+    );
+    return {
+      throughput: saturated.perSecond,
+      cpuMicrosPerMessage: cpuUsed / relayed,
+      redisCpuMicrosPerMessage: redisCpuUsed / relayed,
+      latency: {
+        targetRate: rate,
+        rate: latency.perSecond,
+        p50Ms: latency.p50Ms,
+        p99Ms: latency.p99Ms,
+        maxMs: latency.maxMs,
+      },
+    };
+  } catch (error) {
+    for (const server of servers) console.error(server.output());
+    throw error;
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await redis.stop();
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -220,16 +298,30 @@ async function main(): Promise<void> {
       const ours = await measureThroughput(generator, 'meshcall');
       const bare = await measureThroughput(generator, 'bare-ws');
       const halfLoad = Number(args['latency-rate'] ?? Math.round(ours.perSecond / 2));
+      const crossProcess = await measureCrossProcess(generator, halfLoad);
+      const latency = {
+        meshcall: await measureLatency(generator, 'meshcall', halfLoad),
+        'bare-ws': await measureLatency(generator, 'bare-ws', halfLoad),
+      };
+      // The same rate as the cross-process latency, in one process: the reference it is held to.
+      const crossRate = crossProcess.latency.targetRate;
+      const singleAtCrossRate =
+        crossRate === halfLoad
+          ? latency.meshcall
+          : await measureLatency(generator, 'meshcall', crossRate);
       runs.push({
+        crossProcess,
+        singleAtCrossRate: {
+          rate: crossRate,
+          p50Ms: singleAtCrossRate.p50Ms,
+          p99Ms: singleAtCrossRate.p99Ms,
+        },
         throughput: { meshcall: ours.perSecond, 'bare-ws': bare.perSecond },
         cpuMicrosPerMessage: {
           meshcall: ours.cpuMicrosPerMessage,
           'bare-ws': bare.cpuMicrosPerMessage,
         },
-        latency: {
-          meshcall: await measureLatency(generator, 'meshcall', halfLoad),
-          'bare-ws': await measureLatency(generator, 'bare-ws', halfLoad),
-        },
+        latency,
       });
       console.error(
         `run ${run + 1}/${SETTINGS.runs}: ${Math.round(ours.perSecond)} vs ${Math.round(bare.perSecond)} msg/s`,
@@ -254,6 +346,21 @@ async function main(): Promise<void> {
       p99: pick((r) => r.latency.meshcall.p99Ms),
       p50Bare: pick((r) => r.latency['bare-ws'].p50Ms),
       p99Bare: pick((r) => r.latency['bare-ws'].p99Ms),
+      crossThroughput: pick((r) => r.crossProcess.throughput),
+      crossRatio: pick((r) => r.crossProcess.throughput / r.throughput.meshcall),
+      crossCpu: pick((r) => r.crossProcess.cpuMicrosPerMessage),
+      crossRedisCpu: pick((r) => r.crossProcess.redisCpuMicrosPerMessage),
+      /** What one process can relay across processes, against what it relays within itself, for
+       * the same CPU: its CPU per message in one process over the two processes' together. */
+      crossCapacityRatio: pick(
+        (r) => r.cpuMicrosPerMessage.meshcall / r.crossProcess.cpuMicrosPerMessage,
+      ),
+      crossTarget: pick((r) => r.crossProcess.latency.targetRate),
+      crossRate: pick((r) => r.crossProcess.latency.rate),
+      crossP50: pick((r) => r.crossProcess.latency.p50Ms),
+      crossP99: pick((r) => r.crossProcess.latency.p99Ms),
+      singleAtCrossP50: pick((r) => r.singleAtCrossRate.p50Ms),
+      singleAtCrossP99: pick((r) => r.singleAtCrossRate.p99Ms),
     };
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -293,6 +400,30 @@ async function main(): Promise<void> {
         `${summary.p99.toFixed(2)} ms`,
         `${summary.p99Bare.toFixed(2)} ms`,
         'target ≤ 5 ms',
+      ],
+      [
+        'cross-process relayed messages/s (2 processes)',
+        fmt(summary.crossThroughput),
+        '',
+        `${summary.crossRatio.toFixed(2)}× one process (this machine's cores shared by all)`,
+      ],
+      [
+        'cross-process CPU per message (both)',
+        `${summary.crossCpu.toFixed(1)} µs`,
+        '',
+        `one process: ${summary.cpuPerMessage.toFixed(1)} µs; redis-server: ${summary.crossRedisCpu.toFixed(1)} µs`,
+      ],
+      [
+        'cross-process capacity per process',
+        `${summary.crossCapacityRatio.toFixed(2)}×`,
+        '',
+        'one-process CPU ÷ cross-process CPU (target ≥ 0.70)',
+      ],
+      [
+        `latency p50 / p99 at ${fmt(summary.crossTarget)} msg/s, cross`,
+        `${summary.crossP50.toFixed(2)} / ${summary.crossP99.toFixed(2)} ms`,
+        '',
+        `one process: ${summary.singleAtCrossP50.toFixed(2)} / ${summary.singleAtCrossP99.toFixed(2)} ms (target p50 ≤ +1 ms); delivered ${fmt(summary.crossRate)}/s`,
       ],
       [
         'idle sockets held (joined, rooms of 5)',
@@ -362,7 +493,7 @@ async function main(): Promise<void> {
         `held ${idleOurs.sockets} sockets and ${idleOurs.peers} peers, not ${SETTINGS.idleSockets}`,
       );
     }
-    if (!(summary.throughput > 0 && summary.throughputBare > 0))
+    if (!(summary.throughput > 0 && summary.throughputBare > 0 && summary.crossThroughput > 0))
       throw new Error('nothing was relayed');
   } finally {
     generator.stop();

@@ -20,7 +20,10 @@ export interface ServerProcess {
   metrics(): Promise<Map<string, number>>;
   /** Everything the process printed on stderr (and stdout), for failures. */
   output(): string;
+  /** Shuts down as on SIGTERM: sockets closed with 1012, then exit. */
   stop(): Promise<void>;
+  /** Sends a signal (SIGKILL: the process dies on the spot) and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 const SOURCE: Record<ServerKind, string> = {
@@ -124,6 +127,12 @@ export async function startServerProcess(
       return parsePrometheusText(text);
     },
     output: () => output,
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -66,6 +66,10 @@ export const SETTINGS = {
   /** How many reverse proxies of ours stand in front: the client address is that many entries
    * from the right of X-Forwarded-For. 0 uses the TCP peer address. */
   trustProxy: integer('TRUST_PROXY', 0, 0, 10),
+  /** Set: rooms are shared through this Redis by every process given the same URL and prefix. */
+  redisUrl: redisUrl('REDIS_URL'),
+  /** Prepended to every Redis key and channel, so that deployments can share one Redis. */
+  redisKeyPrefix: text('REDIS_KEY_PREFIX', 'meshcall:'),
   /** A connection must send a request's complete headers within this; then it gets 408. */
   headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 10_000, 1_000, 120_000),
   /** Connections from one address still sending their first request's headers; more are closed.
@@ -230,6 +234,28 @@ function checkIceUrl(name: string, url: string, schemes: readonly string[]): str
     throw new ConfigError(`${name} has "${url}", which should start with ${schemes.join(' or ')}.`);
   }
   return url;
+}
+
+function redisUrl(name: string): Setting<string | null> {
+  return {
+    variables: [{ name, default: null }],
+    read(env) {
+      const value = raw(env, name);
+      if (!value) return null;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new ConfigError(
+          `${name} is "${value}", which is not a URL like redis://127.0.0.1:6379/0.`,
+        );
+      }
+      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+        throw new ConfigError(`${name} must start with redis:// or rediss://, got "${value}".`);
+      }
+      return value;
+    },
+  };
 }
 
 function turnSettings(): Setting<TurnSettings | null> {

@@ -23,6 +23,9 @@ import {
   createSignalingEndpoint,
   type SignalingEndpoint,
 } from './signaling-endpoint';
+import { InMemoryRooms } from '../signaling/in-memory-rooms';
+import { RedisRooms } from '../signaling/redis-rooms';
+import type { Rooms } from '../signaling/rooms';
 
 export interface HttpServerOptions {
   config: ServerConfig;
@@ -70,6 +73,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let origins: OriginPolicy | null = null;
   const signaling = createSignalingEndpoint({
     ...options,
+    rooms: createRooms(config),
     allowsOrigin: (origin) => origins?.allows(origin) ?? false,
   });
   const handleOpsRequest = createOpsRoutes({ signaling, metricsToken: config.metricsToken });
@@ -192,7 +196,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     get origins() {
       return origins;
     },
-    listen(port, host) {
+    async listen(port, host) {
+      // Connected to the rooms first: a join that arrives must find them.
+      await signaling.start();
       return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -216,6 +222,23 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       server.closeAllConnections();
     },
   };
+}
+
+/** Rooms in this process, or shared through Redis when REDIS_URL is set. */
+export function createRooms(config: ServerConfig): Rooms {
+  const heldLimits = {
+    maxBytesPerPeer: config.maxHeldBytesPerPeer,
+    maxBytesPerProcess: config.maxHeldBytes,
+  };
+  if (!config.redisUrl) return new InMemoryRooms(config.roomCapacity, heldLimits);
+  return new RedisRooms({
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    capacity: config.roomCapacity,
+    heldLimits,
+    // A process that stopped answering is given up after two heartbeats, like a socket.
+    leaseMs: config.heartbeatIntervalMs * 2,
+  });
 }
 
 const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {

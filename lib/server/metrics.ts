@@ -132,6 +132,27 @@ export function createSignalingMetrics(endpoint: SignalingEndpoint): Metrics {
     () => pick(SERVER_CLOSES, counters.serverClosed),
   );
 
+  gauge(
+    'meshcall_room_state_available',
+    'Whether the room state can be reached: 1 in memory; with REDIS_URL, 0 while Redis is unreachable.',
+    () => (endpoint.rooms.status().available ? 1 : 0),
+  );
+  counter(
+    'meshcall_room_state_outages_total',
+    'Times Redis became unreachable or stopped answering (REDIS_URL only).',
+    () => endpoint.rooms.status().outages,
+  );
+  counter(
+    'meshcall_room_state_errors_total',
+    'Requests to Redis that failed or went unanswered (REDIS_URL only).',
+    () => endpoint.rooms.status().errors,
+  );
+  counter(
+    'meshcall_relays_lost_total',
+    'Descriptions and candidates for another process that never reached Redis.',
+    () => hub.counters.relaysLost,
+  );
+
   const merged = Registry.merge([processMetrics(), registry]);
   return { contentType: merged.contentType, render: () => merged.metrics() };
 }

@@ -22,9 +22,18 @@ export function createOpsRoutes({ signaling, metricsToken }: OpsRoutesOptions) {
     const path = request.url?.split('?', 1)[0];
     if (path === '/healthz') {
       const counts = signaling.hub.counts();
+      const state = signaling.rooms.status();
+      // 200 even while Redis is away: every process shares it, so taking this one out of a load
+      // balancer would help nobody, and calls in progress still work. Joins fail fast meanwhile.
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(
-        JSON.stringify({ status: 'ok', signaling: true, rooms: counts.rooms, peers: counts.peers }),
+        JSON.stringify({
+          status: state.available ? 'ok' : 'degraded',
+          signaling: true,
+          roomState: state.shared ? (state.available ? 'redis' : 'redis-unreachable') : 'memory',
+          rooms: counts.rooms,
+          peers: counts.peers,
+        }),
       );
       return true;
     }

@@ -456,7 +456,13 @@ describe('/metrics and /healthz', () => {
     expect(text).toContain('meshcall_messages_rejected_total{reason="invalid-message"} 1\n');
 
     const health = (await (await fetch(`${server?.httpUrl}/healthz`)).json()) as unknown;
-    expect(health).toEqual({ status: 'ok', signaling: true, rooms: 1, peers: 2 });
+    expect(health).toEqual({
+      status: 'ok',
+      signaling: true,
+      roomState: 'memory',
+      rooms: 1,
+      peers: 2,
+    });
   });
 });
 

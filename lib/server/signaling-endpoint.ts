@@ -12,7 +12,7 @@ import {
   type IceServer,
 } from '../signaling/protocol';
 import { serializeServerMessage } from '../signaling/serialize';
-import { InMemoryRoomStore } from '../signaling/room-store';
+import type { Rooms } from '../signaling/rooms';
 import {
   SignalingHub,
   zeroCounts,
@@ -30,6 +30,8 @@ import { TurnCredentialIssuer } from './turn-credentials';
 export interface SignalingEndpointOptions {
   config: ServerConfig;
   log: Logger;
+  /** Where rooms live: in this process, or shared through Redis. */
+  rooms: Rooms;
   /** Whether a page of this `Origin` may open the socket (see `OriginPolicy`). */
   allowsOrigin(origin: string | undefined): boolean;
 }
@@ -97,10 +99,17 @@ interface Connection {
   readonly messages: TokenBucket;
   /** Every refused frame takes a token; an empty bucket closes the socket. */
   readonly strikes: TokenBucket;
+  /** Set while the hub handles one of this socket's messages asynchronously (a join, say): the
+   * socket's later messages wait in `backlog`, so that each socket is handled in order. */
+  busy: boolean;
+  readonly backlog: (() => Promise<void> | void)[];
 }
 
 export interface SignalingEndpoint {
   readonly hub: SignalingHub;
+  readonly rooms: Rooms;
+  /** Connects to the rooms (Redis, when shared); call before taking upgrades. */
+  start(): Promise<void>;
   readonly counters: EndpointCounters;
   /** Open sockets, including those still finishing their handshake. */
   readonly openSockets: number;
@@ -148,9 +157,6 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   let openSockets = 0;
   let nextConnectionId = 1;
   let shuttingDown = false;
-  /** The frame the hub is handling now, and what it parsed to: a relayed SDP is copied from it. */
-  let inboundFrame: string | undefined;
-  let inboundMessage: ClientMessage | undefined;
   /** Sockets with frames written this tick, to be flushed together once it ends. */
   const corkedConnections: Connection[] = [];
   const flushCorked = () => {
@@ -220,7 +226,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   const addressOf = (connectionId: string) => connections.get(connectionId)?.address ?? 'unknown';
 
   const hub = new SignalingHub({
-    store: new InMemoryRoomStore(config.roomCapacity),
+    rooms: options.rooms,
     iceConfiguration(peerId, connectionId) {
       if (!turn) return iceFor(null);
       const address = addressOf(connectionId);
@@ -241,15 +247,11 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       return credentials ? iceFor(credentials) : null;
     },
     resumeGraceMs: config.resumeGraceMs,
-    maxHeldBytesPerPeer: config.maxHeldBytesPerPeer,
-    maxHeldBytes: config.maxHeldBytes,
     observe: (event) => onHubEvent(event),
     transport: {
-      send(connectionId, message) {
+      send(connectionId, frame) {
         const connection = connections.get(connectionId);
-        if (connection) {
-          sendFrame(connection, serializeServerMessage(message, inboundFrame, inboundMessage));
-        }
+        if (connection) sendFrame(connection, frame);
       },
       close(connectionId, code, reason) {
         connections.get(connectionId)?.socket.close(code, reason);
@@ -291,12 +293,17 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
           'peer disconnected, holding its place',
         );
       }
-      case 'left': {
+      case 'left':
+      case 'moved': {
         const peer = peers.get(event.peerId);
         if (peer?.away) countHeld(peer.address, -1);
         peers.delete(event.peerId);
         turn?.forget(event.peerId);
-        return logMembership(peer?.address ?? 'unknown', fields, 'peer left');
+        return logMembership(
+          peer?.address ?? 'unknown',
+          fields,
+          type === 'left' ? 'peer left' : 'peer resumed on another server',
+        );
       }
       case 'held-overflow':
         return logRefusal(
@@ -311,6 +318,15 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
           return log.debug(fields, 'request refused');
         }
         return logRefusal('info', addressOf(event.connectionId), fields, 'request refused');
+      // Peers of a process that stopped: this process holds their place, but never saw their
+      // address, so they count against no address here.
+      case 'adopted':
+        return log.info(fields, 'adopted the away peers of a server that stopped');
+      case 'rooms-error':
+        return log.warn(fields, 'room state request failed');
+      case 'rooms-availability':
+        if (event.available) return log.info(fields, 'room state reachable');
+        return log.warn(fields, 'room state unreachable: joins fail until it is back');
       default:
         return assertNever(type);
     }
@@ -461,13 +477,54 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       }
       return;
     }
-    inboundFrame = frame;
-    inboundMessage = parsed.message;
+    const message: ClientMessage = parsed.message;
+    inOrder(connection, () => hub.receive(connection.id, message, frame));
+  }
+
+  /**
+   * Runs `task` now if the socket has nothing in progress, else after what is. The common case
+   * (a relayed description or candidate) is handled synchronously and costs no promise.
+   */
+  function inOrder(connection: Connection, task: () => Promise<void> | void): void {
+    if (connection.busy) {
+      if (connection.backlog.length >= MAX_BACKLOG) {
+        log.warn(where(connection), 'socket messages pile up behind a slow request, closing it');
+        connection.socket.close(CLOSE_CODES.tryAgainLater, 'Server busy');
+        return;
+      }
+      connection.backlog.push(task);
+      return;
+    }
+    const pending = runTask(connection, task);
+    if (pending) {
+      connection.busy = true;
+      void pending.then(() => drainBacklog(connection));
+    }
+  }
+
+  function drainBacklog(connection: Connection): void {
+    connection.busy = false;
+    while (connection.backlog.length > 0) {
+      const task = connection.backlog.shift()!;
+      const pending = runTask(connection, task);
+      if (pending) {
+        connection.busy = true;
+        void pending.then(() => drainBacklog(connection));
+        return;
+      }
+    }
+  }
+
+  /** Runs a hub call; a failure is logged, never thrown at the socket's event handler. */
+  function runTask(connection: Connection, task: () => Promise<void> | void) {
     try {
-      hub.receive(connection.id, parsed.message);
-    } finally {
-      inboundFrame = undefined;
-      inboundMessage = undefined;
+      const result = task();
+      return result?.catch((error: unknown) =>
+        log.error({ ...where(connection), err: error }, 'signaling request failed'),
+      );
+    } catch (error) {
+      log.error({ ...where(connection), err: error }, 'signaling request failed');
+      return undefined;
     }
   }
 
@@ -498,6 +555,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
         refillPerSecond: config.rateLimitPerSecond,
       }),
       strikes: new TokenBucket({ capacity: config.rateLimitStrikes, refillPerSecond: 1 }),
+      busy: false,
+      backlog: [],
     };
     connections.set(connection.id, connection);
     counters.accepted++;
@@ -526,10 +585,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       connections.delete(connection.id);
       // 1000 and 1001 mean the page closed or left on purpose; anything else may come back. A
       // page that said it is unloading may be reloading: it gets a short grace to come back.
-      hub.disconnect(connection.id, {
-        resumable: !connection.final && code !== 1000 && code !== 1001,
-        graceMs: code === CLOSE_CODES.pageUnloading ? config.reloadGraceMs : undefined,
-      });
+      const resumable = !connection.final && code !== 1000 && code !== 1001;
+      const graceMs = code === CLOSE_CODES.pageUnloading ? config.reloadGraceMs : undefined;
+      inOrder(connection, () => hub.disconnect(connection.id, { resumable, graceMs }));
     });
   }
 
@@ -547,6 +605,8 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
 
   return {
     hub,
+    rooms: options.rooms,
+    start: () => hub.start(),
     counters,
     get openSockets() {
       return openSockets;
@@ -599,11 +659,15 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       for (const { socket } of open) socket.close(code, reason);
       await settleWithin(Promise.all(closed), timeoutMs);
       for (const { socket } of open) socket.terminate();
-      hub.dispose();
+      await hub.dispose();
+      await options.rooms.stop();
       wss.close();
     },
   };
 }
+
+/** Messages of one socket waiting behind a slow request before the socket is closed. */
+const MAX_BACKLOG = 1_024;
 
 /** Log lines about joins and departures per client address: a burst of this many, then this many a minute. */
 const MEMBERSHIP_LOG_LINES_PER_MINUTE = 120;

@@ -1,32 +1,41 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HeldBudget, HeldMessages, heldBytes } from './held-messages';
+import { HeldBudget, HeldMessages, envelopeOf, heldBytes, type Envelope } from './held-messages';
 import type { ServerMessage } from './protocol';
 
 const BOB = 'BBBBBBBBBBBB';
 const CAROL = 'CCCCCCCCCCCC';
 const MEDIA = { audio: true, video: true, screen: null };
 
-const description = (from: string, type: 'offer' | 'answer', sdp: string): ServerMessage => ({
+/** Envelopes as the hub makes them; equal messages make equal envelopes. */
+const envelope = (message: ServerMessage): Envelope => envelopeOf(message, JSON.stringify(message));
+const descriptionMessage = (
+  from: string,
+  type: 'offer' | 'answer',
+  sdp: string,
+): ServerMessage => ({
   type: 'description',
   from,
   description: { type, sdp },
 });
-const candidate = (from: string, text: string | null): ServerMessage => ({
+const candidateMessage = (from: string, text: string | null): ServerMessage => ({
   type: 'candidate',
   from,
   candidate: text === null ? null : { candidate: text, sdpMid: '0', sdpMLineIndex: 0 },
 });
-const joined = (peerId: string): ServerMessage => ({
-  type: 'peer-joined',
-  peer: { peerId, name: peerId, media: MEDIA, polite: false },
-});
-const updated = (peerId: string, audio: boolean): ServerMessage => ({
-  type: 'peer-updated',
+const leftMessage = (peerId: string): ServerMessage => ({
+  type: 'peer-left',
   peerId,
-  media: { ...MEDIA, audio },
+  reason: 'left',
 });
-const left = (peerId: string): ServerMessage => ({ type: 'peer-left', peerId, reason: 'left' });
+const description = (from: string, type: 'offer' | 'answer', sdp: string) =>
+  envelope(descriptionMessage(from, type, sdp));
+const candidate = (from: string, text: string | null) => envelope(candidateMessage(from, text));
+const joined = (peerId: string) =>
+  envelope({ type: 'peer-joined', peer: { peerId, name: peerId, media: MEDIA, polite: false } });
+const updated = (peerId: string, audio: boolean) =>
+  envelope({ type: 'peer-updated', peerId, media: { ...MEDIA, audio } });
+const left = (peerId: string) => envelope(leftMessage(peerId));
 
 function queue(maxBytes = 1024 * 1024, budget = new HeldBudget(64 * 1024 * 1024)) {
   return { held: new HeldMessages(budget, maxBytes), budget };
@@ -66,7 +75,7 @@ describe('HeldMessages', () => {
     for (let i = 0; i < 765; i++)
       expect(held.hold(description(BOB, 'answer', sdp + i))).toBe('held');
     expect(held.length).toBe(1);
-    expect(held.bytes).toBe(heldBytes(description(BOB, 'answer', `${sdp}764`)));
+    expect(held.bytes).toBe(heldBytes(descriptionMessage(BOB, 'answer', `${sdp}764`)));
   });
 
   it('keeps only the latest media state of each peer', () => {
@@ -110,14 +119,15 @@ describe('HeldMessages', () => {
   });
 
   it('counts each message by its variable text plus a fixed cost', () => {
-    expect(heldBytes(description(BOB, 'offer', 'x'.repeat(1000)))).toBe(1064);
-    expect(heldBytes(candidate(BOB, null))).toBe(64);
-    expect(heldBytes(left(BOB))).toBe(64);
+    expect(heldBytes(descriptionMessage(BOB, 'offer', 'x'.repeat(1000)))).toBe(1064);
+    expect(heldBytes(candidateMessage(BOB, null))).toBe(64);
+    expect(heldBytes(leftMessage(BOB))).toBe(64);
+    expect(description(BOB, 'offer', 'x'.repeat(1000)).bytes).toBe(1064);
   });
 
   describe('for any sequence of messages', () => {
     const peer = fc.constantFrom(BOB, CAROL, 'DDDDDDDDDDDD');
-    const message: fc.Arbitrary<ServerMessage> = fc.oneof(
+    const message: fc.Arbitrary<Envelope> = fc.oneof(
       fc
         .tuple(
           peer,
@@ -149,7 +159,7 @@ describe('HeldMessages', () => {
             expect(budget.used).toBe(held.bytes);
           }
           const drained = held.drain();
-          expect(drained.reduce((sum, m) => sum + heldBytes(m), 0)).toBeLessThanOrEqual(maxBytes);
+          expect(drained.reduce((sum, m) => sum + m.bytes, 0)).toBeLessThanOrEqual(maxBytes);
           expect(budget.used).toBe(0);
         }),
       );
@@ -163,18 +173,18 @@ describe('HeldMessages', () => {
           const drained = held.drain();
           for (const sender of [BOB, CAROL, 'DDDDDDDDDDDD']) {
             const signals = drained.filter(
-              (m) => (m.type === 'description' || m.type === 'candidate') && m.from === sender,
+              (m) => (m.kind === 'description' || m.kind === 'candidate') && m.subject === sender,
             );
-            const descriptions = signals.filter((m) => m.type === 'description');
+            const descriptions = signals.filter((m) => m.kind === 'description');
             expect(descriptions.length).toBeLessThanOrEqual(1);
             if (descriptions.length === 1) expect(signals[0]).toBe(descriptions[0]);
             // The latest description sent is the one handed over, unless the sender left after.
             const lastSent = messages.findLast(
-              (m) => m.type === 'description' && m.from === sender,
+              (m) => m.kind === 'description' && m.subject === sender,
             );
             const leftAfter = messages
               .slice(lastSent ? messages.lastIndexOf(lastSent) : 0)
-              .some((m) => m.type === 'peer-left' && m.peerId === sender);
+              .some((m) => m.kind === 'peer-left' && m.subject === sender);
             if (lastSent && !leftAfter) expect(descriptions[0]).toBe(lastSent);
           }
         }),
@@ -195,7 +205,7 @@ describe('HeldMessages', () => {
           }
           // The last message is never lost, unless it is a departure whose arrival was held.
           const last = messages.at(-1);
-          if (last && last.type !== 'peer-left') expect(drained.at(-1)).toBe(last);
+          if (last && last.kind !== 'peer-left') expect(drained.at(-1)).toBe(last);
         }),
       );
     });

@@ -1,6 +1,88 @@
 import type { ServerMessage } from './protocol';
 
 /**
+ * What is held for peers whose socket is away, waiting to resume, and the rules that bound it.
+ *
+ * Both room implementations hold by these rules: `InMemoryRooms` with `HeldMessages` below, and
+ * `RedisRooms` with the `hold` function of its Lua scripts (`redis-scripts.ts`), which mirrors
+ * `HeldMessages.hold` step for step. The contract suite (`rooms-contract.ts`) runs the same cases
+ * against both. The costs (`heldBytes`) are computed here, in one place, and passed to Redis.
+ */
+
+/** Caps on what is held. The server's settings (`MAX_HELD_BYTES_PER_PEER`, `MAX_HELD_BYTES`). */
+export interface HeldLimits {
+  /** Bytes held for one away peer; past it the peer is treated as gone. */
+  maxBytesPerPeer: number;
+  /** Bytes held for all the away peers of one process together; a peer whose message would pass
+   * it is treated as gone. With Redis, what Redis holds for the peers this process holds. */
+  maxBytesPerProcess: number;
+}
+
+export const DEFAULT_HELD_LIMITS: HeldLimits = {
+  // Enough for a returning peer in a full room of 6 whose every other member renegotiated with
+  // the largest SDP allowed and sent a hundred candidates.
+  maxBytesPerPeer: 512 * 1024,
+  maxBytesPerProcess: 64 * 1024 * 1024,
+};
+
+/** What a held message is, for the rules that collapse superseded ones. */
+export type HeldKind =
+  'description' | 'candidate' | 'peer-joined' | 'peer-updated' | 'peer-left' | 'other';
+
+/** A frame on its way to a peer, with what the held-message rules need to know about it. */
+export interface Envelope {
+  /** The serialized server message, exactly as the recipient's socket will get it. */
+  readonly frame: string;
+  readonly kind: HeldKind;
+  /** The peer the message is from (descriptions, candidates) or about (the rest); '' if none. */
+  readonly subject: string;
+  /** Its cost while held (`heldBytes`). */
+  readonly bytes: number;
+}
+
+/** The envelope of `message`, serialized as `frame`. */
+export function envelopeOf(message: ServerMessage, frame: string): Envelope {
+  const bytes = heldBytes(message);
+  switch (message.type) {
+    case 'description':
+    case 'candidate':
+      return { frame, kind: message.type, subject: message.from, bytes };
+    case 'peer-joined':
+      return { frame, kind: message.type, subject: message.peer.peerId, bytes };
+    case 'peer-updated':
+    case 'peer-left':
+      return { frame, kind: message.type, subject: message.peerId, bytes };
+    default:
+      return { frame, kind: 'other', subject: '', bytes };
+  }
+}
+
+/** What holding a message costs, in bytes: its variable text, plus a fixed amount per message. */
+export function heldBytes(message: ServerMessage): number {
+  const PER_MESSAGE = 64;
+  switch (message.type) {
+    case 'description':
+      return PER_MESSAGE + message.description.sdp.length;
+    case 'candidate': {
+      const candidate = message.candidate;
+      if (!candidate) return PER_MESSAGE;
+      return (
+        PER_MESSAGE +
+        candidate.candidate.length +
+        (candidate.sdpMid?.length ?? 0) +
+        (candidate.usernameFragment?.length ?? 0)
+      );
+    }
+    case 'peer-joined':
+      return PER_MESSAGE + message.peer.name.length + (message.peer.media.screen?.length ?? 0);
+    case 'peer-updated':
+      return PER_MESSAGE + (message.media.screen?.length ?? 0);
+    default:
+      return PER_MESSAGE;
+  }
+}
+
+/**
  * Bytes held for every away peer of one process together. All queues of a process share one, so
  * that many away peers cannot add up to more memory than the operator allowed.
  */
@@ -28,34 +110,11 @@ export class HeldBudget {
 /** Why a message could not be held: the peer's own cap, or the process's budget. */
 export type HoldRefusal = 'peer-limit' | 'process-limit';
 
-/** What holding a message costs, in bytes: its variable text, plus a fixed amount per message. */
-export function heldBytes(message: ServerMessage): number {
-  const PER_MESSAGE = 64;
-  switch (message.type) {
-    case 'description':
-      return PER_MESSAGE + message.description.sdp.length;
-    case 'candidate': {
-      const candidate = message.candidate;
-      if (!candidate) return PER_MESSAGE;
-      return (
-        PER_MESSAGE +
-        candidate.candidate.length +
-        (candidate.sdpMid?.length ?? 0) +
-        (candidate.usernameFragment?.length ?? 0)
-      );
-    }
-    case 'peer-joined':
-      return PER_MESSAGE + message.peer.name.length + (message.peer.media.screen?.length ?? 0);
-    case 'peer-updated':
-      return PER_MESSAGE + (message.media.screen?.length ?? 0);
-    default:
-      return PER_MESSAGE;
-  }
-}
-
-interface Held {
-  message: ServerMessage;
-  bytes: number;
+/** A peer given up because what was held for it passed a cap. */
+export interface HeldOverflow {
+  limit: HoldRefusal;
+  /** What was held for it when it was given up. */
+  heldBytes: number;
 }
 
 /**
@@ -68,14 +127,14 @@ interface Held {
  *   candidates gathered so far, and the returning page rolls back an offer of its own that went
  *   unanswered anyway;
  * - a peer's media update replaces its earlier one;
- * - a peer leaving drops whatever it sent, and if the peer's arrival is still held too, both go:
- *   the returning peer never knew it.
+ * - a peer leaving drops whatever it sent and whatever was about it, and if the peer's arrival
+ *   was held too, the departure goes as well: the returning peer never knew it.
  *
- * Every message is counted in bytes (`heldBytes`) against the peer's cap and the process's budget.
- * A message that fits neither is not held, and the caller should treat the peer as gone.
+ * Every message is counted in bytes (`Envelope.bytes`) against the peer's cap and the process's
+ * budget. A message that fits neither is not held, and the caller treats the peer as gone.
  */
 export class HeldMessages {
-  private held: Held[] = [];
+  private held: Envelope[] = [];
   private totalBytes = 0;
 
   constructor(
@@ -91,22 +150,21 @@ export class HeldMessages {
     return this.held.length;
   }
 
-  /** Holds `message`, collapsing what it supersedes; or says which cap it would break. */
-  hold(message: ServerMessage): 'held' | HoldRefusal {
-    if (!this.collapseFor(message)) return 'held';
-    const bytes = heldBytes(message);
-    if (this.totalBytes + bytes > this.maxBytes) return 'peer-limit';
-    if (!this.budget.take(bytes)) return 'process-limit';
-    this.held.push({ message, bytes });
-    this.totalBytes += bytes;
+  /** Holds `envelope`, collapsing what it supersedes; or says which cap it would break. */
+  hold(envelope: Envelope): 'held' | HoldRefusal {
+    if (!this.collapseFor(envelope)) return 'held';
+    if (this.totalBytes + envelope.bytes > this.maxBytes) return 'peer-limit';
+    if (!this.budget.take(envelope.bytes)) return 'process-limit';
+    this.held.push(envelope);
+    this.totalBytes += envelope.bytes;
     return 'held';
   }
 
   /** The held messages in the order they came, leaving the queue empty. */
-  drain(): ServerMessage[] {
-    const messages = this.held.map((entry) => entry.message);
+  drain(): Envelope[] {
+    const held = this.held;
     this.clear();
-    return messages;
+    return held;
   }
 
   /** Forgets everything held and gives its bytes back to the budget. */
@@ -117,30 +175,22 @@ export class HeldMessages {
   }
 
   /**
-   * Drops what `message` supersedes. Returns false when `message` itself is not worth holding
+   * Drops what `envelope` supersedes. Returns false when `envelope` itself is not worth holding
    * (a departure whose arrival was dropped with it).
    */
-  private collapseFor(message: ServerMessage): boolean {
-    switch (message.type) {
-      case 'description': {
-        const sender = message.from;
-        this.drop(
-          ({ message: held }) =>
-            (held.type === 'description' || held.type === 'candidate') && held.from === sender,
-        );
+  private collapseFor({ kind, subject }: Envelope): boolean {
+    switch (kind) {
+      case 'description':
+        this.drop((held) => held.subject === subject && isSignal(held.kind));
         return true;
-      }
-      case 'peer-updated': {
-        const peerId = message.peerId;
-        this.drop(({ message: held }) => held.type === 'peer-updated' && held.peerId === peerId);
+      case 'peer-updated':
+        this.drop((held) => held.subject === subject && held.kind === 'peer-updated');
         return true;
-      }
       case 'peer-left': {
-        const peerId = message.peerId;
         const arrivalHeld = this.held.some(
-          ({ message: held }) => held.type === 'peer-joined' && held.peer.peerId === peerId,
+          (held) => held.subject === subject && held.kind === 'peer-joined',
         );
-        this.drop(({ message: held }) => concerns(held, peerId));
+        this.drop((held) => held.subject === subject);
         return !arrivalHeld;
       }
       default:
@@ -148,11 +198,11 @@ export class HeldMessages {
     }
   }
 
-  private drop(matches: (entry: Held) => boolean): void {
+  private drop(matches: (held: Envelope) => boolean): void {
     let dropped = 0;
-    this.held = this.held.filter((entry) => {
-      if (!matches(entry)) return true;
-      dropped += entry.bytes;
+    this.held = this.held.filter((held) => {
+      if (!matches(held)) return true;
+      dropped += held.bytes;
       return false;
     });
     if (dropped > 0) {
@@ -162,18 +212,6 @@ export class HeldMessages {
   }
 }
 
-/** Whether `message` is from or about `peerId`. */
-function concerns(message: ServerMessage, peerId: string): boolean {
-  switch (message.type) {
-    case 'description':
-    case 'candidate':
-      return message.from === peerId;
-    case 'peer-joined':
-      return message.peer.peerId === peerId;
-    case 'peer-updated':
-    case 'peer-left':
-      return message.peerId === peerId;
-    default:
-      return false;
-  }
+function isSignal(kind: HeldKind): boolean {
+  return kind === 'description' || kind === 'candidate';
 }

@@ -144,6 +144,9 @@ export const ERROR_CODES = [
   'already-joined',
   'unknown-peer',
   'rate-limited',
+  /** Shared room state (Redis) cannot be reached: the server closes the socket with 1013, and the
+   * client's reconnect retries. */
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

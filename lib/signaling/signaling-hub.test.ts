@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ServerMessage } from './protocol';
-import { InMemoryRoomStore } from './room-store';
-import { SignalingHub, type HubEvent, type HubOptions } from './signaling-hub';
+import type { ClientMessage, ServerMessage } from './protocol';
+import { InMemoryRooms } from './in-memory-rooms';
+import { DEFAULT_HELD_LIMITS, type HeldLimits } from './held-messages';
+import { SignalingHub, type HubEvent } from './signaling-hub';
 
 const ROOM = '7k3mq-x9tbd-4rw8h';
 const OTHER_ROOM = 'zzzzz-zzzzz-zzzzz';
@@ -15,11 +16,9 @@ const ICE = {
   iceTransportPolicy: 'all' as const,
 };
 
-function setup(
+async function setup(
   capacity = 6,
-  options: Partial<Pick<HubOptions, 'maxHeldBytesPerPeer' | 'maxHeldBytes'>> & {
-    checkAllowed?: () => boolean;
-  } = {},
+  options: { heldLimits?: Partial<HeldLimits>; checkAllowed?: () => boolean } = {},
 ) {
   const sent = new Map<string, ServerMessage[]>();
   const closed: { connectionId: string; code: number }[] = [];
@@ -27,12 +26,10 @@ function setup(
   const iceRequests: { peerId: string | null; connectionId: string }[] = [];
   const hub = new SignalingHub({
     observe: (event) => events.push(event),
-    store: new InMemoryRoomStore(capacity),
+    rooms: new InMemoryRooms(capacity, { ...DEFAULT_HELD_LIMITS, ...options.heldLimits }),
     resumeGraceMs: GRACE_MS,
     // Date is faked along with the timers, so the presence budget refills as they advance.
     now: () => Date.now(),
-    maxHeldBytesPerPeer: options.maxHeldBytesPerPeer,
-    maxHeldBytes: options.maxHeldBytes,
     iceConfiguration: (peerId, connectionId) => {
       iceRequests.push({ peerId, connectionId });
       return ICE;
@@ -42,8 +39,11 @@ function setup(
       return (options.checkAllowed?.() ?? true) ? ICE : null;
     },
     transport: {
-      send: (connectionId, message) =>
-        sent.set(connectionId, [...(sent.get(connectionId) ?? []), message]),
+      send: (connectionId, frame) =>
+        sent.set(connectionId, [
+          ...(sent.get(connectionId) ?? []),
+          JSON.parse(frame) as ServerMessage,
+        ]),
       close: (connectionId, code) => closed.push({ connectionId, code }),
     },
   });
@@ -53,20 +53,30 @@ function setup(
     sent.set(connectionId, []);
     return messages;
   };
-  const join = (
+  await hub.start();
+  /** Lets the rooms' promises settle, as the socket layer waits before the next message. */
+  const settle = async (result?: Promise<void> | void) => {
+    await result;
+    await vi.advanceTimersByTimeAsync(0);
+  };
+  const rx = (connectionId: string, message: ClientMessage) =>
+    settle(hub.receive(connectionId, message));
+  const dc = (connectionId: string, options: { resumable: boolean; graceMs?: number }) =>
+    settle(hub.disconnect(connectionId, options));
+  const join = async (
     connectionId: string,
     name = connectionId,
     roomId = ROOM,
     resumeToken?: string,
-  ): Joined => {
+  ): Promise<Joined> => {
     hub.connect(connectionId);
-    hub.receive(connectionId, { type: 'join', roomId, name, media: MEDIA, resumeToken });
+    await rx(connectionId, { type: 'join', roomId, name, media: MEDIA, resumeToken });
     const [joined, ...rest] = take(connectionId);
     if (joined?.type !== 'joined') throw new Error(`${connectionId} did not join`);
     sent.set(connectionId, rest);
     return joined;
   };
-  return { hub, take, inbox, join, closed, events, iceRequests };
+  return { hub, take, inbox, join, closed, events, rx, dc, iceRequests };
 }
 
 describe('SignalingHub', () => {
@@ -77,14 +87,14 @@ describe('SignalingHub', () => {
     vi.useRealTimers();
   });
 
-  it('assigns peer ids and tells a newcomer who is there, and everyone about the newcomer', () => {
-    const { join, take } = setup();
-    const alice = join('c1', 'Alice');
+  it('assigns peer ids and tells a newcomer who is there, and everyone about the newcomer', async () => {
+    const { join, take } = await setup();
+    const alice = await join('c1', 'Alice');
     expect(alice.peers).toEqual([]);
     expect(alice.peerId).toMatch(/^[A-Za-z0-9_-]{12}$/);
     expect(alice.iceServers).toEqual([{ urls: 'stun:stun.example.org' }]);
 
-    const bob = join('c2', 'Bob');
+    const bob = await join('c2', 'Bob');
     expect(bob.peerId).not.toBe(alice.peerId);
     expect(bob.peers).toEqual([
       { peerId: alice.peerId, name: 'Alice', media: MEDIA, polite: true },
@@ -97,9 +107,10 @@ describe('SignalingHub', () => {
     ]);
   });
 
-  it('makes exactly one side of every pair polite: the later joiner', () => {
-    const { join, take } = setup();
-    const joins = ['c1', 'c2', 'c3'].map((id) => join(id));
+  it('makes exactly one side of every pair polite: the later joiner', async () => {
+    const { join, take } = await setup();
+    const joins: Joined[] = [];
+    for (const id of ['c1', 'c2', 'c3']) joins.push(await join(id));
     const third = joins[2]!;
     expect(third.peers.every((peer) => peer.polite)).toBe(true);
     for (const id of ['c1', 'c2']) {
@@ -110,21 +121,21 @@ describe('SignalingHub', () => {
     }
   });
 
-  it('relays descriptions and candidates only to the named peer, marked with the sender', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    const bob = join('c2');
-    join('c3');
+  it('relays descriptions and candidates only to the named peer, marked with the sender', async () => {
+    const { hub, join, take, rx } = await setup();
+    const alice = await join('c1');
+    const bob = await join('c2');
+    await join('c3');
     take('c1');
     take('c2');
     take('c3');
 
-    hub.receive('c2', {
+    await rx('c2', {
       type: 'description',
       to: alice.peerId,
       description: { type: 'offer', sdp: 'v=0' },
     });
-    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    await rx('c2', { type: 'candidate', to: alice.peerId, candidate: null });
     expect(take('c1')).toEqual([
       { type: 'description', from: bob.peerId, description: { type: 'offer', sdp: 'v=0' } },
       { type: 'candidate', from: bob.peerId, candidate: null },
@@ -133,18 +144,18 @@ describe('SignalingHub', () => {
     expect(hub.counters.relayed).toBe(2);
   });
 
-  it('relays the connection epoch as it came, and adds none where there was none', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    const bob = join('c2');
+  it('relays the connection epoch as it came, and adds none where there was none', async () => {
+    const { join, take, rx } = await setup();
+    const alice = await join('c1');
+    const bob = await join('c2');
     take('c1');
-    hub.receive('c2', {
+    await rx('c2', {
       type: 'description',
       to: alice.peerId,
       epoch: 3,
       description: { type: 'offer', sdp: 'v=0' },
     });
-    hub.receive('c2', { type: 'candidate', to: alice.peerId, epoch: 3, candidate: null });
+    await rx('c2', { type: 'candidate', to: alice.peerId, epoch: 3, candidate: null });
     expect(take('c1')).toStrictEqual([
       {
         type: 'description',
@@ -154,18 +165,18 @@ describe('SignalingHub', () => {
       },
       { type: 'candidate', from: bob.peerId, epoch: 3, candidate: null },
     ]);
-    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    await rx('c2', { type: 'candidate', to: alice.peerId, candidate: null });
     expect(take('c1')).toStrictEqual([{ type: 'candidate', from: bob.peerId, candidate: null }]);
   });
 
-  it('refuses to relay to a peer in another room, to an unknown id, or to oneself', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    const stranger = join('c9', 'Eve', OTHER_ROOM);
+  it('refuses to relay to a peer in another room, to an unknown id, or to oneself', async () => {
+    const { join, take, rx } = await setup();
+    const alice = await join('c1');
+    const stranger = await join('c9', 'Eve', OTHER_ROOM);
     take('c1');
 
     for (const to of [stranger.peerId, 'AAAAAAAAAAAA', alice.peerId]) {
-      hub.receive('c1', { type: 'description', to, description: { type: 'offer', sdp: 'v=0' } });
+      await rx('c1', { type: 'description', to, description: { type: 'offer', sdp: 'v=0' } });
       expect(take('c1')).toEqual([
         expect.objectContaining({ type: 'error', code: 'unknown-peer' }),
       ]);
@@ -173,108 +184,108 @@ describe('SignalingHub', () => {
     expect(take('c9')).toEqual([]);
   });
 
-  it('refuses signals before joining, and a second join', () => {
-    const { hub, join, take } = setup();
+  it('refuses signals before joining, and a second join', async () => {
+    const { hub, join, take, rx } = await setup();
     hub.connect('c1');
-    hub.receive('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
+    await rx('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
     expect(take('c1')).toEqual([expect.objectContaining({ type: 'error', code: 'not-joined' })]);
-    join('c2');
-    hub.receive('c2', { type: 'join', roomId: ROOM, name: 'again', media: MEDIA });
+    await join('c2');
+    await rx('c2', { type: 'join', roomId: ROOM, name: 'again', media: MEDIA });
     expect(take('c2')).toEqual([
       expect.objectContaining({ type: 'error', code: 'already-joined' }),
     ]);
   });
 
-  it('tells a newcomer to a full room that it is full, and lets it in once there is space', () => {
-    const { hub, join, take } = setup(2);
-    join('c1');
-    join('c2');
+  it('tells a newcomer to a full room that it is full, and lets it in once there is space', async () => {
+    const { hub, join, take, rx } = await setup(2);
+    await join('c1');
+    await join('c2');
     hub.connect('c3');
-    hub.receive('c3', { type: 'join', roomId: ROOM, name: 'Late', media: MEDIA });
+    await rx('c3', { type: 'join', roomId: ROOM, name: 'Late', media: MEDIA });
     const [refusal] = take('c3');
     expect(refusal).toMatchObject({ type: 'error', code: 'room-full' });
     expect(refusal?.type === 'error' && refusal.message).toMatch(/full/);
 
-    hub.receive('c1', { type: 'leave' });
-    hub.receive('c3', { type: 'join', roomId: ROOM, name: 'Late', media: MEDIA });
+    await rx('c1', { type: 'leave' });
+    await rx('c3', { type: 'join', roomId: ROOM, name: 'Late', media: MEDIA });
     expect(take('c3')[0]).toMatchObject({ type: 'joined' });
   });
 
-  it('announces a peer that leaves, and forgets the empty room', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    join('c2');
+  it('announces a peer that leaves, and forgets the empty room', async () => {
+    const { hub, join, take, rx } = await setup();
+    const alice = await join('c1');
+    await join('c2');
     take('c2');
-    hub.receive('c1', { type: 'leave' });
+    await rx('c1', { type: 'leave' });
     expect(take('c2')).toEqual([{ type: 'peer-left', peerId: alice.peerId, reason: 'left' }]);
-    hub.receive('c2', { type: 'leave' });
+    await rx('c2', { type: 'leave' });
     expect(hub.counts()).toMatchObject({ rooms: 0, peers: 0 });
   });
 
-  it('announces at once a peer whose page closed on purpose', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    join('c2');
+  it('announces at once a peer whose page closed on purpose', async () => {
+    const { join, take, dc } = await setup();
+    const alice = await join('c1');
+    await join('c2');
     take('c2');
-    hub.disconnect('c1', { resumable: false });
+    await dc('c1', { resumable: false });
     expect(take('c2')).toEqual([
       { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
     ]);
   });
 
-  it('holds the slot of a peer whose socket dropped, and announces it only after the grace period', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    join('c2');
+  it('holds the slot of a peer whose socket dropped, and announces it only after the grace period', async () => {
+    const { hub, join, take, dc } = await setup();
+    const alice = await join('c1');
+    await join('c2');
     take('c2');
-    hub.disconnect('c1', { resumable: true });
-    vi.advanceTimersByTime(GRACE_MS - 1);
+    await dc('c1', { resumable: true });
+    await vi.advanceTimersByTimeAsync(GRACE_MS - 1);
     expect(take('c2')).toEqual([]);
     expect(hub.counts()).toMatchObject({ peers: 2, awaitingResume: 1 });
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(take('c2')).toEqual([
       { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
     ]);
     expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
   });
 
-  it('holds the slot of a page that is unloading only for the shorter grace it is given', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    join('c2');
+  it('holds the slot of a page that is unloading only for the shorter grace it is given', async () => {
+    const { join, take, dc } = await setup();
+    const alice = await join('c1');
+    await join('c2');
     take('c2');
-    hub.disconnect('c1', { resumable: true, graceMs: 3_000 });
-    vi.advanceTimersByTime(2_999);
+    await dc('c1', { resumable: true, graceMs: 3_000 });
+    await vi.advanceTimersByTimeAsync(2_999);
     expect(take('c2')).toEqual([]);
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(take('c2')).toEqual([
       { type: 'peer-left', peerId: alice.peerId, reason: 'disconnected' },
     ]);
   });
 
-  it('never holds a slot longer than the resume grace, whatever grace is asked for', () => {
-    const { hub, join, take } = setup();
-    join('c1');
-    join('c2');
+  it('never holds a slot longer than the resume grace, whatever grace is asked for', async () => {
+    const { join, take, dc } = await setup();
+    await join('c1');
+    await join('c2');
     take('c2');
-    hub.disconnect('c1', { resumable: true, graceMs: GRACE_MS * 10 });
-    vi.advanceTimersByTime(GRACE_MS);
+    await dc('c1', { resumable: true, graceMs: GRACE_MS * 10 });
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
     expect(take('c2')).toHaveLength(1);
   });
 
-  it('lets a dropped peer resume its id, delivering what was sent to it meanwhile', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1', 'Alice');
-    const bob = join('c2', 'Bob');
+  it('lets a dropped peer resume its id, delivering what was sent to it meanwhile', async () => {
+    const { join, take, rx, dc } = await setup();
+    const alice = await join('c1', 'Alice');
+    const bob = await join('c2', 'Bob');
     take('c1');
-    hub.disconnect('c1', { resumable: true });
-    hub.receive('c2', {
+    await dc('c1', { resumable: true });
+    await rx('c2', {
       type: 'description',
       to: alice.peerId,
       description: { type: 'offer', sdp: 'restart' },
     });
 
-    const resumed = join('c1b', 'Alice', ROOM, alice.resumeToken);
+    const resumed = await join('c1b', 'Alice', ROOM, alice.resumeToken);
     expect(resumed).toMatchObject({ peerId: alice.peerId, resumed: true });
     expect(resumed.peers).toEqual([
       { peerId: bob.peerId, name: 'Bob', media: MEDIA, polite: false },
@@ -283,25 +294,25 @@ describe('SignalingHub', () => {
     expect(take('c1b')).toEqual([
       { type: 'description', from: bob.peerId, description: { type: 'offer', sdp: 'restart' } },
     ]);
-    vi.advanceTimersByTime(GRACE_MS * 2);
+    await vi.advanceTimersByTimeAsync(GRACE_MS * 2);
     expect(take('c2')).toEqual([]);
   });
 
-  it('hands a returning peer only the latest offer from each sender, with its candidates', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1', 'Alice');
-    const bob = join('c2', 'Bob');
-    const carol = join('c3', 'Carol');
+  it('hands a returning peer only the latest offer from each sender, with its candidates', async () => {
+    const { join, take, rx, dc } = await setup();
+    const alice = await join('c1', 'Alice');
+    const bob = await join('c2', 'Bob');
+    const carol = await join('c3', 'Carol');
     take('c1');
-    hub.disconnect('c1', { resumable: true });
+    await dc('c1', { resumable: true });
     const offer = (sdp: string) => ({ type: 'offer' as const, sdp });
-    hub.receive('c2', { type: 'description', to: alice.peerId, description: offer('bob-1') });
-    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
-    hub.receive('c3', { type: 'description', to: alice.peerId, description: offer('carol-1') });
-    hub.receive('c2', { type: 'description', to: alice.peerId, description: offer('bob-2') });
-    hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    await rx('c2', { type: 'description', to: alice.peerId, description: offer('bob-1') });
+    await rx('c2', { type: 'candidate', to: alice.peerId, candidate: null });
+    await rx('c3', { type: 'description', to: alice.peerId, description: offer('carol-1') });
+    await rx('c2', { type: 'description', to: alice.peerId, description: offer('bob-2') });
+    await rx('c2', { type: 'candidate', to: alice.peerId, candidate: null });
 
-    join('c1b', 'Alice', ROOM, alice.resumeToken);
+    await join('c1b', 'Alice', ROOM, alice.resumeToken);
     expect(take('c1b')).toEqual([
       { type: 'description', from: carol.peerId, description: offer('carol-1') },
       { type: 'description', from: bob.peerId, description: offer('bob-2') },
@@ -309,36 +320,38 @@ describe('SignalingHub', () => {
     ]);
   });
 
-  it('gives a fresh id for a spent, unknown or other-room resume token', () => {
-    const { hub, join } = setup();
-    const alice = join('c1');
-    hub.disconnect('c1', { resumable: true });
-    join('c2', 'Alice', ROOM, alice.resumeToken);
-    hub.disconnect('c2', { resumable: true });
-    expect(join('c3', 'Alice', ROOM, alice.resumeToken).resumed).toBe(false);
-    expect(join('c4', 'X', ROOM, 'b'.repeat(32)).resumed).toBe(false);
+  it('gives a fresh id for a spent, unknown or other-room resume token', async () => {
+    const { join, dc } = await setup();
+    const alice = await join('c1');
+    await dc('c1', { resumable: true });
+    await join('c2', 'Alice', ROOM, alice.resumeToken);
+    await dc('c2', { resumable: true });
+    expect((await join('c3', 'Alice', ROOM, alice.resumeToken)).resumed).toBe(false);
+    expect((await join('c4', 'X', ROOM, 'b'.repeat(32))).resumed).toBe(false);
   });
 
-  it('closes a half-open socket when its peer resumes on a new one', () => {
-    const { hub, join, closed, take } = setup();
-    const alice = join('c1');
-    join('c2', 'Alice', ROOM, alice.resumeToken);
+  it('closes a half-open socket when its peer resumes on a new one', async () => {
+    const { hub, join, closed, take, rx, dc } = await setup();
+    const alice = await join('c1');
+    await join('c2', 'Alice', ROOM, alice.resumeToken);
     expect(closed).toEqual([{ connectionId: 'c1', code: 4000 }]);
-    hub.receive('c1', { type: 'ping' });
+    await rx('c1', { type: 'ping' });
     expect(take('c1')).toEqual([{ type: 'pong' }]);
-    hub.disconnect('c1', { resumable: true });
+    await dc('c1', { resumable: true });
     expect(hub.counts()).toMatchObject({ peers: 1, awaitingResume: 0 });
   });
 
-  it('gives up on a dropped peer whose held messages pass its byte cap, and says why', () => {
-    const { hub, join, take, events } = setup(6, { maxHeldBytesPerPeer: 64 * 1024 });
-    const alice = join('c1');
-    join('c2');
+  it('gives up on a dropped peer whose held messages pass its byte cap, and says why', async () => {
+    const { hub, join, take, rx, dc, events } = await setup(6, {
+      heldLimits: { maxBytesPerPeer: 64 * 1024 },
+    });
+    const alice = await join('c1');
+    await join('c2');
     take('c2');
-    hub.disconnect('c1', { resumable: true });
+    await dc('c1', { resumable: true });
     const candidate = { candidate: 'x'.repeat(1000), sdpMid: '0', sdpMLineIndex: 0 };
     for (let i = 0; i < 100; i++)
-      hub.receive('c2', { type: 'candidate', to: alice.peerId, candidate });
+      await rx('c2', { type: 'candidate', to: alice.peerId, candidate });
     expect(take('c2')).toContainEqual({
       type: 'peer-left',
       peerId: alice.peerId,
@@ -350,25 +363,26 @@ describe('SignalingHub', () => {
     expect(hub.counts()).toMatchObject({ awaitingResume: 0, heldBytes: 0 });
   });
 
-  it('shares one byte budget among all away peers', () => {
-    const { hub, join, take, events } = setup(6, { maxHeldBytes: 100 * 1024 });
-    const alice = join('c1');
-    const bob = join('c2');
-    join('c3');
+  it('shares one byte budget among all away peers', async () => {
+    const { hub, join, take, rx, dc, events } = await setup(6, {
+      heldLimits: { maxBytesPerProcess: 100 * 1024 },
+    });
+    const alice = await join('c1');
+    const bob = await join('c2');
+    await join('c3');
     take('c3');
-    hub.disconnect('c1', { resumable: true });
-    hub.disconnect('c2', { resumable: true });
+    await dc('c1', { resumable: true });
+    await dc('c2', { resumable: true });
     const answer = { type: 'answer' as const, sdp: 'x'.repeat(40 * 1024) };
-    hub.receive('c3', { type: 'description', to: alice.peerId, description: answer });
+    await rx('c3', { type: 'description', to: alice.peerId, description: answer });
     expect(hub.counts().heldBytes).toBeGreaterThan(40 * 1024);
-    hub.receive('c3', { type: 'description', to: bob.peerId, description: answer });
+    await rx('c3', { type: 'description', to: bob.peerId, description: answer });
     // Each keeps only the latest answer from c3, so resending costs nothing more...
-    hub.receive('c3', { type: 'description', to: alice.peerId, description: answer });
+    await rx('c3', { type: 'description', to: alice.peerId, description: answer });
     expect(hub.counts().awaitingResume).toBe(2);
     // ...but a third peer's worth does not fit: the peer it was for is treated as gone.
     const candidate = { candidate: 'x'.repeat(1000), sdpMid: '0', sdpMLineIndex: 0 };
-    for (let i = 0; i < 30; i++)
-      hub.receive('c3', { type: 'candidate', to: bob.peerId, candidate });
+    for (let i = 0; i < 30; i++) await rx('c3', { type: 'candidate', to: bob.peerId, candidate });
     expect(events).toContainEqual(
       expect.objectContaining({
         type: 'held-overflow',
@@ -379,35 +393,37 @@ describe('SignalingHub', () => {
     expect(hub.counts().awaitingResume).toBe(1);
   });
 
-  it('shares media state changes with the rest of the room and with later joiners', () => {
-    const { hub, join, take } = setup();
-    const alice = join('c1');
-    join('c2');
+  it('shares media state changes with the rest of the room and with later joiners', async () => {
+    const { join, take, rx } = await setup();
+    const alice = await join('c1');
+    await join('c2');
     take('c1');
     take('c2');
     const muted = { audio: false, video: true, screen: null };
-    hub.receive('c1', { type: 'media', media: muted });
+    await rx('c1', { type: 'media', media: muted });
     expect(take('c2')).toEqual([{ type: 'peer-updated', peerId: alice.peerId, media: muted }]);
     expect(take('c1')).toEqual([]);
-    expect(join('c3').peers.find((peer) => peer.peerId === alice.peerId)?.media).toEqual(muted);
+    expect((await join('c3')).peers.find((peer) => peer.peerId === alice.peerId)?.media).toEqual(
+      muted,
+    );
   });
 
-  it('hands out ICE servers to a self-test without joining, unless refused', () => {
+  it('hands out ICE servers to a self-test without joining, unless refused', async () => {
     let allowed = true;
-    const { hub, take, iceRequests } = setup(6, { checkAllowed: () => allowed });
+    const { hub, take, rx, iceRequests } = await setup(6, { checkAllowed: () => allowed });
     hub.connect('c1');
-    hub.receive('c1', { type: 'get-ice-servers' });
+    await rx('c1', { type: 'get-ice-servers' });
     expect(take('c1')).toEqual([{ type: 'ice-servers', ...ICE }]);
     expect(iceRequests).toEqual([{ peerId: null, connectionId: 'c1' }]);
     allowed = false;
-    hub.receive('c1', { type: 'get-ice-servers' });
+    await rx('c1', { type: 'get-ice-servers' });
     expect(take('c1')).toEqual([expect.objectContaining({ type: 'error', code: 'rate-limited' })]);
   });
 
-  it('asks for the ICE servers of the joined peer itself, never of a made-up one', () => {
-    const { hub, join, take, iceRequests } = setup();
-    const alice = join('c1');
-    hub.receive('c1', { type: 'get-ice-servers' });
+  it('asks for the ICE servers of the joined peer itself, never of a made-up one', async () => {
+    const { join, take, rx, iceRequests } = await setup();
+    const alice = await join('c1');
+    await rx('c1', { type: 'get-ice-servers' });
     expect(take('c1')).toEqual([{ type: 'ice-servers', ...ICE }]);
     expect(iceRequests).toEqual([
       { peerId: alice.peerId, connectionId: 'c1' },
@@ -415,17 +431,17 @@ describe('SignalingHub', () => {
     ]);
   });
 
-  it('tells a lobby who is in a room, without joining it and without telling the room', () => {
-    const { hub, join, take } = setup(3);
-    join('c1', 'Ann');
-    join('c2', 'Ben');
+  it('tells a lobby who is in a room, without joining it and without telling the room', async () => {
+    const { hub, join, take, rx } = await setup(3);
+    await join('c1', 'Ann');
+    await join('c2', 'Ben');
     take('c1');
     hub.connect('lobby');
-    hub.receive('lobby', { type: 'presence', roomId: ROOM });
+    await rx('lobby', { type: 'presence', roomId: ROOM });
     expect(take('lobby')).toEqual([
       { type: 'presence', roomId: ROOM, count: 2, capacity: 3, names: ['Ann', 'Ben'] },
     ]);
-    hub.receive('lobby', { type: 'presence', roomId: OTHER_ROOM });
+    await rx('lobby', { type: 'presence', roomId: OTHER_ROOM });
     expect(take('lobby')).toEqual([
       { type: 'presence', roomId: OTHER_ROOM, count: 0, capacity: 3, names: [] },
     ]);
@@ -434,11 +450,11 @@ describe('SignalingHub', () => {
     expect(hub.peerOf('lobby')).toBeUndefined();
   });
 
-  it('lists at most eight names in a presence answer, and counts everyone', () => {
-    const { hub, join, take } = setup(12);
-    for (let i = 1; i <= 10; i++) join(`c${i}`, `Person ${i}`);
+  it('lists at most eight names in a presence answer, and counts everyone', async () => {
+    const { hub, join, take, rx } = await setup(12);
+    for (let i = 1; i <= 10; i++) await join(`c${i}`, `Person ${i}`);
     hub.connect('lobby');
-    hub.receive('lobby', { type: 'presence', roomId: ROOM });
+    await rx('lobby', { type: 'presence', roomId: ROOM });
     const [answer] = take('lobby');
     expect(answer).toMatchObject({ type: 'presence', count: 10 });
     expect(answer?.type === 'presence' && answer.names).toEqual(
@@ -446,48 +462,48 @@ describe('SignalingHub', () => {
     );
   });
 
-  it('limits presence queries per socket to a small budget of their own', () => {
-    const { hub, take } = setup();
+  it('limits presence queries per socket to a small budget of their own', async () => {
+    const { hub, take, rx, dc } = await setup();
     hub.connect('greedy');
     hub.connect('other');
-    const ask = (connectionId: string) => {
-      hub.receive(connectionId, { type: 'presence', roomId: ROOM });
+    const ask = async (connectionId: string) => {
+      await rx(connectionId, { type: 'presence', roomId: ROOM });
       return take(connectionId)[0]?.type;
     };
-    for (let i = 0; i < 5; i++) expect(ask('greedy')).toBe('presence');
-    expect(ask('greedy')).toBe('error');
+    for (let i = 0; i < 5; i++) expect(await ask('greedy')).toBe('presence');
+    expect(await ask('greedy')).toBe('error');
     expect(hub.counters.refused['rate-limited']).toBe(1);
     // Other sockets, and other messages on this one, are not held back.
-    expect(ask('other')).toBe('presence');
-    hub.receive('greedy', { type: 'ping' });
+    expect(await ask('other')).toBe('presence');
+    await rx('greedy', { type: 'ping' });
     expect(take('greedy')).toEqual([{ type: 'pong' }]);
     // One query every two seconds after the burst.
-    vi.advanceTimersByTime(1_000);
-    expect(ask('greedy')).toBe('error');
-    vi.advanceTimersByTime(1_000);
-    expect(ask('greedy')).toBe('presence');
-    expect(ask('greedy')).toBe('error');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await ask('greedy')).toBe('error');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await ask('greedy')).toBe('presence');
+    expect(await ask('greedy')).toBe('error');
     // A new socket starts with a fresh budget; a closed one leaves nothing behind.
-    hub.disconnect('greedy', { resumable: false });
+    await dc('greedy', { resumable: false });
     hub.connect('greedy');
-    expect(ask('greedy')).toBe('presence');
+    expect(await ask('greedy')).toBe('presence');
   });
 
-  it('answers ping with pong', () => {
-    const { hub, take } = setup();
+  it('answers ping with pong', async () => {
+    const { hub, take, rx } = await setup();
     hub.connect('c1');
-    hub.receive('c1', { type: 'ping' });
+    await rx('c1', { type: 'ping' });
     expect(take('c1')).toEqual([{ type: 'pong' }]);
   });
 
-  it('reports joins, resumes, departures and refusals to its observer, with ids only', () => {
-    const { hub, join, take, events } = setup();
-    const alice = join('c1', 'Alice');
-    hub.receive('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
-    hub.disconnect('c1', { resumable: true });
-    join('c2', 'Alice', ROOM, alice.resumeToken);
+  it('reports joins, resumes, departures and refusals to its observer, with ids only', async () => {
+    const { hub, join, take, events, rx, dc } = await setup();
+    const alice = await join('c1', 'Alice');
+    await rx('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
+    await dc('c1', { resumable: true });
+    await join('c2', 'Alice', ROOM, alice.resumeToken);
     take('c2');
-    hub.receive('c2', { type: 'leave' });
+    await rx('c2', { type: 'leave' });
 
     expect(events).toEqual([
       { type: 'joined', connectionId: 'c1', roomId: ROOM, peerId: alice.peerId, roomSize: 1 },
@@ -506,12 +522,12 @@ describe('SignalingHub', () => {
     expect(hub.counters.refused['unknown-peer']).toBe(1);
   });
 
-  it('empties every room on dispose', () => {
-    const { hub, join } = setup();
-    join('c1');
-    join('c2');
-    hub.disconnect('c2', { resumable: true });
-    hub.dispose();
+  it('empties every room on dispose', async () => {
+    const { hub, join, dc } = await setup();
+    await join('c1');
+    await join('c2');
+    await dc('c2', { resumable: true });
+    await hub.dispose();
     expect(hub.counts()).toEqual({
       rooms: 0,
       peers: 0,
@@ -521,19 +537,19 @@ describe('SignalingHub', () => {
     });
   });
 
-  it('forgets a connection once its socket is gone, however it went', () => {
-    const { hub, join } = setup();
-    join('c1');
-    join('c2');
-    join('c3');
+  it('forgets a connection once its socket is gone, however it went', async () => {
+    const { hub, join, rx, dc } = await setup();
+    await join('c1');
+    await join('c2');
+    await join('c3');
     hub.connect('c4');
-    hub.disconnect('c1', { resumable: false });
-    hub.disconnect('c2', { resumable: true });
-    hub.receive('c3', { type: 'leave' });
-    hub.disconnect('c3', { resumable: false });
-    hub.disconnect('c4', { resumable: true });
+    await dc('c1', { resumable: false });
+    await dc('c2', { resumable: true });
+    await rx('c3', { type: 'leave' });
+    await dc('c3', { resumable: false });
+    await dc('c4', { resumable: true });
     expect(hub.counts()).toMatchObject({ connections: 0, peers: 1, awaitingResume: 1 });
-    vi.advanceTimersByTime(GRACE_MS);
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
     expect(hub.counts()).toEqual({
       rooms: 0,
       peers: 0,

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { HeldBudget, HeldMessages, type HoldRefusal } from './held-messages';
+import { createHash, randomBytes } from 'node:crypto';
+import { envelopeOf, type HoldRefusal } from './held-messages';
 import { PresenceRateLimit, describePresence } from './presence';
-import type { RoomMember, RoomStore } from './room-store';
 import {
   CLOSE_CODES,
   ERROR_CODES,
@@ -9,13 +8,26 @@ import {
   type ClientMessage,
   type ErrorCode,
   type IceServer,
+  type MediaState,
   type PeerInfo,
   type ServerMessage,
 } from './protocol';
+import {
+  FIRST_EPOCH,
+  RoomsUnavailableError,
+  type AdoptedPeer,
+  type Epoch,
+  type HeldPeer,
+  type OverflowedMember,
+  type RoomMember,
+  type Rooms,
+} from './rooms';
+import { serializeServerMessage } from './serialize';
 
 /** How the hub reaches connections. The socket layer implements it; unit tests record calls. */
 export interface HubTransport {
-  send(connectionId: string, message: ServerMessage): void;
+  /** Sends one serialized server message. */
+  send(connectionId: string, frame: string): void;
   close(connectionId: string, code: number, reason: string): void;
 }
 
@@ -25,7 +37,7 @@ export interface IceConfiguration {
 }
 
 export interface HubOptions {
-  store: RoomStore;
+  rooms: Rooms;
   transport: HubTransport;
   /** ICE servers (with TURN credentials for this peer, if any) for a joined peer. */
   iceConfiguration(peerId: string, connectionId: string): IceConfiguration;
@@ -36,12 +48,10 @@ export interface HubOptions {
   checkIceConfiguration(connectionId: string): IceConfiguration | null;
   /** How long a peer whose socket dropped keeps its slot, waiting to resume. */
   resumeGraceMs: number;
-  /** Bytes held for one peer whose socket dropped; past this the peer is treated as gone. */
-  maxHeldBytesPerPeer?: number;
-  /** Bytes held for all away peers together; a peer whose message would pass it is treated as gone. */
-  maxHeldBytes?: number;
   /** Told of each change of membership and each refusal, for logs. Never of relayed messages. */
   observe?(event: HubEvent): void;
+  /** Wall-clock milliseconds (away deadlines are shared between processes). */
+  wallClock?(): number;
   /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
   now?: () => number;
 }
@@ -53,14 +63,21 @@ export type HubEvent =
   | { type: 'awaiting-resume'; roomId: string; peerId: string }
   | { type: 'left'; roomId: string; peerId: string; reason: 'left' | 'disconnected' }
   | { type: 'held-overflow'; roomId: string; peerId: string; heldBytes: number; limit: HoldRefusal }
-  | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode };
+  /** The peer is no longer this process's: it resumed on another (or another took it over). */
+  | { type: 'moved'; roomId: string; peerId: string }
+  | { type: 'adopted'; peers: number }
+  | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode }
+  | { type: 'rooms-error'; operation: string; error: string }
+  | { type: 'rooms-availability'; available: boolean };
 
 export interface HubCounters {
   joins: number;
   resumes: number;
   leaves: number;
-  /** Descriptions and candidates passed on to a peer. */
+  /** Descriptions and candidates passed on to a peer (sent, or held for it). */
   relayed: number;
+  /** Relays that never reached the shared state (it was unreachable). */
+  relaysLost: number;
   /** Requests refused, by the error code sent back. */
   refused: Record<ErrorCode, number>;
 }
@@ -68,37 +85,96 @@ export interface HubCounters {
 interface PeerSlot {
   peerId: string;
   roomId: string;
-  resumeToken: string;
+  member: RoomMember;
+  epoch: Epoch;
+  tokenHash: string;
   /** Null while the peer's socket is gone and the slot waits for a resume. */
   connectionId: string | null;
+  /** When the place of an away peer expires (epoch milliseconds); 0 while connected. */
+  awayUntil: number;
   graceTimer: ReturnType<typeof setTimeout> | null;
-  /** What others sent it while it was away. */
-  held: HeldMessages;
+  /** Frames that arrived while a join or resume was in flight: sent right after `joined`. */
+  pending: string[] | null;
+  /** Frames that reached this process for the peer after its socket closed, before the shared
+   * state knew (Redis only): sent first if it resumes here. */
+  strays: string[];
+  /** Adopted from a dead process: only its place is known, not its name or media. */
+  adopted: boolean;
 }
+
+/** A removal the shared state did not take (it was unreachable), retried when it is back. */
+interface PendingRemoval {
+  roomId: string;
+  peerId: string;
+  epoch: Epoch;
+  reason: 'left' | 'disconnected';
+}
+
+const MAX_STRAYS = 64;
+/** How soon a removal that failed is tried again while the shared state is away. */
+const RETRY_MS = 1_000;
 
 /**
  * The signaling semantics, with no sockets: who may join which room, who hears about whom, and
  * which messages are relayed to whom. Each connection is an opaque id given by the transport.
+ *
+ * Rooms live behind `Rooms` (in memory, or shared through Redis); this class keeps only the peers
+ * attached to this process. Requests that touch the rooms return a promise, and the caller must
+ * not hand the same connection another message until it settles (`signaling-endpoint.ts` queues
+ * them). Relayed descriptions and candidates return nothing: they are written to the rooms in
+ * order, and a peer on this process gets them before `receive` returns.
  */
 export class SignalingHub {
   private readonly connections = new Map<string, PeerSlot | null>();
   private readonly slots = new Map<string, PeerSlot>();
-  private readonly slotsByResumeToken = new Map<string, PeerSlot>();
-  private readonly heldBudget: HeldBudget;
-  private readonly maxHeldBytesPerPeer: number;
+  private readonly removals: PendingRemoval[] = [];
+  /** Peers whose removal from the rooms is in flight. */
+  private readonly leaving = new Set<string>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly rooms: Rooms;
+  private readonly now: () => number;
   private readonly presenceLimit: PresenceRateLimit;
   readonly counters: HubCounters = {
     joins: 0,
     resumes: 0,
     leaves: 0,
     relayed: 0,
+    relaysLost: 0,
     refused: zeroCounts(ERROR_CODES),
   };
 
   constructor(private readonly options: HubOptions) {
-    this.heldBudget = new HeldBudget(options.maxHeldBytes ?? 64 * 1024 * 1024);
-    this.maxHeldBytesPerPeer = options.maxHeldBytesPerPeer ?? 512 * 1024;
+    this.rooms = options.rooms;
+    this.now = options.wallClock ?? Date.now;
     this.presenceLimit = new PresenceRateLimit(options.now);
+  }
+
+  /** Starts listening to the rooms: frames for peers here, claims, adoptions, reconnections. */
+  start(): Promise<void> {
+    return this.rooms.start({
+      deliver: (peerId, frame) => this.deliverLocally(peerId, frame),
+      isLocal: (roomId, peerId) => {
+        const slot = this.slots.get(peerId);
+        return slot?.roomId === roomId && (slot.connectionId !== null || slot.pending !== null);
+      },
+      claimedAway: (roomId, peerId, epoch) => this.onClaimedAway(roomId, peerId, epoch),
+      adopted: (peers) => this.adopt(peers),
+      reconnected: () => void this.track(this.reassert()),
+      holds: (roomId, peerId) =>
+        this.slots.get(peerId)?.roomId === roomId ||
+        this.leaving.has(peerId) ||
+        this.removals.some((removal) => removal.peerId === peerId),
+      released: (roomId, peerId, remaining) => {
+        // Someone this process gave up on while the rooms were away (it was told `unavailable`,
+        // and comes back as a new peer): the others may have heard of it, so they hear it left.
+        this.counters.leaves++;
+        this.options.observe?.({ type: 'left', roomId, peerId, reason: 'disconnected' });
+        this.announceLeft(roomId, peerId, 'disconnected', { remaining });
+      },
+      availability: (available) =>
+        this.options.observe?.({ type: 'rooms-availability', available }),
+    });
   }
 
   connect(connectionId: string): void {
@@ -113,7 +189,7 @@ export class SignalingHub {
   disconnect(
     connectionId: string,
     { resumable, graceMs }: { resumable: boolean; graceMs?: number },
-  ): void {
+  ): Promise<void> | void {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
     this.presenceLimit.forget(connectionId);
@@ -121,60 +197,53 @@ export class SignalingHub {
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
     const holdMs = Math.min(graceMs ?? Infinity, this.options.resumeGraceMs);
-    if (!resumable || holdMs <= 0) {
-      this.removePeer(slot, 'disconnected');
-      return;
-    }
+    if (!resumable || holdMs <= 0) return this.removePeer(slot, 'disconnected');
     this.options.observe?.({ type: 'awaiting-resume', roomId: slot.roomId, peerId: slot.peerId });
-    slot.graceTimer = setTimeout(() => this.removePeer(slot, 'disconnected'), holdMs);
-    slot.graceTimer.unref?.();
+    slot.awayUntil = this.now() + holdMs;
+    this.armGraceTimer(slot);
+    const { roomId, peerId, epoch, awayUntil } = slot;
+    return this.track(
+      this.rooms.detach(roomId, peerId, epoch, awayUntil).then(
+        (held) => {
+          // Another process holds it now (it resumed there first): let go.
+          if (!held && this.slots.get(peerId) === slot) this.letGo(slot);
+        },
+        // Kept here, away, with its timer; written back when the rooms are reachable again.
+        (error: unknown) => this.roomsFailed('detach', error),
+      ),
+    );
   }
 
-  receive(connectionId: string, message: ClientMessage): void {
+  receive(connectionId: string, message: ClientMessage, frame?: string): Promise<void> | void {
     if (!this.connections.has(connectionId)) return;
     const slot = this.connections.get(connectionId) ?? null;
     switch (message.type) {
       case 'join':
-        if (slot)
+        if (slot) {
           return this.refuse(
             connectionId,
             'already-joined',
             'This connection is already in a room.',
           );
+        }
         return this.join(connectionId, message);
       case 'leave':
-        if (slot) this.removePeer(slot, 'left');
+        if (slot) return this.removePeer(slot, 'left');
         return;
       case 'description':
-      case 'candidate': {
+      case 'candidate':
         if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
-        if (message.to === slot.peerId || !this.options.store.member(slot.roomId, message.to)) {
-          return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
-        }
-        this.counters.relayed++;
-        // The epoch is the peers' business: passed on as it came, and left out if it did not.
-        const epoch = message.epoch === undefined ? {} : { epoch: message.epoch };
-        const relayed: ServerMessage =
-          message.type === 'description'
-            ? { type: 'description', from: slot.peerId, ...epoch, description: message.description }
-            : { type: 'candidate', from: slot.peerId, ...epoch, candidate: message.candidate };
-        return this.deliver(message.to, relayed);
-      }
-      case 'media': {
+        return this.relay(connectionId, slot, message, frame);
+      case 'media':
         if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
-        this.options.store.updateMedia(slot.roomId, slot.peerId, message.media);
-        return this.broadcast(slot, {
-          type: 'peer-updated',
-          peerId: slot.peerId,
-          media: message.media,
-        });
-      }
+        return this.updateMedia(slot, message.media);
       case 'ping':
-        return this.options.transport.send(connectionId, { type: 'pong' });
+        return this.send(connectionId, { type: 'pong' });
       case 'get-ice-servers': {
-        const ice = slot
-          ? this.options.iceConfiguration(slot.peerId, connectionId)
-          : this.options.checkIceConfiguration(connectionId);
+        const ice =
+          slot && slot.connectionId === connectionId
+            ? this.options.iceConfiguration(slot.peerId, connectionId)
+            : this.options.checkIceConfiguration(connectionId);
         if (!ice) {
           return this.refuse(
             connectionId,
@@ -182,7 +251,7 @@ export class SignalingHub {
             'Too many connection checks from your address: try again in a minute.',
           );
         }
-        return this.options.transport.send(connectionId, { type: 'ice-servers', ...ice });
+        return this.send(connectionId, { type: 'ice-servers', ...ice });
       }
       case 'presence':
         return this.answerPresence(connectionId, message.roomId);
@@ -197,7 +266,7 @@ export class SignalingHub {
     return slot ? { roomId: slot.roomId, peerId: slot.peerId } : undefined;
   }
 
-  /** Current rooms and peers, for metrics and leak checks. */
+  /** Rooms and peers held by this process, for metrics and leak checks. */
   counts(): {
     rooms: number;
     peers: number;
@@ -206,67 +275,126 @@ export class SignalingHub {
     heldBytes: number;
   } {
     let awaitingResume = 0;
-    for (const slot of this.slots.values()) if (slot.connectionId === null) awaitingResume++;
+    const rooms = new Set<string>();
+    for (const slot of this.slots.values()) {
+      rooms.add(slot.roomId);
+      if (slot.connectionId === null) awaitingResume++;
+    }
     return {
-      ...this.options.store.counts(),
+      rooms: rooms.size,
+      peers: this.slots.size,
       connections: this.connections.size,
       awaitingResume,
-      heldBytes: this.heldBudget.used,
+      heldBytes: this.rooms.status().heldBytes,
     };
   }
 
-  /** Stops every grace timer and empties every room, telling no one; for server shutdown. */
-  dispose(): void {
+  /**
+   * For server shutdown: waits for requests in flight, stops every grace timer and forgets every
+   * peer. In memory, the rooms go with the process. Shared rooms keep this process's peers, away,
+   * so that they resume on another process; its lease runs out and a survivor adopts the rest.
+   */
+  async dispose(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
     for (const slot of this.slots.values()) {
       if (slot.graceTimer) clearTimeout(slot.graceTimer);
-      slot.held.clear();
-      this.options.store.leave(slot.roomId, slot.peerId);
     }
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.slots.clear();
-    this.slotsByResumeToken.clear();
     this.connections.clear();
+    this.removals.length = 0;
     this.presenceLimit.clear();
   }
 
   /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
-  private answerPresence(connectionId: string, roomId: string): void {
+  private async answerPresence(connectionId: string, roomId: string): Promise<void> {
     if (!this.presenceLimit.allow(connectionId)) {
       return this.refuse(connectionId, 'rate-limited', 'Too many presence queries: slow down.');
     }
-    const { store, transport } = this.options;
-    transport.send(connectionId, {
+    let members;
+    try {
+      members = await this.rooms.members(roomId);
+    } catch (error) {
+      if (!(error instanceof RoomsUnavailableError)) throw error;
+      return this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
+    }
+    this.send(connectionId, {
       type: 'presence',
-      ...describePresence(roomId, store.members(roomId), store.capacity),
+      ...describePresence(roomId, members, this.rooms.capacity),
     });
   }
 
-  private join(connectionId: string, message: Extract<ClientMessage, { type: 'join' }>): void {
-    const held = message.resumeToken ? this.slotsByResumeToken.get(message.resumeToken) : undefined;
-    if (held && held.roomId === message.roomId) return this.resume(connectionId, held, message);
+  // -------------------------------------------------------------------------------------------
+  // Joining and resuming
+  // -------------------------------------------------------------------------------------------
 
-    const peerId = randomBytes(9).toString('base64url');
-    const outcome = this.options.store.join(message.roomId, {
-      peerId,
-      name: message.name,
-      media: message.media,
-    });
-    if (!outcome.ok) {
-      return this.refuse(
+  private async join(
+    connectionId: string,
+    message: Extract<ClientMessage, { type: 'join' }>,
+  ): Promise<void> {
+    try {
+      if (message.resumeToken && (await this.resume(connectionId, message))) return;
+      await this.joinFresh(connectionId, message);
+    } catch (error) {
+      if (!(error instanceof RoomsUnavailableError)) throw error;
+      this.roomsFailed('join', error);
+      this.refuse(
         connectionId,
-        'room-full',
-        `This call is full: it already has ${this.options.store.capacity} people.`,
+        'unavailable',
+        'The call service cannot reach its room state right now; reconnecting.',
       );
+      // The client reconnects with backoff and joins again: a retry that needs no new code.
+      this.options.transport.close(connectionId, CLOSE_CODES.tryAgainLater, 'Try again later');
     }
+  }
+
+  private async joinFresh(
+    connectionId: string,
+    message: Extract<ClientMessage, { type: 'join' }>,
+  ): Promise<void> {
+    const peerId = randomId();
+    const info = { name: message.name, media: message.media };
     const slot: PeerSlot = {
       peerId,
       roomId: message.roomId,
-      resumeToken: '',
-      connectionId,
+      member: { peerId, ...info, joinOrder: 0 },
+      epoch: FIRST_EPOCH,
+      tokenHash: '',
+      connectionId: null,
+      awayUntil: 0,
       graceTimer: null,
-      held: new HeldMessages(this.heldBudget, this.maxHeldBytesPerPeer),
+      pending: [],
+      strays: [],
+      adopted: false,
     };
+    // Registered before the room knows it: frames for it that race the reply are buffered.
     this.slots.set(peerId, slot);
-    this.issueResumeToken(slot);
+    let outcome;
+    try {
+      outcome = await this.rooms.join(message.roomId, peerId, info);
+    } catch (error) {
+      this.slots.delete(peerId);
+      throw error;
+    }
+    if (!outcome.ok) {
+      this.slots.delete(peerId);
+      return this.refuse(
+        connectionId,
+        'room-full',
+        `This call is full: it already has ${this.rooms.capacity} people.`,
+      );
+    }
+    slot.member = outcome.member;
+    const token = randomBytes(24).toString('base64url');
+    slot.tokenHash = hashToken(token);
+    try {
+      await this.rooms.issue(slot.roomId, peerId, slot.tokenHash);
+    } catch (error) {
+      this.slots.delete(peerId);
+      this.queueRemoval({ roomId: slot.roomId, peerId, epoch: slot.epoch, reason: 'left' });
+      throw error;
+    }
+    slot.connectionId = connectionId;
     this.connections.set(connectionId, slot);
     this.counters.joins++;
     this.options.observe?.({
@@ -276,124 +404,434 @@ export class SignalingHub {
       peerId,
       roomSize: outcome.others.length + 1,
     });
-
-    this.sendJoined(slot, outcome.member, outcome.others, false);
-    for (const other of outcome.others) {
-      this.deliver(other.peerId, { type: 'peer-joined', peer: toPeerInfo(outcome.member, other) });
-    }
+    this.sendJoined(slot, token, outcome.others, false);
+    this.flushPending(slot);
+    // The newcomer is the latest joiner: polite to nobody, so one announcement fits everyone.
+    this.broadcast(
+      slot.roomId,
+      outcome.others.map((other) => other.peerId),
+      { type: 'peer-joined', peer: toPeerInfo(outcome.member, outcome.member) },
+    );
   }
 
-  private resume(
+  /** Reclaims the slot a resume token names. False if there is none: the caller joins afresh. */
+  private async resume(
     connectionId: string,
-    slot: PeerSlot,
     message: Extract<ClientMessage, { type: 'join' }>,
-  ): void {
-    const store = this.options.store;
-    const self = store.member(slot.roomId, slot.peerId);
-    if (!self) return;
-    if (slot.connectionId !== null) {
+  ): Promise<boolean> {
+    const peerId = await this.rooms.redeem(message.roomId, hashToken(message.resumeToken ?? ''));
+    if (!peerId) return false;
+    let slot = this.slots.get(peerId);
+    if (slot && slot.connectionId !== null) {
       // The old socket is half-open: the client gave up on it before we noticed. The new one wins.
       const previous = slot.connectionId;
+      slot.connectionId = null;
       this.connections.set(previous, null);
       this.options.transport.close(previous, CLOSE_CODES.replaced, 'Resumed on another connection');
     }
+    if (!slot) {
+      slot = {
+        peerId,
+        roomId: message.roomId,
+        member: { peerId, name: message.name, media: message.media, joinOrder: 0 },
+        epoch: FIRST_EPOCH,
+        tokenHash: '',
+        connectionId: null,
+        awayUntil: 0,
+        graceTimer: null,
+        pending: null,
+        strays: [],
+        adopted: false,
+      };
+      this.slots.set(peerId, slot);
+    }
     if (slot.graceTimer) clearTimeout(slot.graceTimer);
     slot.graceTimer = null;
+    slot.pending ??= [];
+
+    const claimed = await this.rooms.claim(slot.roomId, peerId).catch((error: unknown) => {
+      this.rearm(slot);
+      throw error;
+    });
+    if (!claimed) {
+      if (this.slots.get(peerId) === slot) this.letGo(slot);
+      return false;
+    }
+    slot.epoch = claimed.epoch;
+    slot.awayUntil = 0;
+    slot.adopted = false;
+    const members = await this.rooms.members(slot.roomId);
+    const self = members.find((member) => member.peerId === peerId);
+    if (!self || this.slots.get(peerId) !== slot) {
+      if (this.slots.get(peerId) === slot) this.letGo(slot);
+      return false;
+    }
+    slot.member = self;
+    const token = randomBytes(24).toString('base64url');
+    slot.tokenHash = hashToken(token);
+    // A token works once: whoever saw an old one cannot take the slot later.
+    await this.rooms.issue(slot.roomId, peerId, slot.tokenHash);
+
     slot.connectionId = connectionId;
     this.connections.set(connectionId, slot);
-    // A token works once: whoever saw an old one cannot take the slot later.
-    this.issueResumeToken(slot);
     this.counters.resumes++;
-    this.options.observe?.({
-      type: 'resumed',
-      connectionId,
-      roomId: slot.roomId,
-      peerId: slot.peerId,
-    });
+    this.options.observe?.({ type: 'resumed', connectionId, roomId: slot.roomId, peerId });
+    const others = members.filter((member) => member.peerId !== peerId);
+    this.sendJoined(slot, token, others, true);
+    // Oldest first: what reached this process after the socket closed, what the rooms held, then
+    // what arrived while the claim was in flight.
+    const strays = slot.strays;
+    slot.strays = [];
+    for (const frame of strays) this.options.transport.send(connectionId, frame);
+    for (const frame of claimed.held) this.options.transport.send(connectionId, frame);
+    this.flushPending(slot);
 
-    const others = store.members(slot.roomId).filter((member) => member.peerId !== slot.peerId);
-    this.sendJoined(slot, self, others, true);
-    for (const held of slot.held.drain()) this.options.transport.send(connectionId, held);
-
-    if (!sameMedia(self.media, message.media)) {
-      store.updateMedia(slot.roomId, slot.peerId, message.media);
-      this.broadcast(slot, { type: 'peer-updated', peerId: slot.peerId, media: message.media });
-    }
+    if (!sameMedia(self.media, message.media)) await this.updateMedia(slot, message.media);
+    return true;
   }
 
   private sendJoined(
     slot: PeerSlot,
-    self: RoomMember,
+    resumeToken: string,
     others: readonly RoomMember[],
     resumed: boolean,
   ): void {
     if (slot.connectionId === null) return;
     const ice = this.options.iceConfiguration(slot.peerId, slot.connectionId);
-    this.options.transport.send(slot.connectionId, {
+    this.send(slot.connectionId, {
       type: 'joined',
       roomId: slot.roomId,
       peerId: slot.peerId,
-      resumeToken: slot.resumeToken,
+      resumeToken,
       resumed,
-      peers: others.map((other) => toPeerInfo(other, self)),
+      peers: others.map((other) => toPeerInfo(other, slot.member)),
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
     });
   }
 
-  private issueResumeToken(slot: PeerSlot): void {
-    this.slotsByResumeToken.delete(slot.resumeToken);
-    slot.resumeToken = randomBytes(24).toString('base64url');
-    this.slotsByResumeToken.set(slot.resumeToken, slot);
+  private flushPending(slot: PeerSlot): void {
+    const pending = slot.pending ?? [];
+    slot.pending = null;
+    if (slot.connectionId === null) return;
+    for (const frame of pending) this.options.transport.send(slot.connectionId, frame);
   }
 
-  private removePeer(slot: PeerSlot, reason: 'left' | 'disconnected'): void {
-    if (this.slots.get(slot.peerId) !== slot) return;
-    this.slots.delete(slot.peerId);
-    this.slotsByResumeToken.delete(slot.resumeToken);
-    if (slot.graceTimer) clearTimeout(slot.graceTimer);
-    slot.held.clear();
-    if (slot.connectionId !== null) this.connections.set(slot.connectionId, null);
-    this.counters.leaves++;
-    this.options.observe?.({ type: 'left', roomId: slot.roomId, peerId: slot.peerId, reason });
-    const remaining = this.options.store.leave(slot.roomId, slot.peerId);
-    for (const other of remaining) {
-      this.deliver(other.peerId, { type: 'peer-left', peerId: slot.peerId, reason });
+  // -------------------------------------------------------------------------------------------
+  // Relaying and media
+  // -------------------------------------------------------------------------------------------
+
+  private relay(
+    connectionId: string,
+    slot: PeerSlot,
+    message: Extract<ClientMessage, { type: 'description' | 'candidate' }>,
+    frame: string | undefined,
+  ): void {
+    if (message.to === slot.peerId) {
+      return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
     }
+    // The epoch is the peers' business: passed on as it came, and left out if it did not.
+    const epoch = message.epoch === undefined ? {} : { epoch: message.epoch };
+    const relayed: ServerMessage =
+      message.type === 'description'
+        ? { type: 'description', from: slot.peerId, ...epoch, description: message.description }
+        : { type: 'candidate', from: slot.peerId, ...epoch, candidate: message.candidate };
+    const envelope = envelopeOf(relayed, serializeServerMessage(relayed, frame, message));
+    // Not awaited: the next message of this socket may go out before this one is confirmed, since
+    // both travel in order (one Redis connection, or a direct call).
+    this.rooms.deliver(slot.roomId, message.to, envelope).then(
+      (delivery) => {
+        if (delivery === 'unknown') {
+          return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
+        }
+        this.counters.relayed++;
+        if (typeof delivery === 'object') {
+          void this.track(this.expelOverflowed(slot.roomId, [{ peerId: message.to, ...delivery }]));
+        }
+      },
+      // Counted, not logged: while Redis is away every relay to another process fails.
+      () => this.counters.relaysLost++,
+    );
   }
 
-  private broadcast(from: PeerSlot, message: ServerMessage): void {
-    for (const member of this.options.store.members(from.roomId)) {
-      if (member.peerId !== from.peerId) this.deliver(member.peerId, message);
+  private async updateMedia(slot: PeerSlot, media: MediaState): Promise<void> {
+    slot.member = { ...slot.member, media };
+    let others;
+    try {
+      others = await this.rooms.updateMedia(slot.roomId, slot.peerId, slot.epoch, media);
+    } catch (error) {
+      // Nobody else hears of it now; the state is written back when the rooms return.
+      return this.roomsFailed('media', error);
     }
+    if (!others) return;
+    this.broadcast(
+      slot.roomId,
+      others.map((other) => other.peerId),
+      { type: 'peer-updated', peerId: slot.peerId, media },
+    );
   }
 
-  /** Sends to a peer's socket, or holds the message while that peer is away within its grace. */
-  private deliver(peerId: string, message: ServerMessage): void {
+  /** Sends an event to members of a room; those whose held messages overflow are removed. */
+  private broadcast(roomId: string, to: readonly string[], message: ServerMessage): void {
+    if (to.length === 0) return;
+    const envelope = envelopeOf(message, serializeServerMessage(message));
+    this.track(
+      this.rooms.broadcast(roomId, to, envelope).then(
+        (overflowed) => this.expelOverflowed(roomId, overflowed),
+        (error: unknown) => this.roomsFailed('broadcast', error),
+      ),
+    );
+  }
+
+  /** A frame for a peer attached to this process, from the rooms. */
+  private deliverLocally(peerId: string, frame: string): void {
     const slot = this.slots.get(peerId);
     if (!slot) return;
-    if (slot.connectionId !== null) {
-      this.options.transport.send(slot.connectionId, message);
-      return;
+    if (slot.pending) slot.pending.push(frame);
+    else if (slot.connectionId !== null) this.options.transport.send(slot.connectionId, frame);
+    else if (slot.strays.length < MAX_STRAYS) slot.strays.push(frame);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Leaving
+  // -------------------------------------------------------------------------------------------
+
+  private removePeer(slot: PeerSlot, reason: 'left' | 'disconnected'): Promise<void> | void {
+    if (this.slots.get(slot.peerId) !== slot) return;
+    this.forget(slot);
+    this.counters.leaves++;
+    this.options.observe?.({ type: 'left', roomId: slot.roomId, peerId: slot.peerId, reason });
+    return this.track(
+      this.leaveRoom({ roomId: slot.roomId, peerId: slot.peerId, epoch: slot.epoch, reason }),
+    ).then(() => undefined);
+  }
+
+  /** Takes the peer out of its room and tells the others; retried later if the rooms are away. */
+  private async leaveRoom(
+    removal: PendingRemoval,
+    onlyIfAway = false,
+  ): Promise<'left' | 'kept' | 'queued'> {
+    let outcome;
+    this.leaving.add(removal.peerId);
+    try {
+      outcome = await this.rooms.leave(removal.roomId, removal.peerId, removal.epoch, {
+        onlyIfAway,
+      });
+    } catch (error) {
+      this.roomsFailed('leave', error);
+      this.queueRemoval(removal);
+      return 'queued';
+    } finally {
+      this.leaving.delete(removal.peerId);
     }
-    const outcome = slot.held.hold(message);
-    if (outcome === 'held') return;
-    this.options.observe?.({
-      type: 'held-overflow',
+    if (!outcome.left) return 'kept';
+    this.announceLeft(removal.roomId, removal.peerId, removal.reason, outcome);
+    return 'left';
+  }
+
+  private announceLeft(
+    roomId: string,
+    peerId: string,
+    reason: 'left' | 'disconnected',
+    { remaining }: { remaining: RoomMember[] },
+  ): void {
+    this.broadcast(
+      roomId,
+      remaining.map((member) => member.peerId),
+      { type: 'peer-left', peerId, reason },
+    );
+  }
+
+  /**
+   * Peers whose held messages passed a cap were removed by the rooms (`HeldLimits`): they are
+   * treated as gone, and the others told.
+   */
+  private async expelOverflowed(
+    roomId: string,
+    overflowed: readonly OverflowedMember[],
+  ): Promise<void> {
+    if (overflowed.length === 0) return;
+    for (const { peerId, limit, heldBytes } of overflowed) {
+      this.options.observe?.({ type: 'held-overflow', roomId, peerId, heldBytes, limit });
+      const slot = this.slots.get(peerId);
+      if (slot) this.forget(slot);
+      this.counters.leaves++;
+      this.options.observe?.({ type: 'left', roomId, peerId, reason: 'disconnected' });
+    }
+    const remaining = await this.rooms.members(roomId);
+    for (const { peerId } of overflowed) {
+      this.announceLeft(roomId, peerId, 'disconnected', { remaining });
+    }
+  }
+
+  private armGraceTimer(slot: PeerSlot): void {
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    slot.graceTimer = setTimeout(
+      () => void this.track(this.expire(slot)),
+      Math.max(0, slot.awayUntil - this.now()),
+    );
+    slot.graceTimer.unref?.();
+  }
+
+  /** A claim that failed leaves the slot away as it was, with its timer running again. */
+  private rearm(slot: PeerSlot): void {
+    if (this.slots.get(slot.peerId) !== slot || slot.connectionId !== null) return;
+    slot.pending = null;
+    if (slot.awayUntil === 0) slot.awayUntil = this.now() + this.options.resumeGraceMs;
+    this.armGraceTimer(slot);
+  }
+
+  /** The grace of an away peer ran out: it leaves, unless another process has resumed it. */
+  private async expire(slot: PeerSlot): Promise<void> {
+    if (this.slots.get(slot.peerId) !== slot || slot.connectionId !== null) return;
+    slot.graceTimer = null;
+    this.forget(slot);
+    const removal = {
       roomId: slot.roomId,
       peerId: slot.peerId,
-      heldBytes: slot.held.bytes,
-      limit: outcome,
+      epoch: slot.epoch,
+      reason: 'disconnected' as const,
+    };
+    // Kept: it resumed on another process meanwhile. Queued: it leaves once the rooms are back.
+    if ((await this.leaveRoom(removal, true)) === 'kept') {
+      this.options.observe?.({ type: 'moved', roomId: removal.roomId, peerId: removal.peerId });
+    } else {
+      this.counters.leaves++;
+      this.options.observe?.({ type: 'left', ...removal });
+    }
+  }
+
+  /** The peer is no longer this process's (it is held by another, or no longer in the room). */
+  private letGo(slot: PeerSlot): void {
+    this.forget(slot);
+    this.options.observe?.({ type: 'moved', roomId: slot.roomId, peerId: slot.peerId });
+  }
+
+  /** Drops the slot here, closing its socket if it has one; the rooms are not told. */
+  private forget(slot: PeerSlot): void {
+    if (this.slots.get(slot.peerId) === slot) this.slots.delete(slot.peerId);
+    if (slot.graceTimer) clearTimeout(slot.graceTimer);
+    slot.graceTimer = null;
+    if (slot.connectionId !== null) this.connections.set(slot.connectionId, null);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Events from the shared rooms
+  // -------------------------------------------------------------------------------------------
+
+  /** The peer resumed on another process: its socket here, if any, is a stale one. */
+  private onClaimedAway(roomId: string, peerId: string, epoch: Epoch): void {
+    const slot = this.slots.get(peerId);
+    if (!slot || slot.roomId !== roomId || slot.epoch > epoch) return;
+    const connectionId = slot.connectionId;
+    this.letGo(slot);
+    if (connectionId !== null) {
+      this.options.transport.close(connectionId, CLOSE_CODES.replaced, 'Resumed on another server');
+    }
+  }
+
+  /** Peers of a dead process, now held here, away, until they resume or their time runs out. */
+  private adopt(peers: readonly AdoptedPeer[]): void {
+    for (const peer of peers) {
+      const existing = this.slots.get(peer.peerId);
+      if (existing) this.forget(existing);
+      const slot: PeerSlot = {
+        peerId: peer.peerId,
+        roomId: peer.roomId,
+        member: { peerId: peer.peerId, name: '', media: NO_MEDIA, joinOrder: 0 },
+        epoch: peer.epoch,
+        tokenHash: '',
+        connectionId: null,
+        awayUntil: peer.awayUntil,
+        graceTimer: null,
+        pending: null,
+        strays: [],
+        adopted: true,
+      };
+      this.slots.set(peer.peerId, slot);
+      this.armGraceTimer(slot);
+    }
+    if (peers.length > 0) this.options.observe?.({ type: 'adopted', peers: peers.length });
+  }
+
+  /**
+   * The shared state is back (perhaps empty, after a Redis restart without persistence): write
+   * back every peer held here, then the removals it missed.
+   */
+  private async reassert(): Promise<void> {
+    const held: HeldPeer[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.adopted || slot.pending) continue;
+      held.push({
+        roomId: slot.roomId,
+        member: slot.member,
+        epoch: slot.epoch,
+        tokenHash: slot.tokenHash,
+        awayUntil: slot.connectionId === null ? slot.awayUntil : 0,
+      });
+    }
+    let stale: string[];
+    try {
+      stale = await this.rooms.reassert(held);
+    } catch (error) {
+      return this.roomsFailed('reassert', error);
+    }
+    for (const peerId of stale) {
+      const slot = this.slots.get(peerId);
+      if (slot) this.onClaimedAway(slot.roomId, peerId, slot.epoch);
+    }
+    await this.retryRemovals();
+  }
+
+  private queueRemoval(removal: PendingRemoval): void {
+    this.removals.push(removal);
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = null;
+      void this.track(this.retryRemovals());
+    }, RETRY_MS);
+    this.retryTimer.unref?.();
+  }
+
+  private async retryRemovals(): Promise<void> {
+    const removals = this.removals.splice(0);
+    for (const removal of removals) await this.leaveRoom(removal);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private roomsFailed(operation: string, error: unknown): void {
+    this.options.observe?.({
+      type: 'rooms-error',
+      operation,
+      error: describe(error),
     });
-    this.removePeer(slot, 'disconnected');
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inflight.add(promise);
+    void promise.finally(() => this.inflight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  private send(connectionId: string, message: ServerMessage): void {
+    this.options.transport.send(connectionId, serializeServerMessage(message));
   }
 
   private refuse(connectionId: string, code: ErrorCode, message: string): void {
+    if (!this.connections.has(connectionId)) return;
     this.counters.refused[code]++;
     this.options.observe?.({ type: 'refused', connectionId, ...this.peerOf(connectionId), code });
-    this.options.transport.send(connectionId, { type: 'error', code, message });
+    this.send(connectionId, { type: 'error', code, message });
   }
 }
+
+/** An error and what caused it, in one line for a log. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+const NO_MEDIA: MediaState = { audio: false, video: false, screen: null };
 
 /** What `viewer` is told about `member`: the later joiner of a pair is polite. */
 function toPeerInfo(member: RoomMember, viewer: RoomMember): PeerInfo {
@@ -405,8 +843,17 @@ function toPeerInfo(member: RoomMember, viewer: RoomMember): PeerInfo {
   };
 }
 
-function sameMedia(a: RoomMember['media'], b: RoomMember['media']): boolean {
+function sameMedia(a: MediaState, b: MediaState): boolean {
   return a.audio === b.audio && a.video === b.video && a.screen === b.screen;
+}
+
+function randomId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** Resume tokens are kept as hashes only, here and in Redis. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
 }
 
 /** A counter of zero for each of `keys`. */

@@ -4,12 +4,17 @@
  * Afterwards no room, peer or connection may be left, and the memory growth is printed.
  *
  *   npm run test:load -- [--duration 60] [--sockets 2000] [--rooms 500]
+ *   npm run test:load -- --shared 3     # 3 processes sharing rooms through a redis-server
  *
+ * In the shared mode each socket starts on one process and resumes on the next after a drop, and
+ * afterwards no key may be left in Redis either.
  * Exits non-zero on any unexpected error, refused socket or leak.
  */
 import { parseArgs } from 'node:util';
 import { percentile } from '../../bench/shared/report';
-import { startServerProcess } from '../../bench/signaling/server-process';
+import { startServerProcess, type ServerProcess } from '../../bench/signaling/server-process';
+import { createClient } from '@redis/client';
+import { startRedisServer, type RedisServer } from '../support/redis-server';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
 import {
@@ -23,8 +28,10 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: process.env.LOAD_DURATION_S ?? '60' },
     sockets: { type: 'string', default: '2000' },
     rooms: { type: 'string', default: '500' },
+    shared: { type: 'string', default: '0' },
   },
 });
+const SHARED = Number(args.shared);
 const DURATION_MS = Number(args.duration) * 1000;
 const SOCKETS = Number(args.sockets);
 const ROOMS = Number(args.rooms);
@@ -67,15 +74,19 @@ class SimulatedPeer {
   private onJoined: ((message: Extract<ServerMessage, { type: 'joined' }>) => void) | null = null;
   private dropping = false;
 
+  private attempt = 0;
+
   constructor(
-    private readonly url: string,
+    /** The processes it may reach; it starts on the first and moves on after each drop. */
+    private readonly urls: readonly string[],
     private readonly room: string,
     private readonly localAddress: string,
   ) {}
 
   async connect(): Promise<void> {
-    const origin = new URL(this.url.replace(/^ws/, 'http')).origin;
-    const socket = new WebSocket(this.url, SIGNALING_SUBPROTOCOL, {
+    const url = this.urls[this.attempt++ % this.urls.length]!;
+    const origin = new URL(url.replace(/^ws/, 'http')).origin;
+    const socket = new WebSocket(url, SIGNALING_SUBPROTOCOL, {
       origin,
       localAddress: this.localAddress,
     });
@@ -186,19 +197,68 @@ const CANDIDATE = {
   sdpMLineIndex: 0,
 };
 
+/** The processes under test, read as one. */
+class Servers {
+  constructor(readonly list: ServerProcess[]) {}
+  async metrics(): Promise<Map<string, number>> {
+    const total = new Map<string, number>();
+    for (const metrics of await Promise.all(this.list.map((server) => server.metrics()))) {
+      for (const [name, value] of metrics) total.set(name, (total.get(name) ?? 0) + value);
+    }
+    return total;
+  }
+  async memory(): Promise<{ rss: number; heapUsed: number }> {
+    const readings = await Promise.all(this.list.map((server) => server.memory()));
+    return {
+      rss: readings.reduce((sum, reading) => sum + reading.rss, 0),
+      heapUsed: readings.reduce((sum, reading) => sum + reading.heapUsed, 0),
+    };
+  }
+  async cpuMicros(): Promise<number> {
+    const readings = await Promise.all(this.list.map((server) => server.cpuMicros()));
+    return readings.reduce((sum, reading) => sum + reading, 0);
+  }
+  output(): string {
+    return this.list.map((server) => server.output()).join('\n');
+  }
+  async stop(): Promise<void> {
+    await Promise.all(this.list.map((server) => server.stop()));
+  }
+}
+
+async function redisKeys(redis: RedisServer): Promise<string[]> {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  try {
+    return await client.keys('*');
+  } finally {
+    client.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   // Default limits throughout (40 sockets per client address stay under MAX_CONNECTIONS_PER_IP),
   // but a slower heartbeat: a browser answers pings in its network stack, while here 2,000
   // simulated browsers answer from one busy event loop, which a shared machine can starve.
-  const server = await startServerProcess('meshcall', { HEARTBEAT_INTERVAL_MS: '15000' });
+  const redis = SHARED > 0 ? await startRedisServer() : null;
+  const env: Record<string, string> = { HEARTBEAT_INTERVAL_MS: '15000' };
+  if (redis) env.REDIS_URL = redis.url;
+  const server = new Servers(
+    await Promise.all(
+      Array.from({ length: Math.max(1, SHARED) }, () => startServerProcess('meshcall', env)),
+    ),
+  );
+  const urls = server.list.map((process) => process.url);
   const failures: string[] = [];
+  let keysLeft: string[] = [];
   try {
     const before = await server.memory();
     const started = Date.now();
     const peers: SimulatedPeer[] = [];
     for (let i = 0; i < SOCKETS; i++) {
       const address = `127.0.0.${2 + (i % ADDRESSES)}`;
-      peers.push(new SimulatedPeer(server.url, roomIdFromIndex(i % ROOMS), address));
+      const rotated = [...urls.slice(i % urls.length), ...urls.slice(0, i % urls.length)];
+      peers.push(new SimulatedPeer(rotated, roomIdFromIndex(i % ROOMS), address));
     }
     // Open in batches, as a crowd would arrive, not all in one tick.
     for (let i = 0; i < peers.length; i += 100) {
@@ -266,6 +326,7 @@ async function main(): Promise<void> {
         `${mib(before.rss)} / ${mib(during.rss)} / ${mib(after.rss)}`,
       ],
       ['server heap before / after', `${mib(before.heapUsed)} / ${mib(after.heapUsed)}`],
+      ['processes', SHARED > 0 ? `${SHARED}, sharing rooms through Redis` : '1, rooms in memory'],
       [
         'rooms / peers / connections / awaiting resume after',
         [
@@ -278,7 +339,17 @@ async function main(): Promise<void> {
           .join(' / '),
       ],
     ];
-    console.log('\nSignaling load test');
+    if (redis) {
+      // Room keys go as rooms empty; each process's own keys go when it stops with nothing held.
+      await server.stop();
+      keysLeft = await redisKeys(redis);
+      rows.push(['Redis keys left after the processes stopped', String(keysLeft.length)]);
+      if (keysLeft.length > 0)
+        failures.push(`Redis keys left: ${keysLeft.slice(0, 10).join(', ')}`);
+    }
+    console.log(
+      `\nSignaling load test${SHARED > 0 ? ` (shared: ${SHARED} processes, one Redis)` : ''}`,
+    );
     for (const [name, value] of rows) console.log(`  ${name.padEnd(52)} ${value}`);
 
     if (held !== SOCKETS) failures.push(`held ${held} sockets, not ${SOCKETS}`);
@@ -297,6 +368,7 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     await server.stop().catch(() => undefined);
+    await redis?.stop();
   }
   if (failures.length > 0) {
     console.error(`\nLoad test FAILED:\n  ${failures.join('\n  ')}`);

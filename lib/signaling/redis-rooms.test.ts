@@ -1,0 +1,234 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@redis/client';
+import { startRedisServer, type RedisServer } from '../../tests/support/redis-server';
+import { RedisRooms } from './redis-rooms';
+import { describeRoomsContract } from './rooms-contract';
+import { FIRST_EPOCH, RoomsUnavailableError, type AdoptedPeer, type BusEvents } from './rooms';
+
+let redis: RedisServer;
+
+/** Every key under `prefix`, read by a plain client that holds no lease of its own. */
+async function keysUnder(prefix: string): Promise<string[]> {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  try {
+    return await client.keys(`${prefix}*`);
+  } finally {
+    client.destroy();
+  }
+}
+/** One key's string value, read by a plain client. */
+async function valueOf(key: string): Promise<string | null> {
+  const client = createClient({ url: redis.url });
+  await client.connect();
+  try {
+    return await client.get(key);
+  } finally {
+    client.destroy();
+  }
+}
+let nextPrefix = 1;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+/** A process's rooms on the shared Redis, under a prefix of the test's own. */
+function roomsOn(prefix: string, capacity = 3, leaseMs = 10_000) {
+  return new RedisRooms({ url: redis.url, keyPrefix: prefix, capacity, leaseMs });
+}
+
+describeRoomsContract('Redis', async (capacity, heldLimits) => {
+  const prefix = `contract${nextPrefix++}:`;
+  const rooms = new RedisRooms({
+    url: redis.url,
+    keyPrefix: prefix,
+    capacity,
+    leaseMs: 10_000,
+    heldLimits,
+  });
+  return {
+    rooms,
+    // Keys of rooms only: the process's own lease lives until it stops.
+    leftovers: async () => (await rooms.keys()).filter((key) => key.includes('room:')).length,
+    heldBytes: async () => Number((await valueOf(`${prefix}node:${rooms.nodeId}:held`)) ?? 0),
+    dispose: () => rooms.stop(),
+  };
+});
+
+const ROOM = '7k3mq-x9tbd-4rw8h';
+const MEDIA = { audio: true, video: true, screen: null };
+
+/** Events of one process, recorded. */
+function listener() {
+  const delivered: { peerId: string; frame: string }[] = [];
+  const claimed: { roomId: string; peerId: string; epoch: number }[] = [];
+  const adopted: AdoptedPeer[] = [];
+  const availability: boolean[] = [];
+  let reconnections = 0;
+  const events: BusEvents = {
+    deliver: (peerId, frame) => delivered.push({ peerId, frame }),
+    isLocal: () => false,
+    claimedAway: (roomId, peerId, epoch) => claimed.push({ roomId, peerId, epoch }),
+    adopted: (peers) => adopted.push(...peers),
+    reconnected: () => reconnections++,
+    holds: () => true,
+    released: () => undefined,
+    availability: (available) => availability.push(available),
+  };
+  return { events, delivered, claimed, adopted, availability, reconnections: () => reconnections };
+}
+
+async function eventually(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('RedisRooms across processes', () => {
+  const started: RedisRooms[] = [];
+  const start = async (prefix: string, options: { capacity?: number; leaseMs?: number } = {}) => {
+    const rooms = roomsOn(prefix, options.capacity, options.leaseMs);
+    const events = listener();
+    await rooms.start(events.events);
+    started.push(rooms);
+    return { rooms, ...events };
+  };
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((rooms) => rooms.stop()));
+  });
+
+  it('relays in order from one process to a peer on another, and hands the claim over', async () => {
+    const prefix = `cross${nextPrefix++}:`;
+    const one = await start(prefix);
+    const two = await start(prefix);
+    await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
+    await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+    const sends = Array.from({ length: 200 }, (_, i) =>
+      two.rooms.deliver(ROOM, 'peer-a', {
+        frame: `m${i}`,
+        kind: 'candidate',
+        subject: 'peer-b',
+        bytes: 70,
+      }),
+    );
+    expect(new Set(await Promise.all(sends))).toEqual(new Set(['sent']));
+    await eventually(() => one.delivered.length === 200, '200 frames on process one');
+    expect(one.delivered.map((item) => item.frame)).toEqual(
+      Array.from({ length: 200 }, (_, i) => `m${i}`),
+    );
+    expect(two.delivered).toEqual([]);
+
+    // Peer A resumes on process two: process one is told, and frames follow A there.
+    const claim = await two.rooms.claim(ROOM, 'peer-a');
+    expect(claim?.epoch).toBe(FIRST_EPOCH + 1);
+    await eventually(() => one.claimed.length === 1, 'the claim notice');
+    expect(one.claimed).toEqual([{ roomId: ROOM, peerId: 'peer-a', epoch: FIRST_EPOCH }]);
+    await one.rooms.deliver(ROOM, 'peer-a', {
+      frame: 'after',
+      kind: 'other',
+      subject: '',
+      bytes: 64,
+    });
+    await eventually(() => two.delivered.some((item) => item.frame === 'after'), 'a frame on two');
+  });
+
+  it('lets exactly one of two processes take the last seat, every time', async () => {
+    const prefix = `race${nextPrefix++}:`;
+    const one = await start(prefix, { capacity: 2 });
+    const two = await start(prefix, { capacity: 2 });
+    for (let round = 0; round < 100; round++) {
+      const room = `race${String(round).padStart(3, '0')}-xxxxx-xxxxx`.slice(0, 17);
+      await one.rooms.join(room, `first-${round}`, { name: 'F', media: MEDIA });
+      const [a, b] = await Promise.all([
+        one.rooms.join(room, `one-${round}`, { name: 'One', media: MEDIA }),
+        two.rooms.join(room, `two-${round}`, { name: 'Two', media: MEDIA }),
+      ]);
+      expect([a.ok, b.ok].filter(Boolean)).toHaveLength(1);
+      expect(await one.rooms.members(room)).toHaveLength(2);
+    }
+  });
+
+  it('adopts the peers of a process whose lease ran out, as away, and leaves no key behind', async () => {
+    const prefix = `lease${nextPrefix++}:`;
+    const survivor = await start(prefix, { leaseMs: 400 });
+    const doomed = roomsOn(prefix, 3, 400);
+    await doomed.start(listener().events);
+    await doomed.join(ROOM, 'peer-d', { name: 'D', media: MEDIA });
+    await survivor.rooms.join(ROOM, 'peer-s', { name: 'S', media: MEDIA });
+    // Dies without a word: no more renewals (its connections close, as a killed process's do).
+    await (doomed as unknown as { client: { destroy(): void } }).client.destroy();
+    await (doomed as unknown as { subscriber: { destroy(): void } }).subscriber.destroy();
+
+    await eventually(() => survivor.adopted.length === 1, 'the adoption');
+    const [adopted] = survivor.adopted;
+    expect(adopted).toMatchObject({ roomId: ROOM, peerId: 'peer-d', epoch: FIRST_EPOCH + 1 });
+    // Away now: what is sent to it is held for its resume.
+    expect(
+      await survivor.rooms.deliver(ROOM, 'peer-d', {
+        frame: 'x',
+        kind: 'other',
+        subject: '',
+        bytes: 64,
+      }),
+    ).toBe('held');
+    await survivor.rooms.leave(ROOM, 'peer-d', FIRST_EPOCH + 1);
+    await survivor.rooms.leave(ROOM, 'peer-s', FIRST_EPOCH);
+    await survivor.rooms.stop();
+    started.length = 0;
+    expect(await keysUnder(prefix)).toEqual([]);
+  }, 20_000);
+});
+
+describe('RedisRooms when Redis restarts', () => {
+  it('fails fast while Redis is down, then reconnects, resubscribes and gets its peers back', async () => {
+    const prefix = `restart${nextPrefix++}:`;
+    const one = new RedisRooms({ url: redis.url, keyPrefix: prefix, capacity: 3, leaseMs: 2_000 });
+    const two = new RedisRooms({ url: redis.url, keyPrefix: prefix, capacity: 3, leaseMs: 2_000 });
+    const oneEvents = listener();
+    const twoEvents = listener();
+    await one.start(oneEvents.events);
+    await two.start(twoEvents.events);
+    try {
+      const joined = await one.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
+      if (!joined.ok) throw new Error('not joined');
+
+      await redis.kill();
+      await eventually(() => !one.status().available, 'one to see Redis gone');
+      const started = Date.now();
+      await expect(one.join(ROOM, 'peer-x', { name: 'X', media: MEDIA })).rejects.toThrow(
+        RoomsUnavailableError,
+      );
+      expect(Date.now() - started).toBeLessThan(100);
+
+      await redis.start();
+      await eventually(() => oneEvents.reconnections() === 1, 'one to reconnect');
+      await eventually(() => twoEvents.reconnections() === 1, 'two to reconnect');
+      expect(one.status()).toMatchObject({ available: true, outages: 1 });
+      // Redis came back empty: process one writes back what it holds.
+      expect(await two.members(ROOM)).toEqual([]);
+      expect(
+        await one.reassert([
+          { roomId: ROOM, member: joined.member, epoch: FIRST_EPOCH, tokenHash: 'h', awayUntil: 0 },
+        ]),
+      ).toEqual([]);
+      expect(await two.members(ROOM)).toEqual([joined.member]);
+      const later = await two.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+      expect(later.ok && later.member.joinOrder).toBeGreaterThan(joined.member.joinOrder);
+      // The subscription is back: a frame from two reaches peer A on one.
+      await eventually(async () => {
+        await two.deliver(ROOM, 'peer-a', { frame: 'ping', kind: 'other', subject: '', bytes: 64 });
+        return oneEvents.delivered.length > 0;
+      }, 'a frame through the restored subscription');
+      expect(await one.redeem(ROOM, 'h')).toBe('peer-a');
+    } finally {
+      await one.stop();
+      await two.stop();
+    }
+  }, 30_000);
+});

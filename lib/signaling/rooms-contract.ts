@@ -1,0 +1,307 @@
+/**
+ * What every `Rooms` implementation promises, as one suite: `in-memory-rooms.test.ts` runs it
+ * against the in-memory rooms and `redis-rooms.test.ts` against Redis rooms on a real
+ * redis-server, so that the two modes cannot drift apart.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_HELD_LIMITS, type HeldKind, type HeldLimits } from './held-messages';
+import { FIRST_EPOCH, type BusEvents, type Envelope, type Rooms } from './rooms';
+
+export interface ContractSubject {
+  rooms: Rooms;
+  /** Everything this implementation leaves behind (Redis keys, rooms in memory). */
+  leftovers(): Promise<number>;
+  /** What is held for this process's away members, by its budget's own count. */
+  heldBytes(): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+const ROOM = '7k3mq-x9tbd-4rw8h';
+const OTHER_ROOM = 'zzzzz-zzzzz-zzzzz';
+const MEDIA = { audio: true, video: true, screen: null };
+const info = (name: string) => ({ name, media: MEDIA });
+const event = (frame: string): Envelope => ({ frame, kind: 'other', subject: '', bytes: 64 });
+/** An envelope whose cost is its frame's length plus 64, as `heldBytes` counts. */
+const envelope = (kind: HeldKind, subject: string, frame: string): Envelope => ({
+  frame,
+  kind,
+  subject,
+  bytes: 64 + frame.length,
+});
+
+/** Records what the rooms hand to this process; nothing counts as local, so all goes through. */
+function recorder() {
+  const delivered: { peerId: string; frame: string }[] = [];
+  const events: BusEvents = {
+    deliver: (peerId, frame) => delivered.push({ peerId, frame }),
+    isLocal: () => false,
+    claimedAway: () => undefined,
+    adopted: () => undefined,
+    reconnected: () => undefined,
+    holds: () => true,
+    released: () => undefined,
+    availability: () => undefined,
+  };
+  return { delivered, events };
+}
+
+/** Polls until `condition` holds: deliveries through Redis arrive a moment after the call. */
+async function eventually(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export function describeRoomsContract(
+  name: string,
+  create: (capacity: number, heldLimits: HeldLimits) => Promise<ContractSubject>,
+): void {
+  describe(`Rooms contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let rooms: Rooms;
+    let delivered: { peerId: string; frame: string }[];
+
+    const open = async (heldLimits = DEFAULT_HELD_LIMITS) => {
+      subject = await create(3, heldLimits);
+      rooms = subject.rooms;
+      const record = recorder();
+      delivered = record.delivered;
+      await rooms.start(record.events);
+    };
+    beforeEach(() => open());
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    it('admits up to capacity, in increasing join order, telling each who was there', async () => {
+      const a = await rooms.join(ROOM, 'peer-a', info('A'));
+      const b = await rooms.join(ROOM, 'peer-b', info('B'));
+      expect(a).toMatchObject({ ok: true, others: [] });
+      expect(b.ok && b.others).toEqual([a.ok && a.member]);
+      const c = await rooms.join(ROOM, 'peer-c', info('C'));
+      expect(await rooms.join(ROOM, 'peer-d', info('D'))).toEqual({ ok: false, reason: 'full' });
+      const orders = [a, b, c].map((outcome) => (outcome.ok ? outcome.member.joinOrder : 0));
+      expect(orders[0]!).toBeLessThan(orders[1]!);
+      expect(orders[1]!).toBeLessThan(orders[2]!);
+      expect((await rooms.members(ROOM)).map((member) => member.peerId).sort()).toEqual([
+        'peer-a',
+        'peer-b',
+        'peer-c',
+      ]);
+      expect(await rooms.members(OTHER_ROOM)).toEqual([]);
+    });
+
+    it('never admits more than capacity, however many join at once', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => rooms.join(ROOM, `peer-${i}`, info(`P${i}`))),
+      );
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(3);
+      expect(await rooms.members(ROOM)).toHaveLength(3);
+    });
+
+    it('removes a leaver, names who remains, and forgets an empty room', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.join(ROOM, 'peer-b', info('B'));
+      const first = await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH);
+      expect(first.left).toBe(true);
+      expect(first.remaining.map((member) => member.peerId)).toEqual(['peer-b']);
+      expect((await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH)).left).toBe(false);
+      expect(await rooms.leave(ROOM, 'peer-b', FIRST_EPOCH)).toEqual({ left: true, remaining: [] });
+      expect(await subject.leftovers()).toBe(0);
+    });
+
+    it('refuses requests made under a stale epoch', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.join(ROOM, 'peer-b', info('B'));
+      const claimed = await rooms.claim(ROOM, 'peer-a');
+      expect(claimed?.epoch).toBe(FIRST_EPOCH + 1);
+      expect(
+        await rooms.updateMedia(ROOM, 'peer-a', FIRST_EPOCH, { ...MEDIA, audio: false }),
+      ).toBeNull();
+      expect(await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 1_000)).toBe(false);
+      expect((await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH)).left).toBe(false);
+      const others = await rooms.updateMedia(ROOM, 'peer-a', FIRST_EPOCH + 1, {
+        ...MEDIA,
+        audio: false,
+      });
+      expect(others?.map((member) => member.peerId)).toEqual(['peer-b']);
+      const [a] = (await rooms.members(ROOM)).filter((member) => member.peerId === 'peer-a');
+      expect(a?.media.audio).toBe(false);
+    });
+
+    it('delivers to an attached member in order, and refuses strangers', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.join(OTHER_ROOM, 'peer-x', info('X'));
+      for (let i = 0; i < 20; i++) {
+        expect(await rooms.deliver(ROOM, 'peer-a', event(`frame ${i}`))).toBe('sent');
+      }
+      expect(await rooms.deliver(ROOM, 'peer-x', event('wrong room'))).toBe('unknown');
+      expect(await rooms.deliver(ROOM, 'nobody', event('nobody'))).toBe('unknown');
+      await eventually(() => delivered.length === 20, '20 deliveries');
+      expect(delivered.map((item) => item.frame)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `frame ${i}`),
+      );
+      expect(delivered.every((item) => item.peerId === 'peer-a')).toBe(true);
+    });
+
+    it('holds for an away member, then hands it over on claim with the current description only', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      expect(await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000)).toBe(true);
+      const from = (sender: string, kind: HeldKind, frame: string) =>
+        rooms.deliver(ROOM, 'peer-a', envelope(kind, sender, frame));
+      expect(await from('peer-b', 'description', 'b offer 1')).toBe('held');
+      await from('peer-b', 'candidate', 'b candidate 1');
+      await rooms.broadcast(ROOM, ['peer-a'], envelope('peer-joined', 'peer-d', 'd joined'));
+      await from('peer-c', 'description', 'c offer');
+      await from('peer-b', 'description', 'b answer 2');
+      await from('peer-b', 'candidate', 'b candidate 2');
+      expect(delivered).toEqual([]);
+
+      const claimed = await rooms.claim(ROOM, 'peer-a');
+      expect(claimed).toEqual({
+        epoch: FIRST_EPOCH + 1,
+        held: ['d joined', 'c offer', 'b answer 2', 'b candidate 2'],
+      });
+      expect(await rooms.deliver(ROOM, 'peer-a', event('live again'))).toBe('sent');
+      await eventually(() => delivered.length === 1, 'a delivery after the claim');
+      expect((await rooms.claim(ROOM, 'peer-a'))?.held).toEqual([]);
+      expect(await rooms.claim(ROOM, 'nobody')).toBeNull();
+      expect(await subject.heldBytes()).toBe(0);
+    });
+
+    it('holds only the latest media of each peer, and nothing of a departed one', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000);
+      const hold = (kind: HeldKind, subject: string, frame: string) =>
+        rooms.broadcast(ROOM, ['peer-a'], envelope(kind, subject, frame));
+      await hold('peer-updated', 'peer-b', 'b muted');
+      await hold('description', 'peer-b', 'b offer');
+      await hold('peer-updated', 'peer-c', 'c muted');
+      await hold('peer-joined', 'peer-d', 'd joined');
+      await hold('description', 'peer-d', 'd offer');
+      await hold('peer-updated', 'peer-b', 'b unmuted');
+      await hold('peer-updated', 'peer-d', 'd muted');
+      // D came and went while A was away: A never hears of D.
+      await hold('peer-left', 'peer-d', 'd left');
+      await hold('candidate', 'peer-c', 'c candidate');
+      // C leaves: what C sent and what was about C goes, its departure stays.
+      await hold('peer-left', 'peer-c', 'c left');
+      expect((await rooms.claim(ROOM, 'peer-a'))?.held).toEqual(['b offer', 'b unmuted', 'c left']);
+    });
+
+    it('gives up an away member whose held messages pass its cap, saying how much was held', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.join(ROOM, 'peer-b', info('B'));
+      await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000);
+      const big = 'x'.repeat(100 * 1024);
+      const outcomes = [];
+      for (let i = 0; i < 6; i++) {
+        outcomes.push(await rooms.deliver(ROOM, 'peer-a', envelope('candidate', 'peer-b', big)));
+      }
+      expect(outcomes.slice(0, 5)).toEqual(['held', 'held', 'held', 'held', 'held']);
+      expect(outcomes[5]).toEqual({ limit: 'peer-limit', heldBytes: 5 * (64 + big.length) });
+      expect((await rooms.members(ROOM)).map((member) => member.peerId)).toEqual(['peer-b']);
+      expect(await rooms.deliver(ROOM, 'peer-a', event('late'))).toBe('unknown');
+    });
+
+    it('collapses a flood of descriptions from one sender instead of giving the peer up', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000);
+      const sdp = 'x'.repeat(48 * 1024);
+      for (let i = 0; i < 40; i++) {
+        expect(
+          await rooms.deliver(ROOM, 'peer-a', envelope('description', 'peer-b', sdp + i)),
+        ).toBe('held');
+      }
+      expect((await rooms.claim(ROOM, 'peer-a'))?.held).toEqual([`${sdp}39`]);
+    });
+
+    it('shares one budget among the away members of a process, and gives it back', async () => {
+      await subject.dispose();
+      await open({ maxBytesPerPeer: 64 * 1024, maxBytesPerProcess: 100 * 1024 });
+      for (const peer of ['peer-a', 'peer-b', 'peer-c']) {
+        await rooms.join(ROOM, peer, info(peer));
+        await rooms.detach(ROOM, peer, FIRST_EPOCH, Date.now() + 10_000);
+      }
+      const sdp = 'x'.repeat(40 * 1024);
+      expect(await rooms.deliver(ROOM, 'peer-a', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      expect(await rooms.deliver(ROOM, 'peer-b', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      expect(await subject.heldBytes()).toBe(2 * (64 + sdp.length));
+      expect(await rooms.deliver(ROOM, 'peer-c', envelope('description', 'peer-x', sdp))).toEqual({
+        limit: 'process-limit',
+        heldBytes: 0,
+      });
+      // A's resume hands its bytes back: C's next message fits again... but C is gone.
+      expect(await rooms.deliver(ROOM, 'peer-c', event('late'))).toBe('unknown');
+      await rooms.claim(ROOM, 'peer-a');
+      await rooms.join(ROOM, 'peer-d', info('D'));
+      await rooms.detach(ROOM, 'peer-d', FIRST_EPOCH, Date.now() + 10_000);
+      expect(await rooms.deliver(ROOM, 'peer-d', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      // And a member that leaves gives its bytes back too.
+      await rooms.leave(ROOM, 'peer-b', FIRST_EPOCH);
+      await rooms.join(ROOM, 'peer-e', info('E'));
+      await rooms.detach(ROOM, 'peer-e', FIRST_EPOCH, Date.now() + 10_000);
+      expect(await rooms.deliver(ROOM, 'peer-e', envelope('description', 'peer-x', sdp))).toBe(
+        'held',
+      );
+      expect(await subject.heldBytes()).toBe(2 * (64 + sdp.length));
+      for (const peer of ['peer-d', 'peer-e']) await rooms.leave(ROOM, peer, FIRST_EPOCH);
+      await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH + 1);
+      expect(await subject.heldBytes()).toBe(0);
+      expect(await subject.leftovers()).toBe(0);
+    });
+
+    it('broadcasts to attached members, holds for away ones, and names those that overflow', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.join(ROOM, 'peer-b', info('B'));
+      await rooms.detach(ROOM, 'peer-b', FIRST_EPOCH, Date.now() + 10_000);
+      expect(await rooms.broadcast(ROOM, ['peer-a', 'peer-b', 'gone'], event('hello'))).toEqual([]);
+      await eventually(() => delivered.length === 1, 'the broadcast');
+      expect(delivered).toEqual([{ peerId: 'peer-a', frame: 'hello' }]);
+      expect((await rooms.claim(ROOM, 'peer-b'))?.held).toEqual(['hello']);
+      await rooms.detach(ROOM, 'peer-b', FIRST_EPOCH + 1, Date.now() + 10_000);
+      const big = event('y'.repeat(300 * 1024));
+      const bigEnvelope = { ...big, bytes: 64 + big.frame.length };
+      expect(await rooms.broadcast(ROOM, ['peer-b'], bigEnvelope)).toEqual([]);
+      expect(await rooms.broadcast(ROOM, ['peer-b'], bigEnvelope)).toEqual([
+        { peerId: 'peer-b', limit: 'peer-limit', heldBytes: bigEnvelope.bytes },
+      ]);
+    });
+
+    it('leaves an away member only while it is still away', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      expect((await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH, { onlyIfAway: true })).left).toBe(
+        false,
+      );
+      await rooms.detach(ROOM, 'peer-a', FIRST_EPOCH, Date.now() + 10_000);
+      expect((await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH, { onlyIfAway: true })).left).toBe(
+        true,
+      );
+      expect(await subject.leftovers()).toBe(0);
+    });
+
+    it('redeems a resume token once, and only the latest one issued', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.issue(ROOM, 'peer-a', 'hash-1');
+      await rooms.issue(ROOM, 'peer-a', 'hash-2');
+      expect(await rooms.redeem(ROOM, 'hash-1')).toBeNull();
+      expect(await rooms.redeem(OTHER_ROOM, 'hash-2')).toBeNull();
+      expect(await rooms.redeem(ROOM, 'hash-2')).toBe('peer-a');
+      expect(await rooms.redeem(ROOM, 'hash-2')).toBeNull();
+      await rooms.issue(ROOM, 'nobody', 'hash-3');
+      expect(await rooms.redeem(ROOM, 'hash-3')).toBeNull();
+      await rooms.issue(ROOM, 'peer-a', 'hash-4');
+      await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH);
+      expect(await rooms.redeem(ROOM, 'hash-4')).toBeNull();
+      expect(await subject.leftovers()).toBe(0);
+    });
+  });
+}

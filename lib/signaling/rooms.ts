@@ -1,0 +1,187 @@
+/**
+ * Where rooms live, as three small async interfaces the hub is written against. The in-memory
+ * implementation (`in-memory-rooms.ts`) is the single-process mode; the Redis one
+ * (`redis-rooms.ts`) shares rooms between any number of processes. Every method is async because
+ * the shared one is: nothing here pretends a network round trip is a map lookup.
+ *
+ * Both implementations keep one record per room: its members, where each member is connected
+ * (which process, under which epoch) or that it is away, and the resume tokens. Operations that
+ * span the interfaces (a delivery racing a resume's claim) are atomic because they act on that one
+ * record. Per-room state beyond members (host controls, say) belongs in the same record.
+ */
+import type { Envelope, HeldOverflow } from './held-messages';
+import type { MediaState } from './protocol';
+
+export type { Envelope, HeldOverflow } from './held-messages';
+
+export interface MemberInfo {
+  name: string;
+  media: MediaState;
+}
+
+export interface RoomMember extends MemberInfo {
+  peerId: string;
+  /** Increases with every join into a room; the later joiner of a pair is the polite one. */
+  joinOrder: number;
+}
+
+export type JoinOutcome =
+  { ok: true; member: RoomMember; others: RoomMember[] } | { ok: false; reason: 'full' };
+
+/**
+ * An ownership generation. A member is held by one process at a time under an epoch; claiming it
+ * (a resume, or adopting the peers of a dead process) raises the epoch, and every later request
+ * made under an older one is refused as stale.
+ */
+export type Epoch = number;
+export const FIRST_EPOCH: Epoch = 1;
+
+/** Who is in which room: atomic admission, join order, media. */
+export interface RoomDirectory {
+  readonly capacity: number;
+  /**
+   * Atomically admits the peer if the room has a seat, gives it the next join order and attaches
+   * it to this process under `FIRST_EPOCH`. `others` are everyone already there.
+   */
+  join(roomId: string, peerId: string, info: MemberInfo): Promise<JoinOutcome>;
+  /**
+   * Removes the member if `epoch` still holds it (and, with `onlyIfAway`, only if it is away), and
+   * forgets the room once it is empty. `remaining` is who is still there, to be told.
+   */
+  leave(
+    roomId: string,
+    peerId: string,
+    epoch: Epoch,
+    options?: { onlyIfAway?: boolean },
+  ): Promise<{ left: boolean; remaining: RoomMember[] }>;
+  members(roomId: string): Promise<RoomMember[]>;
+  /** Records new media flags; returns the others to tell, or null if `epoch` is stale. */
+  updateMedia(
+    roomId: string,
+    peerId: string,
+    epoch: Epoch,
+    media: MediaState,
+  ): Promise<RoomMember[] | null>;
+}
+
+/**
+ * `sent`: to the process the peer is attached to (or straight to its socket, if here).
+ * `held`: the peer is away; kept for its resume (by the rules of `held-messages.ts`).
+ * `unknown`: no such member in that room. An overflow: the peer is away and what is held for it
+ * passed a cap (`HeldLimits`); it has been removed from the room.
+ */
+export type Delivery = 'sent' | 'held' | 'unknown' | HeldOverflow;
+
+/** A member removed because what was held for it passed a cap. */
+export interface OverflowedMember extends HeldOverflow {
+  peerId: string;
+}
+
+/**
+ * Delivery to a peer wherever it is connected, and holding while it is away. Frames for peers
+ * attached to this process reach `BusEvents.deliver` before the call returns.
+ */
+export interface PeerBus {
+  /** This process, as the shared state names it. */
+  readonly nodeId: string;
+  deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery>;
+  /** Delivers one envelope to several members; returns those whose held messages overflowed. */
+  broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<OverflowedMember[]>;
+  /**
+   * The member's socket is gone: hold its messages until `awayUntil` (epoch milliseconds).
+   * False if `epoch` no longer holds it.
+   */
+  detach(roomId: string, peerId: string, epoch: Epoch, awayUntil: number): Promise<boolean>;
+  /**
+   * Attaches the member to this process under a new epoch (a resume) and hands over what was held
+   * for it, oldest first. Another process that held it before is told (`BusEvents.claimedAway`);
+   * this one, if it held it, handles its own old socket. Null if there is no such member.
+   */
+  claim(roomId: string, peerId: string): Promise<{ epoch: Epoch; held: string[] } | null>;
+}
+
+/** Resume tokens, stored as hashes only. A token works once. */
+export interface ResumeRegistry {
+  /** Makes `tokenHash` the member's one valid token, replacing any earlier one. */
+  issue(roomId: string, peerId: string, tokenHash: string): Promise<void>;
+  /** The member a token belongs to, consuming the token; null if it is unknown or used. */
+  redeem(roomId: string, tokenHash: string): Promise<string | null>;
+}
+
+/** A peer this process holds, as it re-asserts it after the shared state was lost. */
+export interface HeldPeer {
+  roomId: string;
+  member: RoomMember;
+  epoch: Epoch;
+  tokenHash: string;
+  /** 0 while connected, else when its place expires (epoch milliseconds). */
+  awayUntil: number;
+}
+
+/** A peer of a dead process that this one now holds, away, until it resumes or expires. */
+export interface AdoptedPeer {
+  roomId: string;
+  peerId: string;
+  epoch: Epoch;
+  awayUntil: number;
+}
+
+/** What the shared state tells the hub of its own accord. */
+export interface BusEvents {
+  /** A frame for a peer attached to this process. */
+  deliver(peerId: string, frame: string): void;
+  /** Whether a peer of that room is attached to this process with an open socket (or one on
+   * its way): frames for it are handed over directly, with no trip through the shared state. */
+  isLocal(roomId: string, peerId: string): boolean;
+  /** Another process claimed a peer this one held (it resumed there). */
+  claimedAway(roomId: string, peerId: string, epoch: Epoch): void;
+  /** Peers of a process whose lease expired, now held away by this one. */
+  adopted(peers: AdoptedPeer[]): void;
+  /** The shared state is reachable again after an outage: re-assert what this process holds. */
+  reconnected(): void;
+  /** Whether this process holds the peer (attached, away, joining) or is removing it. */
+  holds(roomId: string, peerId: string): boolean;
+  /**
+   * The shared state said this process held a peer it does not hold (a join or a claim that ran
+   * after this process had given up waiting for it, while the shared state was unreachable).
+   * It has been removed; `remaining` are the members to tell.
+   */
+  released(roomId: string, peerId: string, remaining: RoomMember[]): void;
+  /** Reachability changed (for logs, `/healthz` and joins that fail fast). */
+  availability(available: boolean): void;
+}
+
+export interface RoomsStatus {
+  /** Whether rooms are shared with other processes (Redis), or live in this process only. */
+  shared: boolean;
+  /** Whether the shared state can be reached now. Always true in memory. */
+  available: boolean;
+  /** Times the shared state became unreachable since start. */
+  outages: number;
+  /** Requests to the shared state that failed. */
+  errors: number;
+  /** Bytes held for this process's away peers (in Redis: as last read, every lease renewal). */
+  heldBytes: number;
+}
+
+/** The three interfaces, plus the life cycle of whatever backs them. */
+export interface Rooms extends RoomDirectory, PeerBus, ResumeRegistry {
+  start(events: BusEvents): Promise<void>;
+  /**
+   * Writes back what this process holds (members, their order, epochs, tokens) where it is
+   * missing, e.g. after a restart of Redis without persistence. Returns the peers that another
+   * process holds now under a newer epoch: this process must let them go.
+   */
+  reassert(peers: readonly HeldPeer[]): Promise<string[]>;
+  status(): RoomsStatus;
+  /** Stops timers and connections. Leaves the shared state as it is: other processes go on. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when the shared state cannot be reached: the request fails fast instead of waiting. */
+export class RoomsUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('Room state is unreachable', { cause });
+    this.name = 'RoomsUnavailableError';
+  }
+}
