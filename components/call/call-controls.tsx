@@ -1,13 +1,15 @@
 'use client';
 
 import { Button } from '@/components/ui/button';
-import { ChatIcon, LeaveIcon, ScreenShareIcon } from '@/components/ui/icons';
+import { ChatIcon, LeaveIcon, PaperclipIcon, ScreenShareIcon } from '@/components/ui/icons';
 import { supportsScreenShare } from '@/lib/media/local-media';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { RaiseHandButton, ReactionsButton } from './hands-and-reactions';
 import { MediaToggles } from './media-toggles';
+import { openSendFileDialog } from './send-file-dialog';
+import { RecordButton } from './recording-controls';
 
 export function CallControls() {
   const controller = useCallController();
@@ -57,6 +59,16 @@ export function CallControls() {
           </span>
         )}
       </Button>
+      <Button
+        size="icon"
+        variant="secondary"
+        aria-label="Send a file"
+        title="Send a file"
+        onClick={() => openSendFileDialog()}
+      >
+        <PaperclipIcon />
+      </Button>
+      <RecordButton />
       <Button
         variant="danger"
         className="h-12 rounded-full px-5"

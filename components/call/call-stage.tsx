@@ -8,6 +8,8 @@ import { useElementSize } from '@/lib/hooks/use-element-size';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { cn } from '@/lib/utils';
 import { CopyLinkButton } from './copy-link-button';
+import { LinkQualityButton } from './link-quality-button';
+import { RecordingMark } from './recording-controls';
 import { ScreenTile, VideoTile } from './video-tile';
 
 /** Space between tiles, in CSS pixels (Tailwind's gap-3). */
@@ -167,8 +169,10 @@ function LocalTile({ className, style, fill, onAspect }: TilePlacement) {
   );
   const speaking = useCallStore((state) => state.localSpeaking && state.microphoneOn);
   const stream = useMediaStream('local');
+  const recording = useCallStore((state) => state.recording);
   return (
     <VideoTile
+      badges={recording ? <RecordingMark label="You are recording" /> : undefined}
       name={name}
       stream={stream}
       videoOn={videoOn}
@@ -202,6 +206,12 @@ function RemoteTile({
       link={participant.link}
       problem={participant.problem}
       speaking={participant.speaking}
+      badges={
+        <>
+          <LinkQualityButton peerId={peerId} name={participant.name} />
+          {participant.recording && <RecordingMark label={`${participant.name} is recording`} />}
+        </>
+      }
       fit={fill ? 'fill' : 'fit'}
       onAspect={onAspect}
       className={className}

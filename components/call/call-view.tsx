@@ -17,6 +17,10 @@ import { showDeviceHelp, usable } from './device-access';
 import { DeviceSettings } from './device-settings';
 import { HostMenu, HostName, KnockRequests } from './host-controls';
 import { LeaveDialog, openLeaveDialog } from './leave-dialog';
+import { LinkStatsDialog } from './link-stats-dialog';
+import { FileTransfersList } from './file-transfers-list';
+import { openSendFileDialog, SendFileDialog } from './send-file-dialog';
+import { SavedRecordingNotice } from './recording-controls';
 import { NoticeToasts } from './notice-toasts';
 import { RemoteAudio } from './remote-audio';
 import { ShortcutsHelp } from './shortcuts-help';
@@ -70,7 +74,18 @@ export function CallView() {
   });
 
   return (
-    <div className="flex h-dvh flex-col">
+    <div
+      className="flex h-dvh flex-col"
+      onDragOver={(event) => {
+        // Dropping a file anywhere on the call opens the send dialog with it.
+        if (event.dataTransfer.types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        if (event.dataTransfer.files.length === 0) return;
+        event.preventDefault();
+        openSendFileDialog(event.dataTransfer.files);
+      }}
+    >
       <header className="flex items-center justify-between gap-2 px-3 pt-3 sm:px-4">
         <span
           data-testid="call-code"
@@ -140,6 +155,10 @@ export function CallView() {
       </div>
       <ShortcutsHelp id={shortcutsId} />
       <LeaveDialog />
+      <LinkStatsDialog />
+      <SendFileDialog />
+      <FileTransfersList />
+      <SavedRecordingNotice />
     </div>
   );
 }

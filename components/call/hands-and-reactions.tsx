@@ -68,40 +68,41 @@ export function ReactionsButton() {
   );
 }
 
-/** Over a tile: the raised hand, and reactions floating up for a moment. */
-export function TileMarks({ peerId }: { peerId: string | undefined }) {
+/** On a tile's badge row: the raised hand. */
+export function HandMark({ peerId }: { peerId: string | undefined }) {
   const hand = useCallStore((state) => {
     const id = peerId ?? state.selfPeerId;
     return id === null ? 0 : (state.controls?.hands.indexOf(id) ?? -1) + 1;
   });
+  if (hand === 0) return null;
+  return (
+    <span
+      role="img"
+      aria-label="Hand raised"
+      data-testid="tile-hand"
+      className="rounded-lg bg-black/55 px-2 py-1 text-lg"
+    >
+      ✋
+    </span>
+  );
+}
+
+/** Over a tile: reactions floating up for a moment. */
+export function TileReactions({ peerId }: { peerId: string | undefined }) {
   const reactions = useCallStore(
     useShallow((state) =>
       state.reactions.filter((shown) => (shown.peerId ?? undefined) === peerId),
     ),
   );
-  return (
-    <>
-      {hand > 0 && (
-        <span
-          role="img"
-          aria-label="Hand raised"
-          data-testid="tile-hand"
-          className="absolute top-2 left-2 rounded-lg bg-black/55 px-2 py-1 text-lg"
-        >
-          ✋
-        </span>
-      )}
-      {reactions.map((shown) => (
-        <span
-          key={shown.id}
-          data-testid="tile-reaction"
-          className="pointer-events-none absolute bottom-12 left-1/2 -translate-x-1/2 animate-bounce text-4xl"
-        >
-          {shown.reaction}
-        </span>
-      ))}
-    </>
-  );
+  return reactions.map((shown) => (
+    <span
+      key={shown.id}
+      data-testid="tile-reaction"
+      className="pointer-events-none absolute bottom-12 left-1/2 -translate-x-1/2 animate-bounce text-4xl"
+    >
+      {shown.reaction}
+    </span>
+  ));
 }
 
 /** Raised hands in the order they went up, for the People panel. */

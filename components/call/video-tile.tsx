@@ -1,6 +1,13 @@
 'use client';
 
-import { useEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import type { LinkStatus, VideoFit } from '@/lib/call/call-store';
 import { useTileDisplay } from '@/lib/hooks/use-tile-display';
 import { cn, initialsOf } from '@/lib/utils';
@@ -8,7 +15,7 @@ import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
 import { TileActions } from './tile-actions';
 import { LINK_STATUS_TEXT } from './link-status-text';
 import { VideoElement } from './video-element';
-import { TileMarks } from './hands-and-reactions';
+import { HandMark, TileReactions } from './hands-and-reactions';
 import { YouBadge } from './you-badge';
 
 export interface VideoTileProps {
@@ -28,6 +35,8 @@ export interface VideoTileProps {
   fit?: VideoFit;
   /** Told the picture's width / height once frames arrive, and null while none is shown. */
   onAspect?: (aspect: number | null) => void;
+  /** Marks and buttons at the tile's top left: connection quality, recording. */
+  badges?: ReactNode;
   className?: string;
   style?: CSSProperties;
 }
@@ -45,6 +54,7 @@ export function VideoTile({
   actions = true,
   fit = 'fit',
   onAspect,
+  badges,
   className,
   style,
 }: VideoTileProps) {
@@ -110,7 +120,11 @@ export function VideoTile({
         {local && <YouBadge />}
       </figcaption>
 
-      <TileMarks peerId={peerId} />
+      <div className="absolute top-2 left-2 z-10 flex items-center gap-1">
+        <HandMark peerId={peerId} />
+        {badges}
+      </div>
+      <TileReactions peerId={peerId} />
 
       {actions && (
         <TileActions label={label} frameRef={frameRef} videoRef={videoRef} hasVideo={showVideo} />

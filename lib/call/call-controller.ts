@@ -31,6 +31,11 @@ import {
 } from './signaling-session';
 import { sendAdaptationEnabled } from './send-adaptation-switch';
 import { SpeakingMonitor } from './speaking-monitor';
+import { monitorLinkStats } from '../stats/link-stats-monitor';
+import { parseControlMessage, serializeControlMessage } from '../control/control-message';
+import { FileTransfers } from '../files/file-transfers';
+import { CallRecorder, recordingUnsupported } from '../recording/call-recorder';
+import { recordingFileName } from '../recording/recording-format';
 
 /** How long a reaction floats over a tile. */
 const REACTION_SHOWN_MS = 4_000;
@@ -49,6 +54,7 @@ interface CallRun {
   transport: MediaTransport;
   /** Who is in the call, asked while the person waits in the lobby. */
   presence: PresencePoll;
+  stopLinkStats: () => void;
 }
 
 /**
@@ -96,6 +102,15 @@ export class CallController {
   private readonly displays = new DisplayReporter({
     send: (peerId, display) => this.run?.transport.showDisplay(peerId, display),
     pageVisible: () => document.visibilityState === 'visible',
+  });
+
+  private recorder: CallRecorder | null = null;
+  private recordingFileName = '';
+  private readonly files = new FileTransfers({
+    sendControl: (peerId, message) =>
+      this.run?.transport.sendData('control', serializeControlMessage(message), peerId),
+    openChannel: (peerId, label) => this.run?.transport.openChannel(peerId, label) ?? null,
+    onChange: (transfers) => this.actions.setTransfers(transfers),
   });
 
   constructor(
@@ -183,7 +198,12 @@ export class CallController {
       wanted: () => this.state.phase === 'lobby' || this.state.phase === 'room-full',
       send: (message) => signaling.askPresence(message),
     });
-    this.run = { local, signaling, transport, presence };
+    const stopLinkStats = monitorLinkStats({
+      peerIds: () => (this.state.phase === 'in-call' ? this.peers.ids() : []),
+      getStats: (peerId) => transport.getStats(peerId),
+      onFigures: (peerId, figures) => live() && this.actions.setLinkStats(peerId, figures),
+    });
+    this.run = { local, signaling, transport, presence, stopLinkStats };
     local.start();
     signaling.start();
     this.speaking.start();
@@ -346,6 +366,90 @@ export class CallController {
     this.chat.send(text);
   }
 
+  /** Offers `file` to one person, or to everyone (null); returns why it cannot, or null. */
+  sendFile(file: File, peerId: string | null): string | null {
+    const peerIds = peerId === null ? [...this.state.participants.keys()] : [peerId];
+    return this.files.offer(file, peerIds);
+  }
+
+  acceptFile(transferId: string): void {
+    this.files.accept(transferId);
+  }
+
+  declineFile(transferId: string): void {
+    this.files.decline(transferId);
+  }
+
+  cancelFile(transferId: string): void {
+    this.files.cancel(transferId);
+  }
+
+  dismissFile(transferId: string): void {
+    this.files.dismiss(transferId);
+  }
+
+  /**
+   * Starts recording the call on this machine, and tells everyone over their links (the server
+   * cannot hold that back). Returns why it cannot, or null.
+   */
+  startRecording(): string | null {
+    const run = this.run;
+    if (this.recorder || !run || this.state.phase !== 'in-call') return null;
+    const unsupported = recordingUnsupported();
+    if (unsupported) return unsupported;
+    this.recorder = new CallRecorder({
+      tiles: () => [
+        { label: this.state.displayName || 'You', stream: this.media.get('local') },
+        ...[...this.state.participants.values()].flatMap((person) => [
+          { label: person.name, stream: this.media.get(`camera:${person.peerId}`) },
+          ...(person.media.screen
+            ? [
+                {
+                  label: `${person.name} (screen)`,
+                  stream: this.media.get(`screen:${person.peerId}`),
+                },
+              ]
+            : []),
+        ]),
+      ],
+      localAudio: () => this.run?.local.microphoneTrack() ?? null,
+    });
+    const fileName = recordingFileName(this.state.roomId, new Date());
+    this.recordingFileName = fileName;
+    this.actions.setRecording(true);
+    this.sendRecordingMark();
+    return null;
+  }
+
+  /** Stops recording and offers the file as a download. */
+  async stopRecording(): Promise<void> {
+    const recorder = this.recorder;
+    if (!recorder) return;
+    this.recorder = null;
+    this.actions.setRecording(false);
+    this.sendRecordingMark();
+    const { blob } = await recorder.stop();
+    const previous = this.state.savedRecording;
+    if (previous) URL.revokeObjectURL(previous.url);
+    this.actions.setSavedRecording({
+      url: URL.createObjectURL(blob),
+      fileName: this.recordingFileName,
+      bytes: blob.size,
+    });
+  }
+
+  dismissRecording(): void {
+    const saved = this.state.savedRecording;
+    if (saved) URL.revokeObjectURL(saved.url);
+    this.actions.setSavedRecording(null);
+  }
+
+  /** Tells one person (who just joined), or everyone, whether this person is recording. */
+  private sendRecordingMark(peerId?: string): void {
+    const message = serializeControlMessage({ type: 'recording', on: this.recorder !== null });
+    this.run?.transport.sendData('control', message, peerId);
+  }
+
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
   /** A tile that shows `peerId`'s camera: how it shows it decides what they send us. */
   showsCamera(peerId: string): TileHandle {
@@ -487,9 +591,12 @@ export class CallController {
     if (this.peers.get(peer.peerId)) return;
     this.peers.add(peer.peerId, ({ peerId }) => this.reportLinkFailure(peerId));
     this.run?.transport.addPerson({ peerId: peer.peerId, polite: peer.polite, media: peer.media });
+    // Someone who joins mid-recording is told too; it waits until their control channel opens.
+    if (this.recorder) this.sendRecordingMark(peer.peerId);
   }
 
   private removePeer(peerId: string): void {
+    this.files.linkLost(peerId, `${this.nameOf(peerId)} left the call.`);
     this.run?.transport.removePerson(peerId);
     this.verification?.forget(peerId);
     this.displays.forget(peerId);
@@ -508,6 +615,9 @@ export class CallController {
       },
       onLinkState: (peerId, state) => {
         if (!live()) return;
+        // A transfer survives nothing: a link that drops (or is replaced, 'new') fails it.
+        if (state === 'disconnected' || state === 'failed' || state === 'closed' || state === 'new')
+          this.files.linkLost(peerId, `The connection to ${this.nameOf(peerId)} dropped.`);
         const update = this.peers.linkChanged(
           peerId,
           state,
@@ -522,13 +632,40 @@ export class CallController {
           this.reportLinkFailure(peerId);
       },
       onData: (peerId, channel, data) => {
-        if (live() && channel === 'chat') this.chat.receive(peerId, data);
+        if (!live()) return;
+        if (channel === 'chat') this.chat.receive(peerId, data);
+        else this.onControlMessage(peerId, data);
+      },
+      onIncomingChannel: (peerId, channel) => {
+        if (!live() || !this.files.incomingChannel(peerId, channel)) channel.close();
       },
       onLinkKeys: (peerId, keys) => {
         if (live()) void this.verification?.linkKeys(peerId, keys);
       },
       onError: (peerId, error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
     };
+  }
+
+  /** A message on `peerId`'s control channel: validated, then handled by its owner. */
+  private onControlMessage(peerId: string, data: unknown): void {
+    const message = parseControlMessage(data);
+    if (!message || !this.state.participants.has(peerId)) return;
+    switch (message.type) {
+      case 'file-offer':
+      case 'file-accept':
+      case 'file-decline':
+      case 'file-cancel':
+      case 'file-received':
+        return this.files.receiveControl(peerId, message);
+      case 'recording':
+        return this.actions.participantRecording(peerId, message.on);
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private nameOf(peerId: string): string {
+    return this.state.participants.get(peerId)?.name || 'this person';
   }
 
   /** Shows that a first connection failed, and why; attempts go on in the background. */
@@ -584,6 +721,18 @@ export class CallController {
         run.signaling.stop();
       }
       run.presence.stop();
+      run.stopLinkStats();
+      this.files.close();
+      if (this.recorder) {
+        // The call is over for this page: say so, and let the unfinished recording go.
+        run.transport.sendData(
+          'control',
+          serializeControlMessage({ type: 'recording', on: false }),
+        );
+        void this.recorder.stop();
+        this.recorder = null;
+        this.actions.setRecording(false);
+      }
       run.transport.close();
       run.local.dispose();
     }

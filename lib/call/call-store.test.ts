@@ -59,6 +59,7 @@ describe('call store', () => {
         link: 'connected',
         problem: null,
         speaking: true,
+        recording: false,
       },
       {
         peerId: carol.peerId,
@@ -67,6 +68,7 @@ describe('call store', () => {
         link: 'connecting',
         problem: null,
         speaking: false,
+        recording: false,
       },
     ]);
   });

@@ -10,6 +10,9 @@ import type {
   RoomPresence,
 } from '../signaling/protocol';
 import type { SafetyView } from '../trust/peer-verification';
+import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
+import type { LinkFigures } from '../stats/link-stats';
+import type { TransferView } from '../files/file-transfers';
 
 /**
  * UI state of one call page. It holds plain data only: peer connections, media streams and the
@@ -48,6 +51,8 @@ export interface Participant {
   /** Why the link failed, for the person to read; null while it is fine or still trying. */
   problem: string | null;
   speaking: boolean;
+  /** They say they are recording the call (over their own link, not through the server). */
+  recording: boolean;
 }
 
 export type { DeviceAccess } from '../media/devices';
@@ -126,6 +131,23 @@ export interface CallState {
   knocks: readonly Knock[];
   joinRefusal: JoinRefusal | null;
   reactions: readonly ShownReaction[];
+  /** The latest connection figures of each remote person's link. */
+  linkStats: ReadonlyMap<string, LinkFigures>;
+  /** Whose connection figures are open in the stats panel. */
+  statsPeerId: string | null;
+  /** Files being sent or received, and finished ones until dismissed. */
+  transfers: readonly TransferView[];
+  /** This person is recording the call. */
+  recording: boolean;
+  /** The last recording, offered as a download until dismissed. */
+  savedRecording: SavedRecording | null;
+}
+
+export interface SavedRecording {
+  /** A blob: URL, offered only as a download. */
+  url: string;
+  fileName: string;
+  bytes: number;
 }
 
 export interface CallActions {
@@ -164,6 +186,12 @@ export interface CallActions {
   /** Shows a reaction; returns its id, to take it away when it has floated. */
   showReaction(peerId: string | null, reaction: Reaction): number;
   hideReaction(id: number): void;
+  setLinkStats(peerId: string, figures: LinkFigures): void;
+  showStats(peerId: string | null): void;
+  setTransfers(transfers: readonly TransferView[]): void;
+  setRecording(recording: boolean): void;
+  setSavedRecording(saved: SavedRecording | null): void;
+  participantRecording(peerId: string, recording: boolean): void;
 }
 
 export type CallStoreState = CallState & { actions: CallActions };
@@ -239,6 +267,11 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       knocks: [],
       joinRefusal: null,
       reactions: [],
+      linkStats: new Map(),
+      statsPeerId: null,
+      transfers: [],
+      recording: false,
+      savedRecording: null,
       actions: {
         // A count from before a refused join is stale: the full call's page waits for a fresh one.
         setPhase: (phase) => set(phase === 'room-full' ? { phase, presence: null } : { phase }),
@@ -271,6 +304,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
                 link: known?.link ?? 'connecting',
                 problem: known?.problem ?? null,
                 speaking: known?.speaking ?? false,
+                recording: known?.recording ?? false,
               });
             }
             return { selfPeerId, participants, phase: 'in-call', notice: null };
@@ -286,6 +320,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
               link: 'connecting',
               problem: null,
               speaking: false,
+              recording: false,
             });
             return { participants };
           }),
@@ -294,7 +329,10 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
             if (!state.participants.has(peerId)) return state;
             const participants = new Map(state.participants);
             participants.delete(peerId);
-            return { participants };
+            const linkStats = new Map(state.linkStats);
+            linkStats.delete(peerId);
+            const statsPeerId = state.statsPeerId === peerId ? null : state.statsPeerId;
+            return { participants, linkStats, statsPeerId };
           }),
         participantMedia: (peerId, media) => updateParticipant(peerId, { media }),
         participantLink: (peerId, link, problem = null) =>
@@ -307,6 +345,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
             knocks: [],
             reactions: [],
             safetyCodes: new Map(),
+            linkStats: new Map(),
+            statsPeerId: null,
           }),
         setSafetyCode: (peerId, view) =>
           set((state) => {
@@ -352,6 +392,18 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         },
         hideReaction: (id) =>
           set((state) => ({ reactions: state.reactions.filter((shown) => shown.id !== id) })),
+        setLinkStats: (peerId, figures) =>
+          set((state) => {
+            if (!state.participants.has(peerId)) return state;
+            const linkStats = new Map(state.linkStats);
+            linkStats.set(peerId, figures);
+            return { linkStats };
+          }),
+        showStats: (statsPeerId) => set({ statsPeerId }),
+        setTransfers: (transfers) => set({ transfers }),
+        setRecording: (recording) => set({ recording }),
+        setSavedRecording: (savedRecording) => set({ savedRecording }),
+        participantRecording: (peerId, recording) => updateParticipant(peerId, { recording }),
       },
     };
   });

@@ -158,6 +158,11 @@ export class LocalParticipant {
     }
   }
 
+  /** The microphone as others hear it now: none while it is muted. */
+  microphoneTrack(): MediaStreamTrack | null {
+    return this.outgoingTrack('audio');
+  }
+
   /** The camera or microphone track others should get now: none while it is turned off. */
   private outgoingTrack(kind: OutgoingKind): MediaStreamTrack | null {
     if (kind === 'audio') return this.state.microphoneOn ? this.media.audio : null;

@@ -72,6 +72,11 @@ export interface MediaTransport {
   showDisplay(peerId: string, display: DisplayReport): void;
   /** Sends on a data channel to one person, or to everyone; people not connected miss it. */
   sendData(channel: DataChannelName, data: string, to?: string): void;
+  /**
+   * A data channel of its own to `peerId` (a file transfer), or null if there is no link ready for
+   * one. An SFU transport gives a peer link just for it, or null: files then cannot be sent.
+   */
+  openChannel(peerId: string, label: string): RTCDataChannel | null;
   /** Loudness of `peerId`'s microphone as last received, 0..1. */
   remoteAudioLevel(peerId: string): number;
   /** What ICE found on the link to `peerId`, or null if there is none. */
@@ -91,7 +96,8 @@ export interface RemotePerson {
 
 export type OutgoingKind = 'audio' | 'video';
 export type MediaSource = 'camera' | 'screen';
-export type DataChannelName = 'chat';
+/** `chat`: chat messages. `control`: file offers and the recording mark (lib/control). */
+export type DataChannelName = 'chat' | 'control';
 
 export interface ScreenShare {
   track: MediaStreamTrack;
@@ -117,6 +123,8 @@ export interface MediaTransportEvents {
   onLinkDiagnostics(peerId: string, diagnostics: IceDiagnostics): void;
   /** Data that arrived on a channel; not validated. */
   onData(peerId: string, channel: DataChannelName, data: unknown): void;
+  /** `peerId` opened a data channel of its own to us (a file transfer's). */
+  onIncomingChannel(peerId: string, channel: RTCDataChannel): void;
   onError(peerId: string, error: unknown, context: string): void;
   /**
    * `peerId`'s link connected, its DTLS running straight between the two browsers with these

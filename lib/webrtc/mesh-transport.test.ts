@@ -149,6 +149,7 @@ function mesh(epochs = memory()) {
     onLinkState: vi.fn(),
     onLinkDiagnostics: vi.fn(),
     onData: vi.fn(),
+    onIncomingChannel: vi.fn(),
     onError: vi.fn(),
     onLinkKeys: vi.fn(),
   } satisfies MediaTransportEvents;

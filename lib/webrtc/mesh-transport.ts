@@ -170,12 +170,17 @@ export class MeshTransport implements MediaTransport {
     const targets = to === undefined ? [...this.links.values()] : [this.links.get(to)];
     for (const link of targets) {
       if (channel === 'chat') link?.session.sendChat(data);
+      else link?.session.sendControl(data);
     }
   }
 
   showDisplay(peerId: string, display: DisplayReport): void {
     const message = this.display.report(peerId, display);
     if (message !== null) this.links.get(peerId)?.session.sendDisplay(message);
+  }
+
+  openChannel(peerId: string, label: string): RTCDataChannel | null {
+    return this.links.get(peerId)?.session.openDataChannel(label) ?? null;
   }
 
   remoteAudioLevel(peerId: string): number {
@@ -245,6 +250,13 @@ export class MeshTransport implements MediaTransport {
         onDisplayData: (data) => {
           const display = this.display.received(data);
           if (current() && display) link.session.setRemoteDisplay(display);
+        },
+        onControlData: (data) => {
+          if (current()) events.onData(peerId, 'control', data);
+        },
+        onDataChannel: (channel) => {
+          if (current()) events.onIncomingChannel(peerId, channel);
+          else channel.close();
         },
         onIceDiagnostics: (diagnostics) => {
           if (current()) events.onLinkDiagnostics(peerId, diagnostics);

@@ -27,6 +27,10 @@ export interface PeerSessionEvents {
   onChatData(data: unknown): void;
   /** A message arrived on the display channel: how the peer shows our camera (not yet validated). */
   onDisplayData(data: unknown): void;
+  /** A message arrived on the control channel (file transfers, recording mark; not validated). */
+  onControlData(data: unknown): void;
+  /** The peer opened a data channel of its own (a file transfer's). */
+  onDataChannel(channel: RTCDataChannel): void;
   /** Gathering finished, or an ICE server failed us: the link may now be known not to work. */
   onIceDiagnostics(diagnostics: IceDiagnostics): void;
   /** An ICE restart went through but the link did not come back: only a new connection will do. */
@@ -62,6 +66,9 @@ type SendKind = 'audio' | 'video';
 const CHAT_CHANNEL_ID = 0;
 /** Display reports (see display-report.ts), opened with the chat channel, before any in-band one. */
 const DISPLAY_CHANNEL_ID = 2;
+const CONTROL_CHANNEL_ID = 1;
+/** Control messages kept while the control channel opens; more than this means it never will. */
+const MAX_QUEUED_CONTROL = 100;
 
 /** How long a `disconnected` link may last before an ICE restart, by role: one side goes first. */
 const RESTART_AFTER_DISCONNECTED_MS = { impolite: 2_500, polite: 7_000 } as const;
@@ -117,6 +124,8 @@ export class PeerSession {
   private remoteDisplay: DisplayReport | null = null;
   /** Sender parameters are changed one `setParameters` at a time. */
   private sendParameters: Promise<void> = Promise.resolve();
+  private controlChannel: RTCDataChannel | null = null;
+  private readonly queuedControl: string[] = [];
   private screenTransceiver: RTCRtpTransceiver | null = null;
   private wantedScreen: { track: MediaStreamTrack; stream: MediaStream } | null = null;
   private bitrateCaps: BitrateCaps = { camera: null, screen: null };
@@ -164,6 +173,7 @@ export class PeerSession {
       options.events.onRemoteTrack(track, streams[0]?.id ?? null);
     };
     connection.onconnectionstatechange = () => this.onConnectionStateChange();
+    connection.ondatachannel = ({ channel }) => options.events.onDataChannel(channel);
     connection.onsignalingstatechange = () => {
       if (connection.signalingState === 'have-local-offer') {
         this.armOfferWatchdog();
@@ -222,6 +232,30 @@ export class PeerSession {
   setRemoteDisplay(display: DisplayReport | null): void {
     this.remoteDisplay = display;
     void this.applyBitrateCaps();
+  }
+
+  /** Sends `data` on the control channel, or as soon as it opens. */
+  sendControl(data: string): void {
+    const channel = this.controlChannel;
+    if (channel?.readyState !== 'open') {
+      if (this.queuedControl.length < MAX_QUEUED_CONTROL) this.queuedControl.push(data);
+      return;
+    }
+    try {
+      channel.send(data);
+    } catch (error) {
+      this.options.events.onError(error, 'sending a control message');
+    }
+  }
+
+  /**
+   * Opens a data channel of its own (in-band, so the browsers pick its stream id by DTLS role and
+   * never collide). The first offer already carried the SCTP transport, for the chat channel, so
+   * this needs no renegotiation. Null until that first negotiation is done.
+   */
+  openDataChannel(label: string): RTCDataChannel | null {
+    if (this.closed || !this.readyForLocalChanges || !this.connection.sctp) return null;
+    return this.connection.createDataChannel(label, { ordered: true });
   }
 
   /** Shares `track` as a screen (or stops sharing, with null), through negotiation. */
@@ -339,6 +373,8 @@ export class PeerSession {
       this.displayChannel.onmessage = null;
       this.displayChannel.onopen = null;
     }
+    if (this.controlChannel) this.controlChannel.onmessage = null;
+    this.connection.ondatachannel = null;
     this.connection.close();
   }
 
@@ -439,6 +475,7 @@ export class PeerSession {
     channel.onmessage = ({ data }) => this.options.events.onChatData(data);
     this.chatChannel = channel;
     this.openDisplayChannel();
+    this.openControlChannel();
   }
 
   private openDisplayChannel(): void {
@@ -454,6 +491,19 @@ export class PeerSession {
       if (pending !== null) this.sendDisplay(pending);
     };
     this.displayChannel = channel;
+  }
+
+  private openControlChannel(): void {
+    const channel = this.connection.createDataChannel('control', {
+      negotiated: true,
+      id: CONTROL_CHANNEL_ID,
+      ordered: true,
+    });
+    channel.onmessage = ({ data }) => this.options.events.onControlData(data);
+    channel.onopen = () => {
+      for (const data of this.queuedControl.splice(0)) this.sendControl(data);
+    };
+    this.controlChannel = channel;
   }
 
   private applyScreenShare(): void {
