@@ -10,7 +10,6 @@ import type {
   RoomPresence,
 } from '../signaling/protocol';
 import type { SafetyView } from '../trust/peer-verification';
-import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
 import type { LinkFigures } from '../stats/link-stats';
 import type { TransferView } from '../files/file-transfers';
 
