@@ -151,7 +151,7 @@ test('people chat both ways, with links that are safe and an unread badge', asyn
   await alice.page
     .getByRole('textbox', { name: 'Message' })
     .fill('hello, see https://example.com/notes.');
-  await alice.page.getByRole('button', { name: 'Send' }).click();
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
 
   await expect(bob.page.getByTestId('unread-badge')).toHaveText('1');
   await bob.page.getByRole('button', { name: 'Chat' }).click();

@@ -30,7 +30,7 @@ async function sendFile(sender: Person, path: string, to: string): Promise<void>
   await expect(dialog).toContainText('Up to 100 MB');
   await dialog.getByLabel('File').setInputFiles(path);
   await dialog.getByLabel('To').selectOption({ label: to });
-  await dialog.getByRole('button', { name: 'Send' }).click();
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(dialog).toBeHidden();
 }
 
