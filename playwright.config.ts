@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { FAKE_MEDIA_ARGS, chromiumExecutable } from './e2e/support/browser';
+import { FAKE_MEDIA_ARGS, chromiumExecutable } from './tests/support/browser/chromium';
 import { E2E_PORT } from './e2e/support/ports';
 
 export default defineConfig({

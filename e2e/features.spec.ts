@@ -285,6 +285,10 @@ test('every camera link gets a bitrate cap, and the caps follow the chosen quali
         .flatMap((pc) => pc.getSenders().filter((sender) => sender.track?.kind === 'video'))
         .map((sender) => sender.getParameters().encodings[0]?.maxBitrate ?? null);
     });
+  // The caps are the ceiling a link may use; a receiver showing a small tile asks for less
+  // (e2e/send-adaptation.spec.ts), so here nobody reports their tiles.
+  for (const person of [alice, bob, carol])
+    await person.page.addInitScript(() => localStorage.setItem('meshcall:send-adaptation', 'off'));
   await startCall(alice, bob, roomId);
   await expect.poll(() => cameraCaps(alice)).toEqual([1_500_000]);
   await carol.join(roomId);

@@ -6,17 +6,14 @@
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
 import { SIGNALING_SUBPROTOCOL } from '../../lib/signaling/protocol';
-import { percentile } from '../shared/report';
-import type { ServerKind } from './server-process';
+import { percentile } from '../../tests/support/report';
+import type { ServerKind } from '../../tests/support/servers/server-process';
 
 export type GeneratorJob =
   | {
       type: 'throughput';
       kind: ServerKind;
-      url: string;
-      /** Where the second peer of each pair connects: another process sharing rooms through
-       * Redis. The same server as `url` unless given. */
-      secondUrl?: string;
+      urls: string[];
       pairs: number;
       /** Messages each sender keeps in flight. */
       window: number;
@@ -26,15 +23,14 @@ export type GeneratorJob =
   | {
       type: 'latency';
       kind: ServerKind;
-      url: string;
-      secondUrl?: string;
+      urls: string[];
       pairs: number;
       /** Messages per second, in all, sent at a steady pace. */
       rate: number;
       warmupMs: number;
       measureMs: number;
     }
-  | { type: 'idle'; kind: ServerKind; url: string; sockets: number; roomSize: number }
+  | { type: 'idle'; kind: ServerKind; urls: string[]; sockets: number; roomSize: number }
   | { type: 'release' };
 
 export type GeneratorResult =
@@ -53,6 +49,8 @@ export type GeneratorResult =
 
 /** Spread over loopback addresses, so that each stays under the default per-address limit. */
 const SOCKETS_PER_ADDRESS = 50;
+/** How long a released idle socket may take to close before it is cut. */
+const RELEASE_GRACE_MS = 10_000;
 const MEDIA = { audio: true, video: true, screen: null };
 /** The size of a Chromium offer with audio and video (~6 KB), and of a typical candidate. */
 const SDP_BODY = 'v=0\\r\\n'.padEnd(6_000, 'a');
@@ -129,29 +127,32 @@ async function joinRoom(url: string, socketIndex: number, room: string): Promise
       if (message.type === 'joined' && message.peerId) resolve(message.peerId);
       else reject(new Error(`expected joined, got ${data.toString().slice(0, 200)}`));
     });
+    socket.once('close', (code) => reject(new Error(`socket closed (${code}) before joined`)));
     socket.send(JSON.stringify({ type: 'join', roomId: room, name: 'Bench', media: MEDIA }));
   });
   // Drop peer-joined and the like: the benchmark only counts relayed signals.
   return { socket, peerId };
 }
 
-async function openPairs(
-  kind: ServerKind,
-  url: string,
-  pairs: number,
-  secondUrl = url,
-): Promise<Pair[]> {
+/**
+ * Where socket `index` connects: with one server, there; with several (processes that share rooms),
+ * round-robin, so the two sides of a pair are on different servers.
+ */
+function urlFor(urls: readonly string[], index: number): string {
+  return urls[index % urls.length]!;
+}
+
+async function openPairs(kind: ServerKind, urls: string[], pairs: number): Promise<Pair[]> {
   const opened: Pair[] = [];
   for (let i = 0; i < pairs; i++) {
     if (kind === 'meshcall') {
       const room = roomIdFromIndex(i);
-      const first = await joinRoom(url, 2 * i, room);
-      const second = await joinRoom(secondUrl, 2 * i + 1, room);
+      const first = await joinRoom(urlFor(urls, 2 * i), 2 * i, room);
+      const second = await joinRoom(urlFor(urls, 2 * i + 1), 2 * i + 1, room);
       opened.push(new Pair([first, second], kind));
     } else {
-      const pairUrl = `${url}?pair=${i}`;
-      const first = await open(pairUrl, 2 * i);
-      const second = await open(pairUrl, 2 * i + 1);
+      const first = await open(`${urlFor(urls, 2 * i)}?pair=${i}`, 2 * i);
+      const second = await open(`${urlFor(urls, 2 * i + 1)}?pair=${i}`, 2 * i + 1);
       opened.push(
         new Pair(
           [
@@ -179,7 +180,7 @@ function readSeq(data: Buffer): number {
 }
 
 async function throughput(job: Extract<GeneratorJob, { type: 'throughput' }>) {
-  const pairs = await openPairs(job.kind, job.url, job.pairs, job.secondUrl);
+  const pairs = await openPairs(job.kind, job.urls, job.pairs);
   let received = 0;
   let counting = false;
   for (const pair of pairs) {
@@ -217,7 +218,7 @@ async function throughput(job: Extract<GeneratorJob, { type: 'throughput' }>) {
 }
 
 async function latency(job: Extract<GeneratorJob, { type: 'latency' }>) {
-  const pairs = await openPairs(job.kind, job.url, job.pairs, job.secondUrl);
+  const pairs = await openPairs(job.kind, job.urls, job.pairs);
   const ring = 1 << 20;
   const sentAt = new Float64Array(ring);
   const samples: number[] = [];
@@ -264,6 +265,9 @@ async function latency(job: Extract<GeneratorJob, { type: 'latency' }>) {
 }
 
 let idleSockets: WebSocket[] = [];
+/** Joined idle sockets say they are alive every 5 s, as a page does (the protocol asks for it). */
+const IDLE_PING_MS = 5_000;
+let idlePings: NodeJS.Timeout | undefined;
 
 async function idle(job: Extract<GeneratorJob, { type: 'idle' }>) {
   // A crowd arriving: a few hundred handshakes in flight at a time.
@@ -275,9 +279,10 @@ async function idle(job: Extract<GeneratorJob, { type: 'idle' }>) {
     );
     const opened = await Promise.all(
       indexes.map(async (index) => {
-        if (job.kind === 'bare-ws') return open(`${job.url}?pair=${index >> 1}`, index);
+        const url = urlFor(job.urls, index);
+        if (job.kind === 'bare-ws') return open(`${url}?pair=${index >> 1}`, index);
         const endpoint = await joinRoom(
-          job.url,
+          url,
           index,
           roomIdFromIndex(Math.floor(index / job.roomSize)),
         );
@@ -285,17 +290,29 @@ async function idle(job: Extract<GeneratorJob, { type: 'idle' }>) {
       }),
     );
     idleSockets.push(...opened);
+    if (job.kind === 'meshcall') idlePings ??= setInterval(pingIdleSockets, IDLE_PING_MS);
   }
   return { type: 'idle' as const, opened: idleSockets.length };
 }
 
+function pingIdleSockets() {
+  const ping = JSON.stringify({ type: 'ping' });
+  for (const socket of idleSockets) if (socket.readyState === WebSocket.OPEN) socket.send(ping);
+}
+
 async function release() {
+  clearInterval(idlePings);
+  idlePings = undefined;
   await Promise.all(
     idleSockets.map(
       (socket) =>
         new Promise<void>((resolve) => {
+          // One the server closed already (a heartbeat it judged missed) has no close to come.
+          if (socket.readyState === WebSocket.CLOSED) return resolve();
           socket.once('close', () => resolve());
           socket.close(1000);
+          // A close handshake a busy server does not finish in time is cut, as a browser would.
+          setTimeout(() => socket.terminate(), RELEASE_GRACE_MS).unref();
         }),
     ),
   );

@@ -1,21 +1,37 @@
 /**
- * Signaling benchmark: our server against a bare `ws` relay, each in its own process, driven by a
- * load generator in a third, on loopback only, bounded in time and count.
+ * Signaling benchmark: our server against a bare `ws` relay (the reference), each in its own
+ * process, driven by a load generator in a third, on loopback only, bounded in time and count.
+ * Every figure is printed with its ratio to the reference's, measured in the same run.
  *
  *   npm run bench:signaling                 # the full run (about two minutes)
  *   npm run bench:signaling -- --runs 5     # more repetitions; figures are medians
  *   npm run bench:signaling -- --smoke      # a few seconds, for CI: checks it runs, asserts no timing
  *
  * Prints a table and writes the raw figures to bench/results/signaling-<time>.json.
+ *
+ * What is measured is a list of subjects (SUBJECTS), each a deployment of one or more server
+ * processes; a subject with several processes (sharing rooms through Redis, say) gives the
+ * generator one URL per process, and the two sides of each pair land on different ones.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { GeneratorJob, GeneratorResult } from './load-generator';
-import { startServerProcess, type ServerKind, type ServerProcess } from './server-process';
+import {
+  describeLoad,
+  formatFigure,
+  formatRatio,
+  machineLoad,
+  median,
+  printGrid,
+} from '../../tests/support/report';
+import {
+  startServerProcess,
+  type ServerKind,
+  type ServerProcess,
+} from '../../tests/support/servers/server-process';
 import { startRedisServer } from '../../tests/support/redis-server';
+import type { GeneratorJob, GeneratorResult } from './load-generator';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,33 +65,129 @@ const SERVER_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
-/** Sender and receiver on two processes sharing rooms through one Redis. */
-interface CrossProcessFigures {
-  throughput: number;
-  /** Both processes' CPU, per message relayed (each message crosses from one to the other). */
-  cpuMicrosPerMessage: number;
-  /** redis-server's CPU per message relayed: not counted above, but the machine pays it. */
-  redisCpuMicrosPerMessage: number;
-  latency: { targetRate: number; rate: number; p50Ms: number; p99Ms: number; maxMs: number };
+/** What a subject runs: its server processes, and where the generator's sockets connect. */
+interface Deployment {
+  readonly urls: string[];
+  /** CPU time used so far by all of its processes, in microseconds. */
+  cpuMicros(): Promise<number>;
+  /** Resident and heap memory after a full garbage collection, summed over its processes. */
+  memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** Our servers' `/metrics` samples, summed over processes (empty for the bare relay). */
+  metrics(): Promise<Map<string, number>>;
+  output(): string;
+  stop(): Promise<void>;
 }
 
+interface Subject {
+  readonly name: string;
+  /** Which protocol the generator speaks to it. */
+  readonly kind: ServerKind;
+  deploy(): Promise<Deployment>;
+}
+
+function oneProcess(kind: ServerKind, env: Record<string, string> = {}): () => Promise<Deployment> {
+  return async () => {
+    const server: ServerProcess = await startServerProcess(kind, env);
+    return {
+      urls: [server.url],
+      cpuMicros: () => server.cpuMicros(),
+      memory: () => server.memory(),
+      metrics: async () => (kind === 'meshcall' ? server.metrics() : new Map()),
+      output: () => server.output(),
+      stop: () => server.stop(),
+    };
+  };
+}
+
+/**
+ * Two processes of our server sharing rooms through one redis-server: the generator puts the two
+ * peers of each pair on different processes, so every message goes sender -> process 1 -> Redis
+ * -> process 2 -> receiver. Its CPU counts both processes and redis-server: the machine pays all
+ * three for each message.
+ */
+function twoProcessesThroughRedis(): () => Promise<Deployment> {
+  return async () => {
+    const redis = await startRedisServer();
+    const env = { ...SERVER_ENV, REDIS_URL: redis.url };
+    const servers = await Promise.all([
+      startServerProcess('meshcall', env),
+      startServerProcess('meshcall', env),
+    ]);
+    const sum = async (read: (server: ServerProcess) => Promise<number>) =>
+      (await Promise.all(servers.map(read))).reduce((total, value) => total + value, 0);
+    return {
+      urls: servers.map((server) => server.url),
+      cpuMicros: async () =>
+        (await sum((server) => server.cpuMicros())) + (await redis.cpuMicros()),
+      memory: async () => {
+        const each = await Promise.all(servers.map((server) => server.memory()));
+        return {
+          rss: each.reduce((total, memory) => total + memory.rss, 0),
+          heapUsed: each.reduce((total, memory) => total + memory.heapUsed, 0),
+        };
+      },
+      metrics: async () => {
+        const merged = new Map<string, number>();
+        for (const server of servers)
+          for (const [name, value] of await server.metrics())
+            merged.set(name, (merged.get(name) ?? 0) + value);
+        return merged;
+      },
+      output: () => servers.map((server) => server.output()).join('\n'),
+      stop: async () => {
+        await Promise.all(servers.map((server) => server.stop()));
+        await redis.stop();
+      },
+    };
+  };
+}
+
+/** The yardstick: a `ws` server that forwards each frame, unread, to the other socket of its pair. */
+const REFERENCE: Subject = { name: 'bare ws', kind: 'bare-ws', deploy: oneProcess('bare-ws') };
+/** What is compared with it; the first one's saturated rate sets the latency phase's rate. */
+const SUBJECTS: Subject[] = [
+  { name: 'meshcall', kind: 'meshcall', deploy: oneProcess('meshcall', SERVER_ENV) },
+  { name: 'meshcall ×2 + Redis', kind: 'meshcall', deploy: twoProcessesThroughRedis() },
+];
+
+/** Goals, as ratios to the reference in the same run. */
+const GOALS = {
+  /** Relayed messages per second at saturation: at least this share of the reference's. */
+  throughput: 0.8,
+  /** Server CPU per relayed message at saturation: at most this multiple. */
+  cpuPerMessage: 1.1,
+  /** Relay latency p99 at half load: at most this multiple. */
+  p99: 1.3,
+};
+
+interface Relaying {
+  perSecond: number;
+  cpuMicrosPerMessage: number;
+}
+
+interface Latency extends Relaying {
+  /** Messages per second asked of the generator; `perSecond` below it means it fell behind. */
+  targetRate: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+interface Idle {
+  sockets: number;
+  rssBefore: number;
+  rssHeld: number;
+  heapBefore: number;
+  heapHeld: number;
+  rssPerSocket: number;
+  heapPerSocket: number;
+  peers: number | undefined;
+}
+
+/** One run: each subject's figures and the reference's, by subject name. */
 interface RunFigures {
-  crossProcess: CrossProcessFigures;
-  /** One process at the rate the cross-process latency was measured at, to compare with it. */
-  singleAtCrossRate: { rate: number; p50Ms: number; p99Ms: number };
-  throughput: Record<ServerKind, number>;
-  cpuMicrosPerMessage: Record<ServerKind, number>;
-  latency: Record<
-    ServerKind,
-    {
-      targetRate: number;
-      rate: number;
-      cpuMicrosPerMessage: number;
-      p50Ms: number;
-      p99Ms: number;
-      maxMs: number;
-    }
-  >;
+  saturated: Record<string, Relaying>;
+  halfLoad: Record<string, Latency>;
 }
 
 class Generator {
@@ -92,7 +204,16 @@ class Generator {
 
   run<T extends GeneratorResult['type']>(job: GeneratorJob, expect: T) {
     return new Promise<Extract<GeneratorResult, { type: T }>>((resolve, reject) => {
+      // Every job is bounded in time: one that does not answer is a fault to report, not to wait on.
+      const phases = 'measureMs' in job ? job.warmupMs + job.measureMs : 0;
+      // Opening or closing thousands of idle sockets takes longer on a busy machine.
+      const perSocket = 'sockets' in job ? job.sockets * 30 : job.type === 'release' ? 300_000 : 0;
+      const deadline = setTimeout(
+        () => reject(new Error(`load generator: no answer to a ${job.type} job`)),
+        phases + 120_000 + perSocket,
+      );
       this.waiting = (result) => {
+        clearTimeout(deadline);
         this.waiting = null;
         if (result.type === expect) resolve(result as Extract<GeneratorResult, { type: T }>);
         else reject(new Error(`load generator: ${JSON.stringify(result)}`));
@@ -106,80 +227,101 @@ class Generator {
   }
 }
 
-async function withServer<T>(kind: ServerKind, use: (server: ServerProcess) => Promise<T>) {
-  const server = await startServerProcess(kind, SERVER_ENV);
+async function withDeployment<T>(subject: Subject, use: (deployment: Deployment) => Promise<T>) {
+  const deployment = await subject.deploy();
   try {
-    const result = await use(server);
-    if (kind === 'meshcall') {
-      // A socket the server dropped would make the figures lie; say so.
-      const metrics = await server.metrics();
-      for (const [name, value] of metrics) {
-        if (name.startsWith('meshcall_sockets_closed_by_server_total') && value > 0) {
-          console.error(`warning: ${name} = ${value}`);
-        }
+    const result = await use(deployment);
+    // A socket the server dropped would make the figures lie; say so.
+    for (const [name, value] of await deployment.metrics()) {
+      if (name.startsWith('meshcall_sockets_closed_by_server_total') && value > 0) {
+        console.error(`warning: ${subject.name}: ${name} = ${value}`);
       }
     }
     return result;
   } catch (error) {
-    console.error(server.output());
+    console.error(deployment.output());
     throw error;
   } finally {
-    await server.stop();
+    await deployment.stop();
   }
 }
 
-/** A little traffic first, so that lazy loading and JIT compilation are not counted as relaying. */
-async function prime(generator: Generator, kind: ServerKind, server: ServerProcess) {
-  await generator.run(
-    { type: 'throughput', kind, url: server.url, pairs: 2, window: 4, warmupMs: 0, measureMs: 500 },
-    'throughput',
-  );
-}
-
 /**
- * Runs one relaying job (`relay`, given the server's URL) on a fresh, primed server. The server's
- * CPU is counted over warm-up and measurement, per message relayed in both (estimated from the
- * measured rate).
+ * Runs one relaying job (`relay`, given the deployment's URLs) on a fresh deployment, after a
+ * little traffic so that lazy loading and JIT compilation are not counted as relaying. The CPU
+ * is counted over warm-up and measurement, per message relayed in both (estimated from the rate).
  */
 async function measureRelaying<R extends { perSecond: number }>(
   generator: Generator,
-  kind: ServerKind,
+  subject: Subject,
   phases: { warmupMs: number; measureMs: number },
-  relay: (url: string) => Promise<R>,
+  relay: (urls: string[]) => Promise<R>,
 ) {
-  return withServer(kind, async (server) => {
-    await prime(generator, kind, server);
-    const cpuBefore = await server.cpuMicros();
-    const result = await relay(server.url);
-    const cpu = (await server.cpuMicros()) - cpuBefore;
+  return withDeployment(subject, async (deployment) => {
+    const { urls } = deployment;
+    await generator.run(
+      {
+        type: 'throughput',
+        kind: subject.kind,
+        urls,
+        pairs: 2,
+        window: 4,
+        warmupMs: 0,
+        measureMs: 500,
+      },
+      'throughput',
+    );
+    const cpuBefore = await deployment.cpuMicros();
+    const result = await relay(urls);
+    const cpu = (await deployment.cpuMicros()) - cpuBefore;
     const relayed = result.perSecond * ((phases.warmupMs + phases.measureMs) / 1000);
     return { result, cpuMicrosPerMessage: cpu / relayed };
   });
 }
 
-async function measureThroughput(generator: Generator, kind: ServerKind) {
+async function measureSaturated(generator: Generator, subject: Subject): Promise<Relaying> {
   const phases = { warmupMs: SETTINGS.warmupMs, measureMs: SETTINGS.measureMs };
-  const { result, cpuMicrosPerMessage } = await measureRelaying(generator, kind, phases, (url) =>
-    generator.run(
-      { type: 'throughput', kind, url, pairs: SETTINGS.pairs, window: SETTINGS.window, ...phases },
-      'throughput',
-    ),
+  const { kind } = subject;
+  const { result, cpuMicrosPerMessage } = await measureRelaying(
+    generator,
+    subject,
+    phases,
+    (urls) =>
+      generator.run(
+        {
+          type: 'throughput',
+          kind,
+          urls,
+          pairs: SETTINGS.pairs,
+          window: SETTINGS.window,
+          ...phases,
+        },
+        'throughput',
+      ),
   );
   return { perSecond: result.perSecond, cpuMicrosPerMessage };
 }
 
-async function measureLatency(generator: Generator, kind: ServerKind, rate: number) {
+async function measureLatency(
+  generator: Generator,
+  subject: Subject,
+  rate: number,
+): Promise<Latency> {
   const phases = { warmupMs: SETTINGS.warmupMs / 2, measureMs: SETTINGS.measureMs };
-  const { result, cpuMicrosPerMessage } = await measureRelaying(generator, kind, phases, (url) =>
-    generator.run(
-      { type: 'latency', kind, url, pairs: SETTINGS.pairs, rate, ...phases },
-      'latency',
-    ),
+  const { kind } = subject;
+  const { result, cpuMicrosPerMessage } = await measureRelaying(
+    generator,
+    subject,
+    phases,
+    (urls) =>
+      generator.run(
+        { type: 'latency', kind, urls, pairs: SETTINGS.pairs, rate, ...phases },
+        'latency',
+      ),
   );
   return {
-    /** Messages per second asked of the generator, and delivered: less means it fell behind. */
     targetRate: rate,
-    rate: result.perSecond,
+    perSecond: result.perSecond,
     cpuMicrosPerMessage,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
@@ -187,21 +329,21 @@ async function measureLatency(generator: Generator, kind: ServerKind, rate: numb
   };
 }
 
-async function measureIdle(generator: Generator, kind: ServerKind) {
-  return withServer(kind, async (server) => {
-    const before = await server.memory();
+async function measureIdle(generator: Generator, subject: Subject): Promise<Idle> {
+  return withDeployment(subject, async (deployment) => {
+    const before = await deployment.memory();
     const opened = await generator.run(
       {
         type: 'idle',
-        kind,
-        url: server.url,
+        kind: subject.kind,
+        urls: deployment.urls,
         sockets: SETTINGS.idleSockets,
         roomSize: SETTINGS.roomSize,
       },
       'idle',
     );
-    const held = await server.memory();
-    const metrics = kind === 'meshcall' ? await server.metrics() : new Map<string, number>();
+    const held = await deployment.memory();
+    const metrics = await deployment.metrics();
     await generator.run({ type: 'release' }, 'released');
     return {
       sockets: opened.opened,
@@ -211,257 +353,63 @@ async function measureIdle(generator: Generator, kind: ServerKind) {
       heapHeld: held.heapUsed,
       rssPerSocket: (held.rss - before.rss) / opened.opened,
       heapPerSocket: (held.heapUsed - before.heapUsed) / opened.opened,
-      rooms: metrics.get('meshcall_rooms'),
       peers: metrics.get('meshcall_peers'),
     };
   });
 }
 
-/**
- * The same relaying, with the two peers of each pair on two processes that share rooms through a
- * redis-server: every message goes sender -> process 1 -> Redis -> process 2 -> receiver. Latency
- * is measured at `latencyRate`, or at half the cross-process saturation if that is lower: a rate
- * the relaying sustains, so that what is measured is the relay and not a queue.
- */
-async function measureCrossProcess(generator: Generator, latencyRate: number) {
-  const redis = await startRedisServer();
-  const env = { ...SERVER_ENV, REDIS_URL: redis.url };
-  const servers = await Promise.all([
-    startServerProcess('meshcall', env),
-    startServerProcess('meshcall', env),
-  ]);
-  const [first, second] = servers as [ServerProcess, ServerProcess];
-  const cpu = async () => (await first.cpuMicros()) + (await second.cpuMicros());
-  try {
-    const base = { kind: 'meshcall' as const, url: first.url, secondUrl: second.url };
-    await generator.run(
-      { type: 'throughput', ...base, pairs: 2, window: 4, warmupMs: 0, measureMs: 500 },
-      'throughput',
-    );
-    const phases = { warmupMs: SETTINGS.warmupMs, measureMs: SETTINGS.measureMs };
-    const cpuBefore = await cpu();
-    const redisCpuBefore = await redis.cpuMicros();
-    const saturated = await generator.run(
-      { type: 'throughput', ...base, pairs: SETTINGS.pairs, window: SETTINGS.window, ...phases },
-      'throughput',
-    );
-    const cpuUsed = (await cpu()) - cpuBefore;
-    const redisCpuUsed = (await redis.cpuMicros()) - redisCpuBefore;
-    const relayed = saturated.perSecond * ((phases.warmupMs + phases.measureMs) / 1000);
-    const rate = Math.round(Math.min(latencyRate, saturated.perSecond / 2));
-    const latency = await generator.run(
-      {
-        type: 'latency',
-        ...base,
-        pairs: SETTINGS.pairs,
-        rate,
-        warmupMs: SETTINGS.warmupMs / 2,
-        measureMs: SETTINGS.measureMs,
-      },
-      'latency',
-    );
-    return {
-      throughput: saturated.perSecond,
-      cpuMicrosPerMessage: cpuUsed / relayed,
-      redisCpuMicrosPerMessage: redisCpuUsed / relayed,
-      latency: {
-        targetRate: rate,
-        rate: latency.perSecond,
-        p50Ms: latency.p50Ms,
-        p99Ms: latency.p99Ms,
-        maxMs: latency.maxMs,
-      },
-    };
-  } catch (error) {
-    for (const server of servers) console.error(server.output());
-    throw error;
-  } finally {
-    await Promise.all(servers.map((server) => server.stop()));
-    await redis.stop();
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+/** One run: each subject then the reference, phase by phase, so a noisy moment hits both alike. */
+async function measureRun(generator: Generator): Promise<RunFigures> {
+  const figures: RunFigures = { saturated: {}, halfLoad: {} };
+  for (const subject of [...SUBJECTS, REFERENCE])
+    figures.saturated[subject.name] = await measureSaturated(generator, subject);
+  const halfLoad = Number(
+    args['latency-rate'] ?? Math.round(figures.saturated[SUBJECTS[0]!.name]!.perSecond / 2),
+  );
+  for (const subject of [...SUBJECTS, REFERENCE])
+    figures.halfLoad[subject.name] = await measureLatency(generator, subject, halfLoad);
+  return figures;
 }
 
 async function main(): Promise<void> {
-  // Figures from a shared machine mean little without how busy it was.
-  const loadBefore = loadavg()[0] ?? 0;
+  const loadBefore = machineLoad();
   const generator = new Generator();
-  const runs: RunFigures[] = [];
   try {
+    const runs: RunFigures[] = [];
     for (let run = 0; run < SETTINGS.runs; run++) {
-      // Interleaved, so that a noisy moment on the machine hits both sides alike.
-      const ours = await measureThroughput(generator, 'meshcall');
-      const bare = await measureThroughput(generator, 'bare-ws');
-      const halfLoad = Number(args['latency-rate'] ?? Math.round(ours.perSecond / 2));
-      const crossProcess = await measureCrossProcess(generator, halfLoad);
-      const latency = {
-        meshcall: await measureLatency(generator, 'meshcall', halfLoad),
-        'bare-ws': await measureLatency(generator, 'bare-ws', halfLoad),
-      };
-      // The same rate as the cross-process latency, in one process: the reference it is held to.
-      const crossRate = crossProcess.latency.targetRate;
-      const singleAtCrossRate =
-        crossRate === halfLoad
-          ? latency.meshcall
-          : await measureLatency(generator, 'meshcall', crossRate);
-      runs.push({
-        crossProcess,
-        singleAtCrossRate: {
-          rate: crossRate,
-          p50Ms: singleAtCrossRate.p50Ms,
-          p99Ms: singleAtCrossRate.p99Ms,
-        },
-        throughput: { meshcall: ours.perSecond, 'bare-ws': bare.perSecond },
-        cpuMicrosPerMessage: {
-          meshcall: ours.cpuMicrosPerMessage,
-          'bare-ws': bare.cpuMicrosPerMessage,
-        },
-        latency,
-      });
-      console.error(
-        `run ${run + 1}/${SETTINGS.runs}: ${Math.round(ours.perSecond)} vs ${Math.round(bare.perSecond)} msg/s`,
+      runs.push(await measureRun(generator));
+      const rates = [...SUBJECTS, REFERENCE].map(
+        (subject) =>
+          `${subject.name} ${formatFigure(runs.at(-1)!.saturated[subject.name]!.perSecond)}`,
       );
+      console.error(`run ${run + 1}/${SETTINGS.runs}: ${rates.join(', ')} msg/s`);
     }
-    const idleOurs = await measureIdle(generator, 'meshcall');
-    const idleBare = await measureIdle(generator, 'bare-ws');
+    const idle: Record<string, Idle> = {};
+    for (const subject of [...SUBJECTS, REFERENCE])
+      idle[subject.name] = await measureIdle(generator, subject);
+    const loadAfter = machineLoad();
 
-    const pick = (f: (run: RunFigures) => number) => median(runs.map(f));
-    const summary = {
-      throughput: pick((r) => r.throughput.meshcall),
-      throughputBare: pick((r) => r.throughput['bare-ws']),
-      ratio: pick((r) => r.throughput.meshcall / r.throughput['bare-ws']),
-      cpuPerMessage: pick((r) => r.cpuMicrosPerMessage.meshcall),
-      cpuPerMessageBare: pick((r) => r.cpuMicrosPerMessage['bare-ws']),
-      latencyTarget: pick((r) => r.latency.meshcall.targetRate),
-      latencyRate: pick((r) => r.latency.meshcall.rate),
-      latencyRateBare: pick((r) => r.latency['bare-ws'].rate),
-      latencyCpu: pick((r) => r.latency.meshcall.cpuMicrosPerMessage),
-      latencyCpuBare: pick((r) => r.latency['bare-ws'].cpuMicrosPerMessage),
-      p50: pick((r) => r.latency.meshcall.p50Ms),
-      p99: pick((r) => r.latency.meshcall.p99Ms),
-      p50Bare: pick((r) => r.latency['bare-ws'].p50Ms),
-      p99Bare: pick((r) => r.latency['bare-ws'].p99Ms),
-      crossThroughput: pick((r) => r.crossProcess.throughput),
-      crossRatio: pick((r) => r.crossProcess.throughput / r.throughput.meshcall),
-      crossCpu: pick((r) => r.crossProcess.cpuMicrosPerMessage),
-      crossRedisCpu: pick((r) => r.crossProcess.redisCpuMicrosPerMessage),
-      /** What one process can relay across processes, against what it relays within itself, for
-       * the same CPU: its CPU per message in one process over the two processes' together. */
-      crossCapacityRatio: pick(
-        (r) => r.cpuMicrosPerMessage.meshcall / r.crossProcess.cpuMicrosPerMessage,
+    const summary = summarize(runs, idle);
+    console.log(
+      `\nSignaling benchmark${SMOKE ? ' (smoke: the figures mean nothing)' : ''}: medians of ` +
+        `${SETTINGS.runs} run(s), ${SETTINGS.pairs} pairs, ${SETTINGS.window} in flight per ` +
+        `sender, ${SETTINGS.measureMs / 1000} s per measurement; ${describeLoad(loadBefore)} ` +
+        `before, ${describeLoad(loadAfter)} after`,
+    );
+    printSummary(summary);
+    // Open-loop latency means something only while every server keeps up with the asked rate.
+    const behind = runs.flatMap((run) =>
+      Object.entries(run.halfLoad).filter(
+        ([, latency]) => latency.perSecond < 0.95 * latency.targetRate,
       ),
-      crossTarget: pick((r) => r.crossProcess.latency.targetRate),
-      crossRate: pick((r) => r.crossProcess.latency.rate),
-      crossP50: pick((r) => r.crossProcess.latency.p50Ms),
-      crossP99: pick((r) => r.crossProcess.latency.p99Ms),
-      singleAtCrossP50: pick((r) => r.singleAtCrossRate.p50Ms),
-      singleAtCrossP99: pick((r) => r.singleAtCrossRate.p99Ms),
-    };
-    const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-    const rows: [string, string, string, string][] = [
-      [
-        'relayed messages/s at saturation',
-        fmt(summary.throughput),
-        fmt(summary.throughputBare),
-        `ratio ${summary.ratio.toFixed(2)} (target ≥ 0.80)`,
-      ],
-      [
-        'server CPU per relayed message, saturated',
-        `${summary.cpuPerMessage.toFixed(1)} µs`,
-        `${summary.cpuPerMessageBare.toFixed(1)} µs`,
-        '',
-      ],
-      [
-        `delivered msg/s when asked for ${fmt(summary.latencyTarget)}`,
-        fmt(summary.latencyRate),
-        fmt(summary.latencyRateBare),
-        'less: the generator fell behind',
-      ],
-      [
-        'server CPU per relayed message, at that rate',
-        `${summary.latencyCpu.toFixed(1)} µs`,
-        `${summary.latencyCpuBare.toFixed(1)} µs`,
-        '',
-      ],
-      [
-        `relay latency p50 at ${fmt(summary.latencyTarget)} msg/s`,
-        `${summary.p50.toFixed(2)} ms`,
-        `${summary.p50Bare.toFixed(2)} ms`,
-        '',
-      ],
-      [
-        `relay latency p99 at ${fmt(summary.latencyTarget)} msg/s`,
-        `${summary.p99.toFixed(2)} ms`,
-        `${summary.p99Bare.toFixed(2)} ms`,
-        'target ≤ 5 ms',
-      ],
-      [
-        'cross-process relayed messages/s (2 processes)',
-        fmt(summary.crossThroughput),
-        '',
-        `${summary.crossRatio.toFixed(2)}× one process (this machine's cores shared by all)`,
-      ],
-      [
-        'cross-process CPU per message (both)',
-        `${summary.crossCpu.toFixed(1)} µs`,
-        '',
-        `one process: ${summary.cpuPerMessage.toFixed(1)} µs; redis-server: ${summary.crossRedisCpu.toFixed(1)} µs`,
-      ],
-      [
-        'cross-process capacity per process',
-        `${summary.crossCapacityRatio.toFixed(2)}×`,
-        '',
-        'one-process CPU ÷ cross-process CPU (target ≥ 0.70)',
-      ],
-      [
-        `latency p50 / p99 at ${fmt(summary.crossTarget)} msg/s, cross`,
-        `${summary.crossP50.toFixed(2)} / ${summary.crossP99.toFixed(2)} ms`,
-        '',
-        `one process: ${summary.singleAtCrossP50.toFixed(2)} / ${summary.singleAtCrossP99.toFixed(2)} ms (target p50 ≤ +1 ms); delivered ${fmt(summary.crossRate)}/s`,
-      ],
-      [
-        'idle sockets held (joined, rooms of 5)',
-        String(idleOurs.sockets),
-        String(idleBare.sockets),
-        '',
-      ],
-      [
-        'RSS per idle socket (after GC)',
-        kib(idleOurs.rssPerSocket),
-        kib(idleBare.rssPerSocket),
-        'target ≤ 10 KiB',
-      ],
-      [
-        'heap per idle socket (after GC)',
-        kib(idleOurs.heapPerSocket),
-        kib(idleBare.heapPerSocket),
-        '',
-      ],
-      [
-        'RSS before / with idle sockets',
-        `${mib(idleOurs.rssBefore)} / ${mib(idleOurs.rssHeld)}`,
-        `${mib(idleBare.rssBefore)} / ${mib(idleBare.rssHeld)}`,
-        '',
-      ],
-    ];
-    const loadAfter = loadavg()[0] ?? 0;
-    console.log(
-      `\nSignaling benchmark${SMOKE ? ' (smoke: figures mean nothing)' : ''}: medians of ${SETTINGS.runs} run(s), ` +
-        `${SETTINGS.pairs} pairs, ${SETTINGS.window} in flight per sender, ${SETTINGS.measureMs / 1000} s per measurement; ` +
-        `${cpus().length} cores, load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after\n`,
     );
-    const widths = [44, 18, 18];
-    console.log(
-      ['', 'meshcall', 'bare ws', ''].map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' '),
-    );
-    for (const row of rows)
-      console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' '));
+    if (behind.length > 0)
+      console.log(
+        `\nNote: in ${behind.length} latency measurement(s) fewer messages arrived than were asked ` +
+          `for (${behind.map(([name, l]) => `${name} ${fmtRate(l.perSecond)}/s`).join(', ')}): the ` +
+          `machine could not carry that rate then, so those latencies measure a backlog. ` +
+          `Run again when it is quieter, or pass --latency-rate.`,
+      );
 
     await mkdir(new URL('../results/', import.meta.url), { recursive: true });
     const file = new URL(
@@ -473,13 +421,12 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           date: new Date().toISOString(),
-          cores: cpus().length,
-          loadAverage: { before: loadBefore, after: loadAfter },
+          load: { before: loadBefore, after: loadAfter },
           smoke: SMOKE,
           settings: SETTINGS,
           summary,
           runs,
-          idle: { meshcall: idleOurs, 'bare-ws': idleBare },
+          idle,
         },
         null,
         2,
@@ -488,19 +435,117 @@ async function main(): Promise<void> {
     console.log(`\nRaw figures: ${fileURLToPath(file)}`);
 
     // The smoke run checks only that everything ran and nothing leaked; never a timing.
-    if (idleOurs.sockets !== SETTINGS.idleSockets || idleOurs.peers !== SETTINGS.idleSockets) {
-      throw new Error(
-        `held ${idleOurs.sockets} sockets and ${idleOurs.peers} peers, not ${SETTINGS.idleSockets}`,
-      );
+    for (const subject of SUBJECTS) {
+      const held = idle[subject.name]!;
+      if (held.sockets !== SETTINGS.idleSockets || held.peers !== SETTINGS.idleSockets) {
+        throw new Error(
+          `${subject.name} held ${held.sockets} sockets and ${held.peers} peers, not ${SETTINGS.idleSockets}`,
+        );
+      }
     }
-    if (!(summary.throughput > 0 && summary.throughputBare > 0 && summary.crossThroughput > 0))
-      throw new Error('nothing was relayed');
+    for (const run of runs)
+      for (const [name, relaying] of Object.entries(run.saturated))
+        if (!(relaying.perSecond > 0)) throw new Error(`${name} relayed nothing`);
   } finally {
     generator.stop();
   }
 }
 
-function fmt(value: number): string {
+/** A figure per subject and the reference (medians over runs), and each subject's ratios. */
+interface Measure {
+  label: string;
+  unit: string;
+  figure: Record<string, number>;
+  /** Median over runs of the ratio subject / reference within each run; none for memory. */
+  ratio?: Record<string, number>;
+  goal?: { kind: 'at least' | 'at most'; value: number };
+}
+
+function summarize(runs: RunFigures[], idle: Record<string, Idle>): Measure[] {
+  const names = [...SUBJECTS, REFERENCE].map((subject) => subject.name);
+  const figure = (pick: (run: RunFigures, name: string) => number) =>
+    Object.fromEntries(names.map((name) => [name, median(runs.map((run) => pick(run, name)))]));
+  const ratio = (pick: (run: RunFigures, name: string) => number) =>
+    Object.fromEntries(
+      SUBJECTS.map(({ name }) => [
+        name,
+        median(runs.map((run) => pick(run, name) / pick(run, REFERENCE.name))),
+      ]),
+    );
+  const measure = (
+    label: string,
+    unit: string,
+    pick: (run: RunFigures, name: string) => number,
+    goal?: Measure['goal'],
+  ): Measure => ({ label, unit, figure: figure(pick), ratio: ratio(pick), goal });
+  const rate = fmtRate(median(runs.map((run) => run.halfLoad[SUBJECTS[0]!.name]!.targetRate)));
+  const idleFigure = (pick: (held: Idle) => number) =>
+    Object.fromEntries(names.map((name) => [name, pick(idle[name]!)]));
+  return [
+    measure(
+      'relayed messages/s at saturation',
+      'msg/s',
+      (run, name) => run.saturated[name]!.perSecond,
+      { kind: 'at least', value: GOALS.throughput },
+    ),
+    measure(
+      'server CPU per relayed message, saturated',
+      'µs',
+      (run, name) => run.saturated[name]!.cpuMicrosPerMessage,
+      { kind: 'at most', value: GOALS.cpuPerMessage },
+    ),
+    measure(
+      `delivered msg/s when asked for ${rate}/s`,
+      'msg/s',
+      (run, name) => run.halfLoad[name]!.perSecond,
+    ),
+    measure(
+      `server CPU per relayed message at ${rate} msg/s`,
+      'µs',
+      (run, name) => run.halfLoad[name]!.cpuMicrosPerMessage,
+    ),
+    measure(`relay latency p50 at ${rate} msg/s`, 'ms', (run, name) => run.halfLoad[name]!.p50Ms),
+    measure(`relay latency p99 at ${rate} msg/s`, 'ms', (run, name) => run.halfLoad[name]!.p99Ms, {
+      kind: 'at most',
+      value: GOALS.p99,
+    }),
+    {
+      label: 'idle sockets held (joined, rooms of 5)',
+      unit: '',
+      figure: idleFigure((h) => h.sockets),
+    },
+    {
+      label: 'RSS per idle socket, after GC (goal ≤ 10 KiB)',
+      unit: 'KiB',
+      figure: idleFigure((h) => h.rssPerSocket / 1024),
+    },
+    {
+      label: 'heap per idle socket, after GC',
+      unit: 'KiB',
+      figure: idleFigure((h) => h.heapPerSocket / 1024),
+    },
+  ];
+}
+
+function printSummary(measures: Measure[]): void {
+  const names = [...SUBJECTS.map((subject) => subject.name), REFERENCE.name];
+  printGrid(
+    `Against the reference (${REFERENCE.name}), measured in the same runs`,
+    ['', ...names, ...SUBJECTS.map((subject) => `${subject.name} / ${REFERENCE.name}`)],
+    measures.map((measure) => [
+      measure.label,
+      ...names.map((name) => formatFigure(measure.figure[name]!, measure.unit)),
+      ...SUBJECTS.map(({ name }) => {
+        const ratio = measure.ratio?.[name];
+        return ratio === undefined
+          ? ''
+          : formatRatio(ratio, measure.goal?.value, measure.goal?.kind);
+      }),
+    ]),
+  );
+}
+
+function fmtRate(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 

@@ -6,6 +6,7 @@ import { supportsScreenShare } from '@/lib/media/local-media';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
+import { RaiseHandButton, ReactionsButton } from './hands-and-reactions';
 import { MediaToggles } from './media-toggles';
 import { openSendFileDialog } from './send-file-dialog';
 import { RecordButton } from './recording-controls';
@@ -35,6 +36,8 @@ export function CallControls() {
           <ScreenShareIcon />
         </Button>
       )}
+      <RaiseHandButton />
+      <ReactionsButton />
       <Button
         size="icon"
         variant={chatOpen ? 'primary' : 'secondary'}

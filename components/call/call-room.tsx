@@ -1,30 +1,28 @@
 'use client';
 
-import dynamic from 'next/dynamic';
-import Link from 'next/link';
-import { Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { describeWhoIsHere } from '@/lib/call/presence-text';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { CallProvider, type RelaySettings } from './call-provider';
 import { Lobby } from './lobby';
+import { AskAgain, BackHome, WaitingScreen } from './waiting-screens';
 
 // The lobby comes first and is what must load fast; the call's own UI arrives while the person
 // is still in the lobby (see the prefetch below), so joining never waits for it.
-const loadCallView = () => import('./call-view').then((module) => module.CallView);
-const CallView = dynamic(loadCallView);
+const loadCallView = () => import('./call-view').then((module) => ({ default: module.CallView }));
+const CallView = lazy(loadCallView);
 
-/** The whole call page in the browser: lobby, call, or an ending screen. */
-export function CallRoom({
-  roomId,
-  relay,
-  signalingPort,
-}: {
+export interface CallRoomProps {
   roomId: string;
   relay: RelaySettings;
+  /** Where signaling listens when not on the page's own origin (beside plain `next dev`). */
   signalingPort: number | null;
-}) {
+}
+
+/** The whole call page in the browser: lobby, call, or an ending screen. */
+export function CallRoom({ roomId, relay, signalingPort }: CallRoomProps) {
   return (
     <CallProvider roomId={roomId} relay={relay} signalingPort={signalingPort}>
       {/* A view still loading suspends here, inside the provider: hiding the provider instead
@@ -46,11 +44,29 @@ function CallPhaseView() {
     case 'joining':
       return <Lobby />;
     case 'in-call':
-      return <CallView />;
+      return (
+        <Suspense fallback={null}>
+          <CallView />
+        </Suspense>
+      );
     case 'left':
       return <LeftScreen />;
     case 'room-full':
       return <RoomFullScreen />;
+    case 'waiting':
+      return <WaitingScreen />;
+    case 'removed':
+      return (
+        <EndScreen title="The host removed you from the call">
+          <AskAgain />
+        </EndScreen>
+      );
+    case 'ended':
+      return (
+        <EndScreen title="The host ended the call">
+          <BackHome />
+        </EndScreen>
+      );
   }
 }
 
@@ -70,12 +86,13 @@ function LeftScreen() {
         <Button size="lg" onClick={() => window.location.reload()}>
           Rejoin
         </Button>
-        <Link
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
+        <a
           href="/"
           className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
         >
           Back to home
-        </Link>
+        </a>
       </div>
     </EndScreen>
   );
@@ -115,12 +132,13 @@ function RoomFullScreen() {
             Join now
           </Button>
         )}
-        <Link
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
+        <a
           href="/"
           className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
         >
           Start another call
-        </Link>
+        </a>
       </div>
     </EndScreen>
   );

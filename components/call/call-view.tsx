@@ -1,12 +1,13 @@
 'use client';
 
-import { useId } from 'react';
+import { useCallback, useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { KeyboardIcon, SettingsIcon, UsersIcon } from '@/components/ui/icons';
 import type { ShortcutAction } from '@/lib/call/shortcuts';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
+import { usePushToTalk } from '@/lib/hooks/use-push-to-talk';
 import { useShallow } from 'zustand/react/shallow';
 import { CallControls } from './call-controls';
 import { CallStage } from './call-stage';
@@ -14,6 +15,7 @@ import { CHAT_INPUT_SELECTOR } from './chat-panel';
 import { CopyLinkButton } from './copy-link-button';
 import { showDeviceHelp, usable } from './device-access';
 import { DeviceSettings } from './device-settings';
+import { HostMenu, HostName, KnockRequests } from './host-controls';
 import { LeaveDialog, openLeaveDialog } from './leave-dialog';
 import { LinkStatsDialog } from './link-stats-dialog';
 import { FileTransfersList } from './file-transfers-list';
@@ -39,6 +41,11 @@ export function CallView() {
   const settingsId = useId();
   const shortcutsId = useId();
 
+  usePushToTalk(
+    useCallback(() => controller.microphoneOn, [controller]),
+    useCallback((on: boolean) => controller.setMicrophone(on), [controller]),
+  );
+
   useKeyboardShortcuts((action: ShortcutAction) => {
     switch (action) {
       case 'toggle-microphone':
@@ -60,6 +67,9 @@ export function CallView() {
         return openLeaveDialog();
       case 'show-shortcuts':
         return document.getElementById(shortcutsId)?.togglePopover();
+      case 'push-to-talk':
+        // Held, not pressed: usePushToTalk has it.
+        return;
     }
   });
 
@@ -84,7 +94,9 @@ export function CallView() {
         >
           {roomId}
         </span>
+        <HostName />
         <div className="flex items-center gap-1 sm:gap-2">
+          <HostMenu />
           <Button
             variant={openPanel === 'participants' ? 'secondary' : 'ghost'}
             size="sm"
@@ -128,6 +140,7 @@ export function CallView() {
       </div>
       <CallControls />
       <NoticeToasts />
+      <KnockRequests />
       {peerIds.map((peerId) => (
         <RemoteAudio key={peerId} peerId={peerId} />
       ))}

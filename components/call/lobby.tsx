@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, SpinnerIcon } from '@/components/ui/icons';
 import { describeDeviceProblem } from '@/lib/media/local-media';
@@ -36,6 +36,11 @@ export function Lobby() {
   const cameraAccess = useCallStore((state) => state.cameraAccess);
   const signaling = useCallStore((state) => state.signaling);
   const stream = useMediaStream('local');
+  const refusal = useCallStore((state) => state.joinRefusal);
+  const [password, setPassword] = useState('');
+  const passwordFieldId = useId();
+  const askPassword =
+    refusal?.code === 'password-required' || refusal?.code === 'wrong-password' || password !== '';
 
   const joining = phase === 'joining';
   // A camera that is off is never asked for, so its access stays "pending": it is not awaited.
@@ -48,7 +53,7 @@ export function Lobby() {
     // The server refuses a name with nothing visible in it: such a name joins as Guest.
     const name = normalizeDisplayName(displayName) || 'Guest';
     saveDisplayName(name);
-    controller.join(name);
+    controller.join(name, password);
   }
 
   return (
@@ -98,6 +103,27 @@ export function Lobby() {
             placeholder="Guest"
             className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
           />
+          {askPassword && (
+            <>
+              <label htmlFor={passwordFieldId} className="text-sm font-medium text-ink-muted">
+                Call password
+              </label>
+              <input
+                id={passwordFieldId}
+                type="password"
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+                maxLength={LIMITS.maxPasswordLength}
+                autoComplete="off"
+                className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+              />
+            </>
+          )}
+          {refusal && (
+            <p role="alert" data-testid="join-refusal" className="text-sm text-danger">
+              {refusal.text}
+            </p>
+          )}
           <Button type="submit" size="lg" disabled={!canJoin}>
             {joining && <SpinnerIcon />}
             {joining ? 'Joining…' : 'Join'}

@@ -9,11 +9,13 @@ import {
   type RefObject,
 } from 'react';
 import type { LinkStatus, VideoFit } from '@/lib/call/call-store';
+import { useTileDisplay } from '@/lib/hooks/use-tile-display';
 import { cn, initialsOf } from '@/lib/utils';
 import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
 import { TileActions } from './tile-actions';
 import { LINK_STATUS_TEXT } from './link-status-text';
 import { VideoElement } from './video-element';
+import { HandMark, TileReactions } from './hands-and-reactions';
 import { YouBadge } from './you-badge';
 
 export interface VideoTileProps {
@@ -60,6 +62,7 @@ export function VideoTile({
   const videoRef = useRef<HTMLVideoElement>(null);
   const local = peerId === undefined;
   const aspect = useVideoAspect(videoRef, stream);
+  useTileDisplay(frameRef, peerId);
   const showVideo = videoOn && aspect !== null && (stream?.getVideoTracks().length ?? 0) > 0;
   // The own tile is labelled "You", never with the name: a name is whatever its owner typed.
   const label = local ? 'You' : name;
@@ -117,7 +120,11 @@ export function VideoTile({
         {local && <YouBadge />}
       </figcaption>
 
-      {badges && <div className="absolute top-2 left-2 z-10 flex items-center gap-1">{badges}</div>}
+      <div className="absolute top-2 left-2 z-10 flex items-center gap-1">
+        <HandMark peerId={peerId} />
+        {badges}
+      </div>
+      <TileReactions peerId={peerId} />
 
       {actions && (
         <TileActions label={label} frameRef={frameRef} videoRef={videoRef} hasVideo={showVideo} />

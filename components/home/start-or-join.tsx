@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
 import { CameraIcon } from '@/components/ui/icons';
+import { newHostKey, saveHostKey } from '@/lib/call/host-key';
 import { createRoomId, parseRoomInput } from '@/lib/room-id';
 
 /** "Start a call", and a field to join one from a pasted link or code. */
@@ -15,7 +16,10 @@ export function StartOrJoin() {
   const [error, setError] = useState<ReactNode>(null);
 
   function start() {
-    router.push(`/call/${createRoomId()}`);
+    const roomId = createRoomId();
+    // Whoever holds this key is the call's host; the server keeps only its hash.
+    saveHostKey(roomId, newHostKey());
+    router.push(`/call/${roomId}`);
   }
 
   function join(event: FormEvent<HTMLFormElement>) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './app-server';
+import { freePort } from '../../tests/support/servers/app-server';
 
 /**
  * A real coturn on 127.0.0.1 for tests, with the TURN REST API (use-auth-secret) that the app's

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAKE_MEDIA_ARGS, chromiumExecutable } from './browser';
-import { createPerson, type Person } from './fixtures';
+import { FAKE_MEDIA_ARGS, chromiumExecutable } from '../../tests/support/browser/chromium';
+import { createPerson, type Person } from '../../tests/support/browser/person';
 
 /**
  * A second "machine" for one person: a Linux network namespace joined to this host by a veth

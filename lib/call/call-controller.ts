@@ -1,9 +1,20 @@
 import { saveMediaPreference, saveRelayOnly } from '../preferences';
-import { assertNever, type PeerInfo } from '../signaling/protocol';
+import {
+  assertNever,
+  type PeerInfo,
+  type Reaction,
+  type RoomControlsView,
+} from '../signaling/protocol';
+import { keptDtlsCertificate } from '../trust/dtls-certificate';
+import { PeerVerification } from '../trust/peer-verification';
+import { VerifiedPeople } from '../trust/verified-people';
+import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
 import type { CallStore } from './call-store';
+import { loadHostKey, newHostKey, saveHostKey } from './host-key';
+import { DisplayReporter, type TileHandle } from './display-reporter';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { LocalParticipant } from './local-participant';
 import type { MediaTransport, MediaTransportEvents } from './media-transport';
@@ -12,13 +23,22 @@ import { pollPresence, type PresencePoll } from './presence-poll';
 import { watchPageLifecycle } from './page-lifecycle';
 import { ReloadMemory, type RejoinTicket } from './reload-memory';
 import { RemotePeers } from './remote-peers';
-import { SignalingSession, type JoinedMessage, type RoomMessage } from './signaling-session';
+import {
+  SignalingSession,
+  type JoinedMessage,
+  type RoomMessage,
+  type RoomRequest,
+} from './signaling-session';
+import { sendAdaptationEnabled } from './send-adaptation-switch';
 import { SpeakingMonitor } from './speaking-monitor';
 import { monitorLinkStats } from '../stats/link-stats-monitor';
 import { parseControlMessage, serializeControlMessage } from '../control/control-message';
 import { FileTransfers } from '../files/file-transfers';
 import { CallRecorder, recordingUnsupported } from '../recording/call-recorder';
 import { recordingFileName } from '../recording/recording-format';
+
+/** How long a reaction floats over a tile. */
+const REACTION_SHOWN_MS = 4_000;
 
 export interface CallControllerOptions {
   /** Absolute ws:// or wss:// URL of the signaling endpoint. */
@@ -55,6 +75,8 @@ export class CallController {
   /** Left by a reload of this tab moments ago: the page rejoins without a click. */
   private readonly rejoin: RejoinTicket | null;
   private iceConfiguration: RTCConfiguration = {};
+  /** The room password typed in the lobby, sent with every join until the call ends. */
+  private password: string | undefined;
   private relayOnly = false;
   private readonly speaking = new SpeakingMonitor({
     microphoneOn: () => this.state.microphoneOn,
@@ -63,11 +85,23 @@ export class CallController {
     onLocalSpeaking: (speaking) => this.actions.setLocalSpeaking(speaking),
     onRemoteSpeaking: (peerId, speaking) => this.actions.participantSpeaking(peerId, speaking),
   });
+  /** This browser's kept DTLS certificate (null: each connection makes its own), once loaded. */
+  private certificate: Promise<RTCCertificate | null> | null = null;
+  private dtlsCertificate: RTCCertificate | null = null;
+  private verification: PeerVerification | null = null;
   private readonly chat = new CallChat({
     send: (data) => this.run?.transport.sendData('chat', data),
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
     selfName: () => this.state.displayName,
     addEntry: (entry) => this.actions.addChat(entry),
+  });
+  /** Read once, when the page loads (a test-only setting). */
+  private readonly adaptSending = sendAdaptationEnabled(
+    typeof localStorage === 'undefined' ? null : localStorage,
+  );
+  private readonly displays = new DisplayReporter({
+    send: (peerId, display) => this.run?.transport.showDisplay(peerId, display),
+    pageVisible: () => document.visibilityState === 'visible',
   });
 
   private recorder: CallRecorder | null = null;
@@ -106,6 +140,15 @@ export class CallController {
       this.actions.setCameraOn(rejoin.cameraOn);
     }
     this.actions.setPhase('lobby');
+    this.certificate ??= keptDtlsCertificate().then((certificate) => {
+      this.dtlsCertificate = certificate;
+      return certificate;
+    });
+    this.verification ??= new PeerVerification({
+      people: VerifiedPeople.inBrowser(),
+      nameOf: (peerId) => this.state.participants.get(peerId)?.name ?? '',
+      publish: (peerId, view) => this.actions.setSafetyCode(peerId, view),
+    });
 
     const signaling: SignalingSession = new SignalingSession({
       url: this.options.signalingUrl,
@@ -115,6 +158,8 @@ export class CallController {
         roomId: this.state.roomId,
         name: this.state.displayName,
         media: local.mediaState(),
+        hostKey: loadHostKey(this.state.roomId),
+        password: this.password,
       }),
       events: {
         onStatus: (status, problem) => {
@@ -124,6 +169,11 @@ export class CallController {
         },
         onJoined: (message, restarted) => live() && this.onJoined(message, restarted),
         onRoomFull: (text) => live() && this.onRoomFull(text),
+        onRefused: (refusal) => {
+          if (!live()) return;
+          this.actions.setPhase('lobby');
+          this.actions.setJoinRefusal(refusal);
+        },
         onMessage: (message) => live() && this.onRoomMessage(message),
       },
     });
@@ -134,6 +184,7 @@ export class CallController {
         events: this.transportEvents(live),
       },
       this.reloadMemory,
+      new DisplayExchange(this.adaptSending),
     );
     const local = new LocalParticipant({
       store: this.store,
@@ -164,21 +215,35 @@ export class CallController {
       onOffline: () => signaling.dropConnection(),
       onGesture: () => this.speaking.resumeAudio(),
     });
+    const onVisibility = () => this.displays.pageVisibilityChanged();
+    document.addEventListener('visibilitychange', onVisibility);
     if (rejoin) this.join(rejoin.name);
 
     return () => {
       stopWatching();
+      document.removeEventListener('visibilitychange', onVisibility);
       this.stop('teardown');
     };
   }
 
-  join(name: string): void {
+  join(name: string, password?: string): void {
     const phase = this.state.phase;
     if (phase !== 'lobby' && phase !== 'room-full') return;
+    if (password !== undefined) this.password = password || undefined;
+    this.actions.setJoinRefusal(null);
     this.actions.setDisplayName(name);
     this.actions.setPhase('joining');
     this.actions.setNotice(null);
-    this.run?.signaling.join();
+    // Links must be made with the kept certificate, so the join waits for it (moments at most).
+    const run = this.run;
+    void (this.certificate ?? Promise.resolve(null)).then(() => {
+      if (run && this.run === run) run.signaling.join();
+    });
+  }
+
+  /** Marks a person's current certificate as verified by their safety code, or not. */
+  setVerified(peerId: string, verified: boolean): void {
+    this.verification?.setVerified(peerId, verified);
   }
 
   /** Leaves the room and releases the camera and microphone. */
@@ -193,6 +258,71 @@ export class CallController {
 
   toggleMicrophone(): void {
     this.run?.local.toggleMicrophone();
+  }
+
+  get microphoneOn(): boolean {
+    return this.state.microphoneOn;
+  }
+
+  /** Turns the microphone on or off (push-to-talk, a host's request). */
+  setMicrophone(on: boolean): void {
+    if (this.state.microphoneOn !== on) this.run?.local.toggleMicrophone();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Hands, reactions, and the host's controls (the server refuses them from anyone else)
+  // -------------------------------------------------------------------------------------------
+
+  raiseHand(raised: boolean): void {
+    this.sendToRoom({ type: 'hand', raised });
+  }
+
+  react(reaction: Reaction): void {
+    if (this.state.phase !== 'in-call') return;
+    this.sendToRoom({ type: 'reaction', reaction });
+    this.showReaction(null, reaction);
+  }
+
+  lockRoom(locked: boolean): void {
+    this.sendToRoom({ type: 'lock', locked });
+  }
+
+  /** `null` clears the password. */
+  setRoomPassword(password: string | null): void {
+    this.sendToRoom({ type: 'set-password', password });
+  }
+
+  setWaitingRoom(enabled: boolean): void {
+    this.sendToRoom({ type: 'waiting-room', enabled });
+  }
+
+  admit(knockId: string): void {
+    this.sendToRoom({ type: 'admit', knockId });
+  }
+
+  decline(knockId: string): void {
+    this.sendToRoom({ type: 'decline', knockId });
+  }
+
+  removePerson(peerId: string): void {
+    this.sendToRoom({ type: 'remove', peerId });
+  }
+
+  /** Asks one person (or everyone, with null) to turn their microphone off. */
+  askToMute(peerId: string | null): void {
+    this.sendToRoom({ type: 'mute-request', peerId });
+  }
+
+  handOver(peerId: string): void {
+    this.sendToRoom({ type: 'hand-over', to: peerId });
+  }
+
+  endCall(): void {
+    this.sendToRoom({ type: 'end-call' });
+  }
+
+  private sendToRoom(message: RoomRequest): void {
+    this.run?.signaling.sendToRoom(message);
   }
 
   async toggleCamera(): Promise<void> {
@@ -325,6 +455,11 @@ export class CallController {
   }
 
   /** Loudness of the local microphone, 0..1, for the lobby's level meter. */
+  /** A tile that shows `peerId`'s camera: how it shows it decides what they send us. */
+  showsCamera(peerId: string): TileHandle {
+    return this.displays.addTile(peerId);
+  }
+
   localAudioLevel(): number {
     return this.speaking.localLevel();
   }
@@ -341,7 +476,8 @@ export class CallController {
 
   private onJoined(message: JoinedMessage, restartedNegotiations: ReadonlySet<string>): void {
     const run = this.run;
-    if (!run || (this.state.phase !== 'joining' && this.state.phase !== 'in-call')) return;
+    const phase = this.state.phase;
+    if (!run || (phase !== 'joining' && phase !== 'waiting' && phase !== 'in-call')) return;
     this.reloadMemory.saveTicket(this.ticket(message.resumeToken), { leaving: false });
     this.relayOnly = message.iceTransportPolicy === 'relay' || this.state.relayOnly;
     this.iceConfiguration = {
@@ -349,6 +485,7 @@ export class CallController {
       iceTransportPolicy: this.relayOnly ? 'relay' : 'all',
       // One transport for everything: a third of the candidates and checks of the default.
       bundlePolicy: 'max-bundle',
+      ...(this.dtlsCertificate ? { certificates: [this.dtlsCertificate] } : {}),
     };
     run.transport.configure(this.iceConfiguration);
     const present = new Set(message.peers.map((peer) => peer.peerId));
@@ -392,9 +529,66 @@ export class CallController {
         if (this.state.phase !== 'in-call') return;
         this.iceConfiguration = { ...this.iceConfiguration, iceServers: message.iceServers };
         return transport?.configure(this.iceConfiguration);
+      case 'room-controls':
+        return this.onControls(message.controls);
+      case 'knocks':
+        return this.actions.setKnocks(message.knocks);
+      case 'waiting':
+        if (this.state.phase === 'joining') this.actions.setPhase('waiting');
+        return;
+      case 'declined': {
+        const seconds = Math.ceil(message.retryAfterMs / 1000);
+        this.actions.setPhase('lobby');
+        return this.actions.setJoinRefusal({
+          code: 'declined',
+          text: `The host did not let you in. You can ask again in ${seconds} seconds.`,
+        });
+      }
+      case 'removed':
+        this.stop('leave');
+        return this.actions.setPhase('removed');
+      case 'call-ended':
+        this.stop('leave');
+        return this.actions.setPhase('ended');
+      case 'mute-request':
+        if (this.state.microphoneOn) this.setMicrophone(false);
+        return this.actions.pushNotice(
+          'The host turned your microphone off. You can turn it back on.',
+        );
+      case 'reaction':
+        return this.showReaction(message.from, message.reaction);
+      case 'room-mode':
+      case 'sfu-publish-answer':
+      case 'sfu-subscription-offer':
+      case 'sfu-layer-set':
+        // This page has no SFU transport yet: it keeps its peer links, which the server still
+        // relays in an SFU room, so the call goes on as a mesh for it.
+        return;
       default:
         return assertNever(message);
     }
+  }
+
+  private onControls(controls: RoomControlsView): void {
+    this.actions.setControls(controls);
+    const self = this.state.selfPeerId;
+    if (self === null || controls.hostPeerId !== self) {
+      if (this.state.knocks.length > 0) this.actions.setKnocks([]);
+      return;
+    }
+    // The role reached us (handed over, or the host left): keep a key so a reload keeps it too.
+    const roomId = this.state.roomId;
+    if (loadHostKey(roomId) === undefined) {
+      const hostKey = newHostKey();
+      saveHostKey(roomId, hostKey);
+      this.sendToRoom({ type: 'host-key', hostKey });
+    }
+  }
+
+  /** A reaction floats over the sender's tile for a few seconds. */
+  private showReaction(peerId: string | null, reaction: Reaction): void {
+    const id = this.actions.showReaction(peerId, reaction);
+    setTimeout(() => this.actions.hideReaction(id), REACTION_SHOWN_MS);
   }
 
   private addPeer(peer: PeerInfo): void {
@@ -408,6 +602,8 @@ export class CallController {
   private removePeer(peerId: string): void {
     this.files.linkLost(peerId, `${this.nameOf(peerId)} left the call.`);
     this.run?.transport.removePerson(peerId);
+    this.verification?.forget(peerId);
+    this.displays.forget(peerId);
     this.peers.remove(peerId);
     this.media.deletePeer(peerId);
     this.actions.participantLeft(peerId);
@@ -446,6 +642,9 @@ export class CallController {
       },
       onIncomingChannel: (peerId, channel) => {
         if (!live() || !this.files.incomingChannel(peerId, channel)) channel.close();
+      },
+      onLinkKeys: (peerId, keys) => {
+        if (live()) void this.verification?.linkKeys(peerId, keys);
       },
       onError: (peerId, error, context) => console.warn(`Peer ${peerId}: error ${context}:`, error),
     };
@@ -542,7 +741,9 @@ export class CallController {
       run.local.dispose();
     }
     this.speaking.stop();
+    this.displays.clear();
     this.peers.clear();
+    this.verification?.clear();
     this.media.clear();
     this.actions.clearParticipants();
   }

@@ -1,7 +1,15 @@
 import { createStore } from 'zustand/vanilla';
 import type { DeviceAccess, DeviceLists } from '../media/devices';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
-import type { MediaState, PeerInfo, RoomPresence } from '../signaling/protocol';
+import type {
+  Knock,
+  MediaState,
+  PeerInfo,
+  Reaction,
+  RoomControlsView,
+  RoomPresence,
+} from '../signaling/protocol';
+import type { SafetyView } from '../trust/peer-verification';
 import type { LinkFigures } from '../stats/link-stats';
 import type { TransferView } from '../files/file-transfers';
 
@@ -10,7 +18,23 @@ import type { TransferView } from '../files/file-transfers';
  * socket live in the CallController, which writes here through the actions below.
  */
 
-export type CallPhase = 'lobby' | 'joining' | 'in-call' | 'left' | 'room-full';
+/** `waiting`: knocked, and waiting for the host. `removed` and `ended`: the host's doing. */
+export type CallPhase =
+  'lobby' | 'joining' | 'waiting' | 'in-call' | 'left' | 'room-full' | 'removed' | 'ended';
+
+/** Why the server would not let this person in (shown in the lobby). */
+export interface JoinRefusal {
+  code: 'room-locked' | 'password-required' | 'wrong-password' | 'knock-too-soon' | 'declined';
+  text: string;
+}
+
+/** A reaction floating over a tile for a moment. */
+export interface ShownReaction {
+  id: number;
+  /** Null for this person's own. */
+  peerId: string | null;
+  reaction: Reaction;
+}
 
 /** The signaling socket, as the person should understand it. */
 export type SignalingStatus = 'connecting' | 'open' | 'reconnecting' | 'unavailable';
@@ -49,6 +73,12 @@ export interface Notice {
 
 export type SidePanel = 'chat' | 'participants' | null;
 
+/**
+ * How media travels: straight between browsers (each link has a safety code), or through a media
+ * server that decrypts it (an SFU: no code could prove anything, and the People panel says so).
+ */
+export type MediaPath = 'peer-to-peer' | 'media-server';
+
 /** How a picture sits in its tile: whole ("fit"), or cropped to fill the tile ("fill"). */
 export type VideoFit = 'fit' | 'fill';
 
@@ -79,6 +109,9 @@ export interface CallState {
   /** Whether this server has a relay, and whether it insists on one for everybody. */
   relayAvailable: boolean;
   relayForced: boolean;
+  mediaPath: MediaPath;
+  /** Safety codes of peer-to-peer links, by peer id, once each link is connected. */
+  safetyCodes: ReadonlyMap<string, SafetyView>;
   /** Remote participants in join order. Replaced, never mutated, on every change. */
   participants: ReadonlyMap<string, Participant>;
   chat: readonly ChatEntry[];
@@ -91,6 +124,12 @@ export interface CallState {
   notice: string | null;
   /** Who is in the call, as last asked from the lobby or a full call's page; null until known. */
   presence: RoomPresence | null;
+  /** The room's host, lock, password, waiting room and hands; null outside the call. */
+  controls: RoomControlsView | null;
+  /** People knocking (the host's to admit or decline). */
+  knocks: readonly Knock[];
+  joinRefusal: JoinRefusal | null;
+  reactions: readonly ShownReaction[];
   /** The latest connection figures of each remote person's link. */
   linkStats: ReadonlyMap<string, LinkFigures>;
   /** Whose connection figures are open in the stats panel. */
@@ -131,6 +170,8 @@ export interface CallActions {
   participantLink(peerId: string, link: LinkStatus, problem?: string | null): void;
   participantSpeaking(peerId: string, speaking: boolean): void;
   clearParticipants(): void;
+  setSafetyCode(peerId: string, view: SafetyView | null): void;
+  setMediaPath(path: MediaPath): void;
   addChat(entry: ChatEntry): void;
   setOpenPanel(panel: SidePanel): void;
   /** Opens `panel`, or closes it if it is already open. */
@@ -140,6 +181,12 @@ export interface CallActions {
   dismissNotice(id: number): void;
   setNotice(notice: string | null): void;
   setPresence(presence: RoomPresence): void;
+  setControls(controls: RoomControlsView | null): void;
+  setKnocks(knocks: readonly Knock[]): void;
+  setJoinRefusal(refusal: JoinRefusal | null): void;
+  /** Shows a reaction; returns its id, to take it away when it has floated. */
+  showReaction(peerId: string | null, reaction: Reaction): number;
+  hideReaction(id: number): void;
   setLinkStats(peerId: string, figures: LinkFigures): void;
   showStats(peerId: string | null): void;
   setTransfers(transfers: readonly TransferView[]): void;
@@ -166,6 +213,7 @@ export interface InitialCallState {
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
   let nextNoticeId = 1;
+  let nextReactionId = 1;
   return createStore<CallStoreState>()((set, get) => {
     const updateParticipant = (peerId: string, patch: Partial<Participant>) =>
       set((state) => {
@@ -207,6 +255,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         (initial.relay?.forced ?? false) ||
         ((initial.relay?.available ?? false) && (initial.relayOnly ?? false)),
       participants: new Map(),
+      mediaPath: 'peer-to-peer',
+      safetyCodes: new Map(),
       chat: [],
       unreadChat: 0,
       openPanel: null,
@@ -214,6 +264,10 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       notices: [],
       notice: null,
       presence: null,
+      controls: null,
+      knocks: [],
+      joinRefusal: null,
+      reactions: [],
       linkStats: new Map(),
       statsPeerId: null,
       transfers: [],
@@ -286,7 +340,24 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
           updateParticipant(peerId, { link, problem }),
         participantSpeaking: (peerId, speaking) => updateParticipant(peerId, { speaking }),
         clearParticipants: () =>
-          set({ participants: new Map(), linkStats: new Map(), statsPeerId: null }),
+          set({
+            participants: new Map(),
+            controls: null,
+            knocks: [],
+            reactions: [],
+            safetyCodes: new Map(),
+            linkStats: new Map(),
+            statsPeerId: null,
+          }),
+        setSafetyCode: (peerId, view) =>
+          set((state) => {
+            if (!view && !state.safetyCodes.has(peerId)) return state;
+            const safetyCodes = new Map(state.safetyCodes);
+            if (view) safetyCodes.set(peerId, view);
+            else safetyCodes.delete(peerId);
+            return { safetyCodes };
+          }),
+        setMediaPath: (mediaPath) => set({ mediaPath }),
         addChat: (entry) =>
           set((state) => ({
             chat: [...state.chat, entry].slice(-MAX_CHAT_ENTRIES),
@@ -309,6 +380,19 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         setNotice: (notice) => set({ notice }),
         setPresence: ({ roomId, count, capacity, names }) =>
           set({ presence: { roomId, count, capacity, names } }),
+        setControls: (controls) => set({ controls }),
+        setKnocks: (knocks) => set({ knocks }),
+        setJoinRefusal: (joinRefusal) => set({ joinRefusal }),
+        showReaction: (peerId, reaction) => {
+          const id = nextReactionId++;
+          // A handful at once is plenty to see; the oldest make way.
+          set((state) => ({
+            reactions: [...state.reactions, { id, peerId, reaction }].slice(-12),
+          }));
+          return id;
+        },
+        hideReaction: (id) =>
+          set((state) => ({ reactions: state.reactions.filter((shown) => shown.id !== id) })),
         setLinkStats: (peerId, figures) =>
           set((state) => {
             if (!state.participants.has(peerId)) return state;

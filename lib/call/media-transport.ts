@@ -1,5 +1,7 @@
 import type { VideoQuality } from '../media/video-quality';
 import type { ClientMessage, MediaState, ServerMessage } from '../signaling/protocol';
+import type { LinkKeys } from '../trust/link-keys';
+import type { DisplayReport } from '../webrtc/display-report';
 import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
 
 /**
@@ -20,7 +22,7 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  * receiver), `getStats(peerId)` (that person's receivers). Its signals are new protocol variants
  * added to the two signal unions below, held by the outbox under keys of its own (`SignalHolding`:
  * its publisher and its subscriber); `setVideoQuality` picks simulcast layers instead of per-link
- * caps (choosing the layer each tile receives is a method to add with it, a no-op for the mesh);
+ * caps, and `showDisplay` picks the layer each person's tile receives (the mesh tells the sender);
  * data goes over its own channel through the server.
  *
  * Moving a live call from mesh to SFU, make before break:
@@ -63,6 +65,11 @@ export interface MediaTransport {
   setScreenShare(share: ScreenShare | null): void;
   /** The bitrate policy follows the chosen quality (and, in a mesh, the number of links). */
   setVideoQuality(quality: VideoQuality): void;
+  /**
+   * How we show `peerId`'s camera right now, so they send no more than that. The mesh tells them
+   * over the link; an SFU would pick the simulcast layer it forwards us.
+   */
+  showDisplay(peerId: string, display: DisplayReport): void;
   /** Sends on a data channel to one person, or to everyone; people not connected miss it. */
   sendData(channel: DataChannelName, data: string, to?: string): void;
   /**
@@ -119,6 +126,12 @@ export interface MediaTransportEvents {
   /** `peerId` opened a data channel of its own to us (a file transfer's). */
   onIncomingChannel(peerId: string, channel: RTCDataChannel): void;
   onError(peerId: string, error: unknown, context: string): void;
+  /**
+   * `peerId`'s link connected, its DTLS running straight between the two browsers with these
+   * certificates: the safety code comes from them. Only peer-to-peer links report it; media
+   * through a server (an SFU) is decrypted there, so no code could prove anything.
+   */
+  onLinkKeys?(peerId: string, keys: LinkKeys): void;
 }
 
 /** How the signaling session's outbox treats a signal held while the socket is down. */

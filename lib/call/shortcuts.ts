@@ -28,6 +28,14 @@ export const SHORTCUTS = [
     description: 'Leave the call (asks first)',
   },
   { key: '?', label: '?', action: 'show-shortcuts', description: 'Show the list of shortcuts' },
+  // Held, not pressed: `PushToTalk` handles it by the physical key (`event.code`), on keydown and
+  // keyup. No key press has `key` 'Space' (the space bar's is ' '), so `shortcutFor` never returns it.
+  {
+    key: 'Space',
+    label: 'Space (hold)',
+    action: 'push-to-talk',
+    description: 'While muted: talk while held',
+  },
 ] as const;
 
 export type ShortcutAction = (typeof SHORTCUTS)[number]['action'];

@@ -36,6 +36,7 @@ function harness(options: { resumeToken?: string; fetch?: typeof fetch } = {}) {
     onStatus: vi.fn(),
     onJoined: vi.fn(),
     onRoomFull: vi.fn(),
+    onRefused: vi.fn(),
     onMessage: vi.fn(),
   } satisfies SignalingSessionEvents;
   const session = new SignalingSession({
@@ -84,6 +85,7 @@ function joined(patch: Partial<JoinedMessage> = {}): JoinedMessage {
     peers: [],
     iceServers: [],
     iceTransportPolicy: 'all',
+    mode: 'mesh',
     ...patch,
   };
 }

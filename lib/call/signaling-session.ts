@@ -9,7 +9,7 @@ import {
   type SignalingClientOptions,
   type SignalingConnectionState,
 } from '../signaling/signaling-client';
-import type { SignalingStatus } from './call-store';
+import type { JoinRefusal, SignalingStatus } from './call-store';
 import type { OutgoingMediaSignal, SignalHolding } from './media-transport';
 import { SignalOutbox, negotiationsStartedIn } from './signal-outbox';
 
@@ -25,8 +25,38 @@ export interface SignalingSessionEvents {
    */
   onJoined(message: JoinedMessage, restartedNegotiations: ReadonlySet<string>): void;
   onRoomFull(text: string): void;
+  /** The server would not let us in: the room is locked, wants a password, or we knocked too soon. */
+  onRefused(refusal: JoinRefusal): void;
   onMessage(message: RoomMessage): void;
 }
+
+/** Messages to the room beyond signals: media flags, the host's actions, hands and reactions. */
+export type RoomRequest = Extract<
+  ClientMessage,
+  {
+    type:
+      | 'media'
+      | 'host-key'
+      | 'hand-over'
+      | 'lock'
+      | 'set-password'
+      | 'waiting-room'
+      | 'admit'
+      | 'decline'
+      | 'remove'
+      | 'mute-request'
+      | 'end-call'
+      | 'hand'
+      | 'reaction';
+  }
+>;
+
+const REFUSALS = new Set<string>([
+  'room-locked',
+  'password-required',
+  'wrong-password',
+  'knock-too-soon',
+] satisfies JoinRefusal['code'][]);
 
 /** The part of `SignalingClient` the session uses; tests give it a fake. */
 export type SignalingConnection = Pick<
@@ -41,7 +71,13 @@ export interface SignalingSessionOptions {
   /** Presented by the first join: a reload of this tab moments ago left it (see reload-memory). */
   resumeToken?: string;
   /** What every join, and every rejoin after a drop, says about us. */
-  joinRequest(): { roomId: string; name: string; media: MediaState };
+  joinRequest(): {
+    roomId: string;
+    name: string;
+    media: MediaState;
+    hostKey?: string;
+    password?: string;
+  };
   events: SignalingSessionEvents;
   createConnection?: (options: SignalingClientOptions) => SignalingConnection;
   fetch?: typeof fetch;
@@ -131,7 +167,7 @@ export class SignalingSession {
   }
 
   /** Sends a non-signal message to the room, if we are in it; otherwise it is dropped. */
-  sendToRoom(message: Extract<ClientMessage, { type: 'media' }>): void {
+  sendToRoom(message: RoomRequest): void {
     if (this.membership === 'joined') this.connection.send(message);
   }
 
@@ -196,6 +232,11 @@ export class SignalingSession {
           this.membership = 'outside';
           return this.options.events.onRoomFull(message.message);
         }
+        if (REFUSALS.has(message.code) && this.membership === 'joining') {
+          this.membership = 'outside';
+          const code = message.code as JoinRefusal['code'];
+          return this.options.events.onRefused({ code, text: message.message });
+        }
         console.warn(`Signaling error (${message.code}): ${message.message}`);
         return;
       case 'pong':
@@ -206,6 +247,16 @@ export class SignalingSession {
         return;
       case 'presence':
         // The answer to a question asked from the lobby, before joining.
+        return this.options.events.onMessage(message);
+      case 'declined':
+        if (this.membership !== 'joining') return;
+        this.membership = 'outside';
+        return this.options.events.onMessage(message);
+      case 'removed':
+      case 'call-ended':
+        // The server closes the socket next: close it first, so that it is not reopened.
+        if (this.membership === 'outside') return;
+        this.close(1000, 'Removed');
         return this.options.events.onMessage(message);
       default:
         if (this.membership !== 'outside') this.options.events.onMessage(message);

@@ -73,6 +73,25 @@ describe('loadServerConfig', () => {
     expect(iceServersFor(loadServerConfig({}), null)).toEqual([]);
   });
 
+  it('turns the SFU on with JANUS_URL and its secret, and lets rooms past a dozen only then', () => {
+    expect(loadServerConfig({})).toMatchObject({ janusUrl: null, meshMax: 4 });
+    expect(() => loadServerConfig({ ROOM_CAPACITY: '13' })).toThrow(/JANUS_URL/);
+    expect(loadServerConfig({ ROOM_CAPACITY: '12' }).roomCapacity).toBe(12);
+    const janus = { JANUS_URL: 'ws://127.0.0.1:8188', JANUS_API_SECRET: 's3cret' };
+    expect(loadServerConfig({ ...janus, ROOM_CAPACITY: '50', MESH_MAX: '2' })).toMatchObject({
+      janusUrl: 'ws://127.0.0.1:8188',
+      janusApiSecret: 's3cret',
+      roomCapacity: 50,
+      meshMax: 2,
+    });
+    expect(() => loadServerConfig({ ...janus, ROOM_CAPACITY: '51' })).toThrow(/ROOM_CAPACITY/);
+    expect(() => loadServerConfig({ JANUS_URL: janus.JANUS_URL })).toThrow(/JANUS_API_SECRET/);
+    expect(() => loadServerConfig({ ...janus, JANUS_URL: 'http://127.0.0.1:8088' })).toThrow(
+      /JANUS_URL/,
+    );
+    expect(() => loadServerConfig({ MESH_MAX: '1' })).toThrow(/MESH_MAX/);
+  });
+
   it('refuses TURN settings that cannot work', () => {
     expect(() => loadServerConfig({ TURN_URLS: 'turn:t.example.org' })).toThrow(ConfigError);
     expect(() => loadServerConfig({ TURN_SECRET: 'shh' })).toThrow(/TURN_URLS and TURN_SECRET/);

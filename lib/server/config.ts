@@ -70,6 +70,12 @@ export const SETTINGS = {
   redisUrl: redisUrl('REDIS_URL'),
   /** Prepended to every Redis key and channel, so that deployments can share one Redis. */
   redisKeyPrefix: text('REDIS_KEY_PREFIX', 'meshcall:'),
+  /** Set: a room that grows past MESH_MAX moves its media to this Janus (its WebSocket API). */
+  janusUrl: janusUrl('JANUS_URL'),
+  /** The `api_secret` of that Janus (deploy/janus/janus.jcfg requires one). */
+  janusApiSecret: optionalText('JANUS_API_SECRET'),
+  /** The most people a room holds as a mesh; one more and it moves to Janus (with JANUS_URL). */
+  meshMax: integer('MESH_MAX', 4, 2, 50),
   /** A connection must send a request's complete headers within this; then it gets 408. */
   headersTimeoutMs: integer('HEADERS_TIMEOUT_MS', 10_000, 1_000, 120_000),
   /** Connections from one address still sending their first request's headers; more are closed.
@@ -104,10 +110,26 @@ export const VARIABLES: readonly Variable[] = Object.values(SETTINGS).flatMap(
   (setting: Setting<unknown>) => setting.variables,
 );
 
+/**
+ * The largest room a mesh alone may be configured for. Every browser of a mesh encodes and sends
+ * one copy per other person; past a dozen no home uplink keeps up. Up to 50 only with Janus.
+ */
+export const MESH_ONLY_MAX_CAPACITY = 12;
+
 export function loadServerConfig(env: Env = process.env): ServerConfig {
   const values: Record<string, unknown> = { dev: env.NODE_ENV !== 'production' };
   for (const [key, setting] of Object.entries(SETTINGS)) values[key] = setting.read(env);
   const config = values as ServerConfig;
+  if (!config.janusUrl && config.roomCapacity > MESH_ONLY_MAX_CAPACITY) {
+    throw new ConfigError(
+      `ROOM_CAPACITY above ${MESH_ONLY_MAX_CAPACITY} needs an SFU: set JANUS_URL, or lower ROOM_CAPACITY (every browser in a mesh sends its camera to everyone).`,
+    );
+  }
+  if (config.janusUrl && !config.janusApiSecret) {
+    throw new ConfigError(
+      'JANUS_URL is set without JANUS_API_SECRET: give Janus an api_secret (its API must not be open) and set the same here.',
+    );
+  }
   if (!config.dev && config.trustProxy > 0 && !config.publicOrigin) {
     throw new ConfigError(
       'TRUST_PROXY says a proxy stands in front, so people open the app at its address: set PUBLIC_ORIGIN to it, e.g. https://call.example.com.',
@@ -252,6 +274,28 @@ function redisUrl(name: string): Setting<string | null> {
       }
       if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
         throw new ConfigError(`${name} must start with redis:// or rediss://, got "${value}".`);
+      }
+      return value;
+    },
+  };
+}
+
+function janusUrl(name: string): Setting<string | null> {
+  return {
+    variables: [{ name, default: null }],
+    read(env) {
+      const value = raw(env, name);
+      if (!value) return null;
+      let url: URL | null = null;
+      try {
+        url = new URL(value);
+      } catch {
+        // Reported below.
+      }
+      if (!url || (url.protocol !== 'ws:' && url.protocol !== 'wss:')) {
+        throw new ConfigError(
+          `${name} has "${value}", which is not a WebSocket URL like ws://127.0.0.1:8188.`,
+        );
       }
       return value;
     },

@@ -1,3 +1,4 @@
+import { SfuBroker } from './sfu/sfu-broker';
 import {
   createServer,
   type IncomingMessage,
@@ -74,6 +75,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const signaling = createSignalingEndpoint({
     ...options,
     rooms: createRooms(config),
+    sfu: createSfuBroker(config),
     allowsOrigin: (origin) => origins?.allows(origin) ?? false,
   });
   const handleOpsRequest = createOpsRoutes({ signaling, metricsToken: config.metricsToken });
@@ -222,6 +224,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       server.closeAllConnections();
     },
   };
+}
+
+/** The Janus broker when JANUS_URL is set; without it every room is a mesh. */
+export function createSfuBroker(config: ServerConfig): SfuBroker | null {
+  if (!config.janusUrl) return null;
+  return new SfuBroker({
+    janusUrl: config.janusUrl,
+    apiSecret: config.janusApiSecret ?? '',
+    maxPublishers: config.roomCapacity,
+  });
 }
 
 /** Rooms in this process, or shared through Redis when REDIS_URL is set. */

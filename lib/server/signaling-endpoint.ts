@@ -26,6 +26,7 @@ import { answerAndClose } from './answer-and-close';
 import { settleWithin } from './settle-within';
 import { TokenBucket } from './token-bucket';
 import { TurnCredentialIssuer } from './turn-credentials';
+import type { SfuBroker } from './sfu/sfu-broker';
 
 export interface SignalingEndpointOptions {
   config: ServerConfig;
@@ -34,6 +35,8 @@ export interface SignalingEndpointOptions {
   rooms: Rooms;
   /** Whether a page of this `Origin` may open the socket (see `OriginPolicy`). */
   allowsOrigin(origin: string | undefined): boolean;
+  /** The Janus broker (JANUS_URL): rooms larger than MESH_MAX move to it. */
+  sfu?: SfuBroker | null;
 }
 
 /** Why an upgrade to `/ws` was refused; a label of `meshcall_upgrades_refused_total`. */
@@ -246,7 +249,9 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       const credentials = turn.forCheck(addressOf(connectionId));
       return credentials ? iceFor(credentials) : null;
     },
+    addressOf,
     resumeGraceMs: config.resumeGraceMs,
+    sfu: options.sfu ? { service: options.sfu, meshMax: config.meshMax } : undefined,
     observe: (event) => onHubEvent(event),
     transport: {
       send(connectionId, frame) {
@@ -324,6 +329,13 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
         return log.info(fields, 'adopted the away peers of a server that stopped');
       case 'rooms-error':
         return log.warn(fields, 'room state request failed');
+      case 'sfu-mode':
+        return log.info(fields, `room moved to ${event.mode}`);
+      case 'sfu-error':
+        return log.warn(fields, 'SFU request failed');
+      case 'sfu-availability':
+        if (event.available) return log.info(fields, 'SFU reachable');
+        return log.error(fields, 'SFU lost: its rooms fall back to a mesh');
       case 'rooms-availability':
         if (event.available) return log.info(fields, 'room state reachable');
         return log.warn(fields, 'room state unreachable: joins fail until it is back');
@@ -660,6 +672,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       await settleWithin(Promise.all(closed), timeoutMs);
       for (const { socket } of open) socket.terminate();
       await hub.dispose();
+      await options.sfu?.close();
       await options.rooms.stop();
       wss.close();
     },

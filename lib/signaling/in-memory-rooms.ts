@@ -1,5 +1,6 @@
 import { DEFAULT_HELD_LIMITS, HeldBudget, HeldMessages, type HeldLimits } from './held-messages';
-import type { MediaState } from './protocol';
+import { emptyControls, type RoomControls } from './room-controls';
+import type { MediaState, RoomMode } from './protocol';
 import {
   FIRST_EPOCH,
   type BusEvents,
@@ -26,6 +27,8 @@ interface MemberRecord {
 interface RoomRecord {
   members: Map<string, MemberRecord>;
   tokens: Map<string, string>;
+  controls: RoomControls | null;
+  mode: RoomMode;
 }
 
 /**
@@ -76,7 +79,7 @@ export class InMemoryRooms implements Rooms {
     let room = this.rooms.get(roomId);
     if (room && room.members.size >= this.capacity) return { ok: false, reason: 'full' };
     if (!room) {
-      room = { members: new Map(), tokens: new Map() };
+      room = { members: new Map(), tokens: new Map(), mode: 'mesh', controls: null };
       this.rooms.set(roomId, room);
     }
     const others = [...room.members.values()].map((record) => record.member);
@@ -122,6 +125,17 @@ export class InMemoryRooms implements Rooms {
     if (!room || !record || record.epoch !== epoch) return null;
     record.member = { ...record.member, media };
     return this.list(room).filter((member) => member.peerId !== peerId);
+  }
+
+  async mode(roomId: string): Promise<RoomMode> {
+    return this.rooms.get(roomId)?.mode ?? 'mesh';
+  }
+
+  async setMode(roomId: string, from: RoomMode, to: RoomMode): Promise<boolean> {
+    const room = this.rooms.get(roomId);
+    if (!room || room.mode !== from) return false;
+    room.mode = to;
+    return true;
   }
 
   async deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
@@ -196,6 +210,25 @@ export class InMemoryRooms implements Rooms {
     const heldBytes = record.held.bytes;
     this.remove(roomId, this.rooms.get(roomId)!, record);
     return { limit: outcome, heldBytes };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // RoomControlsStore
+  // -------------------------------------------------------------------------------------------
+
+  controls(roomId: string): Promise<RoomControls> {
+    return Promise.resolve(this.rooms.get(roomId)?.controls ?? emptyControls());
+  }
+
+  updateControls(
+    roomId: string,
+    change: (controls: RoomControls) => RoomControls | null,
+  ): Promise<RoomControls | null> {
+    const room = this.rooms.get(roomId);
+    const next = change(room?.controls ?? emptyControls());
+    // A room nobody is in keeps nothing.
+    if (room) room.controls = next;
+    return Promise.resolve(next);
   }
 
   private remove(roomId: string, room: RoomRecord, record: MemberRecord): void {

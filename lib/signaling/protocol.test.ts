@@ -182,8 +182,10 @@ describe('server messages', () => {
       peers: [{ peerId: 'ZyXwVuTsRqPo', name: 'Bob', media: MEDIA, polite: true }],
       iceServers: [{ urls: 'stun:stun.example.org' }],
       iceTransportPolicy: 'all',
+      mode: 'mesh',
     };
     expect(parseServerMessage(frame(joined)).ok).toBe(true);
+    expect(parseServerMessage(frame({ ...joined, mode: 'p2p' })).ok).toBe(false);
     expect(parseServerMessage(frame({ ...joined, peers: [{ peerId: 'x' }] })).ok).toBe(false);
   });
 });
@@ -203,5 +205,79 @@ describe('presence answers', () => {
     ['a bad room id', { ...answer, roomId: 'x' }],
   ])('refuse one with %s', (_label, value) => {
     expect(parseServerMessage(frame(value)).ok).toBe(false);
+  });
+});
+
+describe('SFU messages', () => {
+  const offer = 'v=0\r\n';
+  const candidate = {
+    candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host',
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+  };
+
+  it.each([
+    {
+      type: 'sfu-publish',
+      sdp: offer,
+      tracks: [
+        { mid: '0', source: 'microphone' },
+        { mid: '1', source: 'camera' },
+      ],
+    },
+    { type: 'sfu-unpublish' },
+    { type: 'sfu-subscribe' },
+    { type: 'sfu-subscription-answer', sdp: offer },
+    { type: 'sfu-layer', mid: '3', layer: 'low' },
+    { type: 'sfu-candidate', link: 'subscriber', candidate },
+    { type: 'sfu-candidate', link: 'publisher', candidate: null },
+    { type: 'sfu-ice-restart' },
+  ])('accept $type from a browser', (message) => {
+    expect(parseClientMessage(frame(message))).toEqual({ ok: true, message });
+  });
+
+  it.each([
+    ['a publish with nothing in it', { type: 'sfu-publish', sdp: offer, tracks: [] }],
+    [
+      'a publish of five tracks',
+      {
+        type: 'sfu-publish',
+        sdp: offer,
+        tracks: Array.from({ length: 5 }, (_, i) => ({ mid: String(i), source: 'camera' })),
+      },
+    ],
+    ['an unknown source', { type: 'sfu-publish', sdp: offer, tracks: [{ mid: '0', source: 'x' }] }],
+    ['an oversized SDP', { type: 'sfu-subscription-answer', sdp: 'a'.repeat(48 * 1024 + 1) }],
+    ['an unknown layer', { type: 'sfu-layer', mid: '1', layer: 'huge' }],
+    ['a long mid', { type: 'sfu-layer', mid: 'm'.repeat(33), layer: 'low' }],
+    ['an unknown link', { type: 'sfu-candidate', link: 'mesh', candidate: null }],
+  ])('refuse %s', (_label, message) => {
+    expect(parseClientMessage(frame(message)).ok).toBe(false);
+  });
+
+  it('accept what the server sends in SFU mode, and refuse tracks of strangers', () => {
+    const messages = [
+      { type: 'room-mode', mode: 'sfu', reason: 'grew' },
+      { type: 'room-mode', mode: 'mesh', reason: 'sfu-lost' },
+      { type: 'sfu-publish-answer', sdp: offer },
+      {
+        type: 'sfu-subscription-offer',
+        sdp: offer,
+        tracks: [{ mid: '0', peerId: PEER, source: 'camera', kind: 'video' }],
+      },
+      { type: 'sfu-layer-set', mid: '0', layer: 'high', ok: false },
+    ];
+    for (const message of messages) {
+      expect(parseServerMessage(frame(message))).toEqual({ ok: true, message });
+    }
+    const stranger = {
+      type: 'sfu-subscription-offer',
+      sdp: offer,
+      tracks: [{ mid: '0', peerId: '../../etc', source: 'camera', kind: 'video' }],
+    };
+    expect(parseServerMessage(frame(stranger)).ok).toBe(false);
+    expect(
+      parseServerMessage(frame({ type: 'room-mode', mode: 'sfu', reason: 'because' })).ok,
+    ).toBe(false);
   });
 });

@@ -28,14 +28,32 @@ export const LIMITS = {
   maxEpoch: 2 ** 31 - 1,
   /** Most names a `presence` answer lists; `count` still says how many are there. */
   maxPresenceNames: 8,
+  /** Longest room password, in characters. */
+  maxPasswordLength: 128,
+  /** Most people knocking on one room at once; later knocks are refused as the room being full. */
+  maxKnocks: 16,
+  /** An SDP media id (`a=mid:`). */
+  maxMidLength: 32,
+  /** Tracks one person publishes to the SFU: microphone, camera, screen and its audio. */
+  maxPublishedTracks: 4,
+  /** Tracks one SFU subscription carries: every other person's published tracks in a full room. */
+  maxSubscribedTracks: 50 * 4,
 } as const;
+
+/** The reactions anyone may send; a small fixed set, so a reaction is never free text. */
+export const REACTIONS = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
+export type Reaction = (typeof REACTIONS)[number];
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
 /** A `MediaStream` id: Chromium and Safari use a UUID, Firefox a UUID in braces. */
 export const MEDIA_STREAM_ID_PATTERN = /^[A-Za-z0-9{}_-]{1,64}$/;
 export const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+/** A host key: 32 random bytes in base64url, made by the browser that starts a call. */
+export const HOST_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
+const hostKey = v.pipe(v.string(), v.regex(HOST_KEY_PATTERN));
+const password = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxPasswordLength));
 const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
 /**
  * A name as others see it: normalised (NFC, no controls, bidirectional overrides or invisible
@@ -80,6 +98,35 @@ const epoch = v.optional(
   v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LIMITS.maxEpoch)),
 );
 
+/** How a room carries media: a link between every pair, or everyone through the SFU (Janus). */
+export const ROOM_MODES = ['mesh', 'sfu'] as const;
+export type RoomMode = (typeof ROOM_MODES)[number];
+
+/** Why a room changed mode: it grew past the mesh, lost its SFU, or shrank back. */
+export const ROOM_MODE_REASONS = ['grew', 'sfu-lost', 'shrank'] as const;
+
+/** What a track published to the SFU carries. */
+export const MEDIA_SOURCES = ['microphone', 'camera', 'screen', 'screen-audio'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+
+/** Simulcast layers a subscriber may ask for, smallest first. */
+export const SFU_LAYERS = ['low', 'medium', 'high'] as const;
+export type SfuLayer = (typeof SFU_LAYERS)[number];
+
+const mid = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxMidLength));
+const sdp = v.pipe(v.string(), v.maxLength(LIMITS.maxSdpLength));
+
+export const publishedTrackSchema = v.object({ mid, source: v.picklist(MEDIA_SOURCES) });
+export type PublishedTrack = v.InferOutput<typeof publishedTrackSchema>;
+
+export const subscribedTrackSchema = v.object({
+  mid,
+  peerId,
+  source: v.picklist(MEDIA_SOURCES),
+  kind: v.picklist(['audio', 'video']),
+});
+export type SubscribedTrack = v.InferOutput<typeof subscribedTrackSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Browser -> server
 // ---------------------------------------------------------------------------------------------
@@ -92,6 +139,10 @@ export const clientMessageSchema = v.variant('type', [
     media: mediaStateSchema,
     /** From an earlier `joined`: reclaims that peer id and slot if the server still holds it. */
     resumeToken: v.optional(v.pipe(v.string(), v.regex(RESUME_TOKEN_PATTERN))),
+    /** The host key of the browser that started this call (or was handed it): makes it the host. */
+    hostKey: v.optional(hostKey),
+    /** The room password, when the room has one. */
+    password: v.optional(password),
   }),
   v.object({ type: v.literal('leave') }),
   v.object({
@@ -113,6 +164,47 @@ export const clientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('get-ice-servers') }),
   /** For the lobby, before joining: who is in this room now. */
   v.object({ type: v.literal('presence'), roomId }),
+  // Host controls: the server refuses each with `not-host` unless the sender is the host.
+  /** Registers a new host key (the host's browser makes one when the role reaches it). */
+  v.object({ type: v.literal('host-key'), hostKey }),
+  v.object({ type: v.literal('hand-over'), to: peerId }),
+  v.object({ type: v.literal('lock'), locked: v.boolean() }),
+  /** `null` clears the password. */
+  v.object({ type: v.literal('set-password'), password: v.nullable(password) }),
+  v.object({ type: v.literal('waiting-room'), enabled: v.boolean() }),
+  v.object({ type: v.literal('admit'), knockId: peerId }),
+  v.object({ type: v.literal('decline'), knockId: peerId }),
+  v.object({ type: v.literal('remove'), peerId }),
+  /** `peerId: null` asks everyone but the host. The host can ask, never force, and never unmute. */
+  v.object({ type: v.literal('mute-request'), peerId: v.nullable(peerId) }),
+  v.object({ type: v.literal('end-call') }),
+  // For everyone in the call.
+  v.object({ type: v.literal('hand'), raised: v.boolean() }),
+  v.object({ type: v.literal('reaction'), reaction: v.picklist(REACTIONS) }),
+  /** SFU mode: publish my tracks (again with a new offer when they change, or to restart ICE). */
+  v.object({
+    type: v.literal('sfu-publish'),
+    sdp,
+    tracks: v.pipe(
+      v.array(publishedTrackSchema),
+      v.minLength(1),
+      v.maxLength(LIMITS.maxPublishedTracks),
+    ),
+  }),
+  v.object({ type: v.literal('sfu-unpublish') }),
+  /** SFU mode: I am ready to receive; an `sfu-subscription-offer` follows now or later. */
+  v.object({ type: v.literal('sfu-subscribe') }),
+  v.object({ type: v.literal('sfu-subscription-answer'), sdp }),
+  /** SFU mode: the layer that fits the tile showing that mid. */
+  v.object({ type: v.literal('sfu-layer'), mid, layer: v.picklist(SFU_LAYERS) }),
+  /** SFU mode: a trickled candidate of my publishing or subscribing connection; null when done. */
+  v.object({
+    type: v.literal('sfu-candidate'),
+    link: v.picklist(['publisher', 'subscriber']),
+    candidate: v.nullable(iceCandidateSchema),
+  }),
+  /** SFU mode: my subscribing connection failed; a restarting offer follows. */
+  v.object({ type: v.literal('sfu-ice-restart') }),
 ]);
 export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
@@ -144,13 +236,43 @@ export const ERROR_CODES = [
   'already-joined',
   'unknown-peer',
   'rate-limited',
+  /** A host action from someone who is not the host. */
+  'not-host',
+  /** The room is locked: nobody new gets in. */
+  'room-locked',
+  /** The room has a password and the join had none, or a wrong one. */
+  'password-required',
+  'wrong-password',
+  /** The host declined an earlier knock from this address, and the pause after it is not over. */
+  'knock-too-soon',
   /** Shared room state (Redis) cannot be reached: the server closes the socket with 1013, and the
    * client's reconnect retries. */
   'unavailable',
+  /** An SFU request while the room is a mesh, or the server has no SFU (or lost it). */
+  'sfu-unavailable',
+  /** The SFU refused or failed the request (a bad offer, say). */
+  'sfu-refused',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export const PEER_LEFT_REASONS = ['left', 'disconnected'] as const;
+export const PEER_LEFT_REASONS = ['left', 'disconnected', 'removed'] as const;
+export type PeerLeftReason = (typeof PEER_LEFT_REASONS)[number];
+
+/** The room's controls as everyone in it sees them. Never the password or the host key. */
+export const roomControlsViewSchema = v.object({
+  /** Null only for a moment, while the last person leaves. */
+  hostPeerId: v.nullable(peerId),
+  locked: v.boolean(),
+  hasPassword: v.boolean(),
+  waitingRoom: v.boolean(),
+  /** Raised hands, earliest first. */
+  hands: v.array(peerId),
+});
+export type RoomControlsView = v.InferOutput<typeof roomControlsViewSchema>;
+
+/** Someone knocking on a room with a waiting room, as the host sees them. */
+export const knockSchema = v.object({ knockId: peerId, name: displayName });
+export type Knock = v.InferOutput<typeof knockSchema>;
 
 export const serverMessageSchema = v.variant('type', [
   v.object({
@@ -164,6 +286,8 @@ export const serverMessageSchema = v.variant('type', [
     peers: v.array(peerInfoSchema),
     iceServers: v.pipe(v.array(iceServerSchema), v.maxLength(LIMITS.maxIceServers)),
     iceTransportPolicy: v.picklist(['all', 'relay']),
+    /** How the room carries media now. In `sfu`, publish and subscribe; make no peer links. */
+    mode: v.picklist(ROOM_MODES),
   }),
   v.object({
     type: v.literal('ice-servers'),
@@ -200,6 +324,50 @@ export const serverMessageSchema = v.variant('type', [
     /** The first of their names, in join order. */
     names: v.pipe(v.array(displayName), v.maxLength(LIMITS.maxPresenceNames)),
   }),
+  /** To everyone in a room, after `joined` and whenever the host, a setting or a hand changes. */
+  v.object({ type: v.literal('room-controls'), controls: roomControlsViewSchema }),
+  /** To a knocker: the host has been asked; `joined` or an `error` with `declined` follows. */
+  v.object({ type: v.literal('waiting') }),
+  /** To the host: everyone knocking now, earliest first. */
+  v.object({
+    type: v.literal('knocks'),
+    knocks: v.pipe(v.array(knockSchema), v.maxLength(LIMITS.maxKnocks)),
+  }),
+  /** To a knocker the host declined: a new knock is refused until `retryAfterMs` have passed. */
+  v.object({
+    type: v.literal('declined'),
+    retryAfterMs: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
+  /** To a person the host removed, before the server closes their socket. */
+  v.object({ type: v.literal('removed') }),
+  /** The host asks this person to turn the microphone off; their app does, and says so. */
+  v.object({ type: v.literal('mute-request') }),
+  /** The host ended the call for everyone; the server closes every socket of the room. */
+  v.object({ type: v.literal('call-ended') }),
+  v.object({ type: v.literal('reaction'), from: peerId, reaction: v.picklist(REACTIONS) }),
+  /**
+   * The room's media moves. To `sfu`: publish and subscribe, and keep the peer links until SFU
+   * media plays for every tile. To `mesh` (`sfu-lost`): connect to everyone as a newcomer would.
+   */
+  v.object({
+    type: v.literal('room-mode'),
+    mode: v.picklist(ROOM_MODES),
+    reason: v.picklist(ROOM_MODE_REASONS),
+  }),
+  v.object({ type: v.literal('sfu-publish-answer'), sdp }),
+  /** An offer for my one subscribing connection; `tracks` says whose media each mid carries. */
+  v.object({
+    type: v.literal('sfu-subscription-offer'),
+    sdp,
+    tracks: v.pipe(v.array(subscribedTrackSchema), v.maxLength(LIMITS.maxSubscribedTracks)),
+  }),
+  /** Janus relays that layer now (`ok: false`: the publisher does not send it). */
+  v.object({
+    type: v.literal('sfu-layer-set'),
+    mid,
+    layer: v.picklist(SFU_LAYERS),
+    ok: v.boolean(),
+  }),
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 
@@ -226,6 +394,9 @@ export const CLOSE_CODES = {
   pageUnloading: 4002,
   /** The client broke the rate limit repeatedly. */
   rateLimited: 4008,
+  /** The host removed this person, or ended the call. Do not reconnect. */
+  removed: 4010,
+  callEnded: 4011,
   /** The client offered no version of the protocol that the server speaks (see
    * `SIGNALING_SUBPROTOCOL`); the reason names the versions the server speaks. Do not reconnect. */
   unsupportedVersion: 4426,
@@ -257,6 +428,12 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'check') {
     // Our own checks' messages name the rule, never the input.
     problem = issue.message;
+  } else if (issue.type === 'variant') {
+    // Listing every message type would make a long line: the reference has them.
+    problem = `expected a known message type, got ${quoteUntrusted(issue.input)}`;
+  } else if (issue.type === 'variant' && where === ' at type') {
+    // Valibot would list every message type the protocol has.
+    problem = `no message has type ${quoteUntrusted(issue.input)}`;
   } else if (issue.type === 'min_length' || issue.type === 'max_length') {
     problem = `expected length ${issue.expected}, got ${issue.received}`;
   } else {

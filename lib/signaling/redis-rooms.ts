@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorReply, createClient, type RedisClientType } from '@redis/client';
 import { DEFAULT_HELD_LIMITS, type HeldLimits, type HoldRefusal } from './held-messages';
-import type { MediaState } from './protocol';
+import type { MediaState, RoomMode } from './protocol';
 import {
   RoomsUnavailableError,
   type AdoptedPeer,
@@ -17,6 +17,7 @@ import {
   type Rooms,
   type RoomsStatus,
 } from './rooms';
+import { emptyControls, type RoomControls } from './room-controls';
 import * as scripts from './redis-scripts';
 
 export interface RedisRoomsOptions {
@@ -225,6 +226,15 @@ export class RedisRooms implements Rooms {
     return reply[0] === 'ok' ? parseMembers(reply, 1) : null;
   }
 
+  async mode(roomId: string): Promise<RoomMode> {
+    const mode = await this.call(() => this.client.hGet(this.roomKey(roomId), 'mode'));
+    return mode === 'sfu' ? 'sfu' : 'mesh';
+  }
+
+  async setMode(roomId: string, from: RoomMode, to: RoomMode): Promise<boolean> {
+    return (await this.run(scripts.SET_MODE, [this.roomKey(roomId)], [from, to])) === 1;
+  }
+
   // -------------------------------------------------------------------------------------------
   // PeerBus
   // -------------------------------------------------------------------------------------------
@@ -332,6 +342,43 @@ export class RedisRooms implements Rooms {
   // -------------------------------------------------------------------------------------------
   // ResumeRegistry
   // -------------------------------------------------------------------------------------------
+
+  // -------------------------------------------------------------------------------------------
+  // RoomControlsStore: a JSON field of the room's hash, changed by compare-and-set
+  // -------------------------------------------------------------------------------------------
+
+  async controls(roomId: string): Promise<RoomControls> {
+    return parseControls(await this.readControls(roomId));
+  }
+
+  async updateControls(
+    roomId: string,
+    change: (controls: RoomControls) => RoomControls | null,
+  ): Promise<RoomControls | null> {
+    let current = await this.readControls(roomId);
+    for (;;) {
+      const next = change(parseControls(current));
+      const text = next === null ? '' : JSON.stringify(next);
+      const reply = (await this.run(
+        scripts.SET_CONTROLS,
+        [this.roomKey(roomId)],
+        [current, text],
+      )) as [number, string?];
+      if (reply[0] === 1) return next;
+      // Another process changed them first: apply the change to what it wrote.
+      current = reply[1] ?? '';
+    }
+  }
+
+  /** The stored text ('' for none): a compare that never matches returns what is there. */
+  private async readControls(roomId: string): Promise<string> {
+    const reply = (await this.run(
+      scripts.SET_CONTROLS,
+      [this.roomKey(roomId)],
+      [READ_ONLY, READ_ONLY],
+    )) as [number, string?];
+    return reply[1] ?? '';
+  }
 
   async issue(roomId: string, peerId: string, tokenHash: string): Promise<void> {
     await this.run(scripts.ISSUE, [this.roomKey(roomId)], [peerId, tokenHash]);
@@ -612,6 +659,14 @@ export class RedisRooms implements Rooms {
 const PING_TIMEOUT_MS = 5_000;
 
 const SCRIPTS: readonly scripts.LuaScript[] = Object.values(scripts);
+
+/** An expected value no stored controls can equal (stored ones are JSON objects). */
+const READ_ONLY = '-';
+
+function parseControls(text: string): RoomControls {
+  if (text === '') return emptyControls();
+  return { ...emptyControls(), ...(JSON.parse(text) as Partial<RoomControls>) };
+}
 
 /** Relays sent to Redis in one script call at most; more go in the next. */
 const MAX_BATCH = 256;

@@ -299,6 +299,21 @@ return result
 `,
 );
 
+/** KEYS: room. ARGV: the controls the caller read ('' for none), the new ones ('' to drop them).
+ * Compare-and-set: returns {1} once written, or {0, current} if another process changed them
+ * first. A room nobody is in keeps no controls. */
+export const SET_CONTROLS = script(
+  1,
+  `
+local room = KEYS[1]
+local current = redis.call('HGET', room, 'c') or ''
+if current ~= ARGV[1] then return { 0, current } end
+if redis.call('EXISTS', room) == 0 then return { 1 } end
+if ARGV[2] == '' then redis.call('HDEL', room, 'c') else redis.call('HSET', room, 'c', ARGV[2]) end
+return { 1 }
+`,
+);
+
 /** KEYS: room. ARGV: peer, token hash. */
 export const ISSUE = script(
   1,
@@ -432,5 +447,18 @@ if not where or where.node ~= node or where.epoch ~= tonumber(ARGV[2]) then retu
 remove(room, room .. ':held:' .. peer, peer, node, ARGV[4])
 release_node(room, node, ARGV[4], ARGV[5])
 return members(room, peer, { 'released' })
+`,
+);
+
+/** KEYS: room. ARGV: from, to. Moves an existing room from one media mode to the other (a
+ * missing field is 'mesh'); the field goes when the room is deleted. Returns 1 if it moved. */
+export const SET_MODE = script(
+  1,
+  `
+local room = KEYS[1]
+if redis.call('EXISTS', room) == 0 then return 0 end
+if (redis.call('HGET', room, 'mode') or 'mesh') ~= ARGV[1] then return 0 end
+redis.call('HSET', room, 'mode', ARGV[2])
+return 1
 `,
 );

@@ -75,6 +75,24 @@ export function describeRoomsContract(
       await subject.dispose();
     });
 
+    it('keeps host controls with the room, changes them atomically, and drops them with it', async () => {
+      expect((await rooms.controls(ROOM)).hostPeerId).toBeNull();
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.updateControls(ROOM, (c) => ({ ...c, hostPeerId: 'peer-a', locked: true }));
+      // Concurrent changes all land: none is lost to another's read-modify-write.
+      await Promise.all(
+        ['peer-a', 'peer-b', 'peer-c'].map((id) =>
+          rooms.updateControls(ROOM, (c) => ({ ...c, hands: [...c.hands, id] })),
+        ),
+      );
+      const stored = await rooms.controls(ROOM);
+      expect(stored).toMatchObject({ hostPeerId: 'peer-a', locked: true });
+      expect([...stored.hands].sort()).toEqual(['peer-a', 'peer-b', 'peer-c']);
+      await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH);
+      expect(await rooms.controls(ROOM)).toMatchObject({ hostPeerId: null, locked: false });
+      expect(await subject.leftovers()).toBe(0);
+    });
+
     it('admits up to capacity, in increasing join order, telling each who was there', async () => {
       const a = await rooms.join(ROOM, 'peer-a', info('A'));
       const b = await rooms.join(ROOM, 'peer-b', info('B'));
@@ -91,6 +109,26 @@ export function describeRoomsContract(
         'peer-c',
       ]);
       expect(await rooms.members(OTHER_ROOM)).toEqual([]);
+    });
+
+    it('holds the media mode with the room: one mover wins, and the mode goes with the room', async () => {
+      expect(await rooms.mode(ROOM)).toBe('mesh');
+      // No room, no mode to set.
+      expect(await rooms.setMode(ROOM, 'mesh', 'sfu')).toBe(false);
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      const moves = await Promise.all([
+        rooms.setMode(ROOM, 'mesh', 'sfu'),
+        rooms.setMode(ROOM, 'mesh', 'sfu'),
+      ]);
+      expect(moves.filter(Boolean)).toHaveLength(1);
+      expect(await rooms.mode(ROOM)).toBe('sfu');
+      expect(await rooms.mode(OTHER_ROOM)).toBe('mesh');
+      expect((await rooms.members(ROOM)).map((member) => member.peerId)).toEqual(['peer-a']);
+      expect(await rooms.setMode(ROOM, 'sfu', 'mesh')).toBe(true);
+      expect(await rooms.setMode(ROOM, 'mesh', 'sfu')).toBe(true);
+      await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH);
+      expect(await rooms.mode(ROOM)).toBe('mesh');
+      expect(await subject.leftovers()).toBe(0);
     });
 
     it('never admits more than capacity, however many join at once', async () => {

@@ -10,7 +10,8 @@
  * record. Per-room state beyond members (host controls, say) belongs in the same record.
  */
 import type { Envelope, HeldOverflow } from './held-messages';
-import type { MediaState } from './protocol';
+import type { RoomControls } from './room-controls';
+import type { MediaState, RoomMode } from './protocol';
 
 export type { Envelope, HeldOverflow } from './held-messages';
 
@@ -62,6 +63,14 @@ export interface RoomDirectory {
     epoch: Epoch,
     media: MediaState,
   ): Promise<RoomMember[] | null>;
+  /** How the room carries media: `mesh` until moved, and for a room that does not exist. */
+  mode(roomId: string): Promise<RoomMode>;
+  /**
+   * Moves the room from one mode to another, atomically: true for the one caller (of any process)
+   * that made the move; false if the room is empty or not in `from`. The mode goes with the room
+   * when its last member leaves.
+   */
+  setMode(roomId: string, from: RoomMode, to: RoomMode): Promise<boolean>;
 }
 
 /**
@@ -106,6 +115,21 @@ export interface ResumeRegistry {
   issue(roomId: string, peerId: string, tokenHash: string): Promise<void>;
   /** The member a token belongs to, consuming the token; null if it is unknown or used. */
   redeem(roomId: string, tokenHash: string): Promise<string | null>;
+}
+
+/**
+ * A room's host controls (`room-controls.ts`), kept in the room's own record: they go when the
+ * room goes. `updateControls` is atomic per room: `change` sees the current controls (empty ones
+ * if there are none) and returns the new ones, or null to drop them; in Redis it may run again if
+ * another process changed them meanwhile, so it must be a pure function. A room nobody is in
+ * keeps no controls.
+ */
+export interface RoomControlsStore {
+  controls(roomId: string): Promise<RoomControls>;
+  updateControls(
+    roomId: string,
+    change: (controls: RoomControls) => RoomControls | null,
+  ): Promise<RoomControls | null>;
 }
 
 /** A peer this process holds, as it re-asserts it after the shared state was lost. */
@@ -165,7 +189,7 @@ export interface RoomsStatus {
 }
 
 /** The three interfaces, plus the life cycle of whatever backs them. */
-export interface Rooms extends RoomDirectory, PeerBus, ResumeRegistry {
+export interface Rooms extends RoomDirectory, PeerBus, ResumeRegistry, RoomControlsStore {
   start(events: BusEvents): Promise<void>;
   /**
    * Writes back what this process holds (members, their order, epochs, tokens) where it is

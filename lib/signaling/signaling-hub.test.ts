@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClientMessage, ServerMessage } from './protocol';
+import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol';
 import { InMemoryRooms } from './in-memory-rooms';
 import { DEFAULT_HELD_LIMITS, type HeldLimits } from './held-messages';
 import { SignalingHub, type HubEvent } from './signaling-hub';
@@ -18,13 +18,19 @@ const ICE = {
 
 async function setup(
   capacity = 6,
-  options: { heldLimits?: Partial<HeldLimits>; checkAllowed?: () => boolean } = {},
+  options: {
+    heldLimits?: Partial<HeldLimits>;
+    checkAllowed?: () => boolean;
+    keepControls?: boolean;
+    addressOf?: (connectionId: string) => string;
+  } = {},
 ) {
   const sent = new Map<string, ServerMessage[]>();
   const closed: { connectionId: string; code: number }[] = [];
   const events: HubEvent[] = [];
   const iceRequests: { peerId: string | null; connectionId: string }[] = [];
   const hub = new SignalingHub({
+    addressOf: options.addressOf,
     observe: (event) => events.push(event),
     rooms: new InMemoryRooms(capacity, { ...DEFAULT_HELD_LIMITS, ...options.heldLimits }),
     resumeGraceMs: GRACE_MS,
@@ -39,11 +45,13 @@ async function setup(
       return (options.checkAllowed?.() ?? true) ? ICE : null;
     },
     transport: {
-      send: (connectionId, frame) =>
-        sent.set(connectionId, [
-          ...(sent.get(connectionId) ?? []),
-          JSON.parse(frame) as ServerMessage,
-        ]),
+      send: (connectionId, frame) => {
+        const message = JSON.parse(frame) as ServerMessage;
+        // The room's host controls follow every join; host-controls.test.ts and the hub's
+        // host-controls tests check them.
+        if (message.type === 'room-controls' && !options.keepControls) return;
+        sent.set(connectionId, [...(sent.get(connectionId) ?? []), message]);
+      },
       close: (connectionId, code) => closed.push({ connectionId, code }),
     },
   });
@@ -557,5 +565,130 @@ describe('SignalingHub', () => {
       awaitingResume: 0,
       heldBytes: 0,
     });
+  });
+});
+
+describe('SignalingHub host controls', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const HOST_KEY = 'k'.repeat(43);
+  /** Each connection id names a person; two ids with the same first letter share an address. */
+  const addressOf = (connectionId: string) => `192.0.2.${connectionId.charCodeAt(0)}`;
+  const controlsOf = (messages: ServerMessage[]) =>
+    messages.flatMap((m) => (m.type === 'room-controls' ? [m.controls] : [])).at(-1);
+
+  it('a forged host key makes nobody host; the real key does, and non-hosts are refused', async () => {
+    const { join, rx, take, hub } = await setup(6, { keepControls: true, addressOf });
+    hub.connect('ann');
+    await rx('ann', { type: 'join', roomId: ROOM, name: 'Ann', media: MEDIA, hostKey: HOST_KEY });
+    const ann = take('ann');
+    const annId = ann[0]?.type === 'joined' ? ann[0].peerId : '';
+    expect(controlsOf(ann)?.hostPeerId).toBe(annId);
+
+    hub.connect('eve');
+    await rx('eve', {
+      type: 'join',
+      roomId: ROOM,
+      name: 'Eve',
+      media: MEDIA,
+      hostKey: 'f'.repeat(43),
+    });
+    expect(controlsOf(take('eve'))?.hostPeerId).toBe(annId);
+    await rx('eve', { type: 'lock', locked: true });
+    await rx('eve', { type: 'end-call' });
+    expect(take('eve').map((m) => (m.type === 'error' ? m.code : m.type))).toEqual([
+      'not-host',
+      'not-host',
+    ]);
+    // Knocks and other host actions need a join first.
+    hub.connect('zed');
+    await rx('zed', { type: 'lock', locked: true });
+    expect(take('zed')).toMatchObject([{ type: 'error', code: 'not-joined' }]);
+    await join('bob', 'Bob');
+  });
+
+  it('a locked room refuses a newcomer; the host gets in with the key', async () => {
+    const { rx, take, hub } = await setup(6, { keepControls: true, addressOf });
+    hub.connect('ann');
+    await rx('ann', { type: 'join', roomId: ROOM, name: 'Ann', media: MEDIA, hostKey: HOST_KEY });
+    await rx('ann', { type: 'lock', locked: true });
+    hub.connect('bob');
+    await rx('bob', { type: 'join', roomId: ROOM, name: 'Bob', media: MEDIA });
+    expect(take('bob')).toMatchObject([{ type: 'error', code: 'room-locked' }]);
+    expect(hub.counts().peers).toBe(1);
+    hub.connect('ann2');
+    await rx('ann2', {
+      type: 'join',
+      roomId: ROOM,
+      name: 'Ann',
+      media: MEDIA,
+      hostKey: HOST_KEY,
+    });
+    expect(take('ann2')[0]?.type).toBe('joined');
+  });
+
+  it('a removed person is closed with 4010, cannot resume with its token, and must knock', async () => {
+    const { join, rx, take, closed, hub } = await setup(6, { keepControls: true, addressOf });
+    await join('ann', 'Ann');
+    const bob = await join('bob', 'Bob');
+    take('ann');
+    take('bob');
+    await rx('ann', { type: 'remove', peerId: bob.peerId });
+    expect(take('bob')).toEqual([{ type: 'removed' }]);
+    expect(closed).toContainEqual({ connectionId: 'bob', code: CLOSE_CODES.removed });
+    expect(take('ann')).toContainEqual({
+      type: 'peer-left',
+      peerId: bob.peerId,
+      reason: 'removed',
+    });
+    await hub.disconnect('bob', { resumable: true });
+
+    // The token is void: the join is fresh, and a fresh join from that address knocks.
+    hub.connect('bob2');
+    await rx('bob2', {
+      type: 'join',
+      roomId: ROOM,
+      name: 'Bob',
+      media: MEDIA,
+      resumeToken: bob.resumeToken,
+    });
+    expect(take('bob2')).toEqual([{ type: 'waiting' }]);
+    const knocks = take('ann').find((m) => m.type === 'knocks');
+    expect(knocks).toMatchObject({ knocks: [{ name: 'Bob' }] });
+    // While knocking, a socket is in no room.
+    await rx('bob2', { type: 'hand', raised: true });
+    expect(take('bob2')).toMatchObject([{ type: 'error', code: 'not-joined' }]);
+    // Admitted, it joins afresh.
+    if (knocks?.type !== 'knocks') throw new Error('no knocks');
+    await rx('ann', { type: 'admit', knockId: knocks.knocks[0]!.knockId });
+    const admitted = take('bob2');
+    expect(admitted[0]).toMatchObject({ type: 'joined', resumed: false });
+    expect(admitted[0]?.type === 'joined' && admitted[0].peerId).not.toBe(bob.peerId);
+  });
+
+  it('ending the call closes every socket with 4011 and forgets the room', async () => {
+    const { join, rx, take, closed, hub } = await setup(6, { keepControls: true, addressOf });
+    await join('ann', 'Ann');
+    await join('bob', 'Bob');
+    await rx('ann', { type: 'end-call' });
+    expect(take('bob')).toContainEqual({ type: 'call-ended' });
+    expect(closed.map((c) => c.code)).toEqual([CLOSE_CODES.callEnded, CLOSE_CODES.callEnded]);
+    expect(hub.counts()).toMatchObject({ rooms: 0, peers: 0 });
+  });
+
+  it('when the host’s place expires, whoever has been there longest is host', async () => {
+    const { join, dc, take, inbox } = await setup(6, { keepControls: true, addressOf });
+    await join('ann', 'Ann');
+    const bob = await join('bob', 'Bob');
+    await join('cat', 'Cat');
+    take('cat');
+    await dc('ann', { resumable: true });
+    await vi.advanceTimersByTimeAsync(GRACE_MS);
+    expect(controlsOf(inbox('cat'))?.hostPeerId).toBe(bob.peerId);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { envelopeOf, type HoldRefusal } from './held-messages';
+import { HostControls, type Admission, type JoinMessage } from './host-controls';
 import { PresenceRateLimit, describePresence } from './presence';
 import {
   CLOSE_CODES,
@@ -10,6 +11,8 @@ import {
   type IceServer,
   type MediaState,
   type PeerInfo,
+  type PeerLeftReason,
+  type RoomMode,
   type ServerMessage,
 } from './protocol';
 import {
@@ -23,6 +26,7 @@ import {
   type Rooms,
 } from './rooms';
 import { serializeServerMessage } from './serialize';
+import { SfuCoordinator, type SfuCoordinatorOptions, type SfuObservation } from './sfu-coordinator';
 
 /** How the hub reaches connections. The socket layer implements it; unit tests record calls. */
 export interface HubTransport {
@@ -54,6 +58,10 @@ export interface HubOptions {
   wallClock?(): number;
   /** Milliseconds from a monotonic clock, for the presence budget; tests pass a fake one. */
   now?: () => number;
+  /** The client address of a socket: password guesses, declined knocks and removals go by it. */
+  addressOf?(connectionId: string): string;
+  /** An SFU for rooms that outgrow the mesh. Without it every room is a mesh. */
+  sfu?: SfuCoordinatorOptions;
 }
 
 /** What happened in the hub, for logs: ids only, never descriptions, candidates or tokens. */
@@ -61,14 +69,15 @@ export type HubEvent =
   | { type: 'joined'; connectionId: string; roomId: string; peerId: string; roomSize: number }
   | { type: 'resumed'; connectionId: string; roomId: string; peerId: string }
   | { type: 'awaiting-resume'; roomId: string; peerId: string }
-  | { type: 'left'; roomId: string; peerId: string; reason: 'left' | 'disconnected' }
+  | { type: 'left'; roomId: string; peerId: string; reason: PeerLeftReason }
   | { type: 'held-overflow'; roomId: string; peerId: string; heldBytes: number; limit: HoldRefusal }
   /** The peer is no longer this process's: it resumed on another (or another took it over). */
   | { type: 'moved'; roomId: string; peerId: string }
   | { type: 'adopted'; peers: number }
   | { type: 'refused'; connectionId: string; roomId?: string; peerId?: string; code: ErrorCode }
   | { type: 'rooms-error'; operation: string; error: string }
-  | { type: 'rooms-availability'; available: boolean };
+  | { type: 'rooms-availability'; available: boolean }
+  | SfuObservation;
 
 export interface HubCounters {
   joins: number;
@@ -107,7 +116,7 @@ interface PendingRemoval {
   roomId: string;
   peerId: string;
   epoch: Epoch;
-  reason: 'left' | 'disconnected';
+  reason: PeerLeftReason;
 }
 
 const MAX_STRAYS = 64;
@@ -135,6 +144,8 @@ export class SignalingHub {
   private readonly rooms: Rooms;
   private readonly now: () => number;
   private readonly presenceLimit: PresenceRateLimit;
+  readonly hostControls: HostControls;
+  private readonly sfu: SfuCoordinator | null;
   readonly counters: HubCounters = {
     joins: 0,
     resumes: 0,
@@ -148,10 +159,59 @@ export class SignalingHub {
     this.rooms = options.rooms;
     this.now = options.wallClock ?? Date.now;
     this.presenceLimit = new PresenceRateLimit(options.now);
+    const addressOf = this.options.addressOf ?? (() => 'unknown');
+    this.hostControls = new HostControls(
+      // Kept with the room's members, so they are shared wherever the rooms are.
+      this.rooms,
+      {
+        send: (connectionId, message) => {
+          if (this.connections.has(connectionId)) this.send(connectionId, message);
+        },
+        broadcast: (roomId, to, message) => this.broadcast(roomId, to, message),
+        members: (roomId) => this.rooms.members(roomId),
+        refuse: (connectionId, code, message) => this.refuse(connectionId, code, message),
+        addressOf,
+        addressOfPeer: (peerId) => {
+          const connectionId = this.slots.get(peerId)?.connectionId;
+          return connectionId ? addressOf(connectionId) : undefined;
+        },
+        admitKnocker: async (connectionId, join) => {
+          if (this.connections.get(connectionId) !== null) return;
+          await this.enter(connectionId, join, { kind: 'join', as: 'member', hostKeyHash: null });
+        },
+        expel: (roomId, peerId, why) => this.expel(roomId, peerId, why),
+        now: () => this.now(),
+      },
+      this.options.now,
+    );
+    this.sfu = options.sfu
+      ? new SfuCoordinator(options.sfu, {
+          rooms: this.rooms,
+          deliver: (roomId, peerId, message) => {
+            const envelope = envelopeOf(message, serializeServerMessage(message));
+            this.rooms
+              .deliver(roomId, peerId, envelope)
+              .catch((error: unknown) => this.roomsFailed('deliver', error));
+          },
+          broadcastRoom: async (roomId, message) => {
+            const members = await this.rooms.members(roomId);
+            this.broadcast(
+              roomId,
+              members.map((member) => member.peerId),
+              message,
+            );
+          },
+          refuse: (connectionId, code, text) => this.refuse(connectionId, code, text),
+          reply: (connectionId, message) => this.send(connectionId, message),
+          observe: (event) => this.options.observe?.(event),
+        })
+      : null;
   }
 
   /** Starts listening to the rooms: frames for peers here, claims, adoptions, reconnections. */
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    // Never fails: a Janus that cannot be reached is tried again in the background.
+    await this.sfu?.start();
     return this.rooms.start({
       deliver: (peerId, frame) => this.deliverLocally(peerId, frame),
       isLocal: (roomId, peerId) => {
@@ -193,6 +253,10 @@ export class SignalingHub {
     const slot = this.connections.get(connectionId);
     this.connections.delete(connectionId);
     this.presenceLimit.forget(connectionId);
+    this.hostControls.forgetConnection(connectionId);
+    if (this.hostControls.isKnocking(connectionId)) {
+      return this.track(this.hostControls.withdraw(connectionId));
+    }
     if (!slot || slot.connectionId !== connectionId) return;
     // The socket is gone: nothing may be sent to it, nor its id put back in `connections`.
     slot.connectionId = null;
@@ -219,7 +283,7 @@ export class SignalingHub {
     const slot = this.connections.get(connectionId) ?? null;
     switch (message.type) {
       case 'join':
-        if (slot) {
+        if (slot || this.hostControls.isKnocking(connectionId)) {
           return this.refuse(
             connectionId,
             'already-joined',
@@ -229,7 +293,7 @@ export class SignalingHub {
         return this.join(connectionId, message);
       case 'leave':
         if (slot) return this.removePeer(slot, 'left');
-        return;
+        return this.hostControls.withdraw(connectionId);
       case 'description':
       case 'candidate':
         if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
@@ -255,6 +319,36 @@ export class SignalingHub {
       }
       case 'presence':
         return this.answerPresence(connectionId, message.roomId);
+      case 'host-key':
+      case 'hand-over':
+      case 'lock':
+      case 'set-password':
+      case 'waiting-room':
+      case 'admit':
+      case 'decline':
+      case 'remove':
+      case 'mute-request':
+      case 'end-call':
+      case 'hand':
+      case 'reaction':
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        return this.hostControls.handle(connectionId, slot, message).catch((error: unknown) => {
+          if (!(error instanceof RoomsUnavailableError)) throw error;
+          this.roomsFailed('controls', error);
+          this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
+        });
+      case 'sfu-publish':
+      case 'sfu-unpublish':
+      case 'sfu-subscribe':
+      case 'sfu-subscription-answer':
+      case 'sfu-layer':
+      case 'sfu-candidate':
+      case 'sfu-ice-restart':
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        if (!this.sfu) {
+          return this.refuse(connectionId, 'sfu-unavailable', 'This server has no SFU.');
+        }
+        return this.sfu.receive(connectionId, slot.roomId, slot.peerId, message);
       default:
         return assertNever(message);
     }
@@ -300,10 +394,12 @@ export class SignalingHub {
       if (slot.graceTimer) clearTimeout(slot.graceTimer);
     }
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.sfu?.dispose();
     this.slots.clear();
     this.connections.clear();
     this.removals.length = 0;
     this.presenceLimit.clear();
+    this.hostControls.clear();
   }
 
   /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
@@ -334,7 +430,9 @@ export class SignalingHub {
   ): Promise<void> {
     try {
       if (message.resumeToken && (await this.resume(connectionId, message))) return;
-      await this.joinFresh(connectionId, message);
+      // A fresh join passes the room's gates first: lock, password, waiting room.
+      const admission = await this.hostControls.admission(connectionId, message);
+      if (admission.kind === 'join') await this.enter(connectionId, message, admission);
     } catch (error) {
       if (!(error instanceof RoomsUnavailableError)) throw error;
       this.roomsFailed('join', error);
@@ -348,10 +446,23 @@ export class SignalingHub {
     }
   }
 
-  private async joinFresh(
+  /** Joins a socket that passed the room's gates (or that the host admitted). */
+  private async enter(
     connectionId: string,
-    message: Extract<ClientMessage, { type: 'join' }>,
+    message: JoinMessage,
+    admission: Extract<Admission, { kind: 'join' }>,
   ): Promise<void> {
+    const peerId = await this.joinFresh(connectionId, message);
+    // The member is in: a failure to record the controls must not undo the join.
+    if (peerId !== null) {
+      await this.hostControls
+        .joined(message.roomId, peerId, admission)
+        .catch((error: unknown) => this.roomsFailed('controls', error));
+    }
+  }
+
+  /** Joins a socket to the room; its new peer id, or null if the room was full. */
+  private async joinFresh(connectionId: string, message: JoinMessage): Promise<string | null> {
     const peerId = randomId();
     const info = { name: message.name, media: message.media };
     const slot: PeerSlot = {
@@ -378,11 +489,12 @@ export class SignalingHub {
     }
     if (!outcome.ok) {
       this.slots.delete(peerId);
-      return this.refuse(
+      this.refuse(
         connectionId,
         'room-full',
         `This call is full: it already has ${this.rooms.capacity} people.`,
       );
+      return null;
     }
     slot.member = outcome.member;
     const token = randomBytes(24).toString('base64url');
@@ -404,14 +516,25 @@ export class SignalingHub {
       peerId,
       roomSize: outcome.others.length + 1,
     });
-    this.sendJoined(slot, token, outcome.others, false);
+    const { mode, moved } = await this.modeAfterJoin(slot.roomId, outcome.others.length + 1);
+    this.sendJoined(slot, token, outcome.others, false, mode);
     this.flushPending(slot);
+    const others = outcome.others.map((other) => other.peerId);
     // The newcomer is the latest joiner: polite to nobody, so one announcement fits everyone.
-    this.broadcast(
-      slot.roomId,
-      outcome.others.map((other) => other.peerId),
-      { type: 'peer-joined', peer: toPeerInfo(outcome.member, outcome.member) },
-    );
+    this.broadcast(slot.roomId, others, {
+      type: 'peer-joined',
+      peer: toPeerInfo(outcome.member, outcome.member),
+    });
+    if (moved) this.broadcast(slot.roomId, others, { type: 'room-mode', mode, reason: 'grew' });
+    return peerId;
+  }
+
+  private async modeAfterJoin(
+    roomId: string,
+    size: number,
+  ): Promise<{ mode: RoomMode; moved: boolean }> {
+    if (!this.sfu) return { mode: 'mesh', moved: false };
+    return this.sfu.modeAfterJoin(roomId, size);
   }
 
   /** Reclaims the slot a resume token names. False if there is none: the caller joins afresh. */
@@ -477,7 +600,10 @@ export class SignalingHub {
     this.counters.resumes++;
     this.options.observe?.({ type: 'resumed', connectionId, roomId: slot.roomId, peerId });
     const others = members.filter((member) => member.peerId !== peerId);
-    this.sendJoined(slot, token, others, true);
+    this.sendJoined(slot, token, others, true, await this.rooms.mode(slot.roomId));
+    await this.hostControls
+      .resumed(slot.roomId, connectionId)
+      .catch((error: unknown) => this.roomsFailed('controls', error));
     // Oldest first: what reached this process after the socket closed, what the rooms held, then
     // what arrived while the claim was in flight.
     const strays = slot.strays;
@@ -495,6 +621,7 @@ export class SignalingHub {
     resumeToken: string,
     others: readonly RoomMember[],
     resumed: boolean,
+    mode: RoomMode,
   ): void {
     if (slot.connectionId === null) return;
     const ice = this.options.iceConfiguration(slot.peerId, slot.connectionId);
@@ -507,6 +634,7 @@ export class SignalingHub {
       peers: others.map((other) => toPeerInfo(other, slot.member)),
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
+      mode,
     });
   }
 
@@ -596,7 +724,7 @@ export class SignalingHub {
   // Leaving
   // -------------------------------------------------------------------------------------------
 
-  private removePeer(slot: PeerSlot, reason: 'left' | 'disconnected'): Promise<void> | void {
+  private removePeer(slot: PeerSlot, reason: PeerLeftReason): Promise<void> | void {
     if (this.slots.get(slot.peerId) !== slot) return;
     this.forget(slot);
     this.counters.leaves++;
@@ -626,19 +754,56 @@ export class SignalingHub {
     }
     if (!outcome.left) return 'kept';
     this.announceLeft(removal.roomId, removal.peerId, removal.reason, outcome);
+    if (this.sfu) {
+      await this.sfu.peerLeft(removal.roomId, removal.peerId, outcome.remaining.length);
+    }
     return 'left';
+  }
+
+  /**
+   * The host removed this peer, or ended the call. A peer attached here is told, its socket
+   * closed and its place (and resume token) dropped at once. One on another process is told
+   * through the rooms; its app closes its socket, which ends its place there.
+   */
+  private async expel(
+    roomId: string,
+    peerId: string,
+    why: 'removed' | 'call-ended',
+  ): Promise<void> {
+    const message: ServerMessage = { type: why };
+    const slot = this.slots.get(peerId);
+    if (!slot || slot.roomId !== roomId) {
+      this.broadcast(roomId, [peerId], message);
+      return;
+    }
+    const connectionId = slot.connectionId;
+    if (connectionId !== null) {
+      this.send(connectionId, message);
+      this.options.transport.close(
+        connectionId,
+        why === 'removed' ? CLOSE_CODES.removed : CLOSE_CODES.callEnded,
+        why === 'removed' ? 'Removed by the host' : 'The host ended the call',
+      );
+    }
+    await this.removePeer(slot, why === 'removed' ? 'removed' : 'left');
   }
 
   private announceLeft(
     roomId: string,
     peerId: string,
-    reason: 'left' | 'disconnected',
+    reason: PeerLeftReason,
     { remaining }: { remaining: RoomMember[] },
   ): void {
     this.broadcast(
       roomId,
       remaining.map((member) => member.peerId),
       { type: 'peer-left', peerId, reason },
+    );
+    // The host may have left (someone else takes over), and a raised hand comes down.
+    void this.track(
+      this.hostControls
+        .left(roomId, peerId)
+        .catch((error: unknown) => this.roomsFailed('controls', error)),
     );
   }
 
@@ -661,6 +826,7 @@ export class SignalingHub {
     const remaining = await this.rooms.members(roomId);
     for (const { peerId } of overflowed) {
       this.announceLeft(roomId, peerId, 'disconnected', { remaining });
+      await this.sfu?.peerLeft(roomId, peerId, remaining.length);
     }
   }
 

@@ -17,7 +17,7 @@ const BOB = 'BBBBBBBBBBBB';
 
 type Description = { type: 'offer' | 'answer' | 'rollback'; sdp?: string };
 
-class FakeConnection {
+class FakeConnection extends EventTarget {
   static all: FakeConnection[] = [];
   signalingState: RTCSignalingState = 'stable';
   connectionState: RTCPeerConnectionState = 'new';
@@ -38,6 +38,7 @@ class FakeConnection {
   private negotiationQueued = false;
 
   constructor() {
+    super();
     FakeConnection.all.push(this);
     this.ufrag = `u${FakeConnection.all.length}`;
   }
@@ -85,7 +86,7 @@ class FakeConnection {
 
   async setLocalDescription(description?: Description) {
     if (description?.type === 'rollback') return this.setState('stable');
-    const sdp = `v=${this.version++}\r\na=ice-ufrag:${this.ufrag}\r\na=setup:actpass\r\n`;
+    const sdp = `v=${this.version++}\r\na=ice-ufrag:${this.ufrag}\r\na=setup:actpass\r\na=fingerprint:sha-256 0A:0B\r\n`;
     if (this.signalingState === 'have-remote-offer') {
       this.localDescription = { type: 'answer', sdp };
       this.currentLocalDescription = this.localDescription;
@@ -121,6 +122,7 @@ class FakeConnection {
   setConnectionState(state: RTCPeerConnectionState) {
     this.connectionState = state;
     this.onconnectionstatechange?.();
+    this.dispatchEvent(new Event('connectionstatechange'));
   }
 
   private setState(state: RTCSignalingState) {
@@ -149,6 +151,7 @@ function mesh(epochs = memory()) {
     onData: vi.fn(),
     onIncomingChannel: vi.fn(),
     onError: vi.fn(),
+    onLinkKeys: vi.fn(),
   } satisfies MediaTransportEvents;
   const transport = new MeshTransport(
     { sendSignal: (signal) => sent.push(signal), canSignal: () => true, events },
@@ -239,6 +242,26 @@ describe('MeshTransport connection epochs', () => {
     expect(m.epochs.epochs[BOB]).toBe(1);
     // The person stays; their tile is told a new connection is being made.
     expect(m.events.onLinkState).toHaveBeenLastCalledWith(BOB, 'new');
+  });
+
+  it('reports the certificates of a connected link, from its current connection only', async () => {
+    const m = mesh();
+    m.transport.addPerson({ peerId: BOB, polite: false, media });
+    m.transport.handleSignal(offer(0, 'v=0\r\na=fingerprint:sha-256 cc:dd\r\n'));
+    await settle();
+    const [first] = FakeConnection.all;
+    first?.setConnectionState('connecting');
+    expect(m.events.onLinkKeys).not.toHaveBeenCalled();
+    first?.setConnectionState('connected');
+    expect(m.events.onLinkKeys).toHaveBeenCalledWith(BOB, {
+      local: 'sha-256 0A:0B',
+      remote: 'sha-256 CC:DD',
+    });
+
+    m.transport.handleSignal(offer(1, 'v=0\r\na=fingerprint:sha-256 ee:ff\r\n'));
+    await settle();
+    first?.setConnectionState('connected');
+    expect(m.events.onLinkKeys).toHaveBeenCalledTimes(1);
   });
 
   it('drops signals of an older epoch, and candidates of a newer one', async () => {

@@ -14,7 +14,10 @@ import {
   type VideoQuality,
 } from '../media/video-quality';
 import type { MediaState } from '../signaling/protocol';
+import { watchLinkKeys } from '../trust/link-keys';
 import { nextEpoch, routeByEpoch } from './connection-epoch';
+import { DisplayExchange } from './display-exchange';
+import type { DisplayReport } from './display-report';
 import type { IceDiagnostics } from './ice-diagnostics';
 import { PeerSession, type OutgoingSignal } from './peer-session';
 
@@ -47,7 +50,8 @@ interface MeshLink {
  * `EpochMemory` and offers every link anew at the next one.
  *
  * Each camera sender is capped so the total upload stays near a fixed budget, whatever the number
- * of links (see video-quality.ts).
+ * of links (see video-quality.ts). Under that cap, each camera sender sends no more than its
+ * receiver shows: receivers report their tiles over a `display` data channel (display-exchange.ts).
  */
 export class MeshTransport implements MediaTransport {
   private readonly links = new Map<string, MeshLink>();
@@ -65,6 +69,7 @@ export class MeshTransport implements MediaTransport {
   constructor(
     private readonly context: MediaTransportContext,
     private readonly epochs: EpochMemory,
+    private readonly display = new DisplayExchange(true),
   ) {}
 
   configure(configuration: RTCConfiguration): void {
@@ -93,6 +98,7 @@ export class MeshTransport implements MediaTransport {
     link.session.close();
     this.links.delete(peerId);
     this.epochs.forget(peerId);
+    this.display.forget(peerId);
     this.applyBitrateCaps();
   }
 
@@ -168,6 +174,11 @@ export class MeshTransport implements MediaTransport {
     }
   }
 
+  showDisplay(peerId: string, display: DisplayReport): void {
+    const message = this.display.report(peerId, display);
+    if (message !== null) this.links.get(peerId)?.session.sendDisplay(message);
+  }
+
   openChannel(peerId: string, label: string): RTCDataChannel | null {
     return this.links.get(peerId)?.session.openDataChannel(label) ?? null;
   }
@@ -236,6 +247,10 @@ export class MeshTransport implements MediaTransport {
         onChatData: (data) => {
           if (current()) events.onData(peerId, 'chat', data);
         },
+        onDisplayData: (data) => {
+          const display = this.display.received(data);
+          if (current() && display) link.session.setRemoteDisplay(display);
+        },
         onControlData: (data) => {
           if (current()) events.onData(peerId, 'control', data);
         },
@@ -252,10 +267,15 @@ export class MeshTransport implements MediaTransport {
         onError: (error, context) => events.onError(peerId, error, context),
       },
     });
+    watchLinkKeys(link.session.connection, (keys) => {
+      if (current()) events.onLinkKeys?.(peerId, keys);
+    });
     this.links.set(peerId, link);
     this.epochs.remember(peerId, epoch);
     link.session.setScreenShare(this.screen);
     link.session.setBitrateCaps(this.bitrateCaps());
+    const lastDisplay = this.display.lastReport(peerId);
+    if (lastDisplay !== null) link.session.sendDisplay(lastDisplay);
     return link;
   }
 

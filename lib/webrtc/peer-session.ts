@@ -1,7 +1,9 @@
 import type { IceCandidate, SessionDescription } from '../signaling/protocol';
 import { iceUfragOf, keepDtlsRoleOnIceRestart } from './dtls-role';
+import type { DisplayReport } from './display-report';
 import type { IceDiagnostics } from './ice-diagnostics';
 import { RESTART_CHECK, RestartCheck } from './restart-check';
+import { cameraEncoding } from './send-encoding';
 
 /** What a session asks the signaling layer to carry to its remote peer. */
 export type OutgoingSignal =
@@ -23,6 +25,8 @@ export interface PeerSessionEvents {
   onConnectionStateChange(state: RTCPeerConnectionState): void;
   /** A text message arrived on the chat data channel (not yet validated). */
   onChatData(data: unknown): void;
+  /** A message arrived on the display channel: how the peer shows our camera (not yet validated). */
+  onDisplayData(data: unknown): void;
   /** A message arrived on the control channel (file transfers, recording mark; not validated). */
   onControlData(data: unknown): void;
   /** The peer opened a data channel of its own (a file transfer's). */
@@ -60,6 +64,8 @@ type SendKind = 'audio' | 'video';
 
 /** Both sides open the chat channel with this fixed id, so no in-band handshake is needed. */
 const CHAT_CHANNEL_ID = 0;
+/** Display reports (see display-report.ts), opened with the chat channel, before any in-band one. */
+const DISPLAY_CHANNEL_ID = 2;
 const CONTROL_CHANNEL_ID = 1;
 /** Control messages kept while the control channel opens; more than this means it never will. */
 const MAX_QUEUED_CONTROL = 100;
@@ -111,6 +117,13 @@ export class PeerSession {
   private incoming: Promise<void> = Promise.resolve();
   private readonly cameraSlots: Partial<Record<SendKind, RTCRtpTransceiver>> = {};
   private chatChannel: RTCDataChannel | null = null;
+  private displayChannel: RTCDataChannel | null = null;
+  /** The latest display report for the peer, sent once the display channel opens. */
+  private pendingDisplay: string | null = null;
+  /** How the peer shows our camera; null sends everything (it has not said, or we do not adapt). */
+  private remoteDisplay: DisplayReport | null = null;
+  /** Sender parameters are changed one `setParameters` at a time. */
+  private sendParameters: Promise<void> = Promise.resolve();
   private controlChannel: RTCDataChannel | null = null;
   private readonly queuedControl: string[] = [];
   private screenTransceiver: RTCRtpTransceiver | null = null;
@@ -202,6 +215,25 @@ export class PeerSession {
     }
   }
 
+  /** Sends a display report (how we show the peer's camera); only the latest waits for the channel. */
+  sendDisplay(data: string): void {
+    if (this.displayChannel?.readyState !== 'open') {
+      this.pendingDisplay = data;
+      return;
+    }
+    try {
+      this.displayChannel.send(data);
+    } catch (error) {
+      this.options.events.onError(error, 'sending a display report');
+    }
+  }
+
+  /** How the peer shows our camera: the camera sender follows it, through `setParameters` only. */
+  setRemoteDisplay(display: DisplayReport | null): void {
+    this.remoteDisplay = display;
+    void this.applyBitrateCaps();
+  }
+
   /** Sends `data` on the control channel, or as soon as it opens. */
   sendControl(data: string): void {
     const channel = this.controlChannel;
@@ -281,6 +313,8 @@ export class PeerSession {
     } catch (error) {
       this.options.events.onError(error, `replacing the ${kind} track`);
     }
+    // A new camera may capture another size: the scale that fits the peer's tile changes with it.
+    if (kind === 'video') void this.applyBitrateCaps();
   }
 
   /**
@@ -335,6 +369,10 @@ export class PeerSession {
     this.connection.onconnectionstatechange = null;
     this.connection.onsignalingstatechange = null;
     if (this.chatChannel) this.chatChannel.onmessage = null;
+    if (this.displayChannel) {
+      this.displayChannel.onmessage = null;
+      this.displayChannel.onopen = null;
+    }
     if (this.controlChannel) this.controlChannel.onmessage = null;
     this.connection.ondatachannel = null;
     this.connection.close();
@@ -436,7 +474,23 @@ export class PeerSession {
     });
     channel.onmessage = ({ data }) => this.options.events.onChatData(data);
     this.chatChannel = channel;
+    this.openDisplayChannel();
     this.openControlChannel();
+  }
+
+  private openDisplayChannel(): void {
+    const channel = this.connection.createDataChannel('display', {
+      negotiated: true,
+      id: DISPLAY_CHANNEL_ID,
+      ordered: true,
+    });
+    channel.onmessage = ({ data }) => this.options.events.onDisplayData(data);
+    channel.onopen = () => {
+      const pending = this.pendingDisplay;
+      this.pendingDisplay = null;
+      if (pending !== null) this.sendDisplay(pending);
+    };
+    this.displayChannel = channel;
   }
 
   private openControlChannel(): void {
@@ -471,25 +525,57 @@ export class PeerSession {
     }
   }
 
-  /** Caps each sender's bitrate. Senders only take parameters once negotiated; we retry when stable. */
-  private async applyBitrateCaps(): Promise<void> {
-    const targets: [RTCRtpSender | undefined, number | null][] = [
-      [this.cameraSlots.video?.sender, this.bitrateCaps.camera],
-      [this.screenTransceiver?.sender, this.bitrateCaps.screen],
+  /**
+   * Sets each sender's encoding: the bitrate cap, and for the camera what the peer shows of it
+   * (send-encoding.ts; the cap stays the ceiling). Senders only take parameters once negotiated;
+   * we retry when stable. Calls are queued so that no two `setParameters` overlap.
+   */
+  private applyBitrateCaps(): Promise<void> {
+    this.sendParameters = this.sendParameters.then(() => this.applySendParameters());
+    return this.sendParameters;
+  }
+
+  private async applySendParameters(): Promise<void> {
+    const camera = this.cameraSlots.video?.sender;
+    const targets: [RTCRtpSender | undefined, Partial<RTCRtpEncodingParameters>][] = [
+      [camera, this.cameraParameters(camera)],
+      [this.screenTransceiver?.sender, { maxBitrate: this.bitrateCaps.screen ?? undefined }],
     ];
-    for (const [sender, cap] of targets) {
+    for (const [sender, wanted] of targets) {
       if (!sender || this.closed) continue;
       const parameters = sender.getParameters();
       const encoding = parameters.encodings?.[0];
-      if (!encoding || encoding.maxBitrate === (cap ?? undefined)) continue;
-      if (cap === null) delete encoding.maxBitrate;
-      else encoding.maxBitrate = cap;
+      if (!encoding || !changeEncoding(encoding, wanted)) continue;
       try {
         await sender.setParameters(parameters);
       } catch (error) {
-        this.options.events.onError(error, 'capping the bitrate');
+        this.options.events.onError(error, 'setting the send parameters');
       }
     }
+  }
+
+  private cameraParameters(sender: RTCRtpSender | undefined): Partial<RTCRtpEncodingParameters> {
+    const settings = sender?.track?.getSettings();
+    const capture =
+      settings?.width && settings.height
+        ? { width: settings.width, height: settings.height }
+        : null;
+    const ceiling = this.bitrateCaps.camera ?? undefined;
+    // No report: the browser's defaults, under the cap, as before adaptation existed.
+    if (!this.remoteDisplay)
+      return {
+        active: true,
+        scaleResolutionDownBy: 1,
+        maxFramerate: undefined,
+        maxBitrate: ceiling,
+      };
+    const encoding = cameraEncoding(this.remoteDisplay, capture, this.bitrateCaps.camera);
+    return {
+      active: encoding.active,
+      scaleResolutionDownBy: encoding.scaleResolutionDownBy,
+      maxFramerate: encoding.maxFramerate,
+      maxBitrate: encoding.maxBitrate ?? undefined,
+    };
   }
 
   private sendLocalDescription(): void {
@@ -631,4 +717,20 @@ function toIceCandidate(candidate: RTCIceCandidate): IceCandidate {
     sdpMLineIndex: candidate.sdpMLineIndex,
     usernameFragment: candidate.usernameFragment,
   };
+}
+
+/** Writes `wanted` into `encoding` (undefined removes a field); false if nothing changed. */
+function changeEncoding(
+  encoding: RTCRtpEncodingParameters,
+  wanted: Partial<RTCRtpEncodingParameters>,
+): boolean {
+  let changed = false;
+  for (const key of Object.keys(wanted) as (keyof RTCRtpEncodingParameters)[]) {
+    const value = wanted[key];
+    if (encoding[key] === value) continue;
+    changed = true;
+    if (value === undefined) delete encoding[key];
+    else Object.assign(encoding, { [key]: value });
+  }
+  return changed;
 }

@@ -6,7 +6,7 @@
  *
  *   node --import tsx tests/hostile/reproduce.ts [finding ...]     (findings: 1 2 3 4 7 8)
  */
-import { startAppServer, type AppServer } from '../../e2e/support/app-server';
+import { startAppServer, type AppServer } from '../support/servers/app-server';
 import { mebibytes } from '../support/memory';
 import { closeWaitCount, processFigures } from '../support/process-probe';
 import {

@@ -4,7 +4,7 @@
  * given process it connects to that process; reconnections go through nginx, as a browser's do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from '../../bench/signaling/server-process';
+import { startServerProcess, type ServerProcess } from '../support/servers/server-process';
 import { createRoomId } from '../../lib/room-id';
 import type { ServerMessage } from '../../lib/signaling/protocol';
 import { freePort, startNginx, type Nginx } from '../support/nginx';
@@ -243,6 +243,18 @@ describe('rooms shared by three processes behind nginx', () => {
         }
       ).status;
 
+    const metric = async (server: ServerProcess) => {
+      const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]);
+      return {
+        available: value('meshcall_room_state_available'),
+        outages: value('meshcall_room_state_outages_total'),
+        errors: value('meshcall_room_state_errors_total'),
+      };
+    };
+    const before = await metric(servers[2]!);
+    expect(before.available).toBe(1);
+
     redis.freeze();
     try {
       // A join already on its way waits for Redis at most the request timeout, then is refused.
@@ -252,8 +264,12 @@ describe('rooms shared by three processes behind nginx', () => {
       expect(await early.next('error', 20_000)).toMatchObject({ code: 'unavailable' });
       expect(await early.closed).toBe(1013);
       expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT_MS + 3_000);
-      // Once the process has noticed, a join is refused at once, and /healthz says so.
+      // Once the process has noticed, a join is refused at once, and /healthz and /metrics say so.
       expect(await health(servers[2]!)).toBe('degraded');
+      const during = await metric(servers[2]!);
+      expect(during.available).toBe(0);
+      expect(during.outages).toBeGreaterThan(before.outages);
+      expect(during.errors).toBeGreaterThan(before.errors);
       const late = await TestClient.open(servers[2]!.url);
       const lateStarted = Date.now();
       late.send({ type: 'join', roomId, name: 'Late', media: MEDIA });

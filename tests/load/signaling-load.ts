@@ -11,10 +11,10 @@
  * Exits non-zero on any unexpected error, refused socket or leak.
  */
 import { parseArgs } from 'node:util';
-import { percentile } from '../../bench/shared/report';
-import { startServerProcess, type ServerProcess } from '../../bench/signaling/server-process';
 import { createClient } from '@redis/client';
+import { percentile } from '../support/report';
 import { startRedisServer, type RedisServer } from '../support/redis-server';
+import { startServerProcess, type ServerProcess } from '../support/servers/server-process';
 import WebSocket from 'ws';
 import { roomIdFromIndex } from '../../lib/room-id';
 import {
@@ -183,6 +183,8 @@ class SimulatedPeer {
   }
 
   async close(): Promise<void> {
+    // One the server closed already will not say so again.
+    if (this.socket.readyState === WebSocket.CLOSED) return;
     const closed = new Promise((resolve) => this.socket.once('close', resolve));
     this.socket.close(1000);
     await closed;
@@ -238,10 +240,15 @@ async function redisKeys(redis: RedisServer): Promise<string[]> {
 
 async function main(): Promise<void> {
   // Default limits throughout (40 sockets per client address stay under MAX_CONNECTIONS_PER_IP),
-  // but a slower heartbeat: a browser answers pings in its network stack, while here 2,000
-  // simulated browsers answer from one busy event loop, which a shared machine can starve.
+  // but a slower heartbeat and a longer page-silence limit: a browser answers pings in its
+  // network stack and pings from its own event loop, while here 2,000 simulated browsers do both
+  // from one event loop, which a shared machine can starve for longer than 15 s (a peer waiting
+  // that long to read its `joined` was taken for a frozen page and dropped).
   const redis = SHARED > 0 ? await startRedisServer() : null;
-  const env: Record<string, string> = { HEARTBEAT_INTERVAL_MS: '15000' };
+  const env: Record<string, string> = {
+    HEARTBEAT_INTERVAL_MS: '15000',
+    PAGE_SILENCE_LIMIT_MS: '60000',
+  };
   if (redis) env.REDIS_URL = redis.url;
   const server = new Servers(
     await Promise.all(

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /**
  * What the kernel says about a running process: its open descriptors and resident memory, read
- * from /proc. Linux only; the hostile tests and the reproduction script use it on the server.
+ * from /proc. Linux only; the hostile tests and the reproduction script use it on the server, the
+ * call benchmark on each person's browser.
  */
 export interface ProcessFigures {
   /** Open file descriptors: sockets, files, pipes. */
@@ -54,4 +56,56 @@ export function closeWaitCount(port: number): number {
     }
   }
   return count;
+}
+
+/** Clock ticks per second, the unit of CPU times in /proc/<pid>/stat. */
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  return ticksPerSecond;
+}
+
+interface ProcessStat {
+  parent: number;
+  /** User and system time, in clock ticks. */
+  cpuTicks: number;
+}
+
+/** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces. */
+function readStat(pid: number): ProcessStat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null; // Gone between the listing and the read.
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // After the name: state(0) ppid(1) … utime(11) stime(12).
+  return { parent: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/**
+ * CPU seconds used so far by the live processes of the tree rooted at `root` (a browser and its
+ * renderer, GPU and utility processes), read from /proc. Linux only.
+ */
+export function processTreeCpuSeconds(root: number): number {
+  const stats = new Map<number, ProcessStat>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readStat(pid);
+    if (stat) stats.set(pid, stat);
+  }
+  const children = new Map<number, number[]>();
+  for (const [pid, { parent }] of stats)
+    children.set(parent, [...(children.get(parent) ?? []), pid]);
+  let ticks = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    ticks += stats.get(pid)?.cpuTicks ?? 0;
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return ticks / clockTicks();
 }

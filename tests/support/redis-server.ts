@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './servers/app-server';
 
 export interface RedisServer {
   readonly port: number;
@@ -137,18 +138,6 @@ function inlineCommand(port: number, command: string): Promise<string> {
       if (answer.length < headerEnd + 2 + length) return;
       socket.destroy();
       resolve(answer.subarray(headerEnd + 2, headerEnd + 2 + length).toString());
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
     });
   });
 }

@@ -1,3 +1,38 @@
+/** When one peer connection reached each step of its setup, in epoch milliseconds. */
+export interface LinkTimes {
+  createdAt: number;
+  /** Our offer set as the local description (the first one). */
+  offerSetAt?: number;
+  /** The remote answer handed to setRemoteDescription (the first one). */
+  answerReceivedAt?: number;
+  /** ICE first `connected` (or `completed`). */
+  iceConnectedAt?: number;
+  /** `connectionState` first `connected`: ICE and DTLS both up. */
+  dtlsConnectedAt?: number;
+}
+
+/** What the instrumentation records, as `window.__probe`. */
+export interface Probe {
+  peerConnections: RTCPeerConnection[];
+  /** One entry per peer connection, in the same order. */
+  links: LinkTimes[];
+  sockets: WebSocket[];
+  joinClickedAt: number | null;
+  /** The app's `join` sent on the signaling socket, and its `joined` answer received (the last ones). */
+  joinSentAt: number | null;
+  joinedAt: number | null;
+  firstRemoteFrameAt: Record<string, number>;
+  /** When each remote tile's <video> first had a frame to show ('loadeddata'), painted or not. */
+  firstRemoteFrameLoadedAt: Record<string, number>;
+  /** performance.now() when the lobby's Join button first appeared. */
+  lobbyShownAt: number | null;
+  descriptionsSent: number;
+  offerCollisions: number;
+  holdSignals: boolean;
+  heldSignals: { offer: boolean; send: () => void }[];
+  cspViolations: string[];
+}
+
 /**
  * Runs in every test page before the app (page.addInitScript). It watches, without changing
  * behaviour:
@@ -6,34 +41,24 @@
  * - every WebSocket, so a test can drop the signaling socket as a network fault would, or hold
  *   back what it sends to peers (`holdSignals`), in order, and release it later, as a slow
  *   network would;
- * - the moment "Join" is clicked, the first frame each remote tile paints
- *   (requestVideoFrameCallback where the engine has it, else 'loadeddata') and each peer
- *   connection's first "connected", for timing figures. Times are epoch milliseconds, so pages
- *   on one machine can be compared.
+ * - for timing figures: the moment "Join" is clicked, the `join` sent and `joined` received, each
+ *   peer connection's steps (offer, answer, ICE, DTLS), and the first frame each remote tile
+ *   has ('loadeddata') and paints (requestVideoFrameCallback where the engine has it, else
+ *   'loadeddata'). Times are epoch
+ *   milliseconds, so pages on one machine can be compared.
  * Chromium pages get it through Playwright's addInitScript, Firefox pages through puppeteer's
  * evaluateOnNewDocument. Must stay self-contained: it is serialised into the page.
  */
 export function installInstrumentation(): void {
-  type Probe = {
-    peerConnections: RTCPeerConnection[];
-    sockets: WebSocket[];
-    joinClickedAt: number | null;
-    firstRemoteFrameAt: Record<string, number>;
-    connectedAt: number[];
-    /** performance.now() when the lobby's Join button first appeared. */
-    lobbyShownAt: number | null;
-    descriptionsSent: number;
-    offerCollisions: number;
-    holdSignals: boolean;
-    heldSignals: { offer: boolean; send: () => void }[];
-    cspViolations: string[];
-  };
   const probe: Probe = {
     peerConnections: [],
+    links: [],
     sockets: [],
     joinClickedAt: null,
+    joinSentAt: null,
+    joinedAt: null,
     firstRemoteFrameAt: {},
-    connectedAt: [],
+    firstRemoteFrameLoadedAt: {},
     lobbyShownAt: null,
     descriptionsSent: 0,
     offerCollisions: 0,
@@ -48,18 +73,30 @@ export function installInstrumentation(): void {
   window.RTCPeerConnection = class extends NativePeerConnection {
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
+      const times: LinkTimes = { createdAt: now() };
+      this.times = times;
       probe.peerConnections.push(this);
-      let connected = false;
+      probe.links.push(times);
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed')
+          times.iceConnectedAt ??= now();
+      });
       this.addEventListener('connectionstatechange', () => {
-        if (connected || this.connectionState !== 'connected') return;
-        connected = true;
-        probe.connectedAt.push(now());
+        if (this.connectionState === 'connected') times.dtlsConnectedAt ??= now();
       });
     }
+    private readonly times: LinkTimes;
     override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
       if (description.type === 'offer' && this.signalingState === 'have-local-offer')
         probe.offerCollisions++;
+      if (description.type === 'answer') this.times.answerReceivedAt ??= now();
       return super.setRemoteDescription(description);
+    }
+    override async setLocalDescription(
+      description?: RTCLocalSessionDescriptionInit,
+    ): Promise<void> {
+      await super.setLocalDescription(description);
+      if (this.localDescription?.type === 'offer') this.times.offerSetAt ??= now();
     }
   };
 
@@ -68,11 +105,17 @@ export function installInstrumentation(): void {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       probe.sockets.push(this);
+      this.addEventListener('message', ({ data }) => {
+        // The server writes `type` first; a look at the head spares parsing every frame.
+        if (typeof data === 'string' && data.slice(0, 24).includes('"type":"joined"'))
+          probe.joinedAt = now();
+      });
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
       const description = typeof data === 'string' && data.startsWith('{"type":"description"');
       const offer = description && (data as string).includes('"type":"offer"');
       if (description) probe.descriptionsSent++;
+      if (typeof data === 'string' && data.startsWith('{"type":"join",')) probe.joinSentAt = now();
       const toPeer =
         description || (typeof data === 'string' && data.startsWith('{"type":"candidate"'));
       if (toPeer && probe.holdSignals) {
@@ -112,6 +155,13 @@ export function installInstrumentation(): void {
       const painted = () => {
         probe.firstRemoteFrameAt[name] ??= now();
       };
+      video.addEventListener(
+        'loadeddata',
+        () => {
+          probe.firstRemoteFrameLoadedAt[name] ??= now();
+        },
+        { once: true },
+      );
       // Not in every engine: fall back to the first decoded frame's 'loadeddata'.
       if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(painted);
       else (video as HTMLVideoElement).addEventListener('loadeddata', painted, { once: true });

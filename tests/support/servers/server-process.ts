@@ -2,13 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { parsePrometheusText } from '../shared/report';
+import { parsePrometheusText } from '../report';
 import type { ControlReply, ControlRequest } from './process-control';
 
 export type ServerKind = 'meshcall' | 'bare-ws';
 
 export interface ServerProcess {
   readonly kind: ServerKind;
+  /** The operating system's process id, for reading it from outside (/proc, strace, perf). */
+  readonly pid: number;
   readonly port: number;
   /** Where clients connect: `/ws` for ours, a pair query for the bare relay. */
   readonly url: string;
@@ -31,7 +33,7 @@ const SOURCE: Record<ServerKind, string> = {
   'bare-ws': fileURLToPath(new URL('./bare-relay.ts', import.meta.url)),
 };
 const BUNDLE_DIR = fileURLToPath(
-  new URL('../../node_modules/.cache/meshcall-bench/', import.meta.url),
+  new URL('../../../node_modules/.cache/meshcall-bench/', import.meta.url),
 );
 const bundles = new Map<ServerKind, Promise<string>>();
 
@@ -112,6 +114,7 @@ export async function startServerProcess(
 
   return {
     kind,
+    pid: child.pid!,
     port,
     url: kind === 'meshcall' ? `ws://127.0.0.1:${port}/ws` : `ws://127.0.0.1:${port}/`,
     async memory() {

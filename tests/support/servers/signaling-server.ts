@@ -4,8 +4,8 @@
  * environment variables as `server.ts`. Started by `server-process.ts`, which talks to it over IPC.
  */
 import pino from 'pino';
-import { loadServerConfig } from '../../lib/server/config';
-import { createHttpServer } from '../../lib/server/http-server';
+import { loadServerConfig } from '../../../lib/server/config';
+import { createHttpServer } from '../../../lib/server/http-server';
 import { serveControlMessages } from './process-control';
 
 const config = loadServerConfig();

@@ -3,7 +3,7 @@
  * pair (`/?pair=ID`). Same process layout and socket options as the real server.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
-import { LIMITS } from '../../lib/signaling/protocol';
+import { LIMITS } from '../../../lib/signaling/protocol';
 import { serveControlMessages } from './process-control';
 
 const wss = new WebSocketServer({

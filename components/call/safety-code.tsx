@@ -1,0 +1,66 @@
+'use client';
+
+import { Button } from '@/components/ui/button';
+import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallStore } from '@/lib/hooks/use-call-store';
+
+/**
+ * One remote person's safety code, under their row in the People panel: the words to read aloud,
+ * a mark of verification remembered for their certificate, and a warning when someone of their
+ * name comes with another certificate than the one verified.
+ */
+export function SafetyCode({ peerId, name }: { peerId: string; name: string }) {
+  const view = useCallStore((state) => state.safetyCodes.get(peerId));
+  const controller = useCallController();
+  const who = name || 'them';
+  if (!view) return null;
+  const verified = view.status.kind === 'verified';
+  const words = view.words.join(' ');
+
+  return (
+    <div
+      data-testid="safety-code"
+      data-peer-name={name}
+      data-code={words}
+      data-trust={view.status.kind}
+      className="mt-2 space-y-2 rounded-lg border border-surface-border p-2 text-xs"
+    >
+      {view.status.kind === 'changed' && (
+        <p role="alert" className="rounded-md bg-danger-soft p-2 text-danger">
+          {who}’s safety code is not the one you verified for {view.status.name}. It may be a new
+          browser or device, or someone may be listening in. Read the words aloud again before you
+          trust this call.
+        </p>
+      )}
+      <p className="text-ink-muted">
+        Read this aloud to {who}. If {who} sees the same words, nobody is listening in between.
+      </p>
+      <p aria-label={`Safety code with ${who}`} className="font-mono text-sm break-words text-ink">
+        {words}
+      </p>
+      <div className="flex items-center gap-2">
+        <Button
+          size="sm"
+          variant={verified ? 'secondary' : 'ghost'}
+          aria-pressed={verified}
+          onClick={() => controller.setVerified(peerId, !verified)}
+        >
+          {verified ? `${who} is verified` : `Mark ${who} as verified`}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+/** Said once, at the top of the People panel, when media goes through a server. */
+export function MediaServerNotice() {
+  const mediaPath = useCallStore((state) => state.mediaPath);
+  if (mediaPath !== 'media-server') return null;
+  return (
+    <p data-testid="media-server-notice" className="px-2 pb-1 text-xs text-ink-muted">
+      This call goes through a media server, which can see and hear the media. There are no safety
+      codes: they can only prove that nobody is in between when media goes straight from browser to
+      browser.
+    </p>
+  );
+}

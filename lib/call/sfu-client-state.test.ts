@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { MediaMove } from './media-move';
+import { SfuSubscription, layerForView } from './sfu-subscription';
+
+const ANN = 'Ann000000000';
+const BEN = 'Ben000000000';
+const ON = { audio: true, video: true, screen: null };
+const SILENT = { audio: false, video: false, screen: null };
+
+describe('SfuSubscription', () => {
+  const annCamera = { mid: '0', peerId: ANN, source: 'camera', kind: 'video' } as const;
+  const annMic = { mid: '1', peerId: ANN, source: 'microphone', kind: 'audio' } as const;
+  const benCamera = { mid: '2', peerId: BEN, source: 'camera', kind: 'video' } as const;
+
+  it('says which tracks each offer adds and removes, and whose each mid is', () => {
+    const subscription = new SfuSubscription();
+    expect(subscription.apply([annCamera, annMic])).toEqual({
+      added: [annCamera, annMic],
+      removed: [],
+    });
+    expect(subscription.apply([annCamera, annMic, benCamera])).toEqual({
+      added: [benCamera],
+      removed: [],
+    });
+    expect(subscription.trackAt('2')).toEqual(benCamera);
+    // Ann leaves; Janus reuses her camera's mid for Ben's screen.
+    const benScreen = { mid: '0', peerId: BEN, source: 'screen', kind: 'video' } as const;
+    expect(subscription.apply([benScreen, benCamera])).toEqual({
+      added: [benScreen],
+      removed: [annCamera, annMic],
+    });
+    expect(subscription.midsOf(ANN)).toEqual([]);
+    expect(subscription.midsOf(BEN).map((track) => track.mid)).toEqual(['0', '2']);
+  });
+
+  it('asks for the layer that fits the tile, only when it changes', () => {
+    expect(['thumbnail', 'grid', 'full'].map((view) => layerForView(view as never))).toEqual([
+      'low',
+      'medium',
+      'high',
+    ]);
+    const subscription = new SfuSubscription();
+    subscription.apply([annCamera, annMic, benCamera]);
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+      { mid: '0', layer: 'low' },
+    ]);
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([]);
+    expect(subscription.layerRequests(ANN, 'camera', 'full')).toEqual([
+      { mid: '0', layer: 'high' },
+    ]);
+    // Audio has no layers; a stranger has no mids.
+    expect(subscription.layerRequests(ANN, 'microphone', 'full')).toEqual([]);
+    expect(subscription.layerRequests('Zed000000000', 'camera', 'full')).toEqual([]);
+    // A mid that now carries someone else is asked for again.
+    subscription.apply([{ ...annCamera, peerId: BEN }, annMic, benCamera]);
+    expect(subscription.layerRequests(BEN, 'camera', 'full')).toEqual([
+      { mid: '0', layer: 'high' },
+      { mid: '2', layer: 'high' },
+    ]);
+  });
+});
+
+describe('MediaMove (make before break)', () => {
+  it('switches each tile when its SFU track plays, and closes a link only when all of it does', () => {
+    const move = new MediaMove([
+      { peerId: ANN, media: ON },
+      { peerId: BEN, media: { ...ON, screen: 'screen-stream' } },
+    ]);
+    expect(move.live(ANN, 'camera')).toEqual({
+      switchTiles: [{ peerId: ANN, source: 'camera' }],
+      closeMeshLinks: [],
+      complete: false,
+    });
+    // Twice is no news.
+    expect(move.live(ANN, 'camera').switchTiles).toEqual([]);
+    expect(move.live(ANN, 'microphone').closeMeshLinks).toEqual([ANN]);
+    expect(move.live(BEN, 'camera').closeMeshLinks).toEqual([]);
+    expect(move.live(BEN, 'microphone').closeMeshLinks).toEqual([]);
+    // Ben's screen share still plays over the mesh only.
+    expect(move.waitingFor()).toEqual([BEN]);
+    const last = move.live(BEN, 'screen');
+    expect(last.closeMeshLinks).toEqual([BEN]);
+    expect(last.complete).toBe(true);
+  });
+
+  it('waits for nothing a person does not send, and not for someone who left', () => {
+    const move = new MediaMove([
+      { peerId: ANN, media: SILENT },
+      { peerId: BEN, media: ON },
+    ]);
+    // Ann sends nothing: moved once the subscription carries her.
+    expect(move.subscribed(ANN).closeMeshLinks).toEqual([ANN]);
+    move.live(BEN, 'microphone');
+    // Ben turns his camera off mid-move: no camera to wait for.
+    expect(move.updated(BEN, { ...ON, video: false })).toMatchObject({
+      closeMeshLinks: [BEN],
+      complete: true,
+    });
+
+    const other = new MediaMove([
+      { peerId: ANN, media: ON },
+      { peerId: BEN, media: ON },
+    ]);
+    other.live(ANN, 'camera');
+    other.live(ANN, 'microphone');
+    expect(other.left(BEN).complete).toBe(true);
+  });
+});

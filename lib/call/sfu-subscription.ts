@@ -1,0 +1,90 @@
+import type { SfuLayer, SubscribedTrack } from '../signaling/protocol';
+
+/** How a tile shows a person's video, which decides the simulcast layer worth receiving. */
+export type TileView = 'thumbnail' | 'grid' | 'full';
+
+/** A thumbnail pulls the smallest layer, a full-screen tile the largest. */
+export function layerForView(view: TileView): SfuLayer {
+  switch (view) {
+    case 'thumbnail':
+      return 'low';
+    case 'grid':
+      return 'medium';
+    case 'full':
+      return 'high';
+  }
+}
+
+export interface SubscriptionChanges {
+  /** Mids that now carry a track they did not carry before (a new person or source). */
+  added: SubscribedTrack[];
+  /** Tracks no longer in the subscription (their person left or stopped publishing). */
+  removed: SubscribedTrack[];
+}
+
+/**
+ * What the one subscribing connection of SFU mode carries, as the server's successive
+ * `sfu-subscription-offer` messages describe it: each mid's person, source and kind. Each offer
+ * replaces the whole map. Also remembers the layer asked for each video mid, so a layer is
+ * requested only when it changes (and again for a mid that now carries someone else).
+ */
+export class SfuSubscription {
+  private tracks = new Map<string, SubscribedTrack>();
+  private readonly layers = new Map<string, SfuLayer>();
+
+  /** Takes a new offer's track list; says what appeared and what went. */
+  apply(tracks: readonly SubscribedTrack[]): SubscriptionChanges {
+    const next = new Map(tracks.map((track) => [track.mid, { ...track }]));
+    const added: SubscribedTrack[] = [];
+    const removed: SubscribedTrack[] = [];
+    for (const [mid, track] of next) {
+      const before = this.tracks.get(mid);
+      if (before && sameTrack(before, track)) continue;
+      if (before) removed.push(before);
+      added.push(track);
+      this.layers.delete(mid);
+    }
+    for (const [mid, track] of this.tracks) {
+      if (!next.has(mid)) {
+        removed.push(track);
+        this.layers.delete(mid);
+      }
+    }
+    this.tracks = next;
+    return { added, removed };
+  }
+
+  /** The track a mid carries, for a `track` event of the subscribing connection. */
+  trackAt(mid: string): SubscribedTrack | undefined {
+    return this.tracks.get(mid);
+  }
+
+  /** The mids carrying `peerId`'s media. */
+  midsOf(peerId: string): SubscribedTrack[] {
+    return [...this.tracks.values()].filter((track) => track.peerId === peerId);
+  }
+
+  /**
+   * The `sfu-layer` requests a tile change calls for: one per video mid of that person and
+   * source whose layer differs from the last one asked. Empty when nothing changes.
+   */
+  layerRequests(
+    peerId: string,
+    source: SubscribedTrack['source'],
+    view: TileView,
+  ): { mid: string; layer: SfuLayer }[] {
+    const layer = layerForView(view);
+    const requests: { mid: string; layer: SfuLayer }[] = [];
+    for (const track of this.tracks.values()) {
+      if (track.peerId !== peerId || track.source !== source || track.kind !== 'video') continue;
+      if (this.layers.get(track.mid) === layer) continue;
+      this.layers.set(track.mid, layer);
+      requests.push({ mid: track.mid, layer });
+    }
+    return requests;
+  }
+}
+
+function sameTrack(a: SubscribedTrack, b: SubscribedTrack): boolean {
+  return a.peerId === b.peerId && a.source === b.source && a.kind === b.kind;
+}

@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { DisplayReport } from './display-report';
+import {
+  FULL_FRAMERATE,
+  MIN_VISIBLE_BITRATE,
+  SCALE_STEPS,
+  THUMBNAIL_FRAMERATE,
+  cameraEncoding,
+} from './send-encoding';
+
+const capture720 = { width: 1280, height: 720 };
+const shown = (width: number, height: number, more: Partial<DisplayReport> = {}) => ({
+  width,
+  height,
+  visible: true,
+  fullScreen: false,
+  ...more,
+});
+
+describe('cameraEncoding', () => {
+  it('sends everything when the receiver has not reported', () => {
+    expect(cameraEncoding(null, capture720, 1_500_000)).toEqual({
+      active: true,
+      scaleResolutionDownBy: 1,
+      maxFramerate: FULL_FRAMERATE,
+      maxBitrate: 1_500_000,
+    });
+  });
+
+  it('pauses the encoding for a receiver that shows none of the video', () => {
+    expect(cameraEncoding(shown(640, 360, { visible: false }), capture720, 1_500_000).active).toBe(
+      false,
+    );
+  });
+
+  it('sends a thumbnail a quarter of the width, at half the frame rate and a fraction of the rate', () => {
+    const encoding = cameraEncoding(shown(320, 180), capture720, 1_500_000);
+    expect(encoding).toEqual({
+      active: true,
+      scaleResolutionDownBy: 4,
+      maxFramerate: THUMBNAIL_FRAMERATE,
+      maxBitrate: MIN_VISIBLE_BITRATE,
+    });
+  });
+
+  it('covers a tile that crops the picture: the narrower side decides', () => {
+    // A tall 360×720 tile crops a 16:9 picture; its height needs the full 720 rows.
+    expect(cameraEncoding(shown(360, 720), capture720, 1_500_000).scaleResolutionDownBy).toBe(1);
+  });
+
+  it('sends full quality to a full-screen tile whatever size it reports', () => {
+    expect(cameraEncoding(shown(100, 60, { fullScreen: true }), capture720, 900_000)).toEqual({
+      active: true,
+      scaleResolutionDownBy: 1,
+      maxFramerate: FULL_FRAMERATE,
+      maxBitrate: 900_000,
+    });
+  });
+
+  it('leaves the rate to the browser when the link has no cap', () => {
+    expect(cameraEncoding(shown(320, 180), capture720, null).maxBitrate).toBeNull();
+  });
+
+  const display = fc.record({
+    width: fc.integer({ min: 0, max: 8_000 }),
+    height: fc.integer({ min: 0, max: 8_000 }),
+    visible: fc.boolean(),
+    fullScreen: fc.boolean(),
+  });
+  const capture = fc.record({
+    width: fc.integer({ min: 1, max: 4_000 }),
+    height: fc.integer({ min: 1, max: 4_000 }),
+  });
+  const ceiling = fc.option(fc.integer({ min: 150_000, max: 3_000_000 }));
+
+  it('never sends more than the cap, and never a scale off the steps', () => {
+    fc.assert(
+      fc.property(display, capture, ceiling, (d, c, cap) => {
+        const encoding = cameraEncoding(d, c, cap);
+        expect(SCALE_STEPS).toContain(encoding.scaleResolutionDownBy);
+        if (cap === null) expect(encoding.maxBitrate).toBeNull();
+        else expect(encoding.maxBitrate).toBeLessThanOrEqual(cap);
+        expect(encoding.active).toBe(d.visible);
+      }),
+    );
+  });
+
+  it('sends a visible tile at least as many pixels as it shows, on both sides', () => {
+    fc.assert(
+      fc.property(display, capture, (d, c) => {
+        const { scaleResolutionDownBy: scale } = cameraEncoding({ ...d, visible: true }, c, null);
+        const sentWidth = c.width / scale;
+        const sentHeight = c.height / scale;
+        const coversWidth = sentWidth >= Math.min(c.width, d.width);
+        const coversHeight = sentHeight >= Math.min(c.height, d.height);
+        // Covering one side is enough: the picture is scaled to fill the tile, keeping its shape.
+        expect(coversWidth && coversHeight).toBe(true);
+      }),
+    );
+  });
+
+  it('never sends a larger tile less than a smaller one', () => {
+    fc.assert(
+      fc.property(
+        display,
+        fc.integer({ min: 0, max: 4_000 }),
+        capture,
+        ceiling,
+        (d, grow, c, cap) => {
+          const small = cameraEncoding({ ...d, visible: true }, c, cap);
+          const large = cameraEncoding(
+            { ...d, visible: true, width: d.width + grow, height: d.height + grow },
+            c,
+            cap,
+          );
+          expect(large.scaleResolutionDownBy).toBeLessThanOrEqual(small.scaleResolutionDownBy);
+          expect(large.maxFramerate).toBeGreaterThanOrEqual(small.maxFramerate);
+          if (cap !== null) expect(large.maxBitrate!).toBeGreaterThanOrEqual(small.maxBitrate!);
+        },
+      ),
+    );
+  });
+});
