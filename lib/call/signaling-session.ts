@@ -1,6 +1,7 @@
 import {
   CLOSE_CODES,
   type ClientMessage,
+  type ControlsMessage,
   type MediaState,
   type ServerMessage,
 } from '../signaling/protocol';
@@ -31,25 +32,7 @@ export interface SignalingSessionEvents {
 }
 
 /** Messages to the room beyond signals: media flags, the host's actions, hands and reactions. */
-export type RoomRequest = Extract<
-  ClientMessage,
-  {
-    type:
-      | 'media'
-      | 'host-key'
-      | 'hand-over'
-      | 'lock'
-      | 'set-password'
-      | 'waiting-room'
-      | 'admit'
-      | 'decline'
-      | 'remove'
-      | 'mute-request'
-      | 'end-call'
-      | 'hand'
-      | 'reaction';
-  }
->;
+export type RoomRequest = Extract<ClientMessage, { type: 'media' }> | ControlsMessage;
 
 const REFUSALS = new Set<string>([
   'room-locked',

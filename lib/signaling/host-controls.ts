@@ -17,6 +17,7 @@ import {
   LIMITS,
   assertNever,
   type ClientMessage,
+  type ControlsMessage,
   type ErrorCode,
   type ServerMessage,
 } from './protocol';
@@ -40,24 +41,7 @@ import {
 export type JoinMessage = Extract<ClientMessage, { type: 'join' }>;
 
 /** The messages this class handles for a member of a room. */
-export type ControlsMessage = Extract<
-  ClientMessage,
-  {
-    type:
-      | 'host-key'
-      | 'hand-over'
-      | 'lock'
-      | 'set-password'
-      | 'waiting-room'
-      | 'admit'
-      | 'decline'
-      | 'remove'
-      | 'mute-request'
-      | 'end-call'
-      | 'hand'
-      | 'reaction';
-  }
->;
+export type { ControlsMessage };
 
 /** What the hub offers this class. */
 export interface HostControlsPort {

@@ -208,6 +208,26 @@ export const clientMessageSchema = v.variant('type', [
 ]);
 export type ClientMessage = v.InferOutput<typeof clientMessageSchema>;
 
+/** The room-control messages: the host's actions, and hands and reactions from anyone. */
+export type ControlsMessage = Extract<
+  ClientMessage,
+  {
+    type:
+      | 'host-key'
+      | 'hand-over'
+      | 'lock'
+      | 'set-password'
+      | 'waiting-room'
+      | 'admit'
+      | 'decline'
+      | 'remove'
+      | 'mute-request'
+      | 'end-call'
+      | 'hand'
+      | 'reaction';
+  }
+>;
+
 // ---------------------------------------------------------------------------------------------
 // Server -> browser
 // ---------------------------------------------------------------------------------------------
