@@ -66,8 +66,9 @@ export function SavedRecordingNotice() {
       className="fixed bottom-24 left-3 z-20 flex w-80 max-w-[calc(100vw-1.5rem)] flex-col gap-2 rounded-xl bg-surface-raised p-3 text-sm shadow-xl ring-1 ring-surface-border"
     >
       <p>
-        Your recording is ready ({(saved.bytes / 1024 / 1024).toFixed(1)} MB). It stays on this
-        computer.
+        Your recording is ready (
+        <span data-testid="recording-length">{elapsedText(Math.round(saved.seconds))}</span>,{' '}
+        {(saved.bytes / 1024 / 1024).toFixed(1)} MB). It stays on this computer.
       </p>
       <div className="flex justify-end gap-2">
         <Button size="sm" variant="ghost" onClick={() => controller.dismissRecording()}>

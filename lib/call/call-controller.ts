@@ -106,6 +106,7 @@ export class CallController {
 
   private recorder: CallRecorder | null = null;
   private recordingFileName = '';
+  private recordingStartedAt = 0;
   private readonly files = new FileTransfers({
     sendControl: (peerId, message) =>
       this.run?.transport.sendData('control', serializeControlMessage(message), peerId),
@@ -416,6 +417,7 @@ export class CallController {
     });
     const fileName = recordingFileName(this.state.roomId, new Date());
     this.recordingFileName = fileName;
+    this.recordingStartedAt = performance.now();
     this.actions.setRecording(true);
     this.sendRecordingMark();
     return null;
@@ -428,6 +430,7 @@ export class CallController {
     this.recorder = null;
     this.actions.setRecording(false);
     this.sendRecordingMark();
+    const seconds = (performance.now() - this.recordingStartedAt) / 1000;
     const { blob } = await recorder.stop();
     const previous = this.state.savedRecording;
     if (previous) URL.revokeObjectURL(previous.url);
@@ -435,6 +438,7 @@ export class CallController {
       url: URL.createObjectURL(blob),
       fileName: this.recordingFileName,
       bytes: blob.size,
+      seconds,
     });
   }
 

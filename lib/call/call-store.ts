@@ -147,6 +147,8 @@ export interface SavedRecording {
   url: string;
   fileName: string;
   bytes: number;
+  /** How long it ran, from Record to Stop. */
+  seconds: number;
 }
 
 export interface CallActions {
