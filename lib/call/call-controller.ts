@@ -497,6 +497,7 @@ export class CallController {
     // Links that lived through the drop first; people met now get new links below.
     else run.transport.signalingResumed(restartedNegotiations);
     this.actions.joined(message.peerId, message.peers);
+    this.actions.setRoomMode(message.mode);
     for (const peer of message.peers) this.addPeer(peer);
   }
 
@@ -558,6 +559,8 @@ export class CallController {
       case 'reaction':
         return this.showReaction(message.from, message.reaction);
       case 'room-mode':
+        this.actions.setRoomMode(message.mode);
+        return;
       case 'sfu-publish-answer':
       case 'sfu-subscription-offer':
       case 'sfu-layer-set':

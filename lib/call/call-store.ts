@@ -7,6 +7,7 @@ import type {
   PeerInfo,
   Reaction,
   RoomControlsView,
+  RoomMode,
   RoomPresence,
 } from '../signaling/protocol';
 import type { SafetyView } from '../trust/peer-verification';
@@ -110,6 +111,11 @@ export interface CallState {
   relayAvailable: boolean;
   relayForced: boolean;
   mediaPath: MediaPath;
+  /**
+   * How the server says the room carries media (`joined`, then `room-mode`). `mediaPath` follows it
+   * only once this page's media really flows that way.
+   */
+  roomMode: RoomMode;
   /** Safety codes of peer-to-peer links, by peer id, once each link is connected. */
   safetyCodes: ReadonlyMap<string, SafetyView>;
   /** Remote participants in join order. Replaced, never mutated, on every change. */
@@ -172,6 +178,7 @@ export interface CallActions {
   clearParticipants(): void;
   setSafetyCode(peerId: string, view: SafetyView | null): void;
   setMediaPath(path: MediaPath): void;
+  setRoomMode(mode: RoomMode): void;
   addChat(entry: ChatEntry): void;
   setOpenPanel(panel: SidePanel): void;
   /** Opens `panel`, or closes it if it is already open. */
@@ -256,6 +263,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
         ((initial.relay?.available ?? false) && (initial.relayOnly ?? false)),
       participants: new Map(),
       mediaPath: 'peer-to-peer',
+      roomMode: 'mesh',
       safetyCodes: new Map(),
       chat: [],
       unreadChat: 0,
@@ -358,6 +366,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
             return { safetyCodes };
           }),
         setMediaPath: (mediaPath) => set({ mediaPath }),
+        setRoomMode: (roomMode) => set({ roomMode }),
         addChat: (entry) =>
           set((state) => ({
             chat: [...state.chat, entry].slice(-MAX_CHAT_ENTRIES),
