@@ -14,7 +14,7 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  *
  * `MeshTransport` (lib/webrtc/mesh-transport.ts) is one `RTCPeerConnection` per remote person.
  *
- * An `SfuTransport` (not built) fits the same interface: one publisher connection sends camera,
+ * `SfuTransport` (lib/webrtc/sfu-transport.ts) fits the same interface: one publisher connection sends camera,
  * microphone and screen once, with simulcast, to the media server, and one subscriber connection
  * receives everyone's streams, its offers coming from the server. It maps the server's feeds to
  * peer ids and reports per person what the mesh reports per link: `onRemoteTrack(peerId, source)`,
@@ -105,9 +105,18 @@ export interface ScreenShare {
   stream: MediaStream;
 }
 
+/** Signals the mesh sends through the server to one person, and receives from them. */
+export type MeshSignal = Extract<ClientMessage, { type: 'description' | 'candidate' }>;
+export type IncomingMeshSignal = Extract<ServerMessage, { type: 'description' | 'candidate' }>;
+/** Signals the SFU transport exchanges with the server, which brokers them to the media server. */
+export type SfuRequest = Extract<ClientMessage, { type: `sfu-${string}` }>;
+export type SfuReply = Extract<
+  ServerMessage,
+  { type: 'sfu-publish-answer' | 'sfu-subscription-offer' | 'sfu-layer-set' }
+>;
 /** Signals a transport sends through the server, and receives from it. */
-export type OutgoingMediaSignal = Extract<ClientMessage, { type: 'description' | 'candidate' }>;
-export type IncomingMediaSignal = Extract<ServerMessage, { type: 'description' | 'candidate' }>;
+export type OutgoingMediaSignal = MeshSignal | SfuRequest;
+export type IncomingMediaSignal = IncomingMeshSignal | SfuReply;
 
 /** A link's state as a transport reports it, in `RTCPeerConnection`'s words. */
 export type TransportLinkState = RTCPeerConnectionState;
@@ -116,6 +125,11 @@ export type TransportLinkState = RTCPeerConnectionState;
 export interface MediaTransportEvents {
   /** `track` now carries `peerId`'s `source`, replacing any earlier track of its kind. */
   onRemoteTrack(peerId: string, source: MediaSource, track: MediaStreamTrack): void;
+  /**
+   * A track announced by `onRemoteTrack` has decoded media: its first frame, or for audio its
+   * first packets. The SFU transport reports it, so a move shows its tracks only once they play.
+   */
+  onRemoteTrackLive?(peerId: string, source: MediaSource, track: MediaStreamTrack): void;
   /** A track announced by `onRemoteTrack` ended. */
   onRemoteTrackEnded(peerId: string, source: MediaSource, track: MediaStreamTrack): void;
   onLinkState(peerId: string, state: TransportLinkState): void;
