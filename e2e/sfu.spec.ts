@@ -1,0 +1,365 @@
+import { startAppServer, type AppServer } from './support/app-server';
+import { expect, test, type Person } from './support/fixtures';
+import { tileSelector } from './support/in-page';
+import {
+  janusExecutable,
+  NO_JANUS,
+  startJanus,
+  type JanusServer,
+} from '../tests/support/janus-server';
+
+/**
+ * SFU mode end to end: a real Janus started by the test, the app server brokering it with
+ * MESH_MAX=2, so a third person moves the call from peer links to Janus. Only the people whose
+ * video a case checks send a camera (at 360p); the others join audio-only, as 2 shared cores
+ * cannot run many encoders.
+ */
+
+test.skip(janusExecutable() === null, NO_JANUS);
+
+let janus: JanusServer;
+let server: AppServer;
+
+test.beforeAll(async () => {
+  janus = await startJanus();
+  server = await startAppServer({
+    env: { JANUS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret, MESH_MAX: '2' },
+  });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  await janus?.stop();
+});
+
+async function joinWith(
+  person: Person,
+  roomId: string,
+  quality: '360p' | 'audio-only',
+): Promise<void> {
+  await person.page.addInitScript(
+    (chosen) => localStorage.setItem('meshcall.quality', chosen),
+    quality,
+  );
+  await person.join(roomId, server.url);
+}
+
+const inJanusRange = (port: number) => port >= janus.rtpPorts.min && port <= janus.rtpPorts.max;
+
+test('a third person moves the call to Janus: every tile plays from the SFU, peer links close, frames keep coming, and a thumbnail gets a smaller layer than full screen', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
+  test.setTimeout(120_000);
+  await joinWith(alice, roomId, '360p');
+  await joinWith(bob, roomId, '360p');
+  await alice.expectMediaFrom('Bob');
+  await bob.expectMediaFrom('Alice');
+  // Two people: a peer link each, no Janus.
+  for (const person of [alice, bob]) {
+    const ports = await person.page.evaluate(openLinkPorts);
+    expect(ports).toHaveLength(1);
+    expect(ports.every(inJanusRange)).toBe(false);
+  }
+
+  await alice.page.evaluate(watchFrames, tileSelector('Bob'));
+  await bob.page.evaluate(watchFrames, tileSelector('Alice'));
+  const joinedAt = Date.now();
+  await joinWith(carol, roomId, 'audio-only');
+
+  // Everyone's media now comes from Janus's ports, and nothing else is open: peer links closed.
+  for (const person of [alice, bob, carol]) {
+    await expect
+      .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+        message: `${person.name} sends and receives through Janus only`,
+        timeout: 30_000,
+      })
+      .toEqual([true, true]);
+  }
+  const movedMs = Date.now() - joinedAt;
+  await alice.expectMediaFrom('Bob');
+  await bob.expectMediaFrom('Alice');
+  await alice.expectMediaFrom('Carol', { video: false });
+  await carol.expectMediaFrom('Alice');
+  await carol.expectMediaFrom('Bob');
+  for (const [viewer, name] of [
+    [alice, 'Bob'],
+    [bob, 'Alice'],
+    [carol, 'Alice'],
+  ] as const) {
+    const port = await viewer.page.evaluate(tileSourcePort, tileSelector(name));
+    expect(port !== null && inJanusRange(port), `${viewer.name} plays ${name} from Janus`).toBe(
+      true,
+    );
+  }
+  console.log(await alice.page.evaluate(frameGapDetail, tileSelector('Bob')));
+  console.log(await bob.page.evaluate(frameGapDetail, tileSelector('Alice')));
+  const gaps = [
+    await alice.page.evaluate(longestFrameGap, tileSelector('Bob')),
+    await bob.page.evaluate(longestFrameGap, tileSelector('Alice')),
+  ];
+  console.log(
+    `move to Janus: all links through Janus ${movedMs} ms after the third join; longest ` +
+      `received-frame gap during the move: Alice sees Bob ${gaps[0]} ms, Bob sees Alice ${gaps[1]} ms`,
+  );
+  // The tile never went dark: frames kept coming through the move (the goal is < 500 ms; a
+  // loaded machine may miss it, so only a frozen tile fails here).
+  expect(Math.max(...gaps)).toBeLessThan(3_000);
+
+  // Layers: Bob shows Alice full screen, Carol's small window a thumbnail.
+  await carol.page.setViewportSize({ width: 360, height: 320 });
+  await bob.tile('Alice').hover();
+  await bob.page.getByRole('button', { name: 'Full screen: Alice' }).click();
+  let thumbnail = 0;
+  let fullScreen = 0;
+  await expect
+    .poll(
+      async () => {
+        thumbnail = await carol.page.evaluate(frameWidth, tileSelector('Alice'));
+        fullScreen = await bob.page.evaluate(frameWidth, tileSelector('Alice'));
+        return thumbnail > 0 && fullScreen > thumbnail;
+      },
+      {
+        message: 'the thumbnail receives a smaller layer than the full-screen tile',
+        timeout: 30_000,
+      },
+    )
+    .toBe(true);
+  console.log(`layers: thumbnail ${thumbnail} px wide, full screen ${fullScreen} px wide`);
+});
+
+test('in SFU mode a screen share, a mute, a dropped socket and a reload all work', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
+  test.setTimeout(150_000);
+  await joinWith(alice, roomId, '360p');
+  await joinWith(bob, roomId, 'audio-only');
+  await joinWith(carol, roomId, 'audio-only');
+  for (const person of [alice, bob, carol]) {
+    await expect
+      .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+        message: `${person.name} is on Janus only`,
+        timeout: 30_000,
+      })
+      .toEqual([true, true]);
+  }
+  await bob.expectMediaFrom('Alice');
+
+  // Screen share: a renegotiation of Alice's publication.
+  await alice.standInCanvasForScreen();
+  await alice.press('Share screen');
+  await bob.expectScreenFrom('Alice');
+  await carol.expectScreenFrom('Alice');
+
+  // Mute: the flag reaches the others, and the tile says so.
+  await bob.press('Microphone');
+  await expect(alice.tile('Bob')).toHaveAttribute('data-audio', 'off');
+  await bob.press('Microphone');
+  await expect(alice.tile('Bob')).toHaveAttribute('data-audio', 'on');
+  await alice.expectMediaFrom('Bob', { video: false });
+
+  // A dropped signaling socket: media goes on, the page resumes, and signaling works again.
+  await alice.context.setOffline(true);
+  await alice.page.evaluate(() =>
+    (window as unknown as { __probe: { sockets: WebSocket[] } }).__probe.sockets
+      .at(-1)
+      ?.close(4000, 'network fault'),
+  );
+  await expect(alice.page.getByTestId('signaling-status')).toContainText('Reconnecting…');
+  await bob.expectMediaFrom('Alice');
+  await alice.context.setOffline(false);
+  await expect(alice.page.getByTestId('signaling-status')).toHaveCount(0);
+  await alice.press('Microphone');
+  await expect(bob.tile('Alice')).toHaveAttribute('data-audio', 'off');
+  await alice.press('Microphone');
+
+  // A reload: the page takes its place back, publishes and subscribes anew.
+  await bob.page.reload();
+  await expect(bob.tile('Alice')).toBeVisible({ timeout: 30_000 });
+  await bob.expectMediaFrom('Alice', { timeout: 30_000 });
+  await alice.expectMediaFrom('Bob', { video: false, timeout: 30_000 });
+  await carol.expectMediaFrom('Bob', { video: false, timeout: 30_000 });
+});
+
+test('Janus dies mid-call: the call falls back to peer links and says so', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
+  test.setTimeout(120_000);
+  // Its own Janus and server: this case kills Janus.
+  const ownJanus = await startJanus();
+  const ownServer = await startAppServer({
+    env: { JANUS_URL: ownJanus.url, JANUS_API_SECRET: ownJanus.apiSecret, MESH_MAX: '2' },
+  });
+  try {
+    for (const [person, quality] of [
+      [alice, '360p'],
+      [bob, 'audio-only'],
+      [carol, 'audio-only'],
+    ] as const) {
+      await person.page.addInitScript(
+        (chosen) => localStorage.setItem('meshcall.quality', chosen),
+        quality,
+      );
+      await person.join(roomId, ownServer.url);
+    }
+    const inOwnRange = (port: number) =>
+      port >= ownJanus.rtpPorts.min && port <= ownJanus.rtpPorts.max;
+    await expect
+      .poll(async () => (await bob.page.evaluate(openLinkPorts)).map(inOwnRange), {
+        timeout: 30_000,
+      })
+      .toEqual([true, true]);
+    await bob.expectMediaFrom('Alice');
+
+    await ownJanus.kill();
+    for (const person of [alice, bob, carol]) {
+      await expect(person.page.getByText('The media server stopped working')).toBeVisible({
+        timeout: 20_000,
+      });
+    }
+    // Peer links to everyone, none to Janus, and media flows again.
+    await bob.expectMediaFrom('Alice', { timeout: 30_000 });
+    await carol.expectMediaFrom('Alice', { timeout: 30_000 });
+    await alice.expectMediaFrom('Bob', { video: false, timeout: 30_000 });
+    await expect
+      .poll(async () => (await alice.page.evaluate(openLinkPorts)).map(inOwnRange))
+      .toEqual([false, false]);
+  } finally {
+    await ownServer.stop();
+    await ownJanus.stop();
+  }
+});
+
+// --- In the page (each function is serialised into it: self-contained) ------------------------
+
+type ProbeWindow = { __probe: { peerConnections: RTCPeerConnection[] } };
+
+/** Runs in the page: the remote port of every connection not closed, sorted. */
+async function openLinkPorts(): Promise<number[]> {
+  const open = (window as unknown as ProbeWindow).__probe.peerConnections.filter(
+    (pc) => pc.connectionState !== 'closed',
+  );
+  const ports: number[] = [];
+  for (const pc of open) {
+    const stats = await pc.getStats();
+    let port = -1;
+    stats.forEach((report: Record<string, unknown>) => {
+      if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
+      const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
+      const remote = stats.get(String(pair?.remoteCandidateId)) as
+        Record<string, unknown> | undefined;
+      if (remote) port = Number(remote.port);
+    });
+    ports.push(port);
+  }
+  return ports.sort((a, b) => a - b);
+}
+
+/** Runs in the page: the remote port of the connection whose receiver the tile's video plays. */
+async function tileSourcePort(selector: string): Promise<number | null> {
+  const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
+  const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
+  if (!track) return null;
+  for (const pc of (window as unknown as ProbeWindow).__probe.peerConnections) {
+    if (pc.connectionState === 'closed') continue;
+    if (!pc.getReceivers().some((receiver) => receiver.track === track)) continue;
+    const stats = await pc.getStats();
+    let port: number | null = null;
+    stats.forEach((report: Record<string, unknown>) => {
+      if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
+      const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
+      const remote = stats.get(String(pair?.remoteCandidateId)) as
+        Record<string, unknown> | undefined;
+      if (remote) port = Number(remote.port);
+    });
+    return port;
+  }
+  return null;
+}
+
+/** Runs in the page: the width of the frames the tile's video receiver decodes. */
+async function frameWidth(selector: string): Promise<number> {
+  const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
+  const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
+  if (!track) return 0;
+  for (const pc of (window as unknown as ProbeWindow).__probe.peerConnections) {
+    const receiver = pc.getReceivers().find((candidate) => candidate.track === track);
+    if (!receiver || pc.connectionState === 'closed') continue;
+    let width = 0;
+    (await receiver.getStats()).forEach((report: Record<string, unknown>) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'video')
+        width = Number(report.frameWidth ?? 0);
+    });
+    return width;
+  }
+  return 0;
+}
+
+type FrameWatch = { frames: number[]; switches: number[]; startedAt: number };
+
+/**
+ * Runs in the page: records when the tile's <video> presents each frame, whatever element or
+ * stream the tile shows (it may change during a move).
+ */
+function watchFrames(selector: string): void {
+  const record: FrameWatch = {
+    frames: [performance.now()],
+    switches: [],
+    startedAt: performance.now(),
+  };
+  let shown: unknown = null;
+  (window as unknown as { __frames: Record<string, FrameWatch> }).__frames ??= {};
+  (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector] = record;
+  const watched = new WeakSet<HTMLVideoElement>();
+  setInterval(() => {
+    const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
+    const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0] ?? null;
+    if (track !== shown) {
+      shown = track;
+      record.switches.push(performance.now());
+    }
+    if (!video || watched.has(video)) return;
+    watched.add(video);
+    const onFrame = () => {
+      record.frames.push(performance.now());
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }, 20);
+}
+
+/** Runs in the page: the longest time between two presented frames since `watchFrames`. */
+function frameGapDetail(selector: string): string {
+  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[
+    selector
+  ];
+  if (!record) return '';
+  const times = [...record.frames, performance.now()];
+  let longest = 0;
+  let at = 0;
+  for (let i = 1; i < times.length; i++) {
+    if (times[i]! - times[i - 1]! > longest) {
+      longest = times[i]! - times[i - 1]!;
+      at = times[i - 1]!;
+    }
+  }
+  const rel = (t: number) => Math.round(t - record.startedAt);
+  return `gap ${Math.round(longest)} ms from ${rel(at)}; switches ${record.switches.map(rel).join(',')}; frames ${record.frames.length}`;
+}
+
+function longestFrameGap(selector: string): number {
+  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
+  if (!record) return -1;
+  const times = [...record.frames, performance.now()];
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!);
+  return Math.round(longest);
+}
