@@ -64,10 +64,13 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
     expect(ports.every(inJanusRange)).toBe(false);
   }
 
+  // Carol's page loads first: the move starts with her join, and so does the measurement.
+  await carol.page.addInitScript(() => localStorage.setItem('meshcall.quality', 'audio-only'));
+  await carol.open(roomId, server.url);
   await alice.page.evaluate(watchFrames, tileSelector('Bob'));
   await bob.page.evaluate(watchFrames, tileSelector('Alice'));
   const joinedAt = Date.now();
-  await joinWith(carol, roomId, 'audio-only');
+  await carol.enter();
 
   // Everyone's media now comes from Janus's ports, and nothing else is open: peer links closed.
   for (const person of [alice, bob, carol]) {
@@ -338,9 +341,7 @@ function watchFrames(selector: string): void {
 
 /** Runs in the page: the longest time between two presented frames since `watchFrames`. */
 function frameGapDetail(selector: string): string {
-  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[
-    selector
-  ];
+  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
   if (!record) return '';
   const times = [...record.frames, performance.now()];
   let longest = 0;
