@@ -1,6 +1,14 @@
 import { startAppServer, type AppServer } from './support/app-server';
-import { expect, test, type Person } from './support/fixtures';
+import { createPerson, expect, test as base, type Person } from './support/fixtures';
 import { tileSelector } from './support/in-page';
+import {
+  frameGapDetail,
+  frameWidth,
+  longestFrameGap,
+  openLinkPorts,
+  tileSourcePort,
+  watchFrames,
+} from '../tests/support/browser/sfu-in-page';
 import {
   janusExecutable,
   NO_JANUS,
@@ -14,6 +22,25 @@ import {
  * video a case checks send a camera (at 360p); the others join audio-only, as 2 shared cores
  * cannot run many encoders.
  */
+
+/** Three pages, Janus and the move on two shared cores: waits get more time than elsewhere. */
+const WAIT_MS = 45_000;
+
+const test = base.extend<{ alice: Person; bob: Person; carol: Person }>({
+  alice: async ({ browser }, use) => usePerson(browser, 'Alice', use),
+  bob: async ({ browser }, use) => usePerson(browser, 'Bob', use),
+  carol: async ({ browser }, use) => usePerson(browser, 'Carol', use),
+});
+
+async function usePerson(
+  browser: Parameters<typeof createPerson>[0],
+  name: string,
+  use: (person: Person) => Promise<void>,
+): Promise<void> {
+  const person = await createPerson(browser, name, {}, { waitTimeoutMs: WAIT_MS });
+  await use(person);
+  await person.close();
+}
 
 test.skip(janusExecutable() === null, NO_JANUS);
 
@@ -240,127 +267,3 @@ test('Janus dies mid-call: the call falls back to peer links and says so', async
     await ownJanus.stop();
   }
 });
-
-// --- In the page (each function is serialised into it: self-contained) ------------------------
-
-type ProbeWindow = { __probe: { peerConnections: RTCPeerConnection[] } };
-
-/** Runs in the page: the remote port of every connection not closed, sorted. */
-async function openLinkPorts(): Promise<number[]> {
-  const open = (window as unknown as ProbeWindow).__probe.peerConnections.filter(
-    (pc) => pc.connectionState !== 'closed',
-  );
-  const ports: number[] = [];
-  for (const pc of open) {
-    const stats = await pc.getStats();
-    let port = -1;
-    stats.forEach((report: Record<string, unknown>) => {
-      if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
-      const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
-      const remote = stats.get(String(pair?.remoteCandidateId)) as
-        Record<string, unknown> | undefined;
-      if (remote) port = Number(remote.port);
-    });
-    ports.push(port);
-  }
-  return ports.sort((a, b) => a - b);
-}
-
-/** Runs in the page: the remote port of the connection whose receiver the tile's video plays. */
-async function tileSourcePort(selector: string): Promise<number | null> {
-  const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
-  const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
-  if (!track) return null;
-  for (const pc of (window as unknown as ProbeWindow).__probe.peerConnections) {
-    if (pc.connectionState === 'closed') continue;
-    if (!pc.getReceivers().some((receiver) => receiver.track === track)) continue;
-    const stats = await pc.getStats();
-    let port: number | null = null;
-    stats.forEach((report: Record<string, unknown>) => {
-      if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
-      const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
-      const remote = stats.get(String(pair?.remoteCandidateId)) as
-        Record<string, unknown> | undefined;
-      if (remote) port = Number(remote.port);
-    });
-    return port;
-  }
-  return null;
-}
-
-/** Runs in the page: the width of the frames the tile's video receiver decodes. */
-async function frameWidth(selector: string): Promise<number> {
-  const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
-  const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
-  if (!track) return 0;
-  for (const pc of (window as unknown as ProbeWindow).__probe.peerConnections) {
-    const receiver = pc.getReceivers().find((candidate) => candidate.track === track);
-    if (!receiver || pc.connectionState === 'closed') continue;
-    let width = 0;
-    (await receiver.getStats()).forEach((report: Record<string, unknown>) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'video')
-        width = Number(report.frameWidth ?? 0);
-    });
-    return width;
-  }
-  return 0;
-}
-
-type FrameWatch = { frames: number[]; switches: number[]; startedAt: number };
-
-/**
- * Runs in the page: records when the tile's <video> presents each frame, whatever element or
- * stream the tile shows (it may change during a move).
- */
-function watchFrames(selector: string): void {
-  const record: FrameWatch = {
-    frames: [performance.now()],
-    switches: [],
-    startedAt: performance.now(),
-  };
-  let shown: unknown = null;
-  (window as unknown as { __frames: Record<string, FrameWatch> }).__frames ??= {};
-  (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector] = record;
-  const watched = new WeakSet<HTMLVideoElement>();
-  setInterval(() => {
-    const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
-    const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0] ?? null;
-    if (track !== shown) {
-      shown = track;
-      record.switches.push(performance.now());
-    }
-    if (!video || watched.has(video)) return;
-    watched.add(video);
-    const onFrame = () => {
-      record.frames.push(performance.now());
-      video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  }, 20);
-}
-
-/** Runs in the page: the longest time between two presented frames since `watchFrames`. */
-function frameGapDetail(selector: string): string {
-  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
-  if (!record) return '';
-  const times = [...record.frames, performance.now()];
-  let longest = 0;
-  let at = 0;
-  for (let i = 1; i < times.length; i++) {
-    if (times[i]! - times[i - 1]! > longest) {
-      longest = times[i]! - times[i - 1]!;
-      at = times[i - 1]!;
-    }
-  }
-  const rel = (t: number) => Math.round(t - record.startedAt);
-  return `gap ${Math.round(longest)} ms from ${rel(at)}; switches ${record.switches.map(rel).join(',')}; frames ${record.frames.length}`;
-}
-
-function longestFrameGap(selector: string): number {
-  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
-  if (!record) return -1;
-  const times = [...record.frames, performance.now()];
-  let longest = 0;
-  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!);
-  return Math.round(longest);
-}

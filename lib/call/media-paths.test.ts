@@ -134,6 +134,7 @@ describe('MediaPaths', () => {
     media.addPerson(person(ANN));
     media.showDisplay(ANN, { width: 200, height: 100, visible: true, fullScreen: false });
     const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
     mesh?.events.onRemoteTrack(ANN, 'camera', track('video', 'ann-mesh-video'));
     mesh?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann-mesh-audio'));
     expect(shown.map((s) => s.id)).toEqual(['ann-mesh-video', 'ann-mesh-audio']);
@@ -151,7 +152,7 @@ describe('MediaPaths', () => {
     sfu?.events.onRemoteTrack(ANN, 'camera', sfuAudio);
     sfu?.events.onLinkState(ANN, 'connected');
     expect(shown).toHaveLength(2);
-    expect(links).toEqual([]);
+    expect(links).toEqual([[ANN, 'connected']]);
     sfu?.events.onRemoteTrackLive?.(ANN, 'camera', sfuVideo);
     expect(shown.at(-1)?.id).toBe('ann-sfu-video');
     expect(mesh?.removed).toEqual([]);
@@ -163,13 +164,16 @@ describe('MediaPaths', () => {
     expect(mesh?.removed).toEqual([ANN]);
     expect(mesh?.closed).toBe(true);
     expect(media.running).toEqual({ mesh: false, sfu: true, moving: false });
-    expect(links).toEqual([[ANN, 'connected']]);
+    expect(links).toEqual([
+      [ANN, 'connected'],
+      [ANN, 'connected'],
+    ]);
     expect(paths).toEqual(['media-server']);
     // The closed mesh is not heard any more.
     mesh?.events.onRemoteTrack(ANN, 'camera', track('video', 'late'));
     mesh?.events.onLinkState(ANN, 'closed');
     expect(shown.at(-1)?.id).toBe('ann-sfu-audio');
-    expect(links).toHaveLength(1);
+    expect(links).toHaveLength(2);
   });
 
   it('waits for nothing from someone who sends nothing, and gives a newcomer mid-move no peer link', () => {
@@ -177,8 +181,10 @@ describe('MediaPaths', () => {
     media.setMode('mesh', 'joined');
     media.addPerson(person(ANN, SILENT));
     media.addPerson(person(BEN));
-    media.setMode('sfu', 'moved');
     const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onLinkState(BEN, 'connected');
+    media.setMode('sfu', 'moved');
     const [sfu] = sfus;
     media.addPerson(person(CAL));
     expect(mesh?.people).toEqual([ANN, BEN]);
@@ -192,6 +198,28 @@ describe('MediaPaths', () => {
     expect(mesh?.removed).toEqual([ANN]);
     sfu?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben-silent'));
     expect(mesh?.closed).toBe(true);
+  });
+
+  it('moves nobody whose peer link is still connecting: they join the SFU room as newcomers', () => {
+    const { media, meshes, sfus, shown } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    media.addPerson(person(CAL));
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onLinkState(CAL, 'connecting');
+    media.setMode('sfu', 'moved');
+    expect(mesh?.removed).toEqual([CAL]);
+    expect(media.running.moving).toBe(true);
+    sfus[0]?.events.onRemoteTrack(CAL, 'camera', track('video', 'cal-sfu'));
+    expect(shown.at(-1)?.id).toBe('cal-sfu');
+    // Nobody had a working link at all: no move, the mesh closes at once.
+    const other = setUp();
+    other.media.setMode('mesh', 'joined');
+    other.media.addPerson(person(CAL));
+    other.media.setMode('sfu', 'moved');
+    expect(other.meshes[0]?.closed).toBe(true);
+    expect(other.media.running).toEqual({ mesh: false, sfu: true, moving: false });
   });
 
   it('falls back to peer links with everyone when the SFU is lost', () => {
@@ -215,6 +243,7 @@ describe('MediaPaths', () => {
     const { media, meshes, sfus } = setUp();
     media.setMode('mesh', 'joined');
     media.addPerson(person(ANN));
+    meshes[0]?.events.onLinkState(ANN, 'connected');
     media.setMode('sfu', 'moved');
     media.handleSignal({ type: 'candidate', from: ANN, candidate: null });
     media.handleSignal({ type: 'sfu-subscription-offer', sdp: 'v=0', tracks: [] });

@@ -76,6 +76,7 @@ export class MediaPaths implements MediaTransport {
   >();
   private readonly switched = new Set<TrackKey>();
   private readonly sfuLinkStates = new Map<string, TransportLinkState>();
+  private readonly meshLinkStates = new Map<string, TransportLinkState>();
 
   constructor(private readonly options: MediaPathsOptions) {}
 
@@ -103,13 +104,18 @@ export class MediaPaths implements MediaTransport {
     this.sfu = sfu;
     this.prepare(sfu);
     const mesh = this.mesh;
-    if (mesh && this.people.size > 0 && how !== 'joined') {
-      this.move = new MediaMove(
-        [...this.people.values()].map(({ peerId, media }) => ({ peerId, media })),
-      );
+    // Only links that carry media are worth keeping until the SFU's does: someone who just
+    // joined (their link still connecting) is a newcomer to the SFU room, with no peer link.
+    const linked = [...this.people.values()].filter(
+      ({ peerId }) => this.meshLinkStates.get(peerId) === 'connected',
+    );
+    for (const { peerId } of this.people.values()) {
+      if (!linked.some((person) => person.peerId === peerId)) mesh?.removePerson(peerId);
+    }
+    if (mesh && linked.length > 0 && how !== 'joined') {
+      this.move = new MediaMove(linked.map(({ peerId, media }) => ({ peerId, media })));
     } else {
-      mesh?.close();
-      this.mesh = null;
+      this.closeMesh();
     }
     sfu.start();
   }
@@ -125,6 +131,12 @@ export class MediaPaths implements MediaTransport {
       this.prepare(mesh);
     }
     this.setPath('peer-to-peer');
+  }
+
+  private closeMesh(): void {
+    this.mesh?.close();
+    this.mesh = null;
+    this.meshLinkStates.clear();
   }
 
   private closeSfu(): void {
@@ -168,6 +180,7 @@ export class MediaPaths implements MediaTransport {
     this.people.delete(peerId);
     this.displays.delete(peerId);
     this.sfuLinkStates.delete(peerId);
+    this.meshLinkStates.delete(peerId);
     for (const key of [...this.pending.keys(), ...this.switched]) {
       if (key.startsWith(`${peerId}|`)) {
         this.pending.delete(key);
@@ -247,8 +260,7 @@ export class MediaPaths implements MediaTransport {
   }
 
   close(): void {
-    this.mesh?.close();
-    this.mesh = null;
+    this.closeMesh();
     this.closeSfu();
   }
 
@@ -280,7 +292,9 @@ export class MediaPaths implements MediaTransport {
         if (current() && this.onMesh(peerId)) events.onRemoteTrackEnded(peerId, source, track);
       },
       onLinkState: (peerId, state) => {
-        if (current() && this.onMesh(peerId)) events.onLinkState(peerId, state);
+        if (!current()) return;
+        this.meshLinkStates.set(peerId, state);
+        if (this.onMesh(peerId)) events.onLinkState(peerId, state);
       },
       onLinkDiagnostics: (peerId, diagnostics) => {
         if (current() && this.onMesh(peerId)) events.onLinkDiagnostics(peerId, diagnostics);
@@ -357,8 +371,7 @@ export class MediaPaths implements MediaTransport {
     }
     if (step.complete && this.move) {
       this.move = null;
-      this.mesh?.close();
-      this.mesh = null;
+      this.closeMesh();
       this.flushPending(null);
       this.setPath('media-server');
     }

@@ -24,10 +24,11 @@ import {
   tileSourceOf,
 } from './sfu-state';
 
-/** How often a new track's receiver is asked whether it has decoded media yet. */
+/** How often a new track's receiver is asked whether it has decoded media yet, at first. */
 const LIVE_POLL_MS = 50;
-/** A track that has not played by then is not waited for any more. */
-const LIVE_GIVE_UP_MS = 30_000;
+/** After this long without media (a slow machine, a silent sender), it is asked less often. */
+const LIVE_PATIENCE_MS = 5_000;
+const LIVE_SLOW_POLL_MS = 500;
 /** Gathering longer than this sends the candidates found so far (half trickle: no more follow). */
 const GATHER_TIMEOUT_MS = 5_000;
 /** An offer the server has not answered by then is sent again. */
@@ -396,7 +397,7 @@ export class SfuTransport implements MediaTransport {
   private watchUntilLive(track: SubscribedTrack, receiverTrack: MediaStreamTrack, reused: boolean) {
     const receiver = this.transceiverAt(track.mid)?.receiver;
     if (!receiver) return;
-    const givenUpAt = performance.now() + LIVE_GIVE_UP_MS;
+    const slowerAt = performance.now() + LIVE_PATIENCE_MS;
     let baseline: number | null = reused ? null : 0;
     const poll = async () => {
       this.liveWatches.delete(track.mid);
@@ -413,12 +414,12 @@ export class SfuTransport implements MediaTransport {
         );
         return;
       }
-      if (performance.now() < givenUpAt) {
-        this.liveWatches.set(
-          track.mid,
-          setTimeout(() => void poll(), LIVE_POLL_MS),
-        );
-      }
+      // Never given up while the track is subscribed: a move waits for it.
+      const delay = performance.now() < slowerAt ? LIVE_POLL_MS : LIVE_SLOW_POLL_MS;
+      this.liveWatches.set(
+        track.mid,
+        setTimeout(() => void poll(), delay),
+      );
     };
     this.liveWatches.set(
       track.mid,
