@@ -1,10 +1,12 @@
 import { startAppServer, type AppServer } from './support/app-server';
+import { coturnExecutable, startCoturn } from './support/coturn';
 import { createPerson, expect, test as base, type Person } from './support/fixtures';
 import { tileSelector } from './support/in-page';
 import {
   frameGapDetail,
   frameWidth,
   longestFrameGap,
+  openLinkCandidateTypes,
   openLinkPorts,
   tileSourcePort,
   watchFrames,
@@ -266,4 +268,54 @@ test('Janus dies mid-call: the call falls back to peer links and says so', async
     await ownServer.stop();
     await ownJanus.stop();
   }
+});
+
+test.describe('relay-only, through a real TURN relay (coturn)', () => {
+  test.skip(
+    !coturnExecutable(),
+    'Skipped: coturn (turnserver) is not installed; .ci/run installs it.',
+  );
+
+  test('a relay-only call moves to Janus and plays through the relay', async ({
+    alice,
+    bob,
+    carol,
+    roomId,
+  }) => {
+    test.setTimeout(120_000);
+    const secret = 'relay-only-sfu-test-secret';
+    const coturn = await startCoturn(secret);
+    const relayServer = await startAppServer({
+      env: {
+        JANUS_URL: janus.url,
+        JANUS_API_SECRET: janus.apiSecret,
+        MESH_MAX: '2',
+        TURN_URLS: coturn.url,
+        TURN_SECRET: secret,
+        ICE_TRANSPORT_POLICY: 'relay',
+      },
+    });
+    try {
+      for (const [person, quality] of [
+        [alice, '360p'],
+        [bob, 'audio-only'],
+        [carol, 'audio-only'],
+      ] as const) {
+        await person.page.addInitScript(
+          (chosen) => localStorage.setItem('meshcall.quality', chosen),
+          quality,
+        );
+        await person.join(roomId, relayServer.url);
+      }
+      // Bob's two connections to Janus, and nothing else, each through the relay.
+      await expect
+        .poll(() => bob.page.evaluate(openLinkCandidateTypes), { timeout: 30_000 })
+        .toEqual(['relay', 'relay']);
+      await bob.expectMediaFrom('Alice');
+      await alice.expectMediaFrom('Carol', { video: false });
+    } finally {
+      await relayServer.stop();
+      await coturn.stop();
+    }
+  });
 });

@@ -28,6 +28,27 @@ export async function openLinkPorts(): Promise<number[]> {
   return ports.sort((a, b) => a - b);
 }
 
+/** Runs in the page: the local candidate type of every connection not closed (connected or not). */
+export async function openLinkCandidateTypes(): Promise<string[]> {
+  const open = (window as unknown as ProbeWindow).__probe.peerConnections.filter(
+    (pc) => pc.connectionState !== 'closed',
+  );
+  const types: string[] = [];
+  for (const pc of open) {
+    const stats = await pc.getStats();
+    let type = 'none';
+    stats.forEach((report: Record<string, unknown>) => {
+      if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
+      const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
+      const local = stats.get(String(pair?.localCandidateId)) as
+        Record<string, unknown> | undefined;
+      if (local) type = String(local.candidateType);
+    });
+    types.push(type);
+  }
+  return types;
+}
+
 /** Runs in the page: the remote port of the connection whose receiver the tile's video plays. */
 export async function tileSourcePort(selector: string): Promise<number | null> {
   const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
