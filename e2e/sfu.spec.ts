@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { startAppServer, type AppServer } from './support/app-server';
 import { coturnExecutable, startCoturn } from './support/coturn';
 import { createPerson, expect, test as base, type Person } from './support/fixtures';
@@ -284,7 +285,8 @@ test.describe('relay-only, through a real TURN relay (coturn)', () => {
   }) => {
     test.setTimeout(120_000);
     const secret = 'relay-only-sfu-test-secret';
-    const coturn = await startCoturn(secret);
+    // Janus's candidates are on this machine's first non-loopback address: relays go there.
+    const coturn = await startCoturn(secret, { relayIp: outsideAddress() });
     const relayServer = await startAppServer({
       env: {
         JANUS_URL: janus.url,
@@ -319,3 +321,12 @@ test.describe('relay-only, through a real TURN relay (coturn)', () => {
     }
   });
 });
+
+/** This machine's first IPv4 address that is not loopback, where Janus gathers its candidates. */
+function outsideAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const found = addresses?.find((address) => address.family === 'IPv4' && !address.internal);
+    if (found) return found.address;
+  }
+  return '127.0.0.1';
+}
