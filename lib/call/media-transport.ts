@@ -25,19 +25,18 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  * caps, and `showDisplay` picks the layer each person's tile receives (the mesh tells the sender);
  * data goes over its own channel through the server.
  *
- * Moving a live call from mesh to SFU, make before break:
- * - the controller runs both transports at once, gives both the same people and outgoing tracks,
- *   and keeps chat on the mesh until the move is complete;
- * - each transport gets its own events object, so the controller knows which one a remote track
- *   came from. A tile keeps the old transport's track for a person and source until the new
- *   transport's track for it has decoded media (its first frame, or for audio its first packets;
- *   an `onRemoteTrackLive` event to add with the move); only then does the `MediaRegistry` entry
- *   switch;
+ * Moving a live call from mesh to SFU, make before break (`MediaPaths`, media-paths.ts):
+ * - it runs both transports at once, gives both the same people, outgoing tracks and tile
+ *   reports, and sends data over the mesh while it runs. Only people whose peer link is connected
+ *   wait for the SFU; someone whose link is still connecting is treated as a newcomer;
+ * - each transport gets its own events object, so it knows which one a remote track came from. A tile keeps the old transport's track for a person and source until the new
+ *   transport's track for it has decoded media (its first frame, or for audio its first packets:
+ *   `onRemoteTrackLive`); only then does the `MediaRegistry` entry switch;
  * - once all of a person's sources have switched, the old transport's `removePerson` drops that
- *   person's link; when no one is left on it, it is closed. While both run, the tile shows the
- *   better of the two link states.
- * None of this touches the UI, the store or the signaling session: the switch lives in the
- * controller, next to the `MediaRegistry`.
+ *   person's link; when no one is left on it, it is closed. Until a person has moved, their tile
+ *   shows the mesh link's state; afterwards the SFU's.
+ * None of this touches the UI, the store or the signaling session: to the controller, `MediaPaths`
+ * is one transport.
  */
 export interface MediaTransport {
   /**
