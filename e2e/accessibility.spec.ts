@@ -51,6 +51,8 @@ test('lobby and a call of two with chat and People open have no axe violations; 
   bob,
   roomId,
 }) => {
+  // Three axe runs over a live call of two: more than one short case's time on a busy machine.
+  test.slow();
   await cameraOff(bob);
   await alice.open(roomId);
   await expectNoAxeViolations(alice.page, 'the lobby');
@@ -59,7 +61,9 @@ test('lobby and a call of two with chat and People open have no axe violations; 
   await alice.enter();
   await bob.join(roomId);
   await expect(announcer(alice.page)).toContainText('Bob joined the call.');
-  await alice.expectMediaFrom('Bob', { video: false });
+  // The chat goes over the peer link: wait until it is up both ways.
+  await expect(alice.tile('Bob')).toHaveAttribute('data-link', 'connected');
+  await expect(bob.tile('Alice')).toHaveAttribute('data-link', 'connected');
 
   await bob.sendChat('Hello from Bob');
   await alice.press('Chat');
