@@ -89,7 +89,13 @@ export async function frameWidth(selector: string): Promise<number> {
   return 0;
 }
 
-type FrameWatch = { frames: number[]; switches: number[]; startedAt: number };
+type FrameWatch = {
+  frames: number[];
+  switches: number[];
+  startedAt: number;
+  /** Checks that found the tile with no live video track (a black tile). */
+  blank: number;
+};
 
 /**
  * Runs in the page: records when the tile's <video> presents each frame, whatever element or
@@ -100,6 +106,7 @@ export function watchFrames(selector: string): void {
     frames: [performance.now()],
     switches: [],
     startedAt: performance.now(),
+    blank: 0,
   };
   let shown: unknown = null;
   (window as unknown as { __frames: Record<string, FrameWatch> }).__frames ??= {};
@@ -108,6 +115,7 @@ export function watchFrames(selector: string): void {
   setInterval(() => {
     const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
     const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0] ?? null;
+    if (!track || track.readyState !== 'live') record.blank++;
     if (track !== shown) {
       shown = track;
       record.switches.push(performance.now());
@@ -120,6 +128,20 @@ export function watchFrames(selector: string): void {
     };
     video.requestVideoFrameCallback(onFrame);
   }, 20);
+}
+
+/**
+ * Runs in the page: since `watchFrames`, how often the tile had no live video track, and how many
+ * frames it presented after its last change of track.
+ */
+export function tileContinuity(selector: string): { blank: number; framesAfterSwitch: number } {
+  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
+  if (!record) return { blank: -1, framesAfterSwitch: 0 };
+  const lastSwitch = record.switches.at(-1) ?? record.startedAt;
+  return {
+    blank: record.blank,
+    framesAfterSwitch: record.frames.filter((at) => at > lastSwitch).length,
+  };
 }
 
 /** Runs in the page: the longest time between two presented frames since `watchFrames`. */
