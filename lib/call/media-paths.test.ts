@@ -239,6 +239,27 @@ describe('MediaPaths', () => {
     expect(media.running).toEqual(before);
   });
 
+  it('links everyone again when the SFU is lost mid-move, moved people and newcomers too', () => {
+    const { media, meshes, sfus } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    media.addPerson(person(BEN, SILENT));
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onLinkState(BEN, 'connected');
+    media.setMode('sfu', 'moved');
+    media.addPerson(person(CAL));
+    // Ben sends nothing: moved as soon as he is carried; Ann still waits for her media.
+    sfus[0]?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben'));
+    expect(mesh?.removed).toEqual([BEN]);
+    media.setMode('mesh', 'moved');
+    expect(meshes).toHaveLength(1);
+    expect(mesh?.closed).toBe(false);
+    expect(mesh?.people).toEqual(expect.arrayContaining([ANN, BEN, CAL]));
+    expect(mesh?.people.filter((peerId) => peerId === BEN)).toHaveLength(2);
+    expect(media.running).toEqual({ mesh: true, sfu: false, moving: false });
+  });
+
   it('routes peer signals to the mesh and the media server’s to the SFU transport', () => {
     const { media, meshes, sfus } = setUp();
     media.setMode('mesh', 'joined');

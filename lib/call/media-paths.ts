@@ -129,6 +129,9 @@ export class MediaPaths implements MediaTransport {
       bound.transport = mesh;
       this.mesh = mesh;
       this.prepare(mesh);
+    } else {
+      // A move cut short: people already moved (or met on the SFU) get their links again.
+      for (const person of this.people.values()) this.mesh.addPerson(person);
     }
     this.setPath('peer-to-peer');
   }
