@@ -784,27 +784,33 @@ export class SignalingHub {
     await this.sfu?.peerLeft(roomId, peerId, outcome.remaining.length);
   }
 
-  /** A peer held here was taken out by the host (on any process): it is told, and closed. */
+  /**
+   * A peer held here was taken out by the host (on any process). Its address must knock from now
+   * on: recorded before the peer hears of it, so that it cannot rejoin past the waiting list.
+   * Then it is told, and its socket closed.
+   */
   private onExpelled(roomId: string, peerId: string, why: 'removed' | 'call-ended'): void {
     const slot = this.slots.get(peerId);
     if (!slot || slot.roomId !== roomId) return;
     const { connectionId, address } = slot;
     this.forget(slot);
-    if (connectionId !== null) {
-      this.send(connectionId, { type: why });
-      this.options.transport.close(
-        connectionId,
-        why === 'removed' ? CLOSE_CODES.removed : CLOSE_CODES.callEnded,
-        why === 'removed' ? 'Removed by the host' : 'The host ended the call',
-      );
-    }
-    if (why === 'removed' && address !== null) {
-      void this.track(
-        this.hostControls
-          .removedFrom(roomId, peerId, address)
-          .catch((error: unknown) => this.roomsFailed('controls', error)),
-      );
-    }
+    const recorded =
+      why === 'removed' && address !== null
+        ? this.hostControls
+            .removedFrom(roomId, peerId, address)
+            .catch((error: unknown) => this.roomsFailed('controls', error))
+        : Promise.resolve();
+    void this.track(
+      recorded.then(() => {
+        if (connectionId === null) return;
+        this.send(connectionId, { type: why });
+        this.options.transport.close(
+          connectionId,
+          why === 'removed' ? CLOSE_CODES.removed : CLOSE_CODES.callEnded,
+          why === 'removed' ? 'Removed by the host' : 'The host ended the call',
+        );
+      }),
+    );
   }
 
   /** The host admitted a knock from a socket on this process: it joins, past every gate. */
