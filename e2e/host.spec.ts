@@ -24,6 +24,8 @@ test('Start a call makes a host whose key, not seniority, brings the role back; 
   alice,
   carol,
 }) => {
+  // Three pages and a reload, on a machine that may be busy.
+  test.setTimeout(120_000);
   await cameraOff(alice, carol);
   // Alice starts the call from the home page, so her browser holds the host key.
   await alice.page.goto('/');

@@ -274,6 +274,22 @@ describe('getting in', () => {
     expect(t.controls.knocking).toBe(0);
   });
 
+  it('knocks from sockets here are written back when the shared state lost them', async () => {
+    const t = setup();
+    await t.join('ann', { hostKey: HOST_KEY });
+    await t.act('ann', { type: 'waiting-room', enabled: true });
+    await t.join('ben');
+    const [knock] = t.last('ann', 'knocks')?.knocks ?? [];
+    // As after a restart of Redis without persistence: the list is gone, the socket still waits.
+    await t.rooms.withdraw(ROOM, knock!.knockId);
+    expect(await t.rooms.knocks(ROOM)).toEqual([]);
+    t.take('ann');
+    await t.controls.reassertKnocks();
+    expect(t.last('ann', 'knocks')?.knocks).toEqual([knock]);
+    await t.act('ann', { type: 'admit', knockId: knock!.knockId });
+    expect(await t.memberIds()).toContain('ben');
+  });
+
   it('a removed person is out at once and must knock to come back', async () => {
     const t = setup();
     await t.join('ann', { hostKey: HOST_KEY });

@@ -212,6 +212,30 @@ export class HostControls {
     this.port.send(knocker.connectionId, { type: 'declined', retryAfterMs: answer.retryAfterMs });
   }
 
+  /**
+   * The shared state is back after an outage, perhaps empty (Redis restarted without
+   * persistence): the knocks of sockets here are written back, and each host told. A knock on a
+   * room that is gone now is answered as declined, with no pause.
+   */
+  async reassertKnocks(): Promise<void> {
+    const rooms = new Set<string>();
+    for (const [knockId, knocker] of [...this.knockers]) {
+      const address = this.port.addressOf(knocker.connectionId);
+      const outcome = await this.store.knock(
+        knocker.roomId,
+        { knockId, name: knocker.join.name, address },
+        LIMITS.maxKnocks,
+      );
+      if (outcome.ok) rooms.add(knocker.roomId);
+      else {
+        const retryAfterMs = outcome.reason === 'too-soon' ? outcome.retryAfterMs : 0;
+        await this.answered(knocker.roomId, knockId, { admitted: false, retryAfterMs });
+      }
+    }
+    for (const roomId of rooms)
+      await this.tellHostKnocks(roomId, await this.store.controls(roomId));
+  }
+
   /** The host took out a member held here: from now on its address must knock. */
   async removedFrom(roomId: string, peerId: string, address: string): Promise<void> {
     await this.store.updateControls(roomId, (controls) => removed(controls, peerId, address));

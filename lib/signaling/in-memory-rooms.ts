@@ -274,6 +274,8 @@ export class InMemoryRooms implements Rooms {
   ): Promise<KnockOutcome> {
     const room = this.rooms.get(roomId);
     if (!room) return { ok: false, reason: 'no-room' };
+    // Written again (after an outage of the shared state): it keeps its place.
+    if (room.knocks.has(knock.knockId)) return { ok: true, knocks: this.knockList(room) };
     const now = this.clock();
     const until = room.declinedUntil.get(knock.address) ?? 0;
     if (until > now) return { ok: false, reason: 'too-soon', retryAfterMs: until - now };

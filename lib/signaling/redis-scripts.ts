@@ -521,13 +521,15 @@ return members(room, peer, { 'left' })
 );
 
 /** KEYS: room. ARGV: knock id, name, address, most knocks, node, key prefix. Adds a knock to a
- * room that has members. Returns {'ok', waiting list...}, {'no-room'}, {'full'} or
+ * room that has members (a knock already there stays as it is). Returns {'ok', waiting list...}, {'no-room'}, {'full'} or
  * {'too-soon', ms left of the address's pause}. */
 export const KNOCK = script(
   1,
   `
 local room, prefix = KEYS[1], ARGV[6]
 if tonumber(redis.call('HGET', room, 'count') or '0') <= 0 then return { 'no-room' } end
+-- Written again (after an outage): it keeps its place.
+if redis.call('HEXISTS', room, 'w:' .. ARGV[1]) == 1 then return waiting(room, prefix, { 'ok' }) end
 local now = now_ms()
 local paused = tonumber(redis.call('HGET', room, 'd:' .. ARGV[3]) or '0')
 if paused > now then return { 'too-soon', string.format('%.0f', paused - now) } end

@@ -126,6 +126,12 @@ export function describeRoomsContract(
         { knockId: 'knock-a', name: 'Name knock-a', address: '192.0.2.1', nodeId: rooms.nodeId },
       ]);
       await knock('knock-b', '192.0.2.2');
+      // Written again (a process re-asserting its knocks): it keeps its place.
+      const rewritten = await knock('knock-a', '192.0.2.1');
+      expect(rewritten.ok && rewritten.knocks.map((k) => k.knockId)).toEqual([
+        'knock-a',
+        'knock-b',
+      ]);
       await knock('knock-c', '192.0.2.3');
       expect(await knock('knock-d')).toEqual({ ok: false, reason: 'full' });
       const listed = await rooms.knocks(ROOM);

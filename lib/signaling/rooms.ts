@@ -185,6 +185,7 @@ export interface WaitingList {
   /**
    * Adds a knock to a room that has members, unless `maxKnocks` are waiting already or the host
    * declined this address less than its pause ago. `knocks` is the list after it, earliest first.
+   * A knock already on the list keeps its place.
    */
   knock(
     roomId: string,

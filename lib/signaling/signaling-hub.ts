@@ -986,6 +986,9 @@ export class SignalingHub {
       if (slot) this.onClaimedAway(slot.roomId, peerId, slot.epoch);
     }
     await this.retryRemovals();
+    await this.hostControls
+      .reassertKnocks()
+      .catch((error: unknown) => this.roomsFailed('reassert', error));
   }
 
   private queueRemoval(removal: PendingRemoval): void {
