@@ -274,6 +274,20 @@ describe('getting in', () => {
     expect(t.controls.knocking).toBe(0);
   });
 
+  it('a room whose controls were lost gets a host again: whoever has been there longest', async () => {
+    const t = setup();
+    await t.join('ann', { hostKey: HOST_KEY });
+    await t.join('ben');
+    await t.controls.ensureHost(ROOM);
+    expect(t.last('ben', 'room-controls')?.controls.hostPeerId).toBe('ann');
+    // As after a restart of Redis without persistence.
+    await t.rooms.updateControls(ROOM, () => null);
+    t.take('ben');
+    await t.controls.ensureHost(ROOM);
+    expect(t.last('ben', 'room-controls')?.controls.hostPeerId).toBe('ann');
+    expect((await t.rooms.controls(ROOM)).hostPeerId).toBe('ann');
+  });
+
   it('knocks from sockets here are written back when the shared state lost them', async () => {
     const t = setup();
     await t.join('ann', { hostKey: HOST_KEY });
@@ -284,7 +298,7 @@ describe('getting in', () => {
     await t.rooms.withdraw(ROOM, knock!.knockId);
     expect(await t.rooms.knocks(ROOM)).toEqual([]);
     t.take('ann');
-    await t.controls.reassertKnocks();
+    expect(await t.controls.reassertKnocks(true)).toBe(0);
     expect(t.last('ann', 'knocks')?.knocks).toEqual([knock]);
     await t.act('ann', { type: 'admit', knockId: knock!.knockId });
     expect(await t.memberIds()).toContain('ben');

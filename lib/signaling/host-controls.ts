@@ -213,12 +213,34 @@ export class HostControls {
   }
 
   /**
-   * The shared state is back after an outage, perhaps empty (Redis restarted without
-   * persistence): the knocks of sockets here are written back, and each host told. A knock on a
-   * room that is gone now is answered as declined, with no pause.
+   * After an outage that lost the room's controls (Redis restarted without persistence), a room
+   * with members has a host again: whoever has been there longest, as when a host leaves. The
+   * lock, password and waiting room were lost with the rest; the new host is told who knocks.
    */
-  async reassertKnocks(): Promise<void> {
+  async ensureHost(roomId: string): Promise<void> {
+    const members = await this.port.members(roomId);
+    if (members.length === 0) return;
+    const longest = members.reduce((a, b) => (b.joinOrder < a.joinOrder ? b : a));
+    let elected = false;
+    const controls = await this.store.updateControls(roomId, (current) => {
+      elected = current.hostPeerId === null;
+      return elected ? { ...current, hostPeerId: longest.peerId } : current;
+    });
+    if (!elected || !controls) return;
+    await this.announce(roomId, controls);
+    await this.tellHostKnocks(roomId, controls);
+  }
+
+  /**
+   * The shared state is back after an outage, perhaps empty (Redis restarted without
+   * persistence): the knocks of sockets here are written back, and each host told. A room that
+   * is not there yet may be written back by another process in a moment: unless `final`, its
+   * knocks are left waiting and counted, for the caller to try again once. Otherwise a knock that
+   * cannot be written is answered as declined, with no pause.
+   */
+  async reassertKnocks(final: boolean): Promise<number> {
     const rooms = new Set<string>();
+    let waiting = 0;
     for (const [knockId, knocker] of [...this.knockers]) {
       const address = this.port.addressOf(knocker.connectionId);
       const outcome = await this.store.knock(
@@ -227,6 +249,7 @@ export class HostControls {
         LIMITS.maxKnocks,
       );
       if (outcome.ok) rooms.add(knocker.roomId);
+      else if (outcome.reason === 'no-room' && !final) waiting++;
       else {
         const retryAfterMs = outcome.reason === 'too-soon' ? outcome.retryAfterMs : 0;
         await this.answered(knocker.roomId, knockId, { admitted: false, retryAfterMs });
@@ -234,6 +257,7 @@ export class HostControls {
     }
     for (const roomId of rooms)
       await this.tellHostKnocks(roomId, await this.store.controls(roomId));
+    return waiting;
   }
 
   /** The host took out a member held here: from now on its address must knock. */

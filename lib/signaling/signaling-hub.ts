@@ -986,9 +986,28 @@ export class SignalingHub {
       if (slot) this.onClaimedAway(slot.roomId, peerId, slot.epoch);
     }
     await this.retryRemovals();
-    await this.hostControls
-      .reassertKnocks()
-      .catch((error: unknown) => this.roomsFailed('reassert', error));
+    // Each process does this for its own rooms; the rooms' compare-and-set elects one host.
+    const roomIds = new Set([...this.slots.values()].map((slot) => slot.roomId));
+    for (const roomId of roomIds) {
+      await this.hostControls
+        .ensureHost(roomId)
+        .catch((error: unknown) => this.roomsFailed('reassert', error));
+    }
+    await this.reassertKnocks(false);
+  }
+
+  /** Knocks of sockets here, written back after an outage; once more a moment later for rooms
+   * that other processes had not written back yet. */
+  private async reassertKnocks(final: boolean): Promise<void> {
+    let waiting;
+    try {
+      waiting = await this.hostControls.reassertKnocks(final);
+    } catch (error) {
+      return this.roomsFailed('reassert', error);
+    }
+    if (waiting === 0) return;
+    const timer = setTimeout(() => void this.track(this.reassertKnocks(true)), RETRY_MS);
+    timer.unref?.();
   }
 
   private queueRemoval(removal: PendingRemoval): void {

@@ -157,6 +157,23 @@ describe('host controls across two processes sharing rooms through Redis', () =>
     expect((await knocksOf(ann.client, 0)).length).toBe(0);
   }, 30_000);
 
+  it('Redis restarted while someone knocks: the knock is written back, and the host admits it', async () => {
+    const roomId = createRoomId();
+    const ann = await host(roomId);
+    ann.client.send({ type: 'waiting-room', enabled: true });
+    await controlsWhere(ann.client, (controls) => controls.waitingRoom);
+    const dan = await ask(otherSide, roomId, 'Dan');
+    await dan.next('waiting');
+    const [before] = await knocksOf(ann.client, 1);
+
+    await redis.restart();
+    // Empty now; each process writes back what it holds: Ann, then Dan's knock.
+    const [after] = await knocksOf(ann.client, 1);
+    expect(after).toEqual(before);
+    ann.client.send({ type: 'admit', knockId: after!.knockId });
+    expect((await dan.next('joined', 15_000)).peers.map((peer) => peer.name)).toEqual(['Ann']);
+  }, 60_000);
+
   it('password guesses from one address are limited across both processes', async () => {
     const roomId = createRoomId();
     const ann = await host(roomId);
