@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  chromiumExecutable,
+  FAKE_MEDIA_ARGS,
+  firefoxExecutable,
+  NO_FIREFOX,
+} from './support/browser';
+import { expect, test } from './support/firefox-person';
+import { readCspViolations, tileSelector } from './support/in-page';
+import type { Person } from './support/fixtures';
+
+/**
+ * The camera shows ffmpeg's test pattern (colour bars, a gradient, moving text): fine detail
+ * everywhere, unlike Chromium's default fake camera, a flat green picture with a small disc. Two
+ * seconds at 640×360, looped by Chromium.
+ */
+const CAMERA_FILE = join(tmpdir(), 'meshcall-blur-camera.y4m');
+execFileSync('ffmpeg', [
+  ...['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi'],
+  ...['-i', 'testsrc2=size=640x360:rate=15', '-t', '2', '-pix_fmt', 'yuv420p', CAMERA_FILE],
+]);
+test.use({
+  launchOptions: {
+    executablePath: chromiumExecutable(),
+    args: [...FAKE_MEDIA_ARGS, `--use-file-for-fake-video-capture=${CAMERA_FILE}`],
+  },
+});
+
+/**
+ * Runs in the page: how sharp the picture in `selector`'s video is, as the mean difference between
+ * horizontally neighbouring pixels of a small copy of it. Blur lowers it many times over.
+ */
+function sharpness(selector: string): number | null {
+  const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
+  if (!video || video.readyState < 2 || video.videoWidth === 0) return null;
+  const width = 160;
+  const height = 90;
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) return null;
+  context.drawImage(video, 0, 0, width, height);
+  const pixels = context.getImageData(0, 0, width, height).data;
+  let sum = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width - 1; x++) {
+      const i = (y * width + x) * 4;
+      for (let channel = 0; channel < 3; channel++)
+        sum += Math.abs((pixels[i + channel] ?? 0) - (pixels[i + 4 + channel] ?? 0));
+    }
+  }
+  return sum / (width * height);
+}
+
+const LOCAL_TILE = '[data-testid="participant-tile"][data-peer-id="local"]';
+
+/** Polls until `viewer`'s picture in `selector` is sharper (or less sharp) than `bound`. */
+async function expectSharpness(
+  viewer: Person,
+  selector: string,
+  comparison: 'above' | 'below',
+  bound: number,
+  message: string,
+): Promise<number> {
+  let last = 0;
+  const seen: number[] = [];
+  await expect
+    .poll(
+      async () => {
+        last = (await viewer.page.evaluate(sharpness, selector)) ?? -1;
+        seen.push(Math.round(last * 10) / 10);
+        return comparison === 'above' ? last > bound : last >= 0 && last < bound;
+      },
+      { message, timeout: 40_000 },
+    )
+    .toBe(true)
+    .catch((error: Error) => {
+      throw new Error(`${error.message}\nsharpness seen: ${seen.join(' ')}; bound ${bound}`);
+    });
+  return last;
+}
+
+async function setBlur(person: Person, on: boolean): Promise<void> {
+  const option = person.page.getByRole('checkbox', { name: /Blur my background/ });
+  if (on) await option.check();
+  else await option.uncheck();
+}
+
+test('blur from the lobby and mid-call changes what the other side receives, with no new offer', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  test.slow();
+  // Alice turns blur on in the lobby, camera on at 360p, microphone off; Bob only watches.
+  await alice.open(roomId);
+  await alice.press('Microphone');
+  await alice.page.getByText('Camera, microphone and speaker').click();
+  await alice.page.getByLabel('Video', { exact: true }).selectOption('360p');
+  await setBlur(alice, true);
+  await alice.enter();
+  await bob.open(roomId);
+  await bob.press('Camera');
+  await bob.press('Microphone');
+  await bob.enter();
+  await bob.expectMediaFrom('Alice', { audio: false });
+  const aliceAtBob = tileSelector('Alice');
+  const descriptionsBefore = await Promise.all([alice, bob].map((p) => p.descriptionsSent()));
+
+  // Bob receives a blurred picture, and Alice sees the same in her self-view.
+  await bob.page.screenshot({ path: test.info().outputPath('bob-blurred.png') });
+  await alice.page.screenshot({ path: test.info().outputPath('alice-blurred.png') });
+  const blurred = await expectSharpness(bob, aliceAtBob, 'above', 0, 'Bob sees Alice');
+  const blurredSelf = (await alice.page.evaluate(sharpness, LOCAL_TILE)) ?? 0;
+
+  // Mid-call, off: the sharp camera comes back, at several times the detail.
+  await alice.openSettings();
+  await setBlur(alice, false);
+  const sharp = await expectSharpness(
+    bob,
+    aliceAtBob,
+    'above',
+    blurred * 2.5,
+    'Bob sees Alice sharp again after blur is off',
+  );
+  await expectSharpness(alice, LOCAL_TILE, 'above', blurredSelf * 2.5, 'Alice sees herself sharp');
+
+  // And on again, mid-call.
+  await setBlur(alice, true);
+  await expectSharpness(bob, aliceAtBob, 'below', sharp / 2.5, 'Bob sees Alice blurred again');
+  await expectSharpness(alice, LOCAL_TILE, 'below', sharp / 2.5, 'Alice sees herself blurred');
+  console.log(`sharpness at Bob: blurred ${blurred.toFixed(1)}, unblurred ${sharp.toFixed(1)}`);
+
+  // All of it through replaceTrack: no offer or answer was sent, and the policy held.
+  expect(await Promise.all([alice, bob].map((p) => p.descriptionsSent()))).toEqual(
+    descriptionsBefore,
+  );
+  expect(await alice.page.evaluate(readCspViolations)).toEqual([]);
+});
+
+test('Firefox, which lacks what blur needs here, shows why instead of the option', async ({
+  firefox,
+  roomId,
+}) => {
+  test.skip(firefoxExecutable() === undefined, NO_FIREFOX);
+  test.setTimeout(120_000);
+  const fiona = await firefox('Fiona');
+  await fiona.open(roomId);
+  const reason = await fiona.evaluate(
+    () => document.querySelector('[data-testid="blur-unavailable"]')?.textContent ?? null,
+    null,
+  );
+  expect(reason).toContain('Background blur is not available here.');
+  const option = await fiona.evaluate(
+    () =>
+      [...document.querySelectorAll('label')].some((label) =>
+        label.textContent?.includes('Blur my background'),
+      ),
+    null,
+  );
+  expect(option).toBe(false);
+});
