@@ -25,6 +25,8 @@ test('turning noise suppression off reaches the live microphone and is remembere
 }) => {
   await alice.page.addInitScript(keepMicrophoneTracks);
   await alice.open(roomId);
+  // The lobby folds the device settings away.
+  await alice.page.getByText('Camera, microphone and speaker').click();
   const noiseSuppression = alice.page.getByRole('checkbox', { name: 'Noise suppression' });
   await expect(noiseSuppression).toBeChecked();
   await expect
@@ -45,6 +47,7 @@ test('turning noise suppression off reaches the live microphone and is remembere
 
   // Remembered: after a reload the microphone starts without it.
   await alice.page.reload();
+  await alice.page.getByText('Camera, microphone and speaker').click();
   await expect(alice.page.getByRole('checkbox', { name: 'Noise suppression' })).not.toBeChecked();
   await expect(alice.page.getByRole('checkbox', { name: 'Echo cancellation' })).toBeChecked();
   await expect
