@@ -42,7 +42,7 @@ test('turning noise suppression off reaches the live microphone and is remembere
   console.log(
     after === before
       ? 'applied to the live microphone with applyConstraints'
-      : 'the browser refused applyConstraints: the microphone was asked for again',
+      : 'the browser kept its processing after applyConstraints: the microphone was asked for again',
   );
 
   // Remembered: after a reload the microphone starts without it.

@@ -151,7 +151,15 @@ export class LocalMedia {
     const track = this.audio;
     if (!track) return;
     if (await applyAudioProcessing(track, processing)) return;
-    if (this.audio === track && !this.disposed) await this.startKind('audio');
+    if (this.audio !== track || this.disposed) return;
+    // Chromium accepts the change but keeps the processing a device was opened with, and a second
+    // request for the device while this track runs shares it: this track stops first.
+    track.stop();
+    const replacement = await this.startKind('audio');
+    if (!replacement && this.audio === track) {
+      this.audio = null;
+      this.events.onTrack('audio', null);
+    }
   }
 
   /** Changes resolution in place when possible, so peers see no renegotiation. */
