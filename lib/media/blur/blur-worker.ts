@@ -102,6 +102,10 @@ async function loadSegmentation(): Promise<{
   };
 }
 
+/** The landscape model's input size. */
+const MODEL_WIDTH = 256;
+const MODEL_HEIGHT = 144;
+
 /** Draws the frame into `canvas`: the person sharp, the rest blurred. */
 class Compositor {
   private readonly canvas = new OffscreenCanvas(1, 1);
@@ -110,8 +114,8 @@ class Compositor {
   private readonly small = new OffscreenCanvas(1, 1);
   private readonly smallContext = this.small.getContext('2d')!;
 
-  compose(picture: ImageBitmap, mask: CanvasImageSource): OffscreenCanvas {
-    const { width, height } = picture;
+  compose(picture: VideoFrame, mask: CanvasImageSource): OffscreenCanvas {
+    const { displayWidth: width, displayHeight: height } = picture;
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
       this.canvas.height = height;
@@ -123,7 +127,7 @@ class Compositor {
     context.globalCompositeOperation = 'copy';
     context.drawImage(mask, 0, 0, width, height);
     context.globalCompositeOperation = 'source-in';
-    context.drawImage(picture, 0, 0);
+    context.drawImage(picture, 0, 0, width, height);
     // Behind the person: the picture, blurred.
     this.smallContext.filter = `blur(${Math.max(2, Math.round(this.small.width / 40))}px)`;
     this.smallContext.drawImage(picture, 0, 0, this.small.width, this.small.height);
@@ -185,13 +189,18 @@ async function run({ frames, blurred }: PageToBlurWorker): Promise<void> {
     if (!frame) break;
     let output: VideoFrame;
     try {
-      const picture = await createImageBitmap(frame);
+      // The model sees 256×144 anyway: scaling down first spares uploading the full picture.
+      const modelInput = await createImageBitmap(frame, {
+        resizeWidth: MODEL_WIDTH,
+        resizeHeight: MODEL_HEIGHT,
+        resizeQuality: 'low',
+      });
       const mask = nextMask();
-      await segmentation.send({ image: picture });
+      await segmentation.send({ image: modelInput });
       const maskImage = await mask;
-      const canvas = compositor.compose(picture, maskImage);
+      const canvas = compositor.compose(frame, maskImage);
       output = new VideoFrame(canvas, { timestamp: frame.timestamp, alpha: 'discard' });
-      picture.close();
+      modelInput.close();
       maskImage.close?.();
     } finally {
       frame.close();
