@@ -9,6 +9,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
 import { usePushToTalk } from '@/lib/hooks/use-push-to-talk';
 import { useShallow } from 'zustand/react/shallow';
+import { CallAnnouncer } from './call-announcer';
 import { CallControls } from './call-controls';
 import { CallStage } from './call-stage';
 import { CHAT_INPUT_SELECTOR } from './chat-panel';
@@ -140,6 +141,7 @@ export function CallView() {
       </div>
       <CallControls />
       <NoticeToasts />
+      <CallAnnouncer />
       <KnockRequests />
       {peerIds.map((peerId) => (
         <RemoteAudio key={peerId} peerId={peerId} />

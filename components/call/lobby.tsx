@@ -10,7 +10,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
 import { normalizeDisplayName } from '@/lib/untrusted-text';
-import { AskAgainButton } from './device-access';
+import { AskAgainButton, DeviceStartingNotice } from './device-access';
 import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
 import { MicrophoneMeter } from './microphone-meter';
@@ -101,7 +101,7 @@ export function Lobby() {
             maxLength={LIMITS.maxNameLength}
             autoComplete="name"
             placeholder="Guest"
-            className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+            className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
           />
           {askPassword && (
             <>
@@ -115,7 +115,7 @@ export function Lobby() {
                 onChange={(event) => setPassword(event.target.value)}
                 maxLength={LIMITS.maxPasswordLength}
                 autoComplete="off"
-                className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+                className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
               />
             </>
           )}
@@ -129,9 +129,7 @@ export function Lobby() {
             {joining ? 'Joining…' : 'Join'}
           </Button>
           <RelayOption />
-          {mediaPending && !joining && (
-            <p className="text-sm text-ink-faint">Starting your camera and microphone…</p>
-          )}
+          <DeviceStartingNotice pending={mediaPending && !joining} wantCamera={cameraOn} />
         </form>
 
         {deviceProblem && (
