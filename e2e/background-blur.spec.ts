@@ -182,3 +182,15 @@ test('Firefox, which lacks what blur needs here, shows why instead of the option
   );
   expect(option).toBe(false);
 });
+
+test('the blur worker and model come from our origin under a policy allowing wasm and no eval', async ({
+  request,
+}) => {
+  for (const path of ['/blur/worker.js', '/blur/selfie_segmentation_landscape.tflite']) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(200);
+    const policy = response.headers()['content-security-policy'] ?? '';
+    expect(policy, path).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(policy, path).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
+  }
+});
