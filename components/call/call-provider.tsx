@@ -6,6 +6,7 @@ import { createCallStore } from '@/lib/call/call-store';
 import { CallControllerContext, CallStoreContext } from '@/lib/hooks/call-context';
 import {
   loadDisplayName,
+  loadAudioProcessing,
   loadMediaPreferences,
   loadRelayOnly,
   loadVideoFill,
@@ -43,6 +44,7 @@ export function CallProvider({
       relayOnly: loadRelayOnly(),
       relay,
       videoFit: loadVideoFill() ? 'fill' : 'fit',
+      audioProcessing: loadAudioProcessing(),
     });
   });
   const [controller] = useState(

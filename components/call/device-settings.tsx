@@ -8,6 +8,7 @@ import { saveVideoFill } from '@/lib/preferences';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { unavailableReason } from './device-access';
+import { BackgroundBlurOption, MicrophoneProcessingOptions } from './media-effects-settings';
 
 /**
  * Pickers for camera, microphone, speaker and what to send; the same in the lobby and the call.
@@ -67,6 +68,8 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           </select>
         )}
       </Field>
+      <BackgroundBlurOption />
+      <MicrophoneProcessingOptions />
       {withDisplayOptions && <FillOption />}
     </div>
   );

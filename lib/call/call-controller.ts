@@ -10,6 +10,7 @@ import { PeerVerification } from '../trust/peer-verification';
 import { VerifiedPeople } from '../trust/verified-people';
 import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
+import type { AudioProcessing } from '../media/audio-processing';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
 import type { CallStore } from './call-store';
@@ -344,6 +345,16 @@ export class CallController {
 
   async setQuality(quality: VideoQuality): Promise<void> {
     await this.run?.local.setQuality(quality);
+  }
+
+  /** Background blur on or off (lib/media/blur); its code loads the first time it is turned on. */
+  async setBackgroundBlur(on: boolean): Promise<void> {
+    await this.run?.local.setBackgroundBlur(on);
+  }
+
+  /** Echo cancellation, noise suppression and automatic gain, applied to the live microphone. */
+  async setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    await this.run?.local.setAudioProcessing(processing);
   }
 
   async toggleScreenShare(): Promise<void> {
