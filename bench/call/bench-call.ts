@@ -15,6 +15,8 @@
  *   npm run bench:call -- --smoke      one two-person round of each: checks that it all runs
  *   npm run bench:call -- --mesh-cost  what a 4-person mesh costs each person (see mesh-cost.ts);
  *                                      with --smoke, a few seconds of each way
+ *   npm run bench:call -- --sfu        calls through Janus: joins, the move's frame gap, CPU per
+ *                                      person against the mesh (see sfu-bench.ts); 3 rounds
  *
  * Other ways to run a call fit the same shape: a `Cast` decides where people's pages live (one
  * Chromium for all, or one per person whose CPU can be read from /proc), and a round is a function
@@ -41,6 +43,7 @@ import { MESH_COST_MODES, printMeshCost, runMeshCost, type PersonCost } from './
 import { runFloorRound } from './floor-round';
 import { startFloorRelay } from './floor-relay';
 import { runJoinRound, type JoinRound } from './join-round';
+import { runSfuBench } from './sfu-bench';
 import { SETUP_STEPS, type SetupTiming } from './setup-timing';
 
 const { values: args } = parseArgs({
@@ -48,6 +51,7 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     runs: { type: 'string' },
     'mesh-cost': { type: 'boolean', default: false },
+    sfu: { type: 'boolean', default: false },
   },
 });
 const SMOKE = args.smoke ?? false;
@@ -66,6 +70,7 @@ interface Figures {
 
 async function main(): Promise<void> {
   if (args['mesh-cost']) return meshCost();
+  if (args.sfu) return runSfuBench({ smoke: SMOKE, runs: args.runs ? RUNS : SMOKE ? 1 : 3 });
   const loadBefore = machineLoad();
   const server = await startAppServer({ env: { LOG_LEVEL: 'warn' } });
   const relay = await startFloorRelay();

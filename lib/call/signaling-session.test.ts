@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../signaling/protocol';
 import type { SignalingClientOptions } from '../signaling/signaling-client';
-import type { OutgoingMediaSignal, SignalHolding } from './media-transport';
+import type { MeshSignal, SignalHolding } from './media-transport';
 import {
   SignalingSession,
   type JoinedMessage,
@@ -90,20 +90,20 @@ function joined(patch: Partial<JoinedMessage> = {}): JoinedMessage {
   };
 }
 
-const offerTo = (to: string, sdp = 'o'): OutgoingMediaSignal => ({
+const offerTo = (to: string, sdp = 'o'): MeshSignal => ({
   type: 'description',
   description: { type: 'offer', sdp },
   to,
   epoch: 0,
 });
-const candidateTo = (to: string): OutgoingMediaSignal => ({
+const candidateTo = (to: string): MeshSignal => ({
   type: 'candidate',
   candidate: null,
   to,
   epoch: 0,
 });
 /** Sends as the mesh does: held under the peer it goes to; an offer starts a negotiation. */
-function sendAsMesh(session: SignalingSession, signal: OutgoingMediaSignal): void {
+function sendAsMesh(session: SignalingSession, signal: MeshSignal): void {
   const holding: SignalHolding = {
     key: signal.to,
     startsNegotiation: signal.type === 'description' && signal.description.type === 'offer',

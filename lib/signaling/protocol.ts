@@ -192,8 +192,11 @@ export const clientMessageSchema = v.variant('type', [
     ),
   }),
   v.object({ type: v.literal('sfu-unpublish') }),
-  /** SFU mode: I am ready to receive; an `sfu-subscription-offer` follows now or later. */
-  v.object({ type: v.literal('sfu-subscribe') }),
+  /**
+   * SFU mode: I am ready to receive; an `sfu-subscription-offer` follows now or later. `fresh`:
+   * my subscribing connection is new (a reloaded page), so any earlier subscription is made anew.
+   */
+  v.object({ type: v.literal('sfu-subscribe'), fresh: v.optional(v.boolean()) }),
   v.object({ type: v.literal('sfu-subscription-answer'), sdp }),
   /** SFU mode: the layer that fits the tile showing that mid. */
   v.object({ type: v.literal('sfu-layer'), mid, layer: v.picklist(SFU_LAYERS) }),
