@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { envelopeOf, type HoldRefusal } from './held-messages';
 import { HostControls, type Admission, type JoinMessage } from './host-controls';
 import { PresenceRateLimit, describePresence } from './presence';
+import { RoomChat } from './room-chat';
 import {
   CLOSE_CODES,
   ERROR_CODES,
@@ -145,6 +146,7 @@ export class SignalingHub {
   private readonly now: () => number;
   private readonly presenceLimit: PresenceRateLimit;
   readonly hostControls: HostControls;
+  private readonly chat: RoomChat;
   private readonly sfu: SfuCoordinator | null;
   readonly counters: HubCounters = {
     joins: 0,
@@ -181,6 +183,14 @@ export class SignalingHub {
         },
         expel: (roomId, peerId, why) => this.expel(roomId, peerId, why),
         now: () => this.now(),
+      },
+      this.options.now,
+    );
+    this.chat = new RoomChat(
+      {
+        members: (roomId) => this.rooms.members(roomId),
+        broadcast: (roomId, to, message) => this.broadcast(roomId, to, message),
+        refuse: (connectionId, code, message) => this.refuse(connectionId, code, message),
       },
       this.options.now,
     );
@@ -254,6 +264,7 @@ export class SignalingHub {
     this.connections.delete(connectionId);
     this.presenceLimit.forget(connectionId);
     this.hostControls.forgetConnection(connectionId);
+    this.chat.forget(connectionId);
     if (this.hostControls.isKnocking(connectionId)) {
       return this.track(this.hostControls.withdraw(connectionId));
     }
@@ -337,6 +348,13 @@ export class SignalingHub {
           this.roomsFailed('controls', error);
           this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
         });
+      case 'chat':
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        return this.chat.relay(connectionId, slot, message).catch((error: unknown) => {
+          if (!(error instanceof RoomsUnavailableError)) throw error;
+          this.roomsFailed('chat', error);
+          this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
+        });
       case 'sfu-publish':
       case 'sfu-unpublish':
       case 'sfu-subscribe':
@@ -400,6 +418,7 @@ export class SignalingHub {
     this.removals.length = 0;
     this.presenceLimit.clear();
     this.hostControls.clear();
+    this.chat.clear();
   }
 
   /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
