@@ -10,6 +10,7 @@ import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
 import { usePushToTalk } from '@/lib/hooks/use-push-to-talk';
 import { useShallow } from 'zustand/react/shallow';
 import { CallControls } from './call-controls';
+import { CallModeBadge } from './call-mode';
 import { CallStage } from './call-stage';
 import { CHAT_INPUT_SELECTOR } from './chat-panel';
 import { CopyLinkButton } from './copy-link-button';
@@ -94,6 +95,7 @@ export function CallView() {
         >
           {roomId}
         </span>
+        <CallModeBadge />
         <HostName />
         <div className="flex items-center gap-1 sm:gap-2">
           <HostMenu />

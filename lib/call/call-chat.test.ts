@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CHAT_LENGTH } from '../chat/chat-message';
 import { CallChat } from './call-chat';
-import { chatRoute, type ChatRoute } from './call-mode';
+import type { ChatRoute } from './call-mode';
 import type { ChatEntry } from './call-store';
 
 const BOB = 'BBBBBBBBBBBB';
@@ -89,16 +89,5 @@ describe('CallChat', () => {
     c.chat.receiveFromServer(BOB, 'm1', 'hi');
     c.chat.receiveFromServer(BOB, 'm2', 'again');
     expect(c.entries.map((entry) => entry.id)).toEqual([`${BOB}:m1`, `${BOB}:m2`]);
-  });
-});
-
-describe('chatRoute', () => {
-  it('goes through the server when the room is on the SFU or media still flows through it', () => {
-    expect(chatRoute('mesh', 'peer-to-peer')).toBe('peer-to-peer');
-    // The server moved the room: its relay reaches everyone at once, links or not.
-    expect(chatRoute('sfu', 'peer-to-peer')).toBe('server');
-    expect(chatRoute('sfu', 'media-server')).toBe('server');
-    // The SFU was lost: back to a mesh, but the peer links are not up yet.
-    expect(chatRoute('mesh', 'media-server')).toBe('server');
   });
 });
