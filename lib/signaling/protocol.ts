@@ -38,6 +38,8 @@ export const LIMITS = {
   maxPublishedTracks: 4,
   /** Tracks one SFU subscription carries: every other person's published tracks in a full room. */
   maxSubscribedTracks: 50 * 4,
+  /** Longest chat message, in UTF-16 code units (as `String.length` counts). */
+  maxChatLength: 2_000,
 } as const;
 
 /** The reactions anyone may send; a small fixed set, so a reaction is never free text. */
@@ -50,11 +52,15 @@ export const MEDIA_STREAM_ID_PATTERN = /^[A-Za-z0-9{}_-]{1,64}$/;
 export const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 /** A host key: 32 random bytes in base64url, made by the browser that starts a call. */
 export const HOST_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** A chat message's id, chosen by its sender (a UUID in our pages). */
+export const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const hostKey = v.pipe(v.string(), v.regex(HOST_KEY_PATTERN));
 const password = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxPasswordLength));
 const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
+const chatId = v.pipe(v.string(), v.regex(CHAT_ID_PATTERN));
+const chatText = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxChatLength));
 /**
  * A name as others see it: normalised (NFC, no controls, bidirectional overrides or invisible
  * formatting, spaces collapsed and trimmed), and refused if nothing visible is left.
@@ -181,6 +187,12 @@ export const clientMessageSchema = v.variant('type', [
   // For everyone in the call.
   v.object({ type: v.literal('hand'), raised: v.boolean() }),
   v.object({ type: v.literal('reaction'), reaction: v.picklist(REACTIONS) }),
+  /**
+   * A chat message to everyone else in the room, relayed by the server. Pages send chat this way
+   * while the call's media goes through the SFU (there are no peer links to carry it); in a mesh it
+   * goes over the links' data channel instead, never through the server.
+   */
+  v.object({ type: v.literal('chat'), id: chatId, text: chatText }),
   /** SFU mode: publish my tracks (again with a new offer when they change, or to restart ICE). */
   v.object({
     type: v.literal('sfu-publish'),
@@ -368,6 +380,8 @@ export const serverMessageSchema = v.variant('type', [
   /** The host ended the call for everyone; the server closes every socket of the room. */
   v.object({ type: v.literal('call-ended') }),
   v.object({ type: v.literal('reaction'), from: peerId, reaction: v.picklist(REACTIONS) }),
+  /** A chat message from someone in the room, relayed by the server (see the client's `chat`). */
+  v.object({ type: v.literal('chat'), from: peerId, id: chatId, text: chatText }),
   /**
    * The room's media moves. To `sfu`: publish and subscribe, and keep the peer links until SFU
    * media plays for every tile. To `mesh` (`sfu-lost`): connect to everyone as a newcomer would.

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { envelopeOf, type HoldRefusal } from './held-messages';
 import { HostControls, type Admission, type JoinMessage } from './host-controls';
 import { PresenceRateLimit, describePresence } from './presence';
+import { RoomChat } from './room-chat';
 import {
   CLOSE_CODES,
   ERROR_CODES,
@@ -148,6 +149,7 @@ export class SignalingHub {
   private readonly presenceLimit: PresenceRateLimit;
   private readonly addressOf: (connectionId: string) => string;
   readonly hostControls: HostControls;
+  private readonly chat: RoomChat;
   private readonly sfu: SfuCoordinator | null;
   readonly counters: HubCounters = {
     joins: 0,
@@ -176,6 +178,14 @@ export class SignalingHub {
         addressOf,
         admitKnocker: (connectionId, join) => this.admitKnocker(connectionId, join),
         expel: (roomId, peerId, why) => this.expel(roomId, peerId, why),
+      },
+      this.options.now,
+    );
+    this.chat = new RoomChat(
+      {
+        members: (roomId) => this.rooms.members(roomId),
+        broadcast: (roomId, to, message) => this.broadcast(roomId, to, message),
+        refuse: (connectionId, code, message) => this.refuse(connectionId, code, message),
       },
       this.options.now,
     );
@@ -256,6 +266,7 @@ export class SignalingHub {
     this.connections.delete(connectionId);
     this.presenceLimit.forget(connectionId);
     this.hostControls.forgetConnection(connectionId);
+    this.chat.forget(connectionId);
     if (this.hostControls.isKnocking(connectionId)) {
       return this.track(this.hostControls.withdraw(connectionId));
     }
@@ -339,6 +350,13 @@ export class SignalingHub {
           this.roomsFailed('controls', error);
           this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
         });
+      case 'chat':
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        return this.chat.relay(connectionId, slot, message).catch((error: unknown) => {
+          if (!(error instanceof RoomsUnavailableError)) throw error;
+          this.roomsFailed('chat', error);
+          this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
+        });
       case 'sfu-publish':
       case 'sfu-unpublish':
       case 'sfu-subscribe':
@@ -402,6 +420,7 @@ export class SignalingHub {
     this.removals.length = 0;
     this.presenceLimit.clear();
     this.hostControls.clear();
+    this.chat.clear();
   }
 
   /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
