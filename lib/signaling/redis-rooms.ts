@@ -291,7 +291,8 @@ export class RedisRooms implements Rooms {
       batch = this.batch = { lines: '', settle: [] };
       setImmediate(() => this.sendBatch(batch!));
     }
-    batch.lines += `${roomId}\t${to}\t${envelope.kind}\t${envelope.subject}\t${envelope.bytes}\t${envelope.frame}\n`;
+    const { kind, subject, bytes, frame } = envelope;
+    batch.lines += `${roomId}\t${to}\t${kind}\t${subject}\t${bytes}\t${Buffer.byteLength(frame)}\n${frame}\n`;
     const settled = new Promise<Delivery>((resolve, reject) =>
       batch.settle.push({ resolve, reject }),
     );
@@ -778,7 +779,7 @@ function parseControls(text: string): RoomControls {
 const MAX_BATCH = 256;
 
 interface RelayBatch {
-  /** One line per envelope, as the RELAY script reads them. */
+  /** A header line and the frame per envelope, as the RELAY script reads them. */
   lines: string;
   settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[];
 }
