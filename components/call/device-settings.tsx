@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { DeviceOption } from '@/lib/media/local-media';
 import { VIDEO_QUALITIES, isVideoQuality, qualityLabel } from '@/lib/media/video-quality';
 import { saveVideoFill } from '@/lib/preferences';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { unavailableReason } from './device-access';
 import { BackgroundBlurOption, MicrophoneProcessingOptions } from './media-effects-settings';
@@ -15,7 +15,7 @@ import { BackgroundBlurOption, MicrophoneProcessingOptions } from './media-effec
  * One per line, so that long device names show whole.
  */
 export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOptions?: boolean }) {
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const devices = useCallStore((state) => state.devices);
   const selected = useCallStore(useShallow((state) => state.selectedDevices));
   const quality = useCallStore((state) => state.quality);
@@ -30,7 +30,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         value={selected.camera}
         empty={unavailableReason('camera', cameraAccess) ?? 'No camera found'}
         blocked={cameraAccess === 'denied'}
-        onChange={(deviceId) => void controller.selectCamera(deviceId)}
+        onChange={(deviceId) => void controller?.selectCamera(deviceId)}
       />
       <DeviceSelect
         label="Microphone"
@@ -38,7 +38,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         value={selected.microphone}
         empty={unavailableReason('microphone', microphoneAccess) ?? 'No microphone found'}
         blocked={microphoneAccess === 'denied'}
-        onChange={(deviceId) => void controller.selectMicrophone(deviceId)}
+        onChange={(deviceId) => void controller?.selectMicrophone(deviceId)}
       />
       {devices.speakers.length > 0 && (
         <DeviceSelect
@@ -46,7 +46,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           options={devices.speakers}
           value={selected.speaker}
           empty="No speaker found"
-          onChange={(deviceId) => controller.selectSpeaker(deviceId)}
+          onChange={(deviceId) => controller?.selectSpeaker(deviceId)}
         />
       )}
       <Field label="Video">
@@ -56,7 +56,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
             value={quality}
             onChange={(event) => {
               if (isVideoQuality(event.target.value))
-                void controller.setQuality(event.target.value);
+                void controller?.setQuality(event.target.value);
             }}
             className={SELECT_CLASS}
           >
