@@ -7,7 +7,7 @@ import {
   type AudioProcessingKey,
 } from '@/lib/media/audio-processing';
 import { backgroundBlurSupport } from '@/lib/media/blur/blur-support';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
 const noSubscription = () => () => {};
@@ -15,7 +15,8 @@ const noSubscription = () => () => {};
 /** Blur my background: off by default; hidden, with the reason, where the browser cannot. */
 export function BackgroundBlurOption() {
   const id = useId();
-  const controller = useCallController();
+  // Shown in the lobby too, which paints before the controller's code has loaded.
+  const controller = useCallControllerIfLoaded();
   const blur = useCallStore((state) => state.backgroundBlur);
   // Known only in the browser; the server renders nothing here.
   const support = useSyncExternalStore(noSubscription, backgroundBlurSupport, () => null);
@@ -33,7 +34,8 @@ export function BackgroundBlurOption() {
         id={id}
         type="checkbox"
         checked={blur !== 'off'}
-        onChange={(event) => void controller.setBackgroundBlur(event.target.checked)}
+        disabled={!controller}
+        onChange={(event) => void controller?.setBackgroundBlur(event.target.checked)}
         className="mt-1 size-4 accent-accent"
       />
       <label htmlFor={id} className="text-sm">
@@ -56,11 +58,12 @@ const PROCESSING_LABELS: Record<AudioProcessingKey, string> = {
 
 /** The browser's own microphone processing, each switch applied to the live microphone. */
 export function MicrophoneProcessingOptions() {
-  const controller = useCallController();
+  // Shown in the lobby too, which paints before the controller's code has loaded.
+  const controller = useCallControllerIfLoaded();
   const processing = useCallStore((state) => state.audioProcessing);
   const change = (key: AudioProcessingKey, on: boolean) => {
     const next: AudioProcessing = { ...processing, [key]: on };
-    void controller.setAudioProcessing(next);
+    void controller?.setAudioProcessing(next);
   };
   return (
     <fieldset className="grid gap-1">
