@@ -13,6 +13,7 @@
  *   npm run bench:call                 10 rounds of each (after one of each to warm up)
  *   npm run bench:call -- --runs 30    more rounds
  *   npm run bench:call -- --smoke      one two-person round of each: checks that it all runs
+ *   npm run bench:call -- --first-load only the first-load JavaScript, script by script
  *   npm run bench:call -- --mesh-cost  what a 4-person mesh costs each person (see mesh-cost.ts);
  *                                      with --smoke, a few seconds of each way
  *   npm run bench:call -- --sfu        calls through Janus: joins, the move's frame gap, CPU per
@@ -52,6 +53,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     'mesh-cost': { type: 'boolean', default: false },
     sfu: { type: 'boolean', default: false },
+    'first-load': { type: 'boolean', default: false },
   },
 });
 const SMOKE = args.smoke ?? false;
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
   const cast = sharedBrowserCast(browser);
   try {
     const firstLoad = await measureFirstLoad(cast, server);
+    if (args['first-load']) return printFirstLoad(firstLoad);
     if (!SMOKE) {
       // Not counted: the first of each warms caches, the JIT and the server.
       await runFloorRound(cast, relay, NAMES);
@@ -217,7 +220,19 @@ function report(figures: Figures, load: string): void {
   ];
   printTable('Other meshcall figures', rows);
 
-  const { callPageKb, homePageKb } = figures.firstLoad;
+  printFirstLoadTotals(figures.firstLoad);
+}
+
+function printFirstLoad(firstLoad: FirstLoad): void {
+  for (const page of ['call', 'home'] as const) {
+    console.log(`\n${page} page scripts, gzipped:`);
+    for (const script of firstLoad.scripts[page])
+      console.log(`  ${(script.gzipBytes / 1024).toFixed(1).padStart(6)} kB  ${script.path}`);
+  }
+  printFirstLoadTotals(firstLoad);
+}
+
+function printFirstLoadTotals({ callPageKb, homePageKb }: FirstLoad): void {
   console.log(
     `\nFirst-load JavaScript, gzipped: call page until its lobby shows ${callPageKb.toFixed(1)} kB ` +
       `(goal ≤ ${FIRST_LOAD_GOAL_KB} kB, ${callPageKb <= FIRST_LOAD_GOAL_KB ? 'met' : 'MISSED'}); ` +

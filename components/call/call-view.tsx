@@ -11,6 +11,7 @@ import { usePushToTalk } from '@/lib/hooks/use-push-to-talk';
 import { useShallow } from 'zustand/react/shallow';
 import { CallAnnouncer } from './call-announcer';
 import { CallControls } from './call-controls';
+import { CallModeBadge } from './call-mode';
 import { CallStage } from './call-stage';
 import { CHAT_INPUT_SELECTOR } from './chat-panel';
 import { CopyLinkButton } from './copy-link-button';
@@ -95,6 +96,7 @@ export function CallView() {
         >
           {roomId}
         </span>
+        <CallModeBadge />
         <HostName />
         <div className="flex items-center gap-1 sm:gap-2">
           <HostMenu />

@@ -10,9 +10,11 @@ import { PeerVerification } from '../trust/peer-verification';
 import { VerifiedPeople } from '../trust/verified-people';
 import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
+import type { AudioProcessing } from '../media/audio-processing';
 import { SfuTransport } from '../webrtc/sfu-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
+import { chatRoute } from './call-mode';
 import type { CallStore } from './call-store';
 import { loadHostKey, newHostKey, saveHostKey } from './host-key';
 import { DisplayReporter, type TileHandle } from './display-reporter';
@@ -93,7 +95,9 @@ export class CallController {
   private dtlsCertificate: RTCCertificate | null = null;
   private verification: PeerVerification | null = null;
   private readonly chat = new CallChat({
-    send: (data) => this.run?.transport.sendData('chat', data),
+    sendOverLinks: (data) => this.run?.transport.sendData('chat', data),
+    sendThroughServer: ({ id, text }) => this.sendToRoom({ type: 'chat', id, text }),
+    route: () => chatRoute(this.state.roomMode, this.state.mediaPath),
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
     selfName: () => this.state.displayName,
     addEntry: (entry) => this.actions.addChat(entry),
@@ -356,6 +360,16 @@ export class CallController {
     await this.run?.local.setQuality(quality);
   }
 
+  /** Background blur on or off (lib/media/blur); its code loads the first time it is turned on. */
+  async setBackgroundBlur(on: boolean): Promise<void> {
+    await this.run?.local.setBackgroundBlur(on);
+  }
+
+  /** Echo cancellation, noise suppression and automatic gain, applied to the live microphone. */
+  async setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    await this.run?.local.setAudioProcessing(processing);
+  }
+
   async toggleScreenShare(): Promise<void> {
     await this.run?.local.toggleScreenShare();
   }
@@ -372,7 +386,7 @@ export class CallController {
     saveRelayOnly(this.state.relayOnly);
   }
 
-  /** Sends a chat message straight to every peer. */
+  /** Sends a chat message to everyone: over the peer links in a mesh, through the server in SFU mode. */
   sendChat(text: string): void {
     this.chat.send(text);
   }
@@ -570,6 +584,8 @@ export class CallController {
         );
       case 'reaction':
         return this.showReaction(message.from, message.reaction);
+      case 'chat':
+        return this.chat.receiveFromServer(message.from, message.id, message.text);
       case 'room-mode':
         this.actions.setRoomMode(message.mode);
         // To the SFU: make before break (media-paths.ts). Back to a mesh: links to everyone.

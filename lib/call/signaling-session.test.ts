@@ -261,6 +261,40 @@ describe('SignalingSession', () => {
     expect(h.sent.at(-1)).toEqual({ type: 'media', media: MEDIA });
   });
 
+  it('holds chat written while the socket is down, and sends it once the server takes us back', () => {
+    const h = harness();
+    h.open();
+    h.session.sendToRoom({ type: 'chat', id: 'lobby', text: 'not in a room' });
+    h.session.join();
+    h.receive(joined());
+    h.session.sendToRoom({ type: 'chat', id: 'm1', text: 'one' });
+    expect(h.sent.at(-1)).toEqual({ type: 'chat', id: 'm1', text: 'one' });
+
+    h.drop();
+    h.session.sendToRoom({ type: 'chat', id: 'm2', text: 'two' });
+    h.session.sendToRoom({ type: 'media', media: MEDIA });
+    h.open();
+    h.session.sendToRoom({ type: 'chat', id: 'm3', text: 'three' });
+    h.sent.length = 0;
+    h.receive(joined({ resumed: true, resumeToken: TOKEN_2 }));
+    expect(h.sent).toEqual([
+      { type: 'chat', id: 'm2', text: 'two' },
+      { type: 'chat', id: 'm3', text: 'three' },
+    ]);
+  });
+
+  it('forgets held chat when the person leaves', () => {
+    const h = harness();
+    h.open();
+    h.session.join();
+    h.receive(joined());
+    h.drop();
+    h.session.sendToRoom({ type: 'chat', id: 'm1', text: 'bye' });
+    h.session.leave();
+    h.open();
+    expect(h.sent.filter((message) => message.type === 'chat')).toEqual([]);
+  });
+
   it('says leave and closes normally when the person leaves', () => {
     const h = harness();
     h.open();
