@@ -133,6 +133,8 @@ test('a call that outgrows the mesh sends chat through the server, and every pan
     );
   }
   await carol.sendChat('through the server');
+  // Alice answers once she has read it, so both see the messages in the same order.
+  await expectChat(alice, ['You: over the links', 'Carol: through the server']);
   await alice.sendChat('hello Carol');
   await expectChat(alice, ['You: over the links', 'Carol: through the server', 'You: hello Carol']);
   await expectChat(bob, [
