@@ -5,7 +5,7 @@ import './globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'Meshcall: video calls in your browser', template: '%s · Meshcall' },
-  description: 'Start a video call, send the link, talk. Peer to peer, nothing to install.',
+  description: 'Start a video call, send the link, talk. Nothing to install.',
   referrer: 'no-referrer',
 };
 

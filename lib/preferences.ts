@@ -1,3 +1,4 @@
+import { parseAudioProcessing, type AudioProcessing } from './media/audio-processing';
 import { DEFAULT_VIDEO_QUALITY, isVideoQuality, type VideoQuality } from './media/video-quality';
 
 /** Choices remembered between visits, in localStorage. Every read tolerates a missing or broken value. */
@@ -10,6 +11,7 @@ const KEYS = {
   speakerId: 'meshcall.speakerId',
   relayOnly: 'meshcall.relayOnly',
   videoFill: 'meshcall.videoFill',
+  audioProcessing: 'meshcall.audioProcessing',
 } as const;
 
 export interface MediaPreferences {
@@ -42,6 +44,15 @@ export function loadVideoFill(): boolean {
 
 export function saveVideoFill(fill: boolean): void {
   writeString(KEYS.videoFill, String(fill));
+}
+
+/** Echo cancellation, noise suppression and automatic gain: each on unless turned off. */
+export function loadAudioProcessing(): AudioProcessing {
+  return parseAudioProcessing(readString(KEYS.audioProcessing));
+}
+
+export function saveAudioProcessing(processing: AudioProcessing): void {
+  writeString(KEYS.audioProcessing, JSON.stringify(processing));
 }
 
 export function loadMediaPreferences(): MediaPreferences {

@@ -9,7 +9,9 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
 import { usePushToTalk } from '@/lib/hooks/use-push-to-talk';
 import { useShallow } from 'zustand/react/shallow';
+import { CallAnnouncer } from './call-announcer';
 import { CallControls } from './call-controls';
+import { CallModeBadge } from './call-mode';
 import { CallStage } from './call-stage';
 import { CHAT_INPUT_SELECTOR } from './chat-panel';
 import { CopyLinkButton } from './copy-link-button';
@@ -94,6 +96,7 @@ export function CallView() {
         >
           {roomId}
         </span>
+        <CallModeBadge />
         <HostName />
         <div className="flex items-center gap-1 sm:gap-2">
           <HostMenu />
@@ -140,6 +143,7 @@ export function CallView() {
       </div>
       <CallControls />
       <NoticeToasts />
+      <CallAnnouncer />
       <KnockRequests />
       {peerIds.map((peerId) => (
         <RemoteAudio key={peerId} peerId={peerId} />

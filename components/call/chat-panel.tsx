@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { SendIcon } from '@/components/ui/icons';
 import { MAX_CHAT_LENGTH, linkify } from '@/lib/chat/chat-message';
+import { chatRoute } from '@/lib/call/call-mode';
 import type { ChatEntry } from '@/lib/call/call-store';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -14,10 +15,14 @@ export const CHAT_INPUT_SELECTOR = '[data-chat-input]';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-/** Text chat beside the call. Messages go peer to peer and are not stored anywhere. */
+/**
+ * Text chat beside the call. Messages go peer to peer, or through the server while the call runs
+ * through the media server (the panel says which), and are not stored anywhere.
+ */
 export function ChatPanel() {
   const controller = useCallController();
   const chat = useCallStore((state) => state.chat);
+  const route = useCallStore((state) => chatRoute(state.roomMode, state.mediaPath));
   const fieldId = useId();
   const [draft, setDraft] = useState('');
   const listRef = useRef<HTMLOListElement>(null);
@@ -35,9 +40,15 @@ export function ChatPanel() {
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <p className="border-b border-surface-border px-4 py-3 text-xs text-ink-faint">
-        Messages go straight to the people in the call and are not saved. People who join later will
-        not see earlier messages.
+      <p
+        data-testid="chat-route"
+        data-route={route}
+        className="border-b border-surface-border px-4 py-3 text-xs text-ink-faint"
+      >
+        {route === 'server'
+          ? 'Messages pass through this service’s server, which passes them on and saves nothing.'
+          : 'Messages go peer to peer, straight to the people in the call, and are not saved.'}{' '}
+        People who join later will not see earlier messages.
       </p>
       <ol
         ref={listRef}
@@ -65,7 +76,7 @@ export function ChatPanel() {
           // run the call's shortcuts.
           autoFocus
           data-chat-input
-          className="h-10 min-w-0 flex-1 rounded-lg border border-surface-border bg-surface-raised px-3 text-sm outline-none focus:border-accent"
+          className="h-10 min-w-0 flex-1 rounded-lg border border-surface-border bg-surface-raised px-3 text-sm focus:border-accent"
         />
         <Button type="submit" aria-label="Send" disabled={!draft.trim()} className="px-3">
           <SendIcon width={18} height={18} />

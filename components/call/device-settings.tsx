@@ -5,16 +5,17 @@ import { useShallow } from 'zustand/react/shallow';
 import type { DeviceOption } from '@/lib/media/local-media';
 import { VIDEO_QUALITIES, isVideoQuality, qualityLabel } from '@/lib/media/video-quality';
 import { saveVideoFill } from '@/lib/preferences';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { unavailableReason } from './device-access';
+import { BackgroundBlurOption, MicrophoneProcessingOptions } from './media-effects-settings';
 
 /**
  * Pickers for camera, microphone, speaker and what to send; the same in the lobby and the call.
  * One per line, so that long device names show whole.
  */
 export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOptions?: boolean }) {
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const devices = useCallStore((state) => state.devices);
   const selected = useCallStore(useShallow((state) => state.selectedDevices));
   const quality = useCallStore((state) => state.quality);
@@ -29,7 +30,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         value={selected.camera}
         empty={unavailableReason('camera', cameraAccess) ?? 'No camera found'}
         blocked={cameraAccess === 'denied'}
-        onChange={(deviceId) => void controller.selectCamera(deviceId)}
+        onChange={(deviceId) => void controller?.selectCamera(deviceId)}
       />
       <DeviceSelect
         label="Microphone"
@@ -37,7 +38,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         value={selected.microphone}
         empty={unavailableReason('microphone', microphoneAccess) ?? 'No microphone found'}
         blocked={microphoneAccess === 'denied'}
-        onChange={(deviceId) => void controller.selectMicrophone(deviceId)}
+        onChange={(deviceId) => void controller?.selectMicrophone(deviceId)}
       />
       {devices.speakers.length > 0 && (
         <DeviceSelect
@@ -45,7 +46,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           options={devices.speakers}
           value={selected.speaker}
           empty="No speaker found"
-          onChange={(deviceId) => controller.selectSpeaker(deviceId)}
+          onChange={(deviceId) => controller?.selectSpeaker(deviceId)}
         />
       )}
       <Field label="Video">
@@ -55,7 +56,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
             value={quality}
             onChange={(event) => {
               if (isVideoQuality(event.target.value))
-                void controller.setQuality(event.target.value);
+                void controller?.setQuality(event.target.value);
             }}
             className={SELECT_CLASS}
           >
@@ -67,6 +68,8 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           </select>
         )}
       </Field>
+      <BackgroundBlurOption />
+      <MicrophoneProcessingOptions />
       {withDisplayOptions && <FillOption />}
     </div>
   );
@@ -98,7 +101,7 @@ function FillOption() {
 }
 
 const SELECT_CLASS =
-  'bg-surface-raised border-surface-border focus:border-accent h-10 w-full min-w-0 rounded-lg border px-2 text-sm outline-none disabled:opacity-70';
+  'bg-surface-raised border-surface-border focus:border-accent h-10 w-full min-w-0 rounded-lg border px-2 text-sm disabled:opacity-70';
 
 function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
   const id = useId();

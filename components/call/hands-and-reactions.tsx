@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
-import { REACTIONS } from '@/lib/signaling/protocol';
+import { REACTIONS } from '@/lib/signaling/protocol-values';
 
 /** Raise or lower this person's hand. */
 export function RaiseHandButton() {
@@ -98,7 +98,7 @@ export function TileReactions({ peerId }: { peerId: string | undefined }) {
     <span
       key={shown.id}
       data-testid="tile-reaction"
-      className="pointer-events-none absolute bottom-12 left-1/2 -translate-x-1/2 animate-bounce text-4xl"
+      className="pointer-events-none absolute bottom-12 left-1/2 -translate-x-1/2 text-4xl motion-safe:animate-bounce"
     >
       {shown.reaction}
     </span>

@@ -171,7 +171,7 @@ export function PersonHostActions({ peerId, name }: { peerId: string; name: stri
       <Button
         size="sm"
         variant="ghost"
-        aria-label={`Make ${name} the host`}
+        aria-label={`Make host: ${name}`}
         onClick={() => controller.handOver(peerId)}
       >
         Make host
@@ -201,7 +201,7 @@ export function PersonMarks({ peerId }: { peerId: string | null }) {
   return (
     <>
       {marks.host && (
-        <span className="rounded bg-accent-soft px-1.5 text-xs text-accent">Host</span>
+        <span className="rounded bg-accent-soft px-1.5 text-xs text-accent-ink">Host</span>
       )}
       {marks.hand > 0 && (
         <span role="img" aria-label={`Hand raised (${marks.hand})`} data-testid="hand-mark">

@@ -3,14 +3,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, SpinnerIcon } from '@/components/ui/icons';
-import { describeDeviceProblem } from '@/lib/media/local-media';
-import { LIMITS } from '@/lib/signaling/protocol';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { describeDeviceProblem } from '@/lib/media/devices';
+import { LIMITS } from '@/lib/signaling/protocol-values';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
 import { normalizeDisplayName } from '@/lib/untrusted-text';
-import { AskAgainButton } from './device-access';
+import { AskAgainButton, DeviceStartingNotice } from './device-access';
 import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
 import { MicrophoneMeter } from './microphone-meter';
@@ -24,7 +24,7 @@ import { WhoIsHere } from './who-is-here';
  * button. On a phone, preview, name and Join fit the first screen; the device pickers fold away.
  */
 export function Lobby() {
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const nameFieldId = useId();
   const roomId = useCallStore((state) => state.roomId);
   const phase = useCallStore((state) => state.phase);
@@ -46,14 +46,15 @@ export function Lobby() {
   // A camera that is off is never asked for, so its access stays "pending": it is not awaited.
   const mediaPending = microphoneAccess === 'pending' || (cameraOn && cameraAccess === 'pending');
   const deviceProblem = describeDeviceProblem(microphoneAccess, cameraAccess);
-  const canJoin = !joining && signaling !== 'unavailable';
+  // Until the call's code has loaded (moments after the lobby shows), there is nothing to join with.
+  const canJoin = controller !== null && !joining && signaling !== 'unavailable';
 
   function join(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     // The server refuses a name with nothing visible in it: such a name joins as Guest.
     const name = normalizeDisplayName(displayName) || 'Guest';
     saveDisplayName(name);
-    controller.join(name, password);
+    controller?.join(name, password);
   }
 
   return (
@@ -101,7 +102,7 @@ export function Lobby() {
             maxLength={LIMITS.maxNameLength}
             autoComplete="name"
             placeholder="Guest"
-            className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+            className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
           />
           {askPassword && (
             <>
@@ -115,7 +116,7 @@ export function Lobby() {
                 onChange={(event) => setPassword(event.target.value)}
                 maxLength={LIMITS.maxPasswordLength}
                 autoComplete="off"
-                className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+                className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
               />
             </>
           )}
@@ -129,9 +130,7 @@ export function Lobby() {
             {joining ? 'Joining…' : 'Join'}
           </Button>
           <RelayOption />
-          {mediaPending && !joining && (
-            <p className="text-sm text-ink-faint">Starting your camera and microphone…</p>
-          )}
+          <DeviceStartingNotice pending={mediaPending && !joining} wantCamera={cameraOn} />
         </form>
 
         {deviceProblem && (

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 
 const METER_DECAY_PER_FRAME = 0.95;
 
@@ -10,7 +10,7 @@ const METER_DECAY_PER_FRAME = 0.95;
  * It redraws on animation frames by writing a style directly: no React render per frame.
  */
 export function MicrophoneMeter() {
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const meterRef = useRef<HTMLDivElement>(null);
   const barRef = useRef<HTMLDivElement>(null);
 
@@ -21,7 +21,7 @@ export function MicrophoneMeter() {
     const draw = () => {
       // Speech sits around 0.01–0.3 RMS: a square root spreads that over the bar. It rises at
       // once and falls slowly, as level meters do, so short syllables stay readable.
-      const level = Math.min(1, Math.sqrt(controller.localAudioLevel() * 4));
+      const level = Math.min(1, Math.sqrt((controller?.localAudioLevel() ?? 0) * 4));
       smoothed = Math.max(level, smoothed * METER_DECAY_PER_FRAME);
       const percent = Math.round(smoothed * 100);
       if (percent !== shown && barRef.current && meterRef.current) {

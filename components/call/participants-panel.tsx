@@ -6,6 +6,7 @@ import { CameraOffIcon, MicOffIcon } from '@/components/ui/icons';
 import { LINK_STATUS_TEXT } from './link-status-text';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { initialsOf } from '@/lib/utils';
+import { CallModeNotice } from './call-mode';
 import { RaisedHands } from './hands-and-reactions';
 import { PersonHostActions, PersonMarks } from './host-controls';
 import { MediaServerNotice, SafetyCode } from './safety-code';
@@ -25,6 +26,7 @@ export function ParticipantsPanel() {
   return (
     <div className="flex flex-1 flex-col overflow-y-auto p-2">
       <RaisedHands />
+      <CallModeNotice />
       <MediaServerNotice />
       <ul aria-label="People in the call" className="space-y-1">
         <Row self name={self.name} audio={self.audio} video={self.video} status={null} />
@@ -74,7 +76,7 @@ function Row({
         <span
           aria-hidden="true"
           data-testid="initials"
-          className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent"
+          className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent-ink"
         >
           {initialsOf(name || 'You')}
         </span>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId } from 'react';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
 /**
@@ -10,7 +10,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
  * that relays every call leaves nothing to choose (`/check` tells both apart).
  */
 export function RelayOption() {
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const id = useId();
   const hintId = useId();
   const relayOnly = useCallStore((state) => state.relayOnly);
@@ -24,7 +24,7 @@ export function RelayOption() {
         id={id}
         type="checkbox"
         checked={relayOnly}
-        onChange={(event) => controller.setRelayOnly(event.target.checked)}
+        onChange={(event) => controller?.setRelayOnly(event.target.checked)}
         aria-describedby={hintId}
         className="mt-1 size-4 accent-accent"
       />

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
+import { callModeView } from '@/lib/call/call-mode';
 import { MAX_FILE_BYTES } from '@/lib/control/control-message';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -23,7 +24,10 @@ export function openSendFileDialog(files?: FileList): void {
 export function SendFileDialog() {
   const controller = useCallController();
   const participants = useCallStore(useShallow((state) => [...state.participants.values()]));
+  const mode = useCallStore((state) => callModeView(state.roomMode, state.mediaPath));
   const [problem, setProblem] = useState<string | null>(null);
+  // A file needs a direct link between two browsers: through the media server there is none.
+  const blocked = mode === 'media-server';
 
   return (
     <dialog
@@ -39,6 +43,7 @@ export function SendFileDialog() {
           const form = event.currentTarget;
           const data = new FormData(form);
           const file = data.get('file');
+          if (blocked) return;
           if (!(file instanceof File) || file.name === '') return setProblem('Pick a file first.');
           const to = String(data.get('to') ?? '');
           const refused = controller.sendFile(file, to === '' ? null : to);
@@ -54,9 +59,16 @@ export function SendFileDialog() {
           {LIMIT_TEXT}. It goes straight to them, never through the server, and only once they
           accept it. You can also drop a file onto the call.
         </p>
+        {mode !== 'peer-to-peer' && (
+          <p data-testid="file-mode-note" data-mode={mode} className="text-sm text-ink">
+            {blocked
+              ? 'This call runs through the media server, so there is no direct link between browsers to carry a file: files cannot be sent in this call.'
+              : 'This call is moving to the media server. Once it has, files cannot be sent, and a transfer still running then fails.'}
+          </p>
+        )}
         <label className="flex flex-col gap-1 text-sm">
           File
-          <input name="file" type="file" className="text-sm" />
+          <input name="file" type="file" className="text-sm" disabled={blocked} />
         </label>
         <label className="flex flex-col gap-1 text-sm">
           To
@@ -84,7 +96,9 @@ export function SendFileDialog() {
           >
             Cancel
           </Button>
-          <Button type="submit">Send</Button>
+          <Button type="submit" disabled={blocked}>
+            Send
+          </Button>
         </div>
       </form>
     </dialog>

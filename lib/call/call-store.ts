@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { DEFAULT_AUDIO_PROCESSING, type AudioProcessing } from '../media/audio-processing';
 import type { DeviceAccess, DeviceLists } from '../media/devices';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
 import type {
@@ -20,6 +21,9 @@ import type { TransferView } from '../files/file-transfers';
  */
 
 /** `waiting`: knocked, and waiting for the host. `removed` and `ended`: the host's doing. */
+/** Background blur: `starting` while its model loads, `on` once others see the blurred picture. */
+export type BackgroundBlurState = 'off' | 'starting' | 'on';
+
 export type CallPhase =
   'lobby' | 'joining' | 'waiting' | 'in-call' | 'left' | 'room-full' | 'removed' | 'ended';
 
@@ -124,6 +128,10 @@ export interface CallState {
   unreadChat: number;
   openPanel: SidePanel;
   videoFit: VideoFit;
+  /** Background blur: off (the default), loading its model, or blurring what others see. */
+  backgroundBlur: BackgroundBlurState;
+  /** The microphone's processing, as the person chose it (all on by default). */
+  audioProcessing: AudioProcessing;
   /** Short messages about the call that fade on their own (a device fell back, a share ended). */
   notices: readonly Notice[];
   /** A one-line message about the call as a whole, such as a refused join. */
@@ -164,6 +172,8 @@ export interface CallActions {
   setDeviceAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
   setMicrophoneOn(on: boolean): void;
   setCameraOn(on: boolean): void;
+  setBackgroundBlur(state: BackgroundBlurState): void;
+  setAudioProcessing(processing: AudioProcessing): void;
   setQuality(quality: VideoQuality): void;
   setDevices(devices: DeviceLists): void;
   setSelectedDevice(kind: keyof SelectedDevices, deviceId: string | null): void;
@@ -216,6 +226,7 @@ export interface InitialCallState {
   relayOnly?: boolean;
   relay?: { available: boolean; forced: boolean };
   videoFit?: VideoFit;
+  audioProcessing?: AudioProcessing;
 }
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
@@ -269,6 +280,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       unreadChat: 0,
       openPanel: null,
       videoFit: initial.videoFit ?? 'fit',
+      backgroundBlur: 'off',
+      audioProcessing: initial.audioProcessing ?? DEFAULT_AUDIO_PROCESSING,
       notices: [],
       notice: null,
       presence: null,
@@ -293,6 +306,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
           })),
         setMicrophoneOn: (microphoneOn) => set({ microphoneOn }),
         setCameraOn: (cameraOn) => set({ cameraOn }),
+        setBackgroundBlur: (backgroundBlur) => set({ backgroundBlur }),
+        setAudioProcessing: (audioProcessing) => set({ audioProcessing }),
         setQuality: (quality) => set({ quality }),
         setDevices: (devices) => set({ devices }),
         setSelectedDevice: (kind, deviceId) =>

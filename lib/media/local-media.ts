@@ -1,3 +1,8 @@
+import {
+  DEFAULT_AUDIO_PROCESSING,
+  applyAudioProcessing,
+  type AudioProcessing,
+} from './audio-processing';
 import type { DeviceAccess, DeviceLists } from './devices';
 import { DEFAULT_VIDEO_QUALITY, videoConstraints, type VideoQuality } from './video-quality';
 
@@ -22,14 +27,12 @@ export interface LocalMediaSettings {
   quality: VideoQuality;
   cameraId: string | null;
   microphoneId: string | null;
+  /** Echo cancellation, noise suppression, automatic gain; all on unless the person chose. */
+  audioProcessing?: AudioProcessing;
 }
 
-/** The microphone's processing, as every call asks for it (the benchmark's floor asks the same). */
-export const AUDIO_PROCESSING: MediaTrackConstraints = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
+/** The microphone's processing a call asks for by default (the benchmark's floor asks the same). */
+export const AUDIO_PROCESSING: MediaTrackConstraints = DEFAULT_AUDIO_PROCESSING;
 
 export function supportsSpeakerSelection(): boolean {
   return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
@@ -139,6 +142,26 @@ export class LocalMedia {
     await this.startKind('audio');
   }
 
+  /**
+   * Changes the microphone's processing on the live track; asks for the microphone anew only if
+   * the browser refuses to change it in place.
+   */
+  async setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    this.settings.audioProcessing = { ...processing };
+    const track = this.audio;
+    if (!track) return;
+    if (await applyAudioProcessing(track, processing)) return;
+    if (this.audio !== track || this.disposed) return;
+    // Chromium accepts the change but keeps the processing a device was opened with, and a second
+    // request for the device while this track runs shares it: this track stops first.
+    track.stop();
+    const replacement = await this.startKind('audio');
+    if (!replacement && this.audio === track) {
+      this.audio = null;
+      this.events.onTrack('audio', null);
+    }
+  }
+
   /** Changes resolution in place when possible, so peers see no renegotiation. */
   async setQuality(quality: Exclude<VideoQuality, 'audio-only'>): Promise<void> {
     this.settings.quality = quality;
@@ -227,11 +250,14 @@ export class LocalMedia {
     audio: boolean;
     video: boolean;
   }): Promise<{ ok: true; stream: MediaStream } | { ok: false; access: DeviceAccess }> {
-    const { cameraId, microphoneId, quality } = this.settings;
+    const { cameraId, microphoneId, quality, audioProcessing } = this.settings;
     try {
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: want.audio
-          ? { ...AUDIO_PROCESSING, ...(microphoneId ? { deviceId: { exact: microphoneId } } : {}) }
+          ? {
+              ...(audioProcessing ?? DEFAULT_AUDIO_PROCESSING),
+              ...(microphoneId ? { deviceId: { exact: microphoneId } } : {}),
+            }
           : false,
         video: want.video && quality !== 'audio-only' ? videoConstraints(quality, cameraId) : false,
       });
@@ -335,30 +361,4 @@ export function accessFromError(error: unknown): DeviceAccess {
     default:
       return 'failed';
   }
-}
-
-/** What the lobby says about devices we could not use, or null if all is well. */
-export function describeDeviceProblem(
-  microphone: DeviceAccess,
-  camera: DeviceAccess,
-): string | null {
-  const blocked = camera === 'denied' || microphone === 'denied';
-  const both = microphone === 'denied' && camera === 'denied';
-  const howToAllow = `To allow ${both ? 'them' : 'it'}, click the icon at the left end of the address bar (a padlock, or a crossed-out camera) and choose Allow, then press Ask again.`;
-  if (both) {
-    return `Your browser blocked the camera and microphone. You can still join to see and hear the others. ${howToAllow}`;
-  }
-  const problems: string[] = [];
-  if (camera === 'denied')
-    problems.push('Your browser blocked the camera, so others will not see you.');
-  if (microphone === 'denied')
-    problems.push('Your browser blocked the microphone, so others will not hear you.');
-  if (camera === 'missing') problems.push('No camera was found, so you will join without video.');
-  if (microphone === 'missing')
-    problems.push('No microphone was found, so you will join without sound.');
-  if (camera === 'failed')
-    problems.push('The camera could not be started (is another app using it?).');
-  if (microphone === 'failed') problems.push('The microphone could not be started.');
-  if (blocked) problems.push(howToAllow);
-  return problems.length > 0 ? problems.join(' ') : null;
 }

@@ -78,6 +78,8 @@ function listener() {
     holds: () => true,
     released: () => undefined,
     availability: (available) => availability.push(available),
+    expelled: () => undefined,
+    knockAnswered: () => undefined,
   };
   return { events, delivered, claimed, adopted, availability, reconnections: () => reconnections };
 }

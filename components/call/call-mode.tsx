@@ -1,0 +1,59 @@
+'use client';
+
+import { callModeView, type CallModeView } from '@/lib/call/call-mode';
+import { useCallStore } from '@/lib/hooks/use-call-store';
+import { cn } from '@/lib/utils';
+
+/** How the call carries media, from the server's word and where this page's media really flows. */
+export function useCallModeView(): CallModeView {
+  return useCallStore((state) => callModeView(state.roomMode, state.mediaPath));
+}
+
+const BADGE_TEXT: Record<CallModeView, string> = {
+  'peer-to-peer': 'Peer to peer',
+  'moving-to-media-server': 'Moving to media server',
+  'media-server': 'Through media server',
+};
+
+const BADGE_TITLE: Record<CallModeView, string> = {
+  'peer-to-peer': 'Video and sound go straight between browsers.',
+  'moving-to-media-server':
+    'This call is moving to the media server. Until it has, video and sound still go straight between browsers.',
+  'media-server': 'Video and sound pass through this service’s media server.',
+};
+
+/** In the call's header: which way the call's media goes. */
+export function CallModeBadge() {
+  const view = useCallModeView();
+  return (
+    <span
+      data-testid="call-mode"
+      data-mode={view}
+      title={BADGE_TITLE[view]}
+      className={cn(
+        'min-w-0 truncate rounded-full px-2 py-0.5 text-xs whitespace-nowrap',
+        view === 'peer-to-peer'
+          ? 'text-ink-muted ring-1 ring-surface-border'
+          : 'bg-accent-soft text-accent',
+      )}
+    >
+      {BADGE_TEXT[view]}
+    </span>
+  );
+}
+
+/**
+ * At the top of the People panel: which way the call's media goes. Through the media server, the
+ * `MediaServerNotice` says it (and why there are no safety codes), so this says nothing then.
+ */
+export function CallModeNotice() {
+  const view = useCallModeView();
+  if (view === 'media-server') return null;
+  return (
+    <p data-testid="call-mode-notice" data-mode={view} className="px-2 pb-1 text-xs text-ink-muted">
+      {view === 'peer-to-peer'
+        ? 'Peer to peer: video and sound go straight between browsers, not through the server.'
+        : 'This call is moving to the media server. Until it has, video and sound still go straight between browsers; chat already passes through the server.'}
+    </p>
+  );
+}
