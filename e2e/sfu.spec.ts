@@ -67,12 +67,13 @@ async function joinWith(
   person: Person,
   roomId: string,
   quality: '360p' | 'audio-only',
+  serverUrl: string = server.url,
 ): Promise<void> {
   await person.page.addInitScript(
     (chosen) => localStorage.setItem('meshcall.quality', chosen),
     quality,
   );
-  await person.join(roomId, server.url);
+  await person.join(roomId, serverUrl);
 }
 
 const inJanusRange = (port: number) => port >= janus.rtpPorts.min && port <= janus.rtpPorts.max;
@@ -252,13 +253,8 @@ test('Janus dies mid-call: the call falls back to peer links and says so', async
       [alice, '360p'],
       [bob, 'audio-only'],
       [carol, 'audio-only'],
-    ] as const) {
-      await person.page.addInitScript(
-        (chosen) => localStorage.setItem('meshcall.quality', chosen),
-        quality,
-      );
-      await person.join(roomId, ownServer.url);
-    }
+    ] as const)
+      await joinWith(person, roomId, quality, ownServer.url);
     const inOwnRange = (port: number) =>
       port >= ownJanus.rtpPorts.min && port <= ownJanus.rtpPorts.max;
     await expect
@@ -318,13 +314,8 @@ test.describe('relay-only, through a real TURN relay (coturn)', () => {
         [alice, '360p'],
         [bob, 'audio-only'],
         [carol, 'audio-only'],
-      ] as const) {
-        await person.page.addInitScript(
-          (chosen) => localStorage.setItem('meshcall.quality', chosen),
-          quality,
-        );
-        await person.join(roomId, relayServer.url);
-      }
+      ] as const)
+        await joinWith(person, roomId, quality, relayServer.url);
       // Bob's two connections to Janus, and nothing else, each through the relay.
       await expect
         .poll(() => bob.page.evaluate(openLinkCandidateTypes), { timeout: 30_000 })
