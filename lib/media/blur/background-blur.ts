@@ -29,6 +29,8 @@ export interface BlurEvents {
 export const BLUR_WORKER_URL = '/blur/worker.js';
 /** Loading the wasm and the model and blurring a first frame; a slow machine takes seconds. */
 const START_TIMEOUT_MS = 30_000;
+/** The worker reports four times a second; silence for longer means its thread is stuck. */
+const WORKER_SILENCE_MS = 1_500;
 
 interface InsertableStreams {
   MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => {
@@ -51,6 +53,7 @@ export async function startBackgroundBlur(
   const worker = new Worker(BLUR_WORKER_URL, { name: 'background-blur' });
   let framesIn = 0;
   let framesOut = 0;
+  let lastHeard = 0;
   let started = false;
   let stopped = false;
   const watch: { timer?: ReturnType<typeof setInterval> } = {};
@@ -89,6 +92,7 @@ export async function startBackgroundBlur(
             resolve();
             return;
           case 'progress':
+            lastHeard = performance.now();
             framesIn = message.framesIn;
             framesOut = message.framesOut;
             return;
@@ -110,17 +114,32 @@ export async function startBackgroundBlur(
   }
 
   const health = new BlurHealth();
-  let before = { framesIn, framesOut };
+  // What the camera gave, counted by the browser where it can: the worker only counts the frames
+  // it found time to read, and a busy worker reads few, so its count falls with its output.
+  const cameraFrames = () => trackFrameCount(source) ?? framesIn;
+  let before = { framesIn: cameraFrames(), framesOut };
+  lastHeard = performance.now();
   watch.timer = setInterval(() => {
-    const input = framesIn - before.framesIn;
-    const output = framesOut - before.framesOut;
-    before = { framesIn, framesOut };
+    const now = { framesIn: cameraFrames(), framesOut };
+    const input = now.framesIn - before.framesIn;
+    const output = now.framesOut - before.framesOut;
+    before = now;
     blurred.outputFps = output;
-    if (health.record(input, output)) {
+    const silent = performance.now() - lastHeard > WORKER_SILENCE_MS;
+    if (health.record(silent ? null : { inputFps: input, outputFps: output })) {
       clearInterval(watch.timer);
-      console.warn(`Background blur fell behind: ${output} of ${input} camera frames a second.`);
+      console.warn(
+        silent
+          ? 'Background blur stopped: its worker has not reported for seconds.'
+          : `Background blur fell behind: ${output} of ${input} camera frames a second.`,
+      );
       events.onTooSlow();
     }
   }, 1000);
   return blurred;
+}
+
+/** Frames the track's source produced so far (MediaStreamTrack.stats), where the browser counts. */
+function trackFrameCount(track: MediaStreamTrack): number | undefined {
+  return (track as { stats?: { totalFrames?: number } }).stats?.totalFrames;
 }

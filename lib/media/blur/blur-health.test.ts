@@ -3,9 +3,11 @@ import { BlurHealth } from './blur-health';
 
 const options = { minimumShare: 0.5, enoughFps: 20, patienceSeconds: 3, warmUpSeconds: 2 };
 
-function run(samples: [number, number][]): boolean[] {
+function run(samples: ([number, number] | 'silent')[]): boolean[] {
   const health = new BlurHealth(options);
-  return samples.map(([input, output]) => health.record(input, output));
+  return samples.map((sample) =>
+    health.record(sample === 'silent' ? null : { inputFps: sample[0], outputFps: sample[1] }),
+  );
 }
 
 describe('BlurHealth', () => {
@@ -68,6 +70,30 @@ describe('BlurHealth', () => {
         [60, 24],
         [60, 24],
         [60, 24],
+      ]).some(Boolean),
+    ).toBe(false);
+  });
+
+  it('gives up on a worker that stopped reporting, even though its last figures were good', () => {
+    expect(run([[30, 30], [30, 30], [30, 30], 'silent', 'silent', 'silent'])).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  it('is content with a camera that gives no frames while the worker still reports', () => {
+    expect(
+      run([
+        [30, 30],
+        [30, 30],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
       ]).some(Boolean),
     ).toBe(false);
   });

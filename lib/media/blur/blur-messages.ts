@@ -13,6 +13,9 @@ export type PageToBlurWorker = BlurStartMessage;
 export type BlurWorkerToPage =
   /** The model is loaded and the first blurred frame was written. */
   | { type: 'ready' }
-  /** Camera frames read and blurred frames written so far; sent a few times a second. */
+  /**
+   * Camera frames read and blurred frames written so far; sent four times a second from a timer,
+   * frames or not, so that silence means the worker's thread is stuck.
+   */
   | { type: 'progress'; framesIn: number; framesOut: number }
   | { type: 'failed'; message: string };

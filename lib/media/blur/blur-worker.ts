@@ -177,13 +177,18 @@ class LatestFrame {
   }
 }
 
+const PROGRESS_INTERVAL_MS = 250;
+
 async function run({ frames, blurred }: PageToBlurWorker): Promise<void> {
   const { nextMask, segmentation } = await loadSegmentation();
   const camera = new LatestFrame(frames.getReader());
   const writer = blurred.getWriter();
   const compositor = new Compositor();
   let framesOut = 0;
-  let lastReport = performance.now();
+  const report = setInterval(
+    () => scope.postMessage({ type: 'progress', framesIn: camera.framesIn, framesOut }),
+    PROGRESS_INTERVAL_MS,
+  );
   for (;;) {
     const frame = await camera.take();
     if (!frame) break;
@@ -209,12 +214,8 @@ async function run({ frames, blurred }: PageToBlurWorker): Promise<void> {
     await writer.write(output);
     framesOut++;
     if (framesOut === 1) scope.postMessage({ type: 'ready' });
-    const now = performance.now();
-    if (now - lastReport >= 250) {
-      lastReport = now;
-      scope.postMessage({ type: 'progress', framesIn: camera.framesIn, framesOut });
-    }
   }
+  clearInterval(report);
   await segmentation.close();
 }
 
