@@ -8,6 +8,7 @@ import {
   NO_FIREFOX,
 } from './support/browser';
 import { expect, test } from './support/firefox-person';
+import { createRoomId } from '../lib/room-id';
 import { readCspViolations, tileSelector } from './support/in-page';
 import type { Person } from './support/fixtures';
 
@@ -201,6 +202,28 @@ test('blur that cannot keep up with the camera turns itself off with a notice', 
     );
   const before = await framesShown();
   await expect.poll(framesShown, { timeout: 10_000 }).toBeGreaterThan(before + 10);
+});
+
+test('blur is remembered for the next call, on or off', async ({ alice, roomId }) => {
+  const blurOption = alice.page.getByRole('checkbox', { name: /Blur my background/ });
+  const openSettings = () => alice.page.getByText('Camera, microphone and speaker').click();
+  await alice.open(roomId);
+  await alice.press('Microphone');
+  await openSettings();
+  await expect(blurOption).not.toBeChecked();
+  await setBlur(alice, true);
+  await expect(alice.page.getByText('Done on this device')).toBeVisible({ timeout: 30_000 });
+
+  // The next call's lobby starts with blur on, and it runs on the camera there.
+  await alice.open(createRoomId());
+  await openSettings();
+  await expect(blurOption).toBeChecked();
+  await expect(alice.page.getByText('Done on this device')).toBeVisible({ timeout: 30_000 });
+  await setBlur(alice, false);
+
+  await alice.open(createRoomId());
+  await openSettings();
+  await expect(blurOption).not.toBeChecked();
 });
 
 test('Firefox, which lacks what blur needs here, shows why instead of the option', async ({

@@ -12,6 +12,7 @@ const KEYS = {
   relayOnly: 'meshcall.relayOnly',
   videoFill: 'meshcall.videoFill',
   audioProcessing: 'meshcall.audioProcessing',
+  backgroundBlur: 'meshcall.backgroundBlur',
 } as const;
 
 export interface MediaPreferences {
@@ -53,6 +54,15 @@ export function loadAudioProcessing(): AudioProcessing {
 
 export function saveAudioProcessing(processing: AudioProcessing): void {
   writeString(KEYS.audioProcessing, JSON.stringify(processing));
+}
+
+/** Whether the person last left background blur on; off unless they turned it on. */
+export function loadBackgroundBlur(): boolean {
+  return readString(KEYS.backgroundBlur) === 'on';
+}
+
+export function saveBackgroundBlur(on: boolean): void {
+  writeString(KEYS.backgroundBlur, on ? 'on' : 'off');
 }
 
 export function loadMediaPreferences(): MediaPreferences {

@@ -4,7 +4,9 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CallController } from '@/lib/call/call-controller';
 import { createCallStore } from '@/lib/call/call-store';
 import { CallControllerContext, CallStoreContext } from '@/lib/hooks/call-context';
+import { backgroundBlurSupport } from '@/lib/media/blur/blur-support';
 import {
+  loadBackgroundBlur,
   loadDisplayName,
   loadAudioProcessing,
   loadMediaPreferences,
@@ -55,6 +57,7 @@ export function CallProvider({
       relay,
       videoFit: loadVideoFill() ? 'fill' : 'fit',
       audioProcessing: loadAudioProcessing(),
+      backgroundBlur: loadBackgroundBlur() && backgroundBlurSupport().supported,
     });
   });
   const [controller, setController] = useState<CallController | null>(null);

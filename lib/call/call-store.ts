@@ -227,6 +227,8 @@ export interface InitialCallState {
   relay?: { available: boolean; forced: boolean };
   videoFit?: VideoFit;
   audioProcessing?: AudioProcessing;
+  /** Blur wanted from the start: it runs as soon as there is a camera, which is not sent before. */
+  backgroundBlur?: boolean;
 }
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
@@ -280,7 +282,7 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       unreadChat: 0,
       openPanel: null,
       videoFit: initial.videoFit ?? 'fit',
-      backgroundBlur: 'off',
+      backgroundBlur: initial.backgroundBlur ? 'starting' : 'off',
       audioProcessing: initial.audioProcessing ?? DEFAULT_AUDIO_PROCESSING,
       notices: [],
       notice: null,

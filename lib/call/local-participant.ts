@@ -2,7 +2,7 @@ import type { AudioProcessing } from '../media/audio-processing';
 import type { BlurredCamera } from '../media/blur/background-blur';
 import { LocalMedia, type LocalTrackKind } from '../media/local-media';
 import type { VideoQuality } from '../media/video-quality';
-import { saveAudioProcessing, saveMediaPreference } from '../preferences';
+import { saveAudioProcessing, saveBackgroundBlur, saveMediaPreference } from '../preferences';
 import { assertNever, type MediaState } from '../signaling/protocol';
 import type { CallStore } from './call-store';
 import type { MediaTransport, OutgoingKind, ScreenShare } from './media-transport';
@@ -126,6 +126,7 @@ export class LocalParticipant {
   /** Turns background blur on or off; it follows the camera through switches and restarts. */
   setBackgroundBlur(on: boolean): Promise<void> {
     if (on === (this.state.backgroundBlur !== 'off')) return this.blurChanges;
+    saveBackgroundBlur(on);
     this.actions.setBackgroundBlur(on ? 'starting' : 'off');
     return this.updateBlur();
   }
@@ -272,6 +273,8 @@ export class LocalParticipant {
       return blurred;
     } catch {
       if (this.options.live() && this.state.backgroundBlur !== 'off') {
+        // What is remembered is what the switch shows: off, after it failed.
+        saveBackgroundBlur(false);
         this.actions.setBackgroundBlur('off');
         this.actions.pushNotice('Background blur could not start.');
       }
@@ -281,6 +284,7 @@ export class LocalParticipant {
 
   private turnBlurOff(blurred: BlurredCamera, notice: string): void {
     if (this.blurred !== blurred || !this.options.live()) return;
+    saveBackgroundBlur(false);
     this.actions.setBackgroundBlur('off');
     this.actions.pushNotice(notice);
     void this.updateBlur();
