@@ -1,9 +1,12 @@
-import { expect, test } from './support/fixtures';
+import { firefoxExecutable, NO_FIREFOX } from './support/browser';
+import { expect, test } from './support/firefox-person';
 
 /** Runs in the page, before the app: keeps every microphone track the page is given. */
 function keepMicrophoneTracks(): void {
   const kept: MediaStreamTrack[] = [];
   (window as unknown as { __microphones: MediaStreamTrack[] }).__microphones = kept;
+  // Also runs in the blank page a new tab starts with, which has no media devices.
+  if (!navigator.mediaDevices) return;
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = async (constraints) => {
     const stream = await getUserMedia(constraints);
@@ -54,3 +57,44 @@ test('turning noise suppression off reaches the live microphone and is remembere
     .poll(async () => (await alice.page.evaluate(microphone)).settings)
     .toMatchObject({ noiseSuppression: false, echoCancellation: true });
 });
+
+test('Firefox: turning noise suppression off is asked of its live microphone too', async ({
+  firefox,
+  roomId,
+}) => {
+  test.skip(firefoxExecutable() === undefined, NO_FIREFOX);
+  const fiona = await firefox('Fiona');
+  await fiona.driver.page.evaluateOnNewDocument(keepMicrophoneTracks);
+  await fiona.open(roomId);
+  const byText = (text: string) => `::-p-xpath(//*[normalize-space(text())="${text}"])`;
+  await fiona.driver.locator(byText('Camera, microphone and speaker')).click();
+  // Firefox's fake microphone does no processing, so its settings say false whatever is asked:
+  // what the live track was asked for (its constraints) is what can be read here.
+  const asked = () => fiona.evaluate(microphoneConstraints, null);
+  await expect.poll(asked).toMatchObject({ noiseSuppression: true, echoCancellation: true });
+
+  await fiona.driver
+    .locator('::-p-xpath(//input[@id=//label[normalize-space(.)="Noise suppression"]/@for])')
+    .click();
+  await expect
+    .poll(asked)
+    .toMatchObject({ noiseSuppression: false, echoCancellation: true, autoGainControl: true });
+});
+
+/** Runs in the page: what the live microphone was asked for, as booleans. */
+function microphoneConstraints(): Record<string, unknown> | null {
+  const kept = (window as unknown as { __microphones: MediaStreamTrack[] }).__microphones;
+  const live = kept.filter((track) => track.readyState === 'live').at(-1);
+  if (!live) return null;
+  const asked = live.getConstraints();
+  const flag = (value: unknown) =>
+    typeof value === 'object' && value !== null
+      ? ((value as { exact?: unknown; ideal?: unknown }).exact ??
+        (value as { ideal?: unknown }).ideal)
+      : value;
+  return {
+    noiseSuppression: flag(asked.noiseSuppression),
+    echoCancellation: flag(asked.echoCancellation),
+    autoGainControl: flag(asked.autoGainControl),
+  };
+}
