@@ -54,7 +54,12 @@ let server: AppServer;
 test.beforeAll(async () => {
   janus = await startJanus();
   server = await startAppServer({
-    env: { JANUS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret, MESH_MAX: '2' },
+    env: {
+      JANUS_URL: janus.url,
+      JANUS_API_SECRET: janus.apiSecret,
+      MESH_MAX: '2',
+      ROOM_CAPACITY: '8',
+    },
   });
 });
 
@@ -180,6 +185,56 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
   console.log(`layers: thumbnail ${thumbnail} px wide, full screen ${fullScreen} px wide`);
 });
 
+test('an 8-person call through Janus: everyone sees both cameras and hears all seven others', async ({
+  browser,
+  roomId,
+}) => {
+  // Eight pages on two shared cores: two send a camera at 360p, six only their microphone.
+  test.setTimeout(300_000);
+  const names = ['Ann', 'Ben', 'Cat', 'Dan', 'Eve', 'Fay', 'Gus', 'Hal'];
+  const cameras = new Set(names.slice(0, 2));
+  const people: Person[] = [];
+  try {
+    const started = Date.now();
+    const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    for (const name of names) {
+      const person = await createPerson(browser, name, {}, { waitTimeoutMs: WAIT_MS });
+      people.push(person);
+      await joinWith(person, roomId, cameras.has(name) ? '360p' : 'audio-only');
+      console.log(`${name} in the call after ${elapsed()}`);
+    }
+    // Each page checks its seven others at once.
+    await Promise.all(
+      people.map(async (person) => {
+        // One link to publish and one to subscribe, both with Janus: no peer links are left.
+        await expect
+          .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+            message: `${person.name} is on Janus only`,
+            timeout: WAIT_MS,
+          })
+          .toEqual([true, true]);
+        await Promise.all(
+          names
+            .filter((other) => other !== person.name)
+            .map((other) => person.expectMediaFrom(other, { video: cameras.has(other) })),
+        );
+      }),
+    );
+    console.log(`everyone sees and hears everyone after ${elapsed()}`);
+    for (const [viewer, name] of [
+      [people[7], 'Ann'],
+      [people[0], 'Ben'],
+    ] as const) {
+      const port = await viewer!.page.evaluate(tileSourcePort, tileSelector(name));
+      expect(port !== null && inJanusRange(port), `${viewer!.name} plays ${name} from Janus`).toBe(
+        true,
+      );
+    }
+  } finally {
+    await Promise.all(people.map((person) => person.close()));
+  }
+});
+
 test('in SFU mode a screen share, a mute, a dropped socket and a reload all work', async ({
   alice,
   bob,
@@ -264,11 +319,20 @@ test('Janus dies mid-call: the call falls back to peer links and says so', async
       .toEqual([true, true]);
     await bob.expectMediaFrom('Alice');
 
+    await alice.press('Chat');
+    await carol.press('Chat');
     await ownJanus.kill();
     for (const person of [alice, bob, carol]) {
       await expect(person.page.getByText('The media server stopped working')).toBeVisible({
         timeout: 20_000,
       });
+    }
+    // Written at once, while the new peer links are still being made: it reaches everyone.
+    await bob.sendChat('Still here?');
+    for (const person of [alice, carol]) {
+      await expect
+        .poll(() => person.chatMessages(), { timeout: 30_000 })
+        .toEqual(['Bob: Still here?']);
     }
     // Peer links to everyone, none to Janus, and media flows again.
     await bob.expectMediaFrom('Alice', { timeout: 30_000 });

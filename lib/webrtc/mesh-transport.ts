@@ -282,8 +282,11 @@ export class MeshTransport implements MediaTransport {
 
   /** Closes `link`'s connection and opens a new one at `epoch`; the person stays. */
   private replace(link: MeshLink, epoch: number, initiator: boolean): MeshLink {
+    // Chat written while the old connection was still being made goes out on the new one.
+    const unsentChat = link.session.takeUnsentChat();
     link.session.close();
     const next = this.connect(link, epoch, initiator);
+    for (const data of unsentChat) next.session.sendChat(data);
     this.context.events.onLinkState(link.peerId, 'new');
     return next;
   }

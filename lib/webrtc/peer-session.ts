@@ -69,6 +69,8 @@ const DISPLAY_CHANNEL_ID = 2;
 const CONTROL_CHANNEL_ID = 1;
 /** Control messages kept while the control channel opens; more than this means it never will. */
 const MAX_QUEUED_CONTROL = 100;
+/** Chat lines kept for a link whose chat channel is not open yet. */
+const MAX_QUEUED_CHAT = 50;
 
 /** How long a `disconnected` link may last before an ICE restart, by role: one side goes first. */
 const RESTART_AFTER_DISCONNECTED_MS = { impolite: 2_500, polite: 7_000 } as const;
@@ -126,6 +128,7 @@ export class PeerSession {
   private sendParameters: Promise<void> = Promise.resolve();
   private controlChannel: RTCDataChannel | null = null;
   private readonly queuedControl: string[] = [];
+  private readonly queuedChat: string[] = [];
   private screenTransceiver: RTCRtpTransceiver | null = null;
   private wantedScreen: { track: MediaStreamTrack; stream: MediaStream } | null = null;
   private bitrateCaps: BitrateCaps = { camera: null, screen: null };
@@ -205,14 +208,25 @@ export class PeerSession {
     return this.options.initiator && this.connection.remoteDescription === null;
   }
 
-  /** Sends `data` on the chat channel if it is open; a peer still connecting misses it. */
+  /**
+   * Sends `data` on the chat channel, or as soon as it opens: someone whose link is still being
+   * made (a newcomer, or everyone while a call falls back from the media server) gets it then.
+   */
   sendChat(data: string): void {
-    if (this.chatChannel?.readyState !== 'open') return;
+    if (this.chatChannel?.readyState !== 'open') {
+      if (this.queuedChat.length < MAX_QUEUED_CHAT) this.queuedChat.push(data);
+      return;
+    }
     try {
       this.chatChannel.send(data);
     } catch (error) {
       this.options.events.onError(error, 'sending a chat message');
     }
+  }
+
+  /** Chat lines still waiting for the channel to open, taken away (the link is being replaced). */
+  takeUnsentChat(): string[] {
+    return this.queuedChat.splice(0);
   }
 
   /** Sends a display report (how we show the peer's camera); only the latest waits for the channel. */
@@ -473,6 +487,9 @@ export class PeerSession {
       ordered: true,
     });
     channel.onmessage = ({ data }) => this.options.events.onChatData(data);
+    channel.onopen = () => {
+      for (const data of this.queuedChat.splice(0)) this.sendChat(data);
+    };
     this.chatChannel = channel;
     this.openDisplayChannel();
     this.openControlChannel();
