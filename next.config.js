@@ -1,4 +1,5 @@
 // @ts-check
+import createNextIntlPlugin from 'next-intl/plugin';
 import securityHeaders from './lib/security/security-headers.json' with { type: 'json' };
 
 /** @type {import('next').NextConfig} */
@@ -13,4 +14,7 @@ const nextConfig = {
   headers: async () => [{ source: '/:path*', headers: securityHeaders }],
 };
 
-export default nextConfig;
+// The request's language and its messages come from i18n/request.ts (no locale in the URL).
+const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
+
+export default withNextIntl(nextConfig);

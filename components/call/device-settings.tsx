@@ -1,19 +1,22 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DeviceOption } from '@/lib/media/local-media';
-import { VIDEO_QUALITIES, isVideoQuality, qualityLabel } from '@/lib/media/video-quality';
+import { VIDEO_QUALITIES, isVideoQuality } from '@/lib/media/video-quality';
 import { saveVideoFill } from '@/lib/preferences';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
-import { unavailableReason } from './device-access';
+import { useDeviceAccessText } from './device-access';
 
 /**
  * Pickers for camera, microphone, speaker and what to send; the same in the lobby and the call.
  * One per line, so that long device names show whole.
  */
 export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOptions?: boolean }) {
+  const t = useTranslations('devices');
+  const { unavailableReason } = useDeviceAccessText();
   const controller = useCallController();
   const devices = useCallStore((state) => state.devices);
   const selected = useCallStore(useShallow((state) => state.selectedDevices));
@@ -24,31 +27,31 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
   return (
     <div className="grid gap-3">
       <DeviceSelect
-        label="Camera"
+        label={t('name.camera')}
         options={devices.cameras}
         value={selected.camera}
-        empty={unavailableReason('camera', cameraAccess) ?? 'No camera found'}
+        empty={unavailableReason('camera', cameraAccess) ?? t('missing.camera')}
         blocked={cameraAccess === 'denied'}
         onChange={(deviceId) => void controller.selectCamera(deviceId)}
       />
       <DeviceSelect
-        label="Microphone"
+        label={t('name.microphone')}
         options={devices.microphones}
         value={selected.microphone}
-        empty={unavailableReason('microphone', microphoneAccess) ?? 'No microphone found'}
+        empty={unavailableReason('microphone', microphoneAccess) ?? t('missing.microphone')}
         blocked={microphoneAccess === 'denied'}
         onChange={(deviceId) => void controller.selectMicrophone(deviceId)}
       />
       {devices.speakers.length > 0 && (
         <DeviceSelect
-          label="Speaker"
+          label={t('name.speaker')}
           options={devices.speakers}
           value={selected.speaker}
-          empty="No speaker found"
+          empty={t('missing.speaker')}
           onChange={(deviceId) => controller.selectSpeaker(deviceId)}
         />
       )}
-      <Field label="Video">
+      <Field label={t('video')}>
         {(id) => (
           <select
             id={id}
@@ -61,7 +64,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           >
             {VIDEO_QUALITIES.map((option) => (
               <option key={option} value={option}>
-                {qualityLabel(option)}
+                {t(`quality.${option}`)}
               </option>
             ))}
           </select>
@@ -74,6 +77,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
 
 /** Whole pictures (the default) or pictures cropped to fill their tiles. */
 function FillOption() {
+  const t = useTranslations('devices');
   const id = useId();
   const fill = useCallStore((state) => state.videoFit === 'fill');
   const setVideoFit = useCallStore((state) => state.actions.setVideoFit);
@@ -90,8 +94,8 @@ function FillOption() {
         className="mt-1 size-4 accent-accent"
       />
       <label htmlFor={id} className="text-sm">
-        <span className="font-medium">Fill the tiles</span>
-        <span className="block text-ink-faint">Bigger pictures, but the edges are cut off.</span>
+        <span className="font-medium">{t('fill')}</span>
+        <span className="block text-ink-faint">{t('fillHint')}</span>
       </label>
     </div>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
@@ -8,7 +9,7 @@ import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
 const SEND_FILE_DIALOG_ID = 'send-file-dialog';
-const LIMIT_TEXT = `Up to ${MAX_FILE_BYTES / 1024 / 1024} MB`;
+const LIMIT_MB = MAX_FILE_BYTES / 1024 / 1024;
 
 /** Opens the dialog, with `files` (dropped on the call) already picked. */
 export function openSendFileDialog(files?: FileList): void {
@@ -21,9 +22,10 @@ export function openSendFileDialog(files?: FileList): void {
 
 /** Picks a file and who gets it: everyone, or one person. */
 export function SendFileDialog() {
+  const t = useTranslations('files');
   const controller = useCallController();
   const participants = useCallStore(useShallow((state) => [...state.participants.values()]));
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<'pick' | 'too-big' | 'no-one' | null>(null);
 
   return (
     <dialog
@@ -39,7 +41,7 @@ export function SendFileDialog() {
           const form = event.currentTarget;
           const data = new FormData(form);
           const file = data.get('file');
-          if (!(file instanceof File) || file.name === '') return setProblem('Pick a file first.');
+          if (!(file instanceof File) || file.name === '') return setProblem('pick');
           const to = String(data.get('to') ?? '');
           const refused = controller.sendFile(file, to === '' ? null : to);
           if (refused) return setProblem(refused);
@@ -48,23 +50,20 @@ export function SendFileDialog() {
         }}
       >
         <h2 id={`${SEND_FILE_DIALOG_ID}-title`} className="text-lg font-semibold">
-          Send a file
+          {t('title')}
         </h2>
-        <p className="text-sm text-ink-muted">
-          {LIMIT_TEXT}. It goes straight to them, never through the server, and only once they
-          accept it. You can also drop a file onto the call.
-        </p>
+        <p className="text-sm text-ink-muted">{t('intro', { limit: LIMIT_MB })}</p>
         <label className="flex flex-col gap-1 text-sm">
-          File
+          {t('file')}
           <input name="file" type="file" className="text-sm" />
         </label>
         <label className="flex flex-col gap-1 text-sm">
-          To
+          {t('to')}
           <select
             name="to"
             className="h-10 rounded-lg bg-surface-overlay px-2 text-ink ring-1 ring-surface-border"
           >
-            <option value="">Everyone</option>
+            <option value="">{t('everyone')}</option>
             {participants.map(({ peerId, name }) => (
               <option key={peerId} value={peerId}>
                 {name}
@@ -74,7 +73,7 @@ export function SendFileDialog() {
         </label>
         {problem && (
           <p role="alert" className="text-sm text-danger">
-            {problem}
+            {t(`problem.${problem}`, { limit: LIMIT_MB })}
           </p>
         )}
         <div className="flex justify-end gap-2">
@@ -82,9 +81,9 @@ export function SendFileDialog() {
             variant="secondary"
             onClick={(event) => event.currentTarget.closest('dialog')?.close()}
           >
-            Cancel
+            {t('cancel')}
           </Button>
-          <Button type="submit">Send</Button>
+          <Button type="submit">{t('send')}</Button>
         </div>
       </form>
     </dialog>

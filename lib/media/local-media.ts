@@ -1,5 +1,6 @@
 import type { DeviceAccess, DeviceLists } from './devices';
 import { DEFAULT_VIDEO_QUALITY, videoConstraints, type VideoQuality } from './video-quality';
+import type { NoticeText } from '../i18n/user-text';
 
 export type { DeviceLists, DeviceOption } from './devices';
 
@@ -15,7 +16,7 @@ export interface LocalMediaEvents {
   onAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
   onDevices(devices: DeviceLists): void;
   /** Something the person should know, such as a camera that was unplugged. */
-  onNotice(text: string): void;
+  onNotice(text: NoticeText): void;
 }
 
 export interface LocalMediaSettings {
@@ -161,7 +162,7 @@ export class LocalMedia {
       });
     } catch (error) {
       if (!(error instanceof DOMException && error.name === 'NotAllowedError')) {
-        this.events.onNotice('Screen sharing could not start.');
+        this.events.onNotice({ key: 'screenShareFailed' });
       }
       return false;
     }
@@ -277,7 +278,7 @@ export class LocalMedia {
   /** A track ended without us stopping it: the device was unplugged or revoked. */
   private async recoverFromEnded(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
     if (this.disposed || this[kind] !== track) return;
-    const what = kind === 'audio' ? 'microphone' : 'camera';
+    const device = kind === 'audio' ? 'microphone' : 'camera';
     this[kind] = null;
     if (kind === 'audio') this.settings.microphoneId = null;
     else this.settings.cameraId = null;
@@ -285,8 +286,10 @@ export class LocalMedia {
     const replacement = await this.startKind(kind);
     this.events.onNotice(
       replacement
-        ? `Your ${what} stopped working, so we switched to ${replacement.label || 'another one'}.`
-        : `Your ${what} stopped working, and no other ${what} was found.`,
+        ? replacement.label
+          ? { key: 'deviceReplaced', values: { device, label: replacement.label } }
+          : { key: 'deviceReplacedUnnamed', values: { device } }
+        : { key: 'deviceLost', values: { device } },
     );
     await this.refreshDevices(false);
   }
@@ -337,28 +340,31 @@ export function accessFromError(error: unknown): DeviceAccess {
   }
 }
 
-/** What the lobby says about devices we could not use, or null if all is well. */
+/** A sentence the lobby says about devices it could not use (the words are the interface's). */
+export type DeviceProblem =
+  | 'bothBlocked'
+  | 'cameraBlocked'
+  | 'microphoneBlocked'
+  | 'cameraMissing'
+  | 'microphoneMissing'
+  | 'cameraFailed'
+  | 'microphoneFailed'
+  | 'howToAllowOne'
+  | 'howToAllowBoth';
+
+/** What the lobby says about devices we could not use, in order; empty if all is well. */
 export function describeDeviceProblem(
   microphone: DeviceAccess,
   camera: DeviceAccess,
-): string | null {
-  const blocked = camera === 'denied' || microphone === 'denied';
-  const both = microphone === 'denied' && camera === 'denied';
-  const howToAllow = `To allow ${both ? 'them' : 'it'}, click the icon at the left end of the address bar (a padlock, or a crossed-out camera) and choose Allow, then press Ask again.`;
-  if (both) {
-    return `Your browser blocked the camera and microphone. You can still join to see and hear the others. ${howToAllow}`;
-  }
-  const problems: string[] = [];
-  if (camera === 'denied')
-    problems.push('Your browser blocked the camera, so others will not see you.');
-  if (microphone === 'denied')
-    problems.push('Your browser blocked the microphone, so others will not hear you.');
-  if (camera === 'missing') problems.push('No camera was found, so you will join without video.');
-  if (microphone === 'missing')
-    problems.push('No microphone was found, so you will join without sound.');
-  if (camera === 'failed')
-    problems.push('The camera could not be started (is another app using it?).');
-  if (microphone === 'failed') problems.push('The microphone could not be started.');
-  if (blocked) problems.push(howToAllow);
-  return problems.length > 0 ? problems.join(' ') : null;
+): DeviceProblem[] {
+  if (microphone === 'denied' && camera === 'denied') return ['bothBlocked', 'howToAllowBoth'];
+  const problems: DeviceProblem[] = [];
+  if (camera === 'denied') problems.push('cameraBlocked');
+  if (microphone === 'denied') problems.push('microphoneBlocked');
+  if (camera === 'missing') problems.push('cameraMissing');
+  if (microphone === 'missing') problems.push('microphoneMissing');
+  if (camera === 'failed') problems.push('cameraFailed');
+  if (microphone === 'failed') problems.push('microphoneFailed');
+  if (camera === 'denied' || microphone === 'denied') problems.push('howToAllowOne');
+  return problems;
 }
