@@ -18,16 +18,25 @@ const config: Config = {
         ink: {
           DEFAULT: '#e8ebf2',
           muted: '#9aa3b5',
-          faint: '#657086',
+          // Every text colour reads at 4.5:1 or more on every surface (WCAG AA).
+          faint: '#8a94a8',
         },
         accent: {
+          /** Text and marks on dark surfaces; too light behind white text. */
           DEFAULT: '#4f8cff',
-          strong: '#3a74e6',
+          /** Behind white text (5.2:1), e.g. primary buttons. */
+          strong: '#2563eb',
+          deep: '#1d4ed8',
           soft: '#4f8cff26',
+          /** Text on `soft`. */
+          ink: '#9dbfff',
         },
         danger: {
+          /** Text and marks on dark surfaces; too light behind white text. */
           DEFAULT: '#ef4444',
+          /** Behind white text (4.8:1). */
           strong: '#dc2626',
+          deep: '#b91c1c',
           soft: '#ef444426',
         },
         success: '#22c55e',

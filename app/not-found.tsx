@@ -14,7 +14,7 @@ export default async function NotFound() {
         {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link here would put 3 kB more in every page's first load: this page's client code loads with all of them */}
         <a
           href="/"
-          className="inline-flex h-12 items-center rounded-xl bg-accent px-6 font-medium text-white hover:bg-accent-strong"
+          className="inline-flex h-12 items-center rounded-xl bg-accent-strong px-6 font-medium text-white hover:bg-accent-deep"
         >
           {t('home')}
         </a>

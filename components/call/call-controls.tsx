@@ -55,7 +55,7 @@ export function CallControls() {
           <span
             data-testid="unread-badge"
             aria-label={t('unread', { count: unread })}
-            className="absolute -top-1 -right-1 flex min-w-5 items-center justify-center rounded-full bg-danger px-1 text-xs font-semibold text-white"
+            className="absolute -top-1 -right-1 flex min-w-5 items-center justify-center rounded-full bg-danger-strong px-1 text-xs font-semibold text-white"
           >
             {unread > 99 ? '99+' : unread}
           </span>

@@ -11,6 +11,7 @@ import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
 import { usePushToTalk } from '@/lib/hooks/use-push-to-talk';
 import { useShallow } from 'zustand/react/shallow';
 import { LanguageSwitcher } from '@/components/i18n/language-switcher';
+import { CallAnnouncer } from './call-announcer';
 import { CallControls } from './call-controls';
 import { CallStage } from './call-stage';
 import { CHAT_INPUT_SELECTOR } from './chat-panel';
@@ -143,6 +144,7 @@ export function CallView() {
       </div>
       <CallControls />
       <NoticeToasts />
+      <CallAnnouncer />
       <KnockRequests />
       {peerIds.map((peerId) => (
         <RemoteAudio key={peerId} peerId={peerId} />

@@ -64,7 +64,7 @@ export function ChatPanel() {
           // run the call's shortcuts.
           autoFocus
           data-chat-input
-          className="h-10 min-w-0 flex-1 rounded-lg border border-surface-border bg-surface-raised px-3 text-sm outline-none focus:border-accent"
+          className="h-10 min-w-0 flex-1 rounded-lg border border-surface-border bg-surface-raised px-3 text-sm focus:border-accent"
         />
         <Button type="submit" aria-label={t('send')} disabled={!draft.trim()} className="px-3">
           <SendIcon width={18} height={18} />

@@ -134,3 +134,71 @@ export function DeviceAccessHelp() {
     </div>
   );
 }
+
+/** How long a request may take before we assume the browser is asking, where it cannot say. */
+const PROMPT_GUESS_DELAY_MS = 1_500;
+
+/**
+ * Whether the browser is (very likely) showing its camera and microphone prompt while `pending`:
+ * the Permissions API says "prompt" for a device being asked for, or, where it cannot say, the
+ * request has been waiting longer than a device takes to start.
+ */
+function useBrowserAsking(pending: boolean, wantCamera: boolean): boolean {
+  const [asking, setAsking] = useState(false);
+  useEffect(() => {
+    if (!pending) return;
+    let cancelled = false;
+    const timer = setTimeout(() => !cancelled && setAsking(true), PROMPT_GUESS_DELAY_MS);
+    const names: PermissionName[] = wantCamera
+      ? ['microphone' as PermissionName, 'camera' as PermissionName]
+      : ['microphone' as PermissionName];
+    Promise.all(names.map((name) => navigator.permissions.query({ name })))
+      .then((states) => {
+        if (cancelled) return;
+        // The browser says for sure: no guessing from the clock.
+        clearTimeout(timer);
+        setAsking(states.some((status) => status.state === 'prompt'));
+      })
+      .catch(() => {
+        // No Permissions API, or it does not know these names (older Firefox): the clock decides.
+      });
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+      setAsking(false);
+    };
+  }, [pending, wantCamera]);
+  return pending && asking;
+}
+
+/**
+ * In the lobby, while camera and microphone are being started: what is happening, and, while the
+ * browser's own prompt is open, what to do with it (a prompt is easy to miss or to take for an
+ * error).
+ */
+export function DeviceStartingNotice({
+  pending,
+  wantCamera,
+}: {
+  pending: boolean;
+  wantCamera: boolean;
+}) {
+  const t = useTranslations('lobby');
+  const asking = useBrowserAsking(pending, wantCamera);
+  const devices = wantCamera ? 'both' : 'microphone';
+  return (
+    <div role="status" aria-live="polite" className="text-sm">
+      {pending &&
+        (asking ? (
+          <p
+            data-testid="permission-prompt-help"
+            className="rounded-xl bg-accent-soft px-4 py-3 text-accent-ink"
+          >
+            {t('browserAsking', { devices })}
+          </p>
+        ) : (
+          <p className="text-ink-faint">{t('startingDevices', { devices })}</p>
+        ))}
+    </div>
+  );
+}

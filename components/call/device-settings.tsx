@@ -102,7 +102,7 @@ function FillOption() {
 }
 
 const SELECT_CLASS =
-  'bg-surface-raised border-surface-border focus:border-accent h-10 w-full min-w-0 rounded-lg border px-2 text-sm outline-none disabled:opacity-70';
+  'bg-surface-raised border-surface-border focus:border-accent h-10 w-full min-w-0 rounded-lg border px-2 text-sm disabled:opacity-70';
 
 function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
   const id = useId();

@@ -88,7 +88,7 @@ function TransferRow({ transfer }: { transfer: TransferView }) {
           <a
             href={transfer.downloadUrl}
             download={name}
-            className="inline-flex h-8 items-center rounded-lg bg-accent px-3 font-medium text-white hover:bg-accent-strong"
+            className="inline-flex h-8 items-center rounded-lg bg-accent-strong px-3 font-medium text-white hover:bg-accent-deep"
           >
             {t('save', { name })}
           </a>

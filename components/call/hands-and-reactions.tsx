@@ -102,7 +102,7 @@ export function TileReactions({ peerId }: { peerId: string | undefined }) {
     <span
       key={shown.id}
       data-testid="tile-reaction"
-      className="pointer-events-none absolute bottom-12 left-1/2 -translate-x-1/2 animate-bounce text-4xl"
+      className="pointer-events-none absolute bottom-12 left-1/2 -translate-x-1/2 text-4xl motion-safe:animate-bounce"
     >
       {shown.reaction}
     </span>

@@ -212,7 +212,7 @@ export function PersonMarks({ peerId }: { peerId: string | null }) {
   return (
     <>
       {marks.host && (
-        <span className="rounded bg-accent-soft px-1.5 text-xs text-accent">{t('host')}</span>
+        <span className="rounded bg-accent-soft px-1.5 text-xs text-accent-ink">{t('host')}</span>
       )}
       {marks.hand > 0 && (
         <span

@@ -11,7 +11,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
 import { normalizeDisplayName } from '@/lib/untrusted-text';
-import { AskAgainButton } from './device-access';
+import { AskAgainButton, DeviceStartingNotice } from './device-access';
 import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
 import { MicrophoneMeter } from './microphone-meter';
@@ -108,7 +108,7 @@ export function Lobby() {
             maxLength={LIMITS.maxNameLength}
             autoComplete="name"
             placeholder={t('guest')}
-            className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+            className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
           />
           {askPassword && (
             <>
@@ -122,7 +122,7 @@ export function Lobby() {
                 onChange={(event) => setPassword(event.target.value)}
                 maxLength={LIMITS.maxPasswordLength}
                 autoComplete="off"
-                className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+                className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
               />
             </>
           )}
@@ -136,9 +136,7 @@ export function Lobby() {
             {joining ? t('joining') : t('join')}
           </Button>
           <RelayOption />
-          {mediaPending && !joining && (
-            <p className="text-sm text-ink-faint">{t('startingDevices')}</p>
-          )}
+          <DeviceStartingNotice pending={mediaPending && !joining} wantCamera={cameraOn} />
         </form>
 
         {deviceProblems.length > 0 && (

@@ -76,7 +76,7 @@ function Row({
         <span
           aria-hidden="true"
           data-testid="initials"
-          className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent"
+          className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent-ink"
         >
           {initialsOf(name || t('you'))}
         </span>

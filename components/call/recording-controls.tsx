@@ -82,7 +82,7 @@ export function SavedRecordingNotice() {
         <a
           href={saved.url}
           download={saved.fileName}
-          className="inline-flex h-8 items-center rounded-lg bg-accent px-3 font-medium text-white hover:bg-accent-strong"
+          className="inline-flex h-8 items-center rounded-lg bg-accent-strong px-3 font-medium text-white hover:bg-accent-deep"
         >
           {t('save')}
         </a>
@@ -99,7 +99,7 @@ export function RecordingMark({ label }: { label: string }) {
       data-testid="recording-mark"
       aria-label={label}
       title={label}
-      className="flex h-7 items-center gap-1 rounded-lg bg-danger px-2 text-xs font-semibold text-white"
+      className="flex h-7 items-center gap-1 rounded-lg bg-danger-strong px-2 text-xs font-semibold text-white"
     >
       <span aria-hidden="true" className="size-2 rounded-full bg-white" />
       REC

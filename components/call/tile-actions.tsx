@@ -37,7 +37,7 @@ export function TileActions({
 
   if (!canPictureInPicture && !canFullscreen) return null;
   return (
-    <div className="absolute top-2 right-2 flex gap-1 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100">
+    <div className="absolute top-2 right-2 flex gap-1 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 motion-reduce:transition-none">
       {canPictureInPicture && (
         <button
           type="button"

@@ -86,7 +86,7 @@ export function VideoTile({
         'group @container-[size] relative isolate flex min-h-0 items-center justify-center overflow-hidden rounded-2xl bg-surface-raised',
         // A steady ring, not a pulsing one: an endless box-shadow animation repaints each speaking
         // tile every frame, which a phone in a six-person call can ill afford.
-        'transition-shadow',
+        'transition-shadow motion-reduce:transition-none',
         speaking ? 'ring-3 ring-success' : 'ring-1 ring-surface-border',
         className,
       )}
@@ -106,7 +106,7 @@ export function VideoTile({
         <div
           aria-hidden="true"
           // Sized by the tile, so that initials fit a thumbnail as well as a full tile.
-          className="flex aspect-square h-[min(6rem,40cqh)] items-center justify-center rounded-full bg-accent-soft text-[min(1.875rem,14cqh)] font-semibold text-accent"
+          className="flex aspect-square h-[min(6rem,40cqh)] items-center justify-center rounded-full bg-accent-soft text-[min(1.875rem,14cqh)] font-semibold text-accent-ink"
         >
           {initialsOf(name || t('you'))}
         </div>

@@ -13,7 +13,7 @@ export function YouBadge({ className }: { className?: string }) {
     <span
       data-testid="you-badge"
       className={cn(
-        'inline-flex shrink-0 items-center rounded-md bg-accent px-1.5 text-[0.65rem] leading-4 font-bold tracking-wider text-white uppercase',
+        'inline-flex shrink-0 items-center rounded-md bg-accent-strong px-1.5 text-[0.65rem] leading-4 font-bold tracking-wider text-white uppercase',
         className,
       )}
     >

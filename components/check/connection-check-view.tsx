@@ -20,7 +20,7 @@ const ORDER = Object.keys(CHECK_TITLES) as CheckId[];
 
 const STATUS_STYLE: Record<CheckStatus, { dot: string; label: string }> = {
   waiting: { dot: 'bg-surface-border', label: 'Not checked yet' },
-  running: { dot: 'bg-accent animate-pulse', label: 'Checking' },
+  running: { dot: 'bg-accent motion-safe:animate-pulse', label: 'Checking' },
   pass: { dot: 'bg-success', label: 'Works' },
   warn: { dot: 'bg-warning', label: 'Works, with a caveat' },
   fail: { dot: 'bg-danger', label: 'Does not work' },

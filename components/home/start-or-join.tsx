@@ -70,7 +70,7 @@ export function StartOrJoin() {
             aria-describedby={error ? errorId : undefined}
             autoComplete="off"
             spellCheck={false}
-            className="h-12 min-w-0 flex-1 rounded-xl border border-surface-border bg-surface-raised px-4 text-base outline-none focus:border-accent"
+            className="h-12 min-w-0 flex-1 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
           />
           <Button type="submit" size="lg" variant="secondary">
             {t('join')}

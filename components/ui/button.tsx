@@ -2,9 +2,9 @@ import type { ButtonHTMLAttributes } from 'react';
 import { cn } from '@/lib/utils';
 
 const VARIANTS = {
-  primary: 'bg-accent text-white hover:bg-accent-strong disabled:bg-accent/40',
+  primary: 'bg-accent-strong text-white hover:bg-accent-deep disabled:bg-accent/40',
   secondary: 'bg-surface-overlay text-ink hover:bg-surface-border disabled:text-ink-faint',
-  danger: 'bg-danger text-white hover:bg-danger-strong',
+  danger: 'bg-danger-strong text-white hover:bg-danger-deep',
   ghost: 'bg-transparent text-ink-muted hover:bg-surface-overlay hover:text-ink',
   /** A control that is switched off, e.g. a muted microphone. */
   off: 'bg-danger-soft text-danger hover:bg-danger/25',
@@ -33,8 +33,7 @@ export function Button({
     <button
       type={type}
       className={cn(
-        'inline-flex shrink-0 items-center justify-center font-medium transition-colors select-none',
-        'focus-visible:ring-2 focus-visible:ring-accent focus-visible:ring-offset-2 focus-visible:ring-offset-surface focus-visible:outline-none',
+        'inline-flex shrink-0 items-center justify-center font-medium transition-colors select-none motion-reduce:transition-none',
         'disabled:cursor-not-allowed',
         VARIANTS[variant],
         SIZES[size],

@@ -80,7 +80,7 @@ export const AlertIcon = (props: SVGProps<SVGSVGElement>) => (
 );
 
 export const SpinnerIcon = (props: SVGProps<SVGSVGElement>) => (
-  <Icon {...props} className={`animate-spin ${props.className ?? ''}`}>
+  <Icon {...props} className={`motion-safe:animate-spin ${props.className ?? ''}`}>
     <path d="M12 3a9 9 0 1 0 9 9" />
   </Icon>
 );
