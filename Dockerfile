@@ -25,6 +25,8 @@ ENV NODE_ENV=production \
 COPY --from=runtime-deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/.next ./.next
 COPY --from=build --chown=node:node /app/dist ./dist
+# Background blur's worker, model and wasm, served from our own origin.
+COPY --from=build --chown=node:node /app/public ./public
 COPY --chown=node:node package.json next.config.js ./
 # next.config.js reads the security headers from here.
 COPY --chown=node:node lib/security/security-headers.json ./lib/security/

@@ -34,6 +34,8 @@ const eslintConfig = defineConfig([
     'test-results/**',
     'playwright-report/**',
     'bench/results/**',
+    // Built by scripts/build-blur-assets.mjs: the bundled blur worker and MediaPipe's own files.
+    'public/blur/**',
   ]),
 ]);
 

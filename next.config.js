@@ -11,7 +11,22 @@ const nextConfig = {
   // Loaded from node_modules as they are (signaling beside plain `next dev`), not bundled.
   serverExternalPackages: ['ws', 'prom-client'],
   // Every response, however the app is started; the CSP, which needs a nonce, is in proxy.ts.
-  headers: async () => [{ source: '/:path*', headers: securityHeaders }],
+  headers: async () => [
+    { source: '/:path*', headers: securityHeaders },
+    // Background blur's worker and the model files it loads (public/blur, built by
+    // scripts/build-blur-assets.mjs). A worker lives by its own script's policy: scripts and wasm
+    // from this origin only, and nothing else. proxy.ts leaves these paths alone.
+    {
+      source: '/blur/:path*',
+      headers: [
+        {
+          key: 'Content-Security-Policy',
+          value:
+            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-ancestors 'none'",
+        },
+      ],
+    },
+  ],
 };
 
 // The request's language and its messages come from i18n/request.ts (no locale in the URL).

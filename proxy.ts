@@ -25,5 +25,6 @@ export function proxy(request: NextRequest) {
 export const config = {
   // Everything but the build's static files, which carry no page. Prefetches and error pages
   // (a 404 for /favicon.ico) are HTML with scripts too, and a prefetched page may be shown later.
-  matcher: ['/((?!_next/static|_next/image).*)'],
+  // The blur worker's files have a policy of their own (next.config.js).
+  matcher: ['/((?!_next/static|_next/image|blur/).*)'],
 };

@@ -255,42 +255,26 @@ test('chat crosses engines both ways', async ({ alice, firefox, roomId }) => {
   await fiona.screenshot('chat');
 });
 
-test('a screen shared from Chromium shows in Firefox, goes away when stopped, and comes back', async ({
-  alice,
-  firefox,
-  roomId,
-}) => {
-  const fiona = await firefox('Fiona');
-  await startCall(alice, fiona, roomId);
+for (const sharer of ['Chromium', 'Firefox'] as const) {
+  const viewer = sharer === 'Chromium' ? 'Firefox' : 'Chromium';
+  test(`a screen shared from ${sharer} shows in ${viewer}, goes away when stopped, and comes back`, async ({
+    alice,
+    firefox,
+    roomId,
+  }) => {
+    const fiona = await firefox('Fiona');
+    await startCall(alice, fiona, roomId);
+    await fiona.standInCanvasForScreen();
+    const [sharing, watching] = sharer === 'Chromium' ? [alice, fiona] : [fiona, alice];
 
-  await alice.press('Share screen');
-  await fiona.expectScreenFrom('Alice');
-  await fiona.expectMediaFrom('Alice');
-  await fiona.screenshot('Alice shares her screen');
-
-  await alice.press('Share screen');
-  await expect.poll(() => fiona.seesScreenOf('Alice')).toBe(false);
-  // Sharing again reuses the stopped transceiver's m-line: both engines must agree on it.
-  await alice.press('Share screen');
-  await fiona.expectScreenFrom('Alice');
-  await fiona.expectMediaFrom('Alice');
-});
-
-test('a screen shared from Firefox shows in Chromium, goes away when stopped, and comes back', async ({
-  alice,
-  firefox,
-  roomId,
-}) => {
-  const fiona = await firefox('Fiona');
-  await startCall(alice, fiona, roomId);
-  await fiona.standInCanvasForScreen();
-
-  await fiona.press('Share screen');
-  await alice.expectScreenFrom('Fiona');
-  await fiona.press('Share screen');
-  await expect.poll(() => alice.seesScreenOf('Fiona')).toBe(false);
-  await fiona.press('Share screen');
-  await alice.expectScreenFrom('Fiona');
-  await alice.expectMediaFrom('Fiona');
-  await alice.screenshot('Fiona shares her screen again');
-});
+    await sharing.press('Share screen');
+    await watching.expectScreenFrom(sharing.name);
+    await sharing.press('Share screen');
+    await expect.poll(() => watching.seesScreenOf(sharing.name)).toBe(false);
+    // Sharing again reuses the stopped transceiver's m-line: both engines must agree on it.
+    await sharing.press('Share screen');
+    await watching.expectScreenFrom(sharing.name);
+    await watching.expectMediaFrom(sharing.name);
+    await watching.screenshot(`${sharing.name} shares her screen again`);
+  });
+}

@@ -1,10 +1,16 @@
-import { expect, test, type Person } from './support/fixtures';
+import type { Participant } from '../tests/support/browser/person';
+import { expect, test } from './support/fixtures';
+import {
+  createHideablePerson,
+  launchHideableChromium,
+  setMinimized,
+} from './support/hideable-person';
 import { tileSelector } from './support/in-page';
 
 /**
  * Each receiver tells each sender how it shows their camera, and the sender sends no more:
- * read from real getStats() on the receiving pages. Only Alice's camera is on; Bob and Carol
- * join with camera and microphone off, which keeps three browsers affordable on two cores.
+ * read from real getStats() on the receiving pages. Only Alice's camera is on; the others join
+ * with camera and microphone off, which keeps three browsers affordable on two cores.
  */
 
 interface VideoInbound {
@@ -39,33 +45,15 @@ async function readVideoInbound(selector: string): Promise<VideoInbound | null> 
   return result;
 }
 
-/**
- * Runs in the page: makes it hidden (true) or visible again, as switching tabs would. Headless
- * Chromium keeps every page visible whatever is done to its tab or window (Playwright keeps them
- * all active), so the document's visibility is overridden and the event fired, as the browser
- * does on a tab switch.
- */
-function setPageHidden(hidden: boolean): void {
-  if (hidden) {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-  } else {
-    // Deleting the own properties brings back the real (visible) getters of Document.prototype.
-    delete (document as { visibilityState?: unknown }).visibilityState;
-    delete (document as { hidden?: unknown }).hidden;
-  }
-  document.dispatchEvent(new Event('visibilitychange'));
-}
-
-async function joinWithout(person: Person, roomId: string): Promise<void> {
+async function joinWithout(person: Participant, roomId: string): Promise<void> {
   await person.open(roomId);
   await person.press('Camera');
   await person.press('Microphone');
   await person.enter();
 }
 
-const inbound = (viewer: Person, name: string) =>
-  viewer.page.evaluate(readVideoInbound, tileSelector(name));
+const inbound = (viewer: Participant, name: string) =>
+  viewer.evaluate(readVideoInbound, tileSelector(name));
 
 /**
  * Runs in the page: the encoding its only camera sender uses, per link, read back from the real
@@ -84,7 +72,7 @@ function readCameraEncodings(): { active: boolean; scale: number }[] {
 }
 
 /** `viewer`'s received video bitrate from `name` in kbit/s, over at least `spanMs`. */
-async function receivedKbps(viewer: Person, name: string, spanMs = 3_000): Promise<number> {
+async function receivedKbps(viewer: Participant, name: string, spanMs = 3_000): Promise<number> {
   const first = await inbound(viewer, name);
   let last = first;
   await expect
@@ -99,7 +87,7 @@ async function receivedKbps(viewer: Person, name: string, spanMs = 3_000): Promi
 }
 
 /** Resolves once `viewer`'s frames from `name` have not moved for two samples in a row. */
-async function expectNoFrames(viewer: Person, name: string): Promise<void> {
+async function expectNoFrames(viewer: Participant, name: string): Promise<void> {
   let last = -1;
   let still = 0;
   await expect
@@ -115,7 +103,7 @@ async function expectNoFrames(viewer: Person, name: string): Promise<void> {
     .toBeGreaterThanOrEqual(2);
 }
 
-async function expectFrames(viewer: Person, name: string): Promise<void> {
+async function expectFrames(viewer: Participant, name: string): Promise<void> {
   const before = (await inbound(viewer, name))?.framesDecoded ?? 0;
   await expect
     .poll(async () => (await inbound(viewer, name))?.framesDecoded ?? 0, {
@@ -124,7 +112,7 @@ async function expectFrames(viewer: Person, name: string): Promise<void> {
     .toBeGreaterThan(before + 5);
 }
 
-test('a thumbnail gets fewer pixels than full screen, a hidden page none, with no renegotiation', async ({
+test('a thumbnail gets fewer pixels than full screen, with no renegotiation', async ({
   alice,
   bob,
   carol,
@@ -187,17 +175,55 @@ test('a thumbnail gets fewer pixels than full screen, a hidden page none, with n
   expect(scales.sort((a, b) => a - b)).toEqual([1, expect.any(Number)]);
   expect(scales[1]).toBeGreaterThanOrEqual(4);
 
-  // Bob's page goes to the background: Alice stops sending to him, and only to him.
-  await bob.page.evaluate(setPageHidden, true);
-  await expectNoFrames(bob, 'Alice');
-  await expectFrames(carol, 'Alice');
-  await bob.page.evaluate(setPageHidden, false);
-  await expectFrames(bob, 'Alice');
-
   // All of it went through setParameters and the data channel: no offer or answer was sent.
   expect(await Promise.all([alice, bob, carol].map((p) => p.descriptionsSent()))).toEqual(
     descriptionsBefore,
   );
+});
+
+test('a hidden page receives no video frames, and receives them again once shown', async ({
+  alice,
+  carol,
+  roomId,
+  baseURL,
+}) => {
+  test.slow();
+  // Dan's page is really hidden (his window minimized), which a Playwright page cannot be.
+  const browser = await launchHideableChromium();
+  try {
+    const dan = await createHideablePerson(browser, 'Dan', baseURL ?? '');
+    await alice.join(roomId);
+    await joinWithout(dan, roomId);
+    await joinWithout(carol, roomId);
+    await dan.expectMediaFrom('Alice', { audio: false });
+    await carol.expectMediaFrom('Alice', { audio: false });
+    const descriptionsBefore = await Promise.all(
+      [alice, carol, dan].map((p) => p.descriptionsSent()),
+    );
+    await dan.evaluate(() => {
+      const seen = ((window as { __visibility?: string[] }).__visibility = [] as string[]);
+      document.addEventListener('visibilitychange', () => seen.push(document.visibilityState));
+    }, null);
+
+    // Alice stops sending to Dan, and only to him.
+    await setMinimized(dan, true);
+    expect(await dan.evaluate(() => document.visibilityState, null)).toBe('hidden');
+    await expectNoFrames(dan, 'Alice');
+    await expectFrames(carol, 'Alice');
+    const hiddenEncodings = await alice.page.evaluate(readCameraEncodings);
+    expect(hiddenEncodings.map((e) => e.active).sort()).toEqual([false, true]);
+
+    await setMinimized(dan, false);
+    await expectFrames(dan, 'Alice');
+    expect(
+      await dan.evaluate(() => (window as { __visibility?: string[] }).__visibility, null),
+    ).toEqual(['hidden', 'visible']);
+    expect(await Promise.all([alice, carol, dan].map((p) => p.descriptionsSent()))).toEqual(
+      descriptionsBefore,
+    );
+  } finally {
+    await browser.close();
+  }
 });
 
 test('with the test-only switch off, the sender sends its full picture to a thumbnail', async ({

@@ -261,3 +261,30 @@ test('two people race for the last seat through different processes: exactly one
     for (const client of seated) client.close();
   }
 });
+
+test('the host on one process lets in someone knocking on another, through the waiting room', async ({
+  alice,
+  bob,
+  roomId,
+}) => {
+  test.setTimeout(120_000);
+  // Alice is on process 3; Bob comes through nginx, to process 1 or 2: never Alice's.
+  await joinWithoutCamera(alice, roomId, servers[2]!.url);
+  await expect(alice.page.getByTestId('host-name')).toHaveText('Host: You');
+  await alice.page.getByRole('button', { name: 'Host controls' }).click();
+  const menu = alice.page.getByRole('heading', { name: 'Host controls' }).locator('..');
+  await menu.getByLabel('Waiting room').click();
+  await expect(menu.getByLabel('Waiting room')).toBeChecked();
+  await alice.page.keyboard.press('Escape');
+
+  await bob.open(roomId, nginx.url);
+  await bob.page.getByRole('button', { name: 'Camera' }).click();
+  await bob.clickJoin();
+  await expect(bob.page.getByText('Waiting for the host to let you in')).toBeVisible();
+  const knocks = alice.page.getByRole('region', { name: 'Waiting to join' });
+  await expect(knocks).toContainText('Bob');
+  await knocks.getByRole('button', { name: 'Admit' }).click();
+  await expect(bob.page.getByRole('navigation', { name: 'Call controls' })).toBeVisible();
+  await expect(alice.tile('Bob')).toBeVisible();
+  await expect(knocks).toHaveCount(0);
+});

@@ -1,3 +1,4 @@
+import { parseAudioProcessing, type AudioProcessing } from './media/audio-processing';
 import { DEFAULT_VIDEO_QUALITY, isVideoQuality, type VideoQuality } from './media/video-quality';
 
 /** Choices remembered between visits, in localStorage. Every read tolerates a missing or broken value. */
@@ -10,6 +11,8 @@ const KEYS = {
   speakerId: 'meshcall.speakerId',
   relayOnly: 'meshcall.relayOnly',
   videoFill: 'meshcall.videoFill',
+  audioProcessing: 'meshcall.audioProcessing',
+  backgroundBlur: 'meshcall.backgroundBlur',
 } as const;
 
 export interface MediaPreferences {
@@ -42,6 +45,24 @@ export function loadVideoFill(): boolean {
 
 export function saveVideoFill(fill: boolean): void {
   writeString(KEYS.videoFill, String(fill));
+}
+
+/** Echo cancellation, noise suppression and automatic gain: each on unless turned off. */
+export function loadAudioProcessing(): AudioProcessing {
+  return parseAudioProcessing(readString(KEYS.audioProcessing));
+}
+
+export function saveAudioProcessing(processing: AudioProcessing): void {
+  writeString(KEYS.audioProcessing, JSON.stringify(processing));
+}
+
+/** Whether the person last left background blur on; off unless they turned it on. */
+export function loadBackgroundBlur(): boolean {
+  return readString(KEYS.backgroundBlur) === 'on';
+}
+
+export function saveBackgroundBlur(on: boolean): void {
+  writeString(KEYS.backgroundBlur, on ? 'on' : 'off');
 }
 
 export function loadMediaPreferences(): MediaPreferences {

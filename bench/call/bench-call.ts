@@ -13,8 +13,11 @@
  *   npm run bench:call                 10 rounds of each (after one of each to warm up)
  *   npm run bench:call -- --runs 30    more rounds
  *   npm run bench:call -- --smoke      one two-person round of each: checks that it all runs
+ *   npm run bench:call -- --first-load only the first-load JavaScript, script by script
  *   npm run bench:call -- --mesh-cost  what a 4-person mesh costs each person (see mesh-cost.ts);
  *                                      with --smoke, a few seconds of each way
+ *   npm run bench:call -- --sfu        calls through Janus: joins, the move's frame gap, CPU per
+ *                                      person against the mesh (see sfu-bench.ts); 3 rounds
  *
  * Other ways to run a call fit the same shape: a `Cast` decides where people's pages live (one
  * Chromium for all, or one per person whose CPU can be read from /proc), and a round is a function
@@ -41,6 +44,7 @@ import { MESH_COST_MODES, printMeshCost, runMeshCost, type PersonCost } from './
 import { runFloorRound } from './floor-round';
 import { startFloorRelay } from './floor-relay';
 import { runJoinRound, type JoinRound } from './join-round';
+import { runSfuBench } from './sfu-bench';
 import { SETUP_STEPS, type SetupTiming } from './setup-timing';
 
 const { values: args } = parseArgs({
@@ -48,6 +52,8 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     runs: { type: 'string' },
     'mesh-cost': { type: 'boolean', default: false },
+    sfu: { type: 'boolean', default: false },
+    'first-load': { type: 'boolean', default: false },
   },
 });
 const SMOKE = args.smoke ?? false;
@@ -66,6 +72,7 @@ interface Figures {
 
 async function main(): Promise<void> {
   if (args['mesh-cost']) return meshCost();
+  if (args.sfu) return runSfuBench({ smoke: SMOKE, runs: args.runs ? RUNS : SMOKE ? 1 : 3 });
   const loadBefore = machineLoad();
   const server = await startAppServer({ env: { LOG_LEVEL: 'warn' } });
   const relay = await startFloorRelay();
@@ -76,6 +83,7 @@ async function main(): Promise<void> {
   const cast = sharedBrowserCast(browser);
   try {
     const firstLoad = await measureFirstLoad(cast, server);
+    if (args['first-load']) return printFirstLoad(firstLoad);
     if (!SMOKE) {
       // Not counted: the first of each warms caches, the JIT and the server.
       await runFloorRound(cast, relay, NAMES);
@@ -212,7 +220,19 @@ function report(figures: Figures, load: string): void {
   ];
   printTable('Other meshcall figures', rows);
 
-  const { callPageKb, homePageKb } = figures.firstLoad;
+  printFirstLoadTotals(figures.firstLoad);
+}
+
+function printFirstLoad(firstLoad: FirstLoad): void {
+  for (const page of ['call', 'home'] as const) {
+    console.log(`\n${page} page scripts, gzipped:`);
+    for (const script of firstLoad.scripts[page])
+      console.log(`  ${(script.gzipBytes / 1024).toFixed(1).padStart(6)} kB  ${script.path}`);
+  }
+  printFirstLoadTotals(firstLoad);
+}
+
+function printFirstLoadTotals({ callPageKb, homePageKb }: FirstLoad): void {
   console.log(
     `\nFirst-load JavaScript, gzipped: call page until its lobby shows ${callPageKb.toFixed(1)} kB ` +
       `(goal ≤ ${FIRST_LOAD_GOAL_KB} kB, ${callPageKb <= FIRST_LOAD_GOAL_KB ? 'met' : 'MISSED'}); ` +

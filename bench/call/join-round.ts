@@ -66,7 +66,7 @@ export async function runJoinRound(
 }
 
 /** Runs in the page: the lobby shows the camera and has no signaling notice (its socket is open). */
-function lobbyReady(): boolean {
+export function lobbyReady(): boolean {
   const preview = document.querySelector<HTMLVideoElement>(
     'section[aria-label="Camera preview"] video',
   );

@@ -11,7 +11,9 @@
  *
  * What is measured is a list of subjects (SUBJECTS), each a deployment of one or more server
  * processes; a subject with several processes (sharing rooms through Redis, say) gives the
- * generator one URL per process, and the two sides of each pair land on different ones.
+ * generator one URL per process, and the two sides of each pair land on different ones. The
+ * cross-process subject (CROSS) is also compared with our single process (SINGLE): latency at a
+ * rate both sustain, and throughput per process (messages per CPU-second of server processes).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -70,6 +72,8 @@ interface Deployment {
   readonly urls: string[];
   /** CPU time used so far by all of its processes, in microseconds. */
   cpuMicros(): Promise<number>;
+  /** The same, for its signaling server processes only (not redis-server). */
+  serverCpuMicros(): Promise<number>;
   /** Resident and heap memory after a full garbage collection, summed over its processes. */
   memory(): Promise<{ rss: number; heapUsed: number }>;
   /** Our servers' `/metrics` samples, summed over processes (empty for the bare relay). */
@@ -91,6 +95,7 @@ function oneProcess(kind: ServerKind, env: Record<string, string> = {}): () => P
     return {
       urls: [server.url],
       cpuMicros: () => server.cpuMicros(),
+      serverCpuMicros: () => server.cpuMicros(),
       memory: () => server.memory(),
       metrics: async () => (kind === 'meshcall' ? server.metrics() : new Map()),
       output: () => server.output(),
@@ -119,6 +124,7 @@ function twoProcessesThroughRedis(): () => Promise<Deployment> {
       urls: servers.map((server) => server.url),
       cpuMicros: async () =>
         (await sum((server) => server.cpuMicros())) + (await redis.cpuMicros()),
+      serverCpuMicros: () => sum((server) => server.cpuMicros()),
       memory: async () => {
         const each = await Promise.all(servers.map((server) => server.memory()));
         return {
@@ -145,10 +151,18 @@ function twoProcessesThroughRedis(): () => Promise<Deployment> {
 /** The yardstick: a `ws` server that forwards each frame, unread, to the other socket of its pair. */
 const REFERENCE: Subject = { name: 'bare ws', kind: 'bare-ws', deploy: oneProcess('bare-ws') };
 /** What is compared with it; the first one's saturated rate sets the latency phase's rate. */
-const SUBJECTS: Subject[] = [
-  { name: 'meshcall', kind: 'meshcall', deploy: oneProcess('meshcall', SERVER_ENV) },
-  { name: 'meshcall ×2 + Redis', kind: 'meshcall', deploy: twoProcessesThroughRedis() },
-];
+const SINGLE: Subject = {
+  name: 'meshcall',
+  kind: 'meshcall',
+  deploy: oneProcess('meshcall', SERVER_ENV),
+};
+/** Every message of it crosses processes: compared with SINGLE as well as with the reference. */
+const CROSS: Subject = {
+  name: 'meshcall ×2 + Redis',
+  kind: 'meshcall',
+  deploy: twoProcessesThroughRedis(),
+};
+const SUBJECTS: Subject[] = [SINGLE, CROSS];
 
 /** Goals, as ratios to the reference in the same run. */
 const GOALS = {
@@ -160,9 +174,20 @@ const GOALS = {
   p99: 1.3,
 };
 
+/** Goals for CROSS against SINGLE, in the same run (issue: "More than one server"). */
+const CROSS_GOALS = {
+  /** Relay latency p50 at a rate both sustain: at most this many milliseconds more. */
+  p50ExtraMs: 1,
+  /** Messages relayed per CPU-second of server processes: at least this share of SINGLE's. */
+  capacityPerProcess: 0.7,
+};
+
 interface Relaying {
   perSecond: number;
+  /** CPU of every process of the deployment (redis-server included), per relayed message. */
   cpuMicrosPerMessage: number;
+  /** CPU of its signaling server processes only, per relayed message. */
+  serverCpuMicrosPerMessage: number;
 }
 
 interface Latency extends Relaying {
@@ -188,6 +213,11 @@ interface Idle {
 interface RunFigures {
   saturated: Record<string, Relaying>;
   halfLoad: Record<string, Latency>;
+  /**
+   * SINGLE and CROSS at one rate both sustain: half of SINGLE's saturated rate, or half of
+   * CROSS's if that is lower, so that what is compared is the relay and not a queue.
+   */
+  sustained: Record<string, Latency>;
 }
 
 class Generator {
@@ -272,17 +302,23 @@ async function measureRelaying<R extends { perSecond: number }>(
       'throughput',
     );
     const cpuBefore = await deployment.cpuMicros();
+    const serverCpuBefore = await deployment.serverCpuMicros();
     const result = await relay(urls);
     const cpu = (await deployment.cpuMicros()) - cpuBefore;
+    const serverCpu = (await deployment.serverCpuMicros()) - serverCpuBefore;
     const relayed = result.perSecond * ((phases.warmupMs + phases.measureMs) / 1000);
-    return { result, cpuMicrosPerMessage: cpu / relayed };
+    return {
+      result,
+      cpuMicrosPerMessage: cpu / relayed,
+      serverCpuMicrosPerMessage: serverCpu / relayed,
+    };
   });
 }
 
 async function measureSaturated(generator: Generator, subject: Subject): Promise<Relaying> {
   const phases = { warmupMs: SETTINGS.warmupMs, measureMs: SETTINGS.measureMs };
   const { kind } = subject;
-  const { result, cpuMicrosPerMessage } = await measureRelaying(
+  const { result, cpuMicrosPerMessage, serverCpuMicrosPerMessage } = await measureRelaying(
     generator,
     subject,
     phases,
@@ -299,7 +335,7 @@ async function measureSaturated(generator: Generator, subject: Subject): Promise
         'throughput',
       ),
   );
-  return { perSecond: result.perSecond, cpuMicrosPerMessage };
+  return { perSecond: result.perSecond, cpuMicrosPerMessage, serverCpuMicrosPerMessage };
 }
 
 async function measureLatency(
@@ -309,7 +345,7 @@ async function measureLatency(
 ): Promise<Latency> {
   const phases = { warmupMs: SETTINGS.warmupMs / 2, measureMs: SETTINGS.measureMs };
   const { kind } = subject;
-  const { result, cpuMicrosPerMessage } = await measureRelaying(
+  const { result, cpuMicrosPerMessage, serverCpuMicrosPerMessage } = await measureRelaying(
     generator,
     subject,
     phases,
@@ -323,6 +359,7 @@ async function measureLatency(
     targetRate: rate,
     perSecond: result.perSecond,
     cpuMicrosPerMessage,
+    serverCpuMicrosPerMessage,
     p50Ms: result.p50Ms,
     p99Ms: result.p99Ms,
     maxMs: result.maxMs,
@@ -360,14 +397,21 @@ async function measureIdle(generator: Generator, subject: Subject): Promise<Idle
 
 /** One run: each subject then the reference, phase by phase, so a noisy moment hits both alike. */
 async function measureRun(generator: Generator): Promise<RunFigures> {
-  const figures: RunFigures = { saturated: {}, halfLoad: {} };
+  const figures: RunFigures = { saturated: {}, halfLoad: {}, sustained: {} };
   for (const subject of [...SUBJECTS, REFERENCE])
     figures.saturated[subject.name] = await measureSaturated(generator, subject);
   const halfLoad = Number(
-    args['latency-rate'] ?? Math.round(figures.saturated[SUBJECTS[0]!.name]!.perSecond / 2),
+    args['latency-rate'] ?? Math.round(figures.saturated[SINGLE.name]!.perSecond / 2),
   );
   for (const subject of [...SUBJECTS, REFERENCE])
     figures.halfLoad[subject.name] = await measureLatency(generator, subject, halfLoad);
+  const sustained = Math.min(halfLoad, Math.round(figures.saturated[CROSS.name]!.perSecond / 2));
+  for (const subject of [SINGLE, CROSS]) {
+    figures.sustained[subject.name] =
+      sustained === halfLoad
+        ? figures.halfLoad[subject.name]!
+        : await measureLatency(generator, subject, sustained);
+  }
   return figures;
 }
 
@@ -390,6 +434,7 @@ async function main(): Promise<void> {
     const loadAfter = machineLoad();
 
     const summary = summarize(runs, idle);
+    const crossProcess = summarizeCrossProcess(runs);
     console.log(
       `\nSignaling benchmark${SMOKE ? ' (smoke: the figures mean nothing)' : ''}: medians of ` +
         `${SETTINGS.runs} run(s), ${SETTINGS.pairs} pairs, ${SETTINGS.window} in flight per ` +
@@ -397,9 +442,10 @@ async function main(): Promise<void> {
         `before, ${describeLoad(loadAfter)} after`,
     );
     printSummary(summary);
+    printCrossProcess(crossProcess);
     // Open-loop latency means something only while every server keeps up with the asked rate.
     const behind = runs.flatMap((run) =>
-      Object.entries(run.halfLoad).filter(
+      [...Object.entries(run.halfLoad), ...Object.entries(run.sustained)].filter(
         ([, latency]) => latency.perSecond < 0.95 * latency.targetRate,
       ),
     );
@@ -425,6 +471,7 @@ async function main(): Promise<void> {
           smoke: SMOKE,
           settings: SETTINGS,
           summary,
+          crossProcess,
           runs,
           idle,
         },
@@ -542,6 +589,122 @@ function printSummary(measures: Measure[]): void {
           : formatRatio(ratio, measure.goal?.value, measure.goal?.kind);
       }),
     ]),
+  );
+}
+
+/**
+ * CROSS against SINGLE, medians over runs of each run's figures. Capacity per process is what one
+ * process relays per CPU-second when every message crosses to another process, against what it
+ * relays within itself: SINGLE's server CPU per message over CROSS's (both processes' together,
+ * since each message costs CPU in both; redis-server apart, as it runs elsewhere in production).
+ */
+interface CrossProcessSummary {
+  sustainedRate: number;
+  halfLoadRate: number;
+  p50Ms: { single: number; cross: number; extra: number };
+  p99Ms: { single: number; cross: number; ratio: number };
+  halfLoadP50Ms: { single: number; cross: number; extra: number };
+  halfLoadP99Ms: { single: number; cross: number; ratio: number };
+  saturated: { single: number; cross: number; ratio: number };
+  serverCpuMicrosPerMessage: { single: number; cross: number };
+  redisCpuMicrosPerMessage: number;
+  capacityPerProcess: { single: number; cross: number; ratio: number };
+}
+
+function summarizeCrossProcess(runs: RunFigures[]): CrossProcessSummary {
+  const pick = (value: (run: RunFigures) => number) => median(runs.map(value));
+  const both = (value: (run: RunFigures, name: string) => number) => ({
+    single: pick((run) => value(run, SINGLE.name)),
+    cross: pick((run) => value(run, CROSS.name)),
+  });
+  const extra = (value: (run: RunFigures, name: string) => number) => ({
+    ...both(value),
+    extra: pick((run) => value(run, CROSS.name) - value(run, SINGLE.name)),
+  });
+  const ratio = (value: (run: RunFigures, name: string) => number) => ({
+    ...both(value),
+    ratio: pick((run) => value(run, CROSS.name) / value(run, SINGLE.name)),
+  });
+  const perCpuSecond = (run: RunFigures, name: string) =>
+    1e6 / run.saturated[name]!.serverCpuMicrosPerMessage;
+  return {
+    sustainedRate: pick((run) => run.sustained[CROSS.name]!.targetRate),
+    halfLoadRate: pick((run) => run.halfLoad[CROSS.name]!.targetRate),
+    p50Ms: extra((run, name) => run.sustained[name]!.p50Ms),
+    p99Ms: ratio((run, name) => run.sustained[name]!.p99Ms),
+    halfLoadP50Ms: extra((run, name) => run.halfLoad[name]!.p50Ms),
+    halfLoadP99Ms: ratio((run, name) => run.halfLoad[name]!.p99Ms),
+    saturated: ratio((run, name) => run.saturated[name]!.perSecond),
+    serverCpuMicrosPerMessage: both((run, name) => run.saturated[name]!.serverCpuMicrosPerMessage),
+    redisCpuMicrosPerMessage: pick(
+      (run) =>
+        run.saturated[CROSS.name]!.cpuMicrosPerMessage -
+        run.saturated[CROSS.name]!.serverCpuMicrosPerMessage,
+    ),
+    capacityPerProcess: ratio(perCpuSecond),
+  };
+}
+
+function printCrossProcess(summary: CrossProcessSummary): void {
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  const plusMs = (value: number, goal?: number) =>
+    `${value >= 0 ? '+' : ''}${value.toFixed(2)} ms` +
+    (goal === undefined ? '' : ` (goal ≤ +${goal} ms, ${value <= goal ? 'met' : 'MISSED'})`);
+  const sustained = fmtRate(summary.sustainedRate);
+  const half = fmtRate(summary.halfLoadRate);
+  printGrid(
+    `Across processes (${CROSS.name}: every message from one process to the other through Redis) ` +
+      `against ${SINGLE.name} in one process, same runs`,
+    ['', SINGLE.name, CROSS.name, `${CROSS.name} vs ${SINGLE.name}`],
+    [
+      [
+        `relay latency p50 at ${sustained} msg/s`,
+        ms(summary.p50Ms.single),
+        ms(summary.p50Ms.cross),
+        plusMs(summary.p50Ms.extra, CROSS_GOALS.p50ExtraMs),
+      ],
+      [
+        `relay latency p99 at ${sustained} msg/s`,
+        ms(summary.p99Ms.single),
+        ms(summary.p99Ms.cross),
+        formatRatio(summary.p99Ms.ratio),
+      ],
+      // At half load too, if CROSS could not sustain it (then it measures a queue).
+      ...(summary.halfLoadRate === summary.sustainedRate
+        ? []
+        : [
+            [
+              `relay latency p50 at ${half} msg/s (half load)`,
+              ms(summary.halfLoadP50Ms.single),
+              ms(summary.halfLoadP50Ms.cross),
+              plusMs(summary.halfLoadP50Ms.extra),
+            ],
+            [
+              `relay latency p99 at ${half} msg/s (half load)`,
+              ms(summary.halfLoadP99Ms.single),
+              ms(summary.halfLoadP99Ms.cross),
+              formatRatio(summary.halfLoadP99Ms.ratio),
+            ],
+          ]),
+      [
+        'relayed messages/s at saturation, whole deployment',
+        formatFigure(summary.saturated.single, 'msg/s'),
+        formatFigure(summary.saturated.cross, 'msg/s'),
+        `${formatRatio(summary.saturated.ratio)} (cores shared by all processes)`,
+      ],
+      [
+        'server CPU per relayed message (all its processes)',
+        formatFigure(summary.serverCpuMicrosPerMessage.single, 'µs'),
+        formatFigure(summary.serverCpuMicrosPerMessage.cross, 'µs'),
+        `+ redis-server ${formatFigure(summary.redisCpuMicrosPerMessage, 'µs')}`,
+      ],
+      [
+        'throughput per process: relayed msg per CPU-second',
+        formatFigure(summary.capacityPerProcess.single, 'msg'),
+        formatFigure(summary.capacityPerProcess.cross, 'msg'),
+        formatRatio(summary.capacityPerProcess.ratio, CROSS_GOALS.capacityPerProcess, 'at least'),
+      ],
+    ],
   );
 }
 

@@ -13,6 +13,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { LanguageSwitcher } from '@/components/i18n/language-switcher';
 import { CallAnnouncer } from './call-announcer';
 import { CallControls } from './call-controls';
+import { CallModeBadge } from './call-mode';
 import { CallStage } from './call-stage';
 import { CHAT_INPUT_SELECTOR } from './chat-panel';
 import { CopyLinkButton } from './copy-link-button';
@@ -98,6 +99,7 @@ export function CallView() {
         >
           {roomId}
         </span>
+        <CallModeBadge />
         <HostName />
         <div className="flex items-center gap-1 sm:gap-2">
           <HostMenu />

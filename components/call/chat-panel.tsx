@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { SendIcon } from '@/components/ui/icons';
 import { MAX_CHAT_LENGTH, linkify } from '@/lib/chat/chat-message';
+import { chatRoute } from '@/lib/call/call-mode';
 import type { ChatEntry } from '@/lib/call/call-store';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -13,11 +14,15 @@ import { YouBadge } from './you-badge';
 /** Finds the message box, so that the C shortcut can put the cursor back in it. */
 export const CHAT_INPUT_SELECTOR = '[data-chat-input]';
 
-/** Text chat beside the call. Messages go peer to peer and are not stored anywhere. */
+/**
+ * Text chat beside the call. Messages go peer to peer, or through the server while the call runs
+ * through the media server (the panel says which), and are not stored anywhere.
+ */
 export function ChatPanel() {
   const t = useTranslations('chat');
   const controller = useCallController();
   const chat = useCallStore((state) => state.chat);
+  const route = useCallStore((state) => chatRoute(state.roomMode, state.mediaPath));
   const fieldId = useId();
   const [draft, setDraft] = useState('');
   const listRef = useRef<HTMLOListElement>(null);
@@ -35,8 +40,12 @@ export function ChatPanel() {
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <p className="border-b border-surface-border px-4 py-3 text-xs text-ink-faint">
-        {t('privacy')}
+      <p
+        data-testid="chat-route"
+        data-route={route}
+        className="border-b border-surface-border px-4 py-3 text-xs text-ink-faint"
+      >
+        {route === 'server' ? t('privacyServer') : t('privacyPeer')}
       </p>
       <ol
         ref={listRef}

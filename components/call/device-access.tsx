@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { DeviceAccess } from '@/lib/call/call-store';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
 /** The popover that says why a camera or microphone cannot be used, and how to fix it. */
@@ -55,7 +55,7 @@ export function showDeviceHelp(): void {
 /** Asks the browser again for the blocked or missing devices, and says if they still are. */
 export function AskAgainButton({ className }: { className?: string }) {
   const t = useTranslations('devices');
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const [asking, setAsking] = useState(false);
   return (
     <Button
@@ -66,7 +66,7 @@ export function AskAgainButton({ className }: { className?: string }) {
       onClick={async () => {
         setAsking(true);
         try {
-          await controller.askDeviceAccessAgain();
+          await controller?.askDeviceAccessAgain();
         } finally {
           setAsking(false);
         }

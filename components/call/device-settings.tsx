@@ -6,9 +6,10 @@ import { useShallow } from 'zustand/react/shallow';
 import type { DeviceOption } from '@/lib/media/local-media';
 import { VIDEO_QUALITIES, isVideoQuality } from '@/lib/media/video-quality';
 import { saveVideoFill } from '@/lib/preferences';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useDeviceAccessText } from './device-access';
+import { BackgroundBlurOption, MicrophoneProcessingOptions } from './media-effects-settings';
 
 /**
  * Pickers for camera, microphone, speaker and what to send; the same in the lobby and the call.
@@ -17,7 +18,7 @@ import { useDeviceAccessText } from './device-access';
 export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOptions?: boolean }) {
   const t = useTranslations('devices');
   const { unavailableReason } = useDeviceAccessText();
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const devices = useCallStore((state) => state.devices);
   const selected = useCallStore(useShallow((state) => state.selectedDevices));
   const quality = useCallStore((state) => state.quality);
@@ -32,7 +33,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         value={selected.camera}
         empty={unavailableReason('camera', cameraAccess) ?? t('missing.camera')}
         blocked={cameraAccess === 'denied'}
-        onChange={(deviceId) => void controller.selectCamera(deviceId)}
+        onChange={(deviceId) => void controller?.selectCamera(deviceId)}
       />
       <DeviceSelect
         label={t('name.microphone')}
@@ -40,7 +41,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         value={selected.microphone}
         empty={unavailableReason('microphone', microphoneAccess) ?? t('missing.microphone')}
         blocked={microphoneAccess === 'denied'}
-        onChange={(deviceId) => void controller.selectMicrophone(deviceId)}
+        onChange={(deviceId) => void controller?.selectMicrophone(deviceId)}
       />
       {devices.speakers.length > 0 && (
         <DeviceSelect
@@ -48,7 +49,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           options={devices.speakers}
           value={selected.speaker}
           empty={t('missing.speaker')}
-          onChange={(deviceId) => controller.selectSpeaker(deviceId)}
+          onChange={(deviceId) => controller?.selectSpeaker(deviceId)}
         />
       )}
       <Field label={t('video')}>
@@ -58,7 +59,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
             value={quality}
             onChange={(event) => {
               if (isVideoQuality(event.target.value))
-                void controller.setQuality(event.target.value);
+                void controller?.setQuality(event.target.value);
             }}
             className={SELECT_CLASS}
           >
@@ -70,6 +71,8 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           </select>
         )}
       </Field>
+      <BackgroundBlurOption />
+      <MicrophoneProcessingOptions />
       {withDisplayOptions && <FillOption />}
     </div>
   );

@@ -6,7 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
-import { REACTIONS } from '@/lib/signaling/protocol';
+import { REACTIONS } from '@/lib/signaling/protocol-values';
 
 /** Raise or lower this person's hand. */
 export function RaiseHandButton() {

@@ -4,9 +4,9 @@ import { useTranslations } from 'next-intl';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, SpinnerIcon } from '@/components/ui/icons';
-import { describeDeviceProblem } from '@/lib/media/local-media';
-import { LIMITS } from '@/lib/signaling/protocol';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { describeDeviceProblem } from '@/lib/media/devices';
+import { LIMITS } from '@/lib/signaling/protocol-values';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
@@ -26,7 +26,7 @@ import { WhoIsHere } from './who-is-here';
  */
 export function Lobby() {
   const t = useTranslations('lobby');
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const nameFieldId = useId();
   const roomId = useCallStore((state) => state.roomId);
   const phase = useCallStore((state) => state.phase);
@@ -48,14 +48,15 @@ export function Lobby() {
   // A camera that is off is never asked for, so its access stays "pending": it is not awaited.
   const mediaPending = microphoneAccess === 'pending' || (cameraOn && cameraAccess === 'pending');
   const deviceProblems = describeDeviceProblem(microphoneAccess, cameraAccess);
-  const canJoin = !joining && signaling !== 'unavailable';
+  // Until the call's code has loaded (moments after the lobby shows), there is nothing to join with.
+  const canJoin = controller !== null && !joining && signaling !== 'unavailable';
 
   function join(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     // The server refuses a name with nothing visible in it: such a name joins as Guest.
     const name = normalizeDisplayName(displayName) || t('guest');
     saveDisplayName(name);
-    controller.join(name, password);
+    controller?.join(name, password);
   }
 
   return (

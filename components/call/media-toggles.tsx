@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/button';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '@/components/ui/icons';
 import type { DeviceAccess } from '@/lib/call/call-store';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import {
   DeviceAccessHelp,
@@ -19,7 +19,7 @@ import {
  * (or that is missing) keeps its button: pressing it explains why, instead of doing nothing.
  */
 export function MediaToggles({ withShortcuts = false }: { withShortcuts?: boolean }) {
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const microphoneOn = useCallStore(
     (state) => state.microphoneOn && usable(state.microphoneAccess),
   );
@@ -34,14 +34,14 @@ export function MediaToggles({ withShortcuts = false }: { withShortcuts?: boolea
         on={microphoneOn}
         access={microphoneAccess}
         shortcut={withShortcuts ? 'M' : null}
-        onToggle={() => controller.toggleMicrophone()}
+        onToggle={() => controller?.toggleMicrophone()}
       />
       <DeviceToggle
         kind="camera"
         on={cameraOn}
         access={cameraAccess}
         shortcut={withShortcuts ? 'V' : null}
-        onToggle={() => void controller.toggleCamera()}
+        onToggle={() => void controller?.toggleCamera()}
       />
       <DeviceAccessHelp />
     </>

@@ -2,7 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useEffect, useRef } from 'react';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 
 const METER_DECAY_PER_FRAME = 0.95;
 
@@ -12,7 +12,7 @@ const METER_DECAY_PER_FRAME = 0.95;
  */
 export function MicrophoneMeter() {
   const t = useTranslations('lobby');
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const meterRef = useRef<HTMLDivElement>(null);
   const barRef = useRef<HTMLDivElement>(null);
 
@@ -23,7 +23,7 @@ export function MicrophoneMeter() {
     const draw = () => {
       // Speech sits around 0.01–0.3 RMS: a square root spreads that over the bar. It rises at
       // once and falls slowly, as level meters do, so short syllables stay readable.
-      const level = Math.min(1, Math.sqrt(controller.localAudioLevel() * 4));
+      const level = Math.min(1, Math.sqrt((controller?.localAudioLevel() ?? 0) * 4));
       smoothed = Math.max(level, smoothed * METER_DECAY_PER_FRAME);
       const percent = Math.round(smoothed * 100);
       if (percent !== shown && barRef.current && meterRef.current) {

@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { CameraOffIcon, MicOffIcon } from '@/components/ui/icons';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { initialsOf } from '@/lib/utils';
+import { CallModeNotice } from './call-mode';
 import { RaisedHands } from './hands-and-reactions';
 import { PersonHostActions, PersonMarks } from './host-controls';
 import { MediaServerNotice, SafetyCode } from './safety-code';
@@ -26,6 +27,7 @@ export function ParticipantsPanel() {
   return (
     <div className="flex flex-1 flex-col overflow-y-auto p-2">
       <RaisedHands />
+      <CallModeNotice />
       <MediaServerNotice />
       <ul aria-label={t('peopleInCall')} className="space-y-1">
         <Row self name={self.name} audio={self.audio} video={self.video} status={null} />

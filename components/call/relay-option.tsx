@@ -2,7 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useId } from 'react';
-import { useCallController } from '@/lib/hooks/use-call-controller';
+import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
 /**
@@ -12,7 +12,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
  */
 export function RelayOption() {
   const t = useTranslations('lobby');
-  const controller = useCallController();
+  const controller = useCallControllerIfLoaded();
   const id = useId();
   const hintId = useId();
   const relayOnly = useCallStore((state) => state.relayOnly);
@@ -26,7 +26,7 @@ export function RelayOption() {
         id={id}
         type="checkbox"
         checked={relayOnly}
-        onChange={(event) => controller.setRelayOnly(event.target.checked)}
+        onChange={(event) => controller?.setRelayOnly(event.target.checked)}
         aria-describedby={hintId}
         className="mt-1 size-4 accent-accent"
       />

@@ -13,10 +13,12 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 export function SafetyCode({ peerId, name }: { peerId: string; name: string }) {
   const view = useCallStore((state) => state.safetyCodes.get(peerId));
   const t = useTranslations('safety');
+  // Through a media server, which decrypts the media, a code would prove nothing.
+  const mediaServer = useCallStore((state) => state.mediaPath === 'media-server');
   const controller = useCallController();
   // An empty name (nothing visible in it) reads as "them".
   const who = name || t('them');
-  if (!view) return null;
+  if (!view || mediaServer) return null;
   const verified = view.status.kind === 'verified';
   const words = view.words.join(' ');
 

@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
+import { callModeView } from '@/lib/call/call-mode';
 import { MAX_FILE_BYTES } from '@/lib/control/control-message';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -25,7 +26,10 @@ export function SendFileDialog() {
   const t = useTranslations('files');
   const controller = useCallController();
   const participants = useCallStore(useShallow((state) => [...state.participants.values()]));
+  const mode = useCallStore((state) => callModeView(state.roomMode, state.mediaPath));
   const [problem, setProblem] = useState<'pick' | 'too-big' | 'no-one' | null>(null);
+  // A file needs a direct link between two browsers: through the media server there is none.
+  const blocked = mode === 'media-server';
 
   return (
     <dialog
@@ -41,6 +45,7 @@ export function SendFileDialog() {
           const form = event.currentTarget;
           const data = new FormData(form);
           const file = data.get('file');
+          if (blocked) return;
           if (!(file instanceof File) || file.name === '') return setProblem('pick');
           const to = String(data.get('to') ?? '');
           const refused = controller.sendFile(file, to === '' ? null : to);
@@ -53,9 +58,14 @@ export function SendFileDialog() {
           {t('title')}
         </h2>
         <p className="text-sm text-ink-muted">{t('intro', { limit: LIMIT_MB })}</p>
+        {mode !== 'peer-to-peer' && (
+          <p data-testid="file-mode-note" data-mode={mode} className="text-sm text-ink">
+            {blocked ? t('modeNote.mediaServer') : t('modeNote.moving')}
+          </p>
+        )}
         <label className="flex flex-col gap-1 text-sm">
           {t('file')}
-          <input name="file" type="file" className="text-sm" />
+          <input name="file" type="file" className="text-sm" disabled={blocked} />
         </label>
         <label className="flex flex-col gap-1 text-sm">
           {t('to')}
@@ -83,7 +93,9 @@ export function SendFileDialog() {
           >
             {t('cancel')}
           </Button>
-          <Button type="submit">{t('send')}</Button>
+          <Button type="submit" disabled={blocked}>
+            {t('send')}
+          </Button>
         </div>
       </form>
     </dialog>

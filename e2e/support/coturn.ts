@@ -25,7 +25,14 @@ export function coturnExecutable(): string | null {
   }
 }
 
-export async function startCoturn(secret: string): Promise<Coturn> {
+/**
+ * `relayIp`: the address relays are allocated on (loopback by default). A relay to a peer that is
+ * not on loopback (Janus never gathers there) must be allocated on that peer's interface.
+ */
+export async function startCoturn(
+  secret: string,
+  { relayIp = '127.0.0.1' }: { relayIp?: string } = {},
+): Promise<Coturn> {
   const executable = coturnExecutable();
   if (!executable) throw new Error('coturn (turnserver) is not installed: apt-get install coturn');
   const port = await freePort();
@@ -35,7 +42,7 @@ export async function startCoturn(secret: string): Promise<Coturn> {
     config,
     [
       'listening-ip=127.0.0.1',
-      'relay-ip=127.0.0.1',
+      `relay-ip=${relayIp}`,
       `listening-port=${port}`,
       // Relay ports of our own, away from the listening one.
       `min-port=${port + 1}`,

@@ -1,23 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CHAT_LENGTH } from '../chat/chat-message';
 import { CallChat } from './call-chat';
+import type { ChatRoute } from './call-mode';
 import type { ChatEntry } from './call-store';
 
 const BOB = 'BBBBBBBBBBBB';
 const STRANGER = 'XXXXXXXXXXXX';
 
-function chat() {
+function chat(route: { now: ChatRoute } = { now: 'peer-to-peer' }) {
   const sent: string[] = [];
+  const throughServer: { id: string; text: string }[] = [];
   const entries: ChatEntry[] = [];
+  let ids = 0;
   const calls = new CallChat({
-    send: (data) => sent.push(data),
+    sendOverLinks: (data) => sent.push(data),
+    sendThroughServer: (message) => throughServer.push(message),
+    route: () => route.now,
     senderName: (peerId) => (peerId === BOB ? 'Bob' : undefined),
     selfName: () => 'Ann',
     addEntry: (entry) => entries.push(entry),
-    newId: () => 'id-1',
+    newId: () => `id-${++ids}`,
     now: () => 42,
   });
-  return { chat: calls, sent, entries };
+  return { chat: calls, sent, throughServer, entries, route };
 }
 
 describe('CallChat', () => {
@@ -56,5 +61,33 @@ describe('CallChat', () => {
       c.chat.receive(BOB, data);
     c.chat.receive(STRANGER, JSON.stringify({ type: 'chat', id: 'm', text: 'hi' }));
     expect(c.entries).toEqual([]);
+  });
+
+  it('sends through the server while the call is on the SFU, and over the links in a mesh', () => {
+    const c = chat({ now: 'server' });
+    c.chat.send('one');
+    c.route.now = 'peer-to-peer';
+    c.chat.send('two');
+    expect(c.throughServer).toEqual([{ id: 'id-1', text: 'one' }]);
+    expect(c.sent.map((data) => JSON.parse(data) as unknown)).toEqual([
+      { type: 'chat', id: 'id-2', text: 'two' },
+    ]);
+    expect(c.entries.map((entry) => entry.text)).toEqual(['one', 'two']);
+  });
+
+  it('shows a message relayed by the server, under the name signaling gave its sender', () => {
+    const c = chat();
+    c.chat.receiveFromServer(BOB, 'm1', 'hi');
+    c.chat.receiveFromServer(STRANGER, 'm2', 'who?');
+    expect(c.entries).toEqual([{ id: `${BOB}:m1`, peerId: BOB, name: 'Bob', text: 'hi', at: 42 }]);
+  });
+
+  it('shows a message once when it arrives both ways or twice, whatever mode this page is in', () => {
+    const c = chat({ now: 'server' });
+    c.chat.receive(BOB, JSON.stringify({ type: 'chat', id: 'm1', text: 'hi' }));
+    c.chat.receiveFromServer(BOB, 'm1', 'hi');
+    c.chat.receiveFromServer(BOB, 'm1', 'hi');
+    c.chat.receiveFromServer(BOB, 'm2', 'again');
+    expect(c.entries.map((entry) => entry.id)).toEqual([`${BOB}:m1`, `${BOB}:m2`]);
   });
 });

@@ -10,14 +10,18 @@ import { PeerVerification } from '../trust/peer-verification';
 import { VerifiedPeople } from '../trust/verified-people';
 import { DisplayExchange } from '../webrtc/display-exchange';
 import { MeshTransport } from '../webrtc/mesh-transport';
+import type { AudioProcessing } from '../media/audio-processing';
+import { SfuTransport } from '../webrtc/sfu-transport';
 import type { VideoQuality } from '../media/video-quality';
 import { CallChat } from './call-chat';
+import { chatRoute } from './call-mode';
 import type { CallStore } from './call-store';
 import { loadHostKey, newHostKey, saveHostKey } from './host-key';
 import { DisplayReporter, type TileHandle } from './display-reporter';
 import { describeLinkFailure, linkCannotConnect } from './link-diagnosis';
 import { LocalParticipant } from './local-participant';
-import type { MediaTransport, MediaTransportEvents } from './media-transport';
+import { MediaPaths } from './media-paths';
+import type { MediaTransportContext, MediaTransportEvents } from './media-transport';
 import { MediaRegistry } from './media-registry';
 import { pollPresence, type PresencePoll } from './presence-poll';
 import { watchPageLifecycle } from './page-lifecycle';
@@ -52,7 +56,8 @@ export interface CallControllerOptions {
 interface CallRun {
   local: LocalParticipant;
   signaling: SignalingSession;
-  transport: MediaTransport;
+  /** The mesh, the SFU transport, or both while the call moves from one to the other. */
+  transport: MediaPaths;
   /** Who is in the call, asked while the person waits in the lobby. */
   presence: PresencePoll;
   stopLinkStats: () => void;
@@ -91,7 +96,9 @@ export class CallController {
   private dtlsCertificate: RTCCertificate | null = null;
   private verification: PeerVerification | null = null;
   private readonly chat = new CallChat({
-    send: (data) => this.run?.transport.sendData('chat', data),
+    sendOverLinks: (data) => this.run?.transport.sendData('chat', data),
+    sendThroughServer: ({ id, text }) => this.sendToRoom({ type: 'chat', id, text }),
+    route: () => chatRoute(this.state.roomMode, this.state.mediaPath),
     senderName: (peerId) => this.state.participants.get(peerId)?.name,
     selfName: () => this.state.displayName,
     addEntry: (entry) => this.actions.addChat(entry),
@@ -178,15 +185,22 @@ export class CallController {
         onMessage: (message) => live() && this.onRoomMessage(message),
       },
     });
-    const transport = new MeshTransport(
-      {
-        sendSignal: (signal, holding) => signaling.sendSignal(signal, holding),
-        canSignal: () => signaling.canSignal && this.state.phase === 'in-call',
-        events: this.transportEvents(live),
-      },
-      this.reloadMemory,
-      new DisplayExchange(this.adaptSending),
-    );
+    const context = (events: MediaTransportEvents): MediaTransportContext => ({
+      sendSignal: (signal, holding) => signaling.sendSignal(signal, holding),
+      canSignal: () => signaling.canSignal && this.state.phase === 'in-call',
+      events,
+    });
+    const transport = new MediaPaths({
+      createMesh: (events) =>
+        new MeshTransport(
+          context(events),
+          this.reloadMemory,
+          new DisplayExchange(this.adaptSending),
+        ),
+      createSfu: (events) => new SfuTransport(context(events)),
+      events: this.transportEvents(live),
+      onMediaPath: (path) => live() && this.actions.setMediaPath(path),
+    });
     const local = new LocalParticipant({
       store: this.store,
       registry: this.media,
@@ -347,6 +361,16 @@ export class CallController {
     await this.run?.local.setQuality(quality);
   }
 
+  /** Background blur on or off (lib/media/blur); its code loads the first time it is turned on. */
+  async setBackgroundBlur(on: boolean): Promise<void> {
+    await this.run?.local.setBackgroundBlur(on);
+  }
+
+  /** Echo cancellation, noise suppression and automatic gain, applied to the live microphone. */
+  async setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    await this.run?.local.setAudioProcessing(processing);
+  }
+
   async toggleScreenShare(): Promise<void> {
     await this.run?.local.toggleScreenShare();
   }
@@ -363,7 +387,7 @@ export class CallController {
     saveRelayOnly(this.state.relayOnly);
   }
 
-  /** Sends a chat message straight to every peer. */
+  /** Sends a chat message to everyone: over the peer links in a mesh, through the server in SFU mode. */
   sendChat(text: string): void {
     this.chat.send(text);
   }
@@ -499,6 +523,8 @@ export class CallController {
     else run.transport.signalingResumed(restartedNegotiations);
     this.actions.joined(message.peerId, message.peers);
     this.actions.setRoomMode(message.mode);
+    // A newcomer to an SFU room publishes and subscribes, and makes no peer links.
+    run.transport.setMode(message.mode, message.resumed ? 'resumed' : 'joined');
     for (const peer of message.peers) this.addPeer(peer);
   }
 
@@ -554,15 +580,18 @@ export class CallController {
         return this.actions.pushNotice({ key: 'hostMutedYou' });
       case 'reaction':
         return this.showReaction(message.from, message.reaction);
+      case 'chat':
+        return this.chat.receiveFromServer(message.from, message.id, message.text);
       case 'room-mode':
         this.actions.setRoomMode(message.mode);
+        // To the SFU: make before break (media-paths.ts). Back to a mesh: links to everyone.
+        transport?.setMode(message.mode, 'moved');
+        if (message.reason === 'sfu-lost') this.actions.pushNotice({ key: 'mediaServerLost' });
         return;
       case 'sfu-publish-answer':
       case 'sfu-subscription-offer':
       case 'sfu-layer-set':
-        // This page has no SFU transport yet: it keeps its peer links, which the server still
-        // relays in an SFU room, so the call goes on as a mesh for it.
-        return;
+        return transport?.handleSignal(message);
       default:
         return assertNever(message);
     }

@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import { DEFAULT_AUDIO_PROCESSING, type AudioProcessing } from '../media/audio-processing';
 import type { DeviceAccess, DeviceLists } from '../media/devices';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
 import type {
@@ -22,6 +23,9 @@ import type { LinkProblem } from './link-diagnosis';
  */
 
 /** `waiting`: knocked, and waiting for the host. `removed` and `ended`: the host's doing. */
+/** Background blur: `starting` while its model loads, `on` once others see the blurred picture. */
+export type BackgroundBlurState = 'off' | 'starting' | 'on';
+
 export type CallPhase =
   'lobby' | 'joining' | 'waiting' | 'in-call' | 'left' | 'room-full' | 'removed' | 'ended';
 
@@ -47,7 +51,12 @@ export type SignalingStatus = 'connecting' | 'open' | 'reconnecting' | 'unavaila
  * Why signaling is unavailable: its server is not running, it runs another version than this
  * page, or it cannot be reached (still retrying). The lobby says each in the person's language.
  */
-export type SignalingProblem = 'not-running' | 'version-mismatch' | 'unreachable';
+export type SignalingProblem =
+  | 'not-running'
+  | 'version-mismatch'
+  | 'unreachable'
+  /** The call's lazily loaded code did not arrive (a deploy replaced it, or the network dropped). */
+  | 'code-load-failed';
 
 /** A remote participant's media link, simplified from `RTCPeerConnectionState`. */
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -133,6 +142,10 @@ export interface CallState {
   unreadChat: number;
   openPanel: SidePanel;
   videoFit: VideoFit;
+  /** Background blur: off (the default), loading its model, or blurring what others see. */
+  backgroundBlur: BackgroundBlurState;
+  /** The microphone's processing, as the person chose it (all on by default). */
+  audioProcessing: AudioProcessing;
   /** Short messages about the call that fade on their own (a device fell back, a share ended). */
   notices: readonly Notice[];
   /** A one-line message about the call as a whole, such as a refused join. */
@@ -173,6 +186,8 @@ export interface CallActions {
   setDeviceAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
   setMicrophoneOn(on: boolean): void;
   setCameraOn(on: boolean): void;
+  setBackgroundBlur(state: BackgroundBlurState): void;
+  setAudioProcessing(processing: AudioProcessing): void;
   setQuality(quality: VideoQuality): void;
   setDevices(devices: DeviceLists): void;
   setSelectedDevice(kind: keyof SelectedDevices, deviceId: string | null): void;
@@ -225,6 +240,9 @@ export interface InitialCallState {
   relayOnly?: boolean;
   relay?: { available: boolean; forced: boolean };
   videoFit?: VideoFit;
+  audioProcessing?: AudioProcessing;
+  /** Blur wanted from the start: it runs as soon as there is a camera, which is not sent before. */
+  backgroundBlur?: boolean;
 }
 
 export function createCallStore(roomId: string, initial: InitialCallState = {}) {
@@ -278,6 +296,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
       unreadChat: 0,
       openPanel: null,
       videoFit: initial.videoFit ?? 'fit',
+      backgroundBlur: initial.backgroundBlur ? 'starting' : 'off',
+      audioProcessing: initial.audioProcessing ?? DEFAULT_AUDIO_PROCESSING,
       notices: [],
       notice: null,
       presence: null,
@@ -302,6 +322,8 @@ export function createCallStore(roomId: string, initial: InitialCallState = {}) 
           })),
         setMicrophoneOn: (microphoneOn) => set({ microphoneOn }),
         setCameraOn: (cameraOn) => set({ cameraOn }),
+        setBackgroundBlur: (backgroundBlur) => set({ backgroundBlur }),
+        setAudioProcessing: (audioProcessing) => set({ audioProcessing }),
         setQuality: (quality) => set({ quality }),
         setDevices: (devices) => set({ devices }),
         setSelectedDevice: (kind, deviceId) =>

@@ -27,6 +27,7 @@ const hidden = { width: 0, height: 0, visible: false, fullScreen: false };
 describe('reportDelay', () => {
   it('sends at once what asks for more video, and debounces the rest', () => {
     expect(reportDelay(null, report(320, 180))).toBe(0);
+    expect(reportDelay(null, hidden)).toBe(REPORT_DEBOUNCE_MS);
     expect(reportDelay(hidden, report(320, 180))).toBe(0);
     expect(reportDelay(report(320, 180), report(320, 180, { fullScreen: true }))).toBe(0);
     expect(reportDelay(report(320, 180), report(640, 360))).toBe(REPORT_DEBOUNCE_MS);
@@ -52,6 +53,10 @@ describe('combineTiles', () => {
     expect(combineTiles([], true)).toEqual(hidden);
     expect(combineTiles([tile(320, 180, { inView: false })], true)).toEqual(hidden);
     expect(combineTiles([tile(320, 180)], false)).toEqual(hidden);
+    // A tile not laid out yet says nothing, unless the page is hidden anyway.
+    expect(combineTiles([tile(0, 0)], true)).toBeNull();
+    expect(combineTiles([tile(0, 0), tile(320, 180)], true)).toEqual(report(320, 180));
+    expect(combineTiles([tile(0, 0)], false)).toEqual(hidden);
   });
 });
 
@@ -83,6 +88,33 @@ describe('DisplayReporter', () => {
       ['p1', report(640, 360)],
       ['p1', report(320, 200)],
     ]);
+  });
+
+  it('says nothing for a tile not laid out yet, then its first size at once', () => {
+    const handle = reporter.addTile('p1');
+    handle.update(tile(0, 0));
+    vi.advanceTimersByTime(REPORT_DEBOUNCE_MS * 2);
+    expect(sent).toEqual([]);
+    handle.update(tile(612, 344));
+    expect(sent).toEqual([['p1', report(612, 344)]]);
+  });
+
+  it('holds a first report of nothing shown, which the tile may undo as it is laid out', () => {
+    const handle = reporter.addTile('p1');
+    handle.update(tile(612, 344, { inView: false }));
+    handle.update(tile(612, 344));
+    vi.advanceTimersByTime(REPORT_DEBOUNCE_MS * 2);
+    expect(sent).toEqual([['p1', report(612, 344)]]);
+  });
+
+  it('keeps the last report while a tile that replaces another is laid out', () => {
+    const first = reporter.addTile('p1');
+    first.update(tile(640, 360));
+    first.remove();
+    const second = reporter.addTile('p1');
+    second.update(tile(0, 0));
+    vi.advanceTimersByTime(REPORT_DEBOUNCE_MS * 2);
+    expect(sent).toEqual([['p1', report(640, 360)]]);
   });
 
   it('sends nothing when a change is undone before the debounce ends', () => {

@@ -15,26 +15,42 @@ export const REPORT_DEBOUNCE_MS = 300;
 
 /**
  * How long to hold `next` before sending it, when `previous` was sent last. What asks for more
- * video (a first report, a tile coming into view, full screen) goes at once, so quality comes
- * back within a second; everything else is debounced.
+ * video (a first report of a tile in view, a tile coming into view, full screen) goes at once, so
+ * quality comes back within a second; everything else is debounced. That includes a first report
+ * of nothing shown: a tile just mounted may be outside the viewport for a frame before the layout
+ * places it, and pausing the sender then would delay the link's first frame.
  */
 export function reportDelay(previous: DisplayReport | null, next: DisplayReport): number {
-  if (!previous) return 0;
+  if (!previous) return next.visible ? 0 : REPORT_DEBOUNCE_MS;
   if (next.visible && !previous.visible) return 0;
   if (next.fullScreen && !previous.fullScreen) return 0;
   return REPORT_DEBOUNCE_MS;
 }
 
-/** What the person's tiles add up to: the largest tile in view counts; none in view, none shown. */
-export function combineTiles(tiles: Iterable<TileDisplay>, pageVisible: boolean): DisplayReport {
+/**
+ * What the person's tiles add up to: the largest tile in view counts; none in view, none shown.
+ * Null while the only tiles in view have no size yet (just mounted, not laid out): they say
+ * nothing until they do, so a new link does not start at the smallest picture.
+ */
+export function combineTiles(
+  tiles: Iterable<TileDisplay>,
+  pageVisible: boolean,
+): DisplayReport | null {
   let best: TileDisplay | null = null;
+  let unmeasured = false;
   for (const tile of tiles) {
     if (!tile.inView) continue;
+    if (tile.width === 0 || tile.height === 0) {
+      unmeasured = true;
+      continue;
+    }
     if (!best || tile.fullScreen || tile.width * tile.height > best.width * best.height)
       best = tile;
     if (best.fullScreen) break;
   }
-  if (!best || !pageVisible) return { width: 0, height: 0, visible: false, fullScreen: false };
+  if (!pageVisible || (!best && !unmeasured))
+    return { width: 0, height: 0, visible: false, fullScreen: false };
+  if (!best) return null;
   return { width: best.width, height: best.height, visible: true, fullScreen: best.fullScreen };
 }
 
@@ -111,6 +127,8 @@ export class DisplayReporter {
     const next = combineTiles(person.tiles.values(), this.options.pageVisible());
     if (person.timer) clearTimeout(person.timer);
     person.timer = null;
+    // A tile not laid out yet: what was sent last stands until it has a size.
+    if (next === null) return;
     if (person.sent && sameDisplay(person.sent, next)) return;
     const send = () => {
       person.timer = null;

@@ -1,9 +1,12 @@
+import type { AudioProcessing } from '../media/audio-processing';
+import type { BlurredCamera } from '../media/blur/background-blur';
 import { LocalMedia, type LocalTrackKind } from '../media/local-media';
 import type { VideoQuality } from '../media/video-quality';
-import { saveMediaPreference } from '../preferences';
+import { saveAudioProcessing, saveBackgroundBlur, saveMediaPreference } from '../preferences';
 import { assertNever, type MediaState } from '../signaling/protocol';
 import type { CallStore } from './call-store';
 import type { MediaTransport, OutgoingKind, ScreenShare } from './media-transport';
+import type { NoticeText } from '../i18n/user-text';
 import type { MediaRegistry } from './media-registry';
 
 export interface LocalParticipantOptions {
@@ -26,6 +29,11 @@ export interface LocalParticipantOptions {
  */
 export class LocalParticipant {
   private readonly media: LocalMedia;
+  /** The camera, blurred, while blur is on and the camera runs. */
+  private blurred: BlurredCamera | null = null;
+  /** Blur changes one at a time, in order: each sees the camera and choice as they are then. */
+  private blurChanges: Promise<void> = Promise.resolve();
+  private disposed = false;
 
   constructor(private readonly options: LocalParticipantOptions) {
     const { store, live } = options;
@@ -36,6 +44,7 @@ export class LocalParticipant {
         quality: state.quality,
         cameraId: state.selectedDevices.camera,
         microphoneId: state.selectedDevices.microphone,
+        audioProcessing: state.audioProcessing,
       },
       {
         onTrack: (kind, track) => (live() ? this.onTrack(kind, track) : undefined),
@@ -62,6 +71,9 @@ export class LocalParticipant {
 
   /** Stops every device: their lights go out. */
   dispose(): void {
+    this.disposed = true;
+    this.blurred?.stop();
+    this.blurred = null;
     this.media.dispose();
   }
 
@@ -69,7 +81,8 @@ export class LocalParticipant {
   mediaState(): MediaState {
     return {
       audio: this.outgoingTrack('audio') !== null,
-      video: this.outgoingTrack('video') !== null,
+      // The camera counts as sent while blur starts on it: its blurred picture is on the way.
+      video: this.state.cameraOn && this.media.video !== null,
       screen: this.media.screenStream?.id ?? null,
     };
   }
@@ -103,6 +116,20 @@ export class LocalParticipant {
     this.actions.setSelectedDevice('microphone', deviceId);
     saveMediaPreference('microphoneId', deviceId);
     await this.media.switchMicrophone(deviceId);
+  }
+
+  async setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    this.actions.setAudioProcessing(processing);
+    saveAudioProcessing(processing);
+    await this.media.setAudioProcessing(processing);
+  }
+
+  /** Turns background blur on or off; it follows the camera through switches and restarts. */
+  setBackgroundBlur(on: boolean): Promise<void> {
+    if (on === (this.state.backgroundBlur !== 'off')) return this.blurChanges;
+    saveBackgroundBlur(on);
+    this.actions.setBackgroundBlur(on ? 'starting' : 'off');
+    return this.updateBlur();
   }
 
   /** Asks the browser again for a blocked camera or microphone, after the person allowed it. */
@@ -143,9 +170,14 @@ export class LocalParticipant {
         this.options.announce();
         return this.sendOutgoingTrack('audio');
       case 'video':
-        this.options.registry.set('local', track ? [track] : null);
         if (track) this.actions.setSelectedDevice('camera', track.getSettings().deviceId ?? null);
         this.options.announce();
+        if (this.state.backgroundBlur !== 'off') {
+          // Until blur runs on the new camera, only this page sees it unblurred.
+          this.options.registry.set('local', track ? [track] : null);
+          return this.updateBlur();
+        }
+        this.showCamera();
         return this.sendOutgoingTrack('video');
       case 'screen':
         this.options.registry.set('screen:local', track ? [track] : null);
@@ -163,10 +195,95 @@ export class LocalParticipant {
     return this.outgoingTrack('audio');
   }
 
-  /** The camera or microphone track others should get now: none while it is turned off. */
+  /**
+   * The camera or microphone track others should get now: none while it is turned off. With blur
+   * on, the blurred camera, and nothing while blur is still starting on the current camera: the
+   * background is never sent unblurred.
+   */
   private outgoingTrack(kind: OutgoingKind): MediaStreamTrack | null {
     if (kind === 'audio') return this.state.microphoneOn ? this.media.audio : null;
-    return this.state.cameraOn ? this.media.video : null;
+    const camera = this.state.cameraOn ? this.media.video : null;
+    if (!camera || this.state.backgroundBlur === 'off') return camera;
+    return this.blurred?.source === camera ? this.blurred.track : null;
+  }
+
+  /** The self-view: what others see, or the camera itself while blur starts. */
+  private showCamera(): void {
+    const camera = this.state.cameraOn ? this.media.video : null;
+    const shown = this.outgoingTrack('video') ?? camera;
+    this.options.registry.set('local', shown ? [shown] : null);
+  }
+
+  private updateBlur(): Promise<void> {
+    this.blurChanges = this.blurChanges.then(() => this.matchBlur());
+    return this.blurChanges;
+  }
+
+  /** Starts, moves or stops blur so that it runs on the current camera exactly when wanted. */
+  private async matchBlur(): Promise<void> {
+    const camera = this.state.cameraOn ? this.media.video : null;
+    const wanted = this.state.backgroundBlur !== 'off' && camera !== null && !this.disposed;
+    const previous = this.blurred;
+    if (wanted && previous?.source === camera && camera.readyState === 'live') {
+      this.actions.setBackgroundBlur('on');
+      return;
+    }
+    if (!wanted && !previous) {
+      this.showCamera();
+      return this.sendOutgoingTrack('video');
+    }
+    let next: BlurredCamera | null = null;
+    if (wanted) {
+      if (!previous) this.actions.setBackgroundBlur('starting');
+      next = await this.startBlur(camera);
+    }
+    this.blurred = next;
+    if (this.state.backgroundBlur !== 'off')
+      this.actions.setBackgroundBlur(next ? 'on' : 'starting');
+    this.showCamera();
+    try {
+      await this.sendOutgoingTrack('video');
+    } finally {
+      // Only once every sender has the new track: an encoder left with no frames can stall.
+      if (previous && previous !== next) previous.stop();
+    }
+  }
+
+  private async startBlur(camera: MediaStreamTrack): Promise<BlurredCamera | null> {
+    try {
+      const { startBackgroundBlur } = await import('../media/blur/background-blur');
+      const blurred = await startBackgroundBlur(camera, {
+        onTooSlow: () => this.turnBlurOff(blurred, { key: 'blurTooSlow' }),
+        onFailed: () => this.turnBlurOff(blurred, { key: 'blurFailed' }),
+      });
+      // The camera changed, or blur was turned off, while it started.
+      const stillWanted =
+        !this.disposed &&
+        this.state.backgroundBlur !== 'off' &&
+        this.state.cameraOn &&
+        this.media.video === camera;
+      if (!stillWanted) {
+        blurred.stop();
+        return null;
+      }
+      return blurred;
+    } catch {
+      if (this.options.live() && this.state.backgroundBlur !== 'off') {
+        // What is remembered is what the switch shows: off, after it failed.
+        saveBackgroundBlur(false);
+        this.actions.setBackgroundBlur('off');
+        this.actions.pushNotice({ key: 'blurCouldNotStart' });
+      }
+      return null;
+    }
+  }
+
+  private turnBlurOff(blurred: BlurredCamera, notice: NoticeText): void {
+    if (this.blurred !== blurred || !this.options.live()) return;
+    saveBackgroundBlur(false);
+    this.actions.setBackgroundBlur('off');
+    this.actions.pushNotice(notice);
+    void this.updateBlur();
   }
 
   private async sendOutgoingTrack(kind: OutgoingKind): Promise<void> {

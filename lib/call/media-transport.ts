@@ -14,7 +14,7 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  *
  * `MeshTransport` (lib/webrtc/mesh-transport.ts) is one `RTCPeerConnection` per remote person.
  *
- * An `SfuTransport` (not built) fits the same interface: one publisher connection sends camera,
+ * `SfuTransport` (lib/webrtc/sfu-transport.ts) fits the same interface: one publisher connection sends camera,
  * microphone and screen once, with simulcast, to the media server, and one subscriber connection
  * receives everyone's streams, its offers coming from the server. It maps the server's feeds to
  * peer ids and reports per person what the mesh reports per link: `onRemoteTrack(peerId, source)`,
@@ -25,19 +25,18 @@ import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
  * caps, and `showDisplay` picks the layer each person's tile receives (the mesh tells the sender);
  * data goes over its own channel through the server.
  *
- * Moving a live call from mesh to SFU, make before break:
- * - the controller runs both transports at once, gives both the same people and outgoing tracks,
- *   and keeps chat on the mesh until the move is complete;
- * - each transport gets its own events object, so the controller knows which one a remote track
- *   came from. A tile keeps the old transport's track for a person and source until the new
- *   transport's track for it has decoded media (its first frame, or for audio its first packets;
- *   an `onRemoteTrackLive` event to add with the move); only then does the `MediaRegistry` entry
- *   switch;
+ * Moving a live call from mesh to SFU, make before break (`MediaPaths`, media-paths.ts):
+ * - it runs both transports at once, gives both the same people, outgoing tracks and tile
+ *   reports, and sends data over the mesh while it runs. Only people whose peer link is connected
+ *   wait for the SFU; someone whose link is still connecting is treated as a newcomer;
+ * - each transport gets its own events object, so it knows which one a remote track came from. A tile keeps the old transport's track for a person and source until the new
+ *   transport's track for it has decoded media (its first frame, or for audio its first packets:
+ *   `onRemoteTrackLive`); only then does the `MediaRegistry` entry switch;
  * - once all of a person's sources have switched, the old transport's `removePerson` drops that
- *   person's link; when no one is left on it, it is closed. While both run, the tile shows the
- *   better of the two link states.
- * None of this touches the UI, the store or the signaling session: the switch lives in the
- * controller, next to the `MediaRegistry`.
+ *   person's link; when no one is left on it, it is closed. Until a person has moved, their tile
+ *   shows the mesh link's state; afterwards the SFU's.
+ * None of this touches the UI, the store or the signaling session: to the controller, `MediaPaths`
+ * is one transport.
  */
 export interface MediaTransport {
   /**
@@ -105,9 +104,18 @@ export interface ScreenShare {
   stream: MediaStream;
 }
 
+/** Signals the mesh sends through the server to one person, and receives from them. */
+export type MeshSignal = Extract<ClientMessage, { type: 'description' | 'candidate' }>;
+export type IncomingMeshSignal = Extract<ServerMessage, { type: 'description' | 'candidate' }>;
+/** Signals the SFU transport exchanges with the server, which brokers them to the media server. */
+export type SfuRequest = Extract<ClientMessage, { type: `sfu-${string}` }>;
+export type SfuReply = Extract<
+  ServerMessage,
+  { type: 'sfu-publish-answer' | 'sfu-subscription-offer' | 'sfu-layer-set' }
+>;
 /** Signals a transport sends through the server, and receives from it. */
-export type OutgoingMediaSignal = Extract<ClientMessage, { type: 'description' | 'candidate' }>;
-export type IncomingMediaSignal = Extract<ServerMessage, { type: 'description' | 'candidate' }>;
+export type OutgoingMediaSignal = MeshSignal | SfuRequest;
+export type IncomingMediaSignal = IncomingMeshSignal | SfuReply;
 
 /** A link's state as a transport reports it, in `RTCPeerConnection`'s words. */
 export type TransportLinkState = RTCPeerConnectionState;
@@ -116,6 +124,11 @@ export type TransportLinkState = RTCPeerConnectionState;
 export interface MediaTransportEvents {
   /** `track` now carries `peerId`'s `source`, replacing any earlier track of its kind. */
   onRemoteTrack(peerId: string, source: MediaSource, track: MediaStreamTrack): void;
+  /**
+   * A track announced by `onRemoteTrack` has decoded media: its first frame, or for audio its
+   * first packets. The SFU transport reports it, so a move shows its tracks only once they play.
+   */
+  onRemoteTrackLive?(peerId: string, source: MediaSource, track: MediaStreamTrack): void;
   /** A track announced by `onRemoteTrack` ended. */
   onRemoteTrackEnded(peerId: string, source: MediaSource, track: MediaStreamTrack): void;
   onLinkState(peerId: string, state: TransportLinkState): void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MediaMove } from './media-move';
-import { SfuSubscription, layerForView } from './sfu-subscription';
+import { SfuSubscription, layerForView, viewForDisplay } from './sfu-subscription';
 
 const ANN = 'Ann000000000';
 const BEN = 'Ben000000000';
@@ -57,6 +57,38 @@ describe('SfuSubscription', () => {
       { mid: '0', layer: 'high' },
       { mid: '2', layer: 'high' },
     ]);
+  });
+});
+
+describe('layers from tile reports', () => {
+  const report = (width: number, visible = true, fullScreen = false) => ({
+    width,
+    height: Math.round((width * 9) / 16),
+    visible,
+    fullScreen,
+  });
+
+  it('a small or hidden tile is a thumbnail, a full-screen or large one gets the top layer', () => {
+    expect(viewForDisplay(report(300))).toBe('thumbnail');
+    expect(viewForDisplay(report(1200, false))).toBe('thumbnail');
+    expect(viewForDisplay(report(600))).toBe('grid');
+    expect(viewForDisplay(report(1200))).toBe('full');
+    expect(viewForDisplay(report(200, true, true))).toBe('full');
+  });
+
+  it('asks for the next larger layer when the publisher does not send the one asked', () => {
+    const subscription = new SfuSubscription();
+    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+      { mid: '0', layer: 'low' },
+    ]);
+    expect(subscription.layerRefused('0', 'low')).toBe('medium');
+    // A refusal of a layer no longer wanted changes nothing; there is nothing above high.
+    expect(subscription.layerRefused('0', 'low')).toBeNull();
+    expect(subscription.layerRequests(ANN, 'camera', 'full')).toEqual([
+      { mid: '0', layer: 'high' },
+    ]);
+    expect(subscription.layerRefused('0', 'high')).toBeNull();
   });
 });
 

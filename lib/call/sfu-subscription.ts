@@ -1,4 +1,5 @@
-import type { SfuLayer, SubscribedTrack } from '../signaling/protocol';
+import { SFU_LAYERS, type SfuLayer, type SubscribedTrack } from '../signaling/protocol';
+import type { DisplayReport } from '../webrtc/display-report';
 
 /** How a tile shows a person's video, which decides the simulcast layer worth receiving. */
 export type TileView = 'thumbnail' | 'grid' | 'full';
@@ -13,6 +14,17 @@ export function layerForView(view: TileView): SfuLayer {
     case 'full':
       return 'high';
   }
+}
+
+/** Tiles up to this many device pixels wide are thumbnails; up to twice that, grid tiles. */
+export const THUMBNAIL_MAX_WIDTH = 320;
+
+/** The view a tile report describes: hidden and small tiles are thumbnails, full screen is full. */
+export function viewForDisplay(display: DisplayReport): TileView {
+  if (display.fullScreen) return 'full';
+  if (!display.visible || display.width <= THUMBNAIL_MAX_WIDTH) return 'thumbnail';
+  if (display.width <= THUMBNAIL_MAX_WIDTH * 2) return 'grid';
+  return 'full';
 }
 
 export interface SubscriptionChanges {
@@ -82,6 +94,24 @@ export class SfuSubscription {
       requests.push({ mid: track.mid, layer });
     }
     return requests;
+  }
+
+  /**
+   * The server says the publisher does not send `layer` on `mid` (a small camera sends fewer
+   * layers): the next larger layer to ask instead, or null if there is none or it no longer
+   * matters.
+   */
+  layerRefused(mid: string, layer: SfuLayer): SfuLayer | null {
+    if (this.layers.get(mid) !== layer) return null;
+    const larger = SFU_LAYERS[SFU_LAYERS.indexOf(layer) + 1];
+    if (larger === undefined) return null;
+    this.layers.set(mid, larger);
+    return larger;
+  }
+
+  /** Forgets the layers asked, so the next tile reports ask again (a new subscribing connection). */
+  forgetLayers(): void {
+    this.layers.clear();
   }
 }
 

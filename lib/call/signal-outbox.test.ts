@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { OutgoingMediaSignal } from './media-transport';
+import type { MeshSignal } from './media-transport';
 import { SignalOutbox, negotiationsStartedIn, type HeldSignal } from './signal-outbox';
 
 const ALICE = 'AAAAAAAAAAAA';
 const BOB = 'BBBBBBBBBBBB';
 
 /** A signal as the mesh sends it: keyed by the peer it goes to; an offer starts a negotiation. */
-function held(signal: OutgoingMediaSignal): HeldSignal {
+function held(signal: MeshSignal): HeldSignal {
   const startsNegotiation = signal.type === 'description' && signal.description.type === 'offer';
   return { signal, holding: { key: signal.to, startsNegotiation } };
 }

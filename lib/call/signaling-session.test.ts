@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClientMessage, ServerMessage } from '../signaling/protocol';
 import type { SignalingClientOptions } from '../signaling/signaling-client';
-import type { OutgoingMediaSignal, SignalHolding } from './media-transport';
+import type { MeshSignal, SignalHolding } from './media-transport';
 import {
   SignalingSession,
   type JoinedMessage,
@@ -90,20 +90,20 @@ function joined(patch: Partial<JoinedMessage> = {}): JoinedMessage {
   };
 }
 
-const offerTo = (to: string, sdp = 'o'): OutgoingMediaSignal => ({
+const offerTo = (to: string, sdp = 'o'): MeshSignal => ({
   type: 'description',
   description: { type: 'offer', sdp },
   to,
   epoch: 0,
 });
-const candidateTo = (to: string): OutgoingMediaSignal => ({
+const candidateTo = (to: string): MeshSignal => ({
   type: 'candidate',
   candidate: null,
   to,
   epoch: 0,
 });
 /** Sends as the mesh does: held under the peer it goes to; an offer starts a negotiation. */
-function sendAsMesh(session: SignalingSession, signal: OutgoingMediaSignal): void {
+function sendAsMesh(session: SignalingSession, signal: MeshSignal): void {
   const holding: SignalHolding = {
     key: signal.to,
     startsNegotiation: signal.type === 'description' && signal.description.type === 'offer',
@@ -256,6 +256,40 @@ describe('SignalingSession', () => {
     h.receive(joined());
     h.session.sendToRoom({ type: 'media', media: MEDIA });
     expect(h.sent.at(-1)).toEqual({ type: 'media', media: MEDIA });
+  });
+
+  it('holds chat written while the socket is down, and sends it once the server takes us back', () => {
+    const h = harness();
+    h.open();
+    h.session.sendToRoom({ type: 'chat', id: 'lobby', text: 'not in a room' });
+    h.session.join();
+    h.receive(joined());
+    h.session.sendToRoom({ type: 'chat', id: 'm1', text: 'one' });
+    expect(h.sent.at(-1)).toEqual({ type: 'chat', id: 'm1', text: 'one' });
+
+    h.drop();
+    h.session.sendToRoom({ type: 'chat', id: 'm2', text: 'two' });
+    h.session.sendToRoom({ type: 'media', media: MEDIA });
+    h.open();
+    h.session.sendToRoom({ type: 'chat', id: 'm3', text: 'three' });
+    h.sent.length = 0;
+    h.receive(joined({ resumed: true, resumeToken: TOKEN_2 }));
+    expect(h.sent).toEqual([
+      { type: 'chat', id: 'm2', text: 'two' },
+      { type: 'chat', id: 'm3', text: 'three' },
+    ]);
+  });
+
+  it('forgets held chat when the person leaves', () => {
+    const h = harness();
+    h.open();
+    h.session.join();
+    h.receive(joined());
+    h.drop();
+    h.session.sendToRoom({ type: 'chat', id: 'm1', text: 'bye' });
+    h.session.leave();
+    h.open();
+    expect(h.sent.filter((message) => message.type === 'chat')).toEqual([]);
   });
 
   it('says leave and closes normally when the person leaves', () => {

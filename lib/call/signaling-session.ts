@@ -31,8 +31,11 @@ export interface SignalingSessionEvents {
   onMessage(message: RoomMessage): void;
 }
 
-/** Messages to the room beyond signals: media flags, the host's actions, hands and reactions. */
-export type RoomRequest = Extract<ClientMessage, { type: 'media' }> | ControlsMessage;
+/** Messages to the room beyond signals: media flags, the host's actions, hands and reactions, chat. */
+export type RoomRequest = Extract<ClientMessage, { type: 'media' | 'chat' }> | ControlsMessage;
+
+/** Chat messages kept while the socket is down, sent once the server takes us back. */
+const MAX_HELD_CHAT = 32;
 
 const REFUSALS = new Set<string>([
   'room-locked',
@@ -79,6 +82,8 @@ export interface SignalingSessionOptions {
 export class SignalingSession {
   private readonly connection: SignalingConnection;
   private readonly outbox = new SignalOutbox();
+  /** Chat written while the socket was down: what a person typed is not dropped by a blip. */
+  private heldChat: Extract<RoomRequest, { type: 'chat' }>[] = [];
   private membership: 'outside' | 'joining' | 'joined' = 'outside';
   private token: string | undefined;
   private everOpened = false;
@@ -143,9 +148,15 @@ export class SignalingSession {
     this.close(1000, 'Leaving');
   }
 
-  /** Sends a non-signal message to the room, if we are in it; otherwise it is dropped. */
+  /**
+   * Sends a non-signal message to the room, if we are in it; otherwise it is dropped. Chat is the
+   * exception: while we are rejoining it is held (a few messages) and sent once we are back.
+   */
   sendToRoom(message: RoomRequest): void {
-    if (this.membership === 'joined') this.connection.send(message);
+    if (this.membership === 'joined' && this.connection.send(message)) return;
+    if (message.type === 'chat' && this.membership !== 'outside') {
+      if (this.heldChat.length < MAX_HELD_CHAT) this.heldChat.push(message);
+    }
   }
 
   /** Asks the server who is in a room, in or out of it; false while the socket is not open. */
@@ -172,6 +183,7 @@ export class SignalingSession {
   private close(code: number, reason: string): void {
     this.membership = 'outside';
     this.outbox.clear();
+    this.heldChat = [];
     this.token = undefined;
     this.connection.close(code, reason);
   }
@@ -249,6 +261,10 @@ export class SignalingSession {
     const held = this.outbox.takeAll();
     for (const { signal, holding } of held) this.sendSignal(signal, holding);
     this.options.events.onJoined(message, negotiationsStartedIn(held));
+    // After `onJoined`, so the page knows the room again; to the same room, resumed or not.
+    const chat = this.heldChat;
+    this.heldChat = [];
+    for (const request of chat) this.sendToRoom(request);
   }
 
   /** Tells "signaling is not running" (it failed to start) apart from a passing network fault. */

@@ -1,11 +1,13 @@
 import * as v from 'valibot';
+import { LIMITS } from '../signaling/protocol';
 
 /**
- * Chat travels over an RTCDataChannel straight to each peer, never through the server. Peers are
- * still untrusted: every payload is validated, and the sender's name comes from signaling, not
- * from the payload.
+ * In a mesh, chat travels over an RTCDataChannel straight to each peer, never through the server
+ * (in SFU mode it goes through the server, as the protocol's `chat` message). Peers are still
+ * untrusted: every payload is validated, and the sender's name comes from signaling, not from the
+ * payload.
  */
-export const MAX_CHAT_LENGTH = 2_000;
+export const MAX_CHAT_LENGTH = LIMITS.maxChatLength;
 
 export const chatPayloadSchema = v.object({
   type: v.literal('chat'),

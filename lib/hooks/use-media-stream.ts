@@ -1,13 +1,15 @@
 import { useSyncExternalStore } from 'react';
 import type { MediaKey } from '../call/media-registry';
-import { useCallController } from './use-call-controller';
+import { useCallControllerIfLoaded } from './use-call-controller';
 
-/** The stream to render for `key`, or null; re-renders when it changes. */
+const noSubscription = () => () => {};
+
+/** The stream to render for `key`, or null (none yet, or the call still loading); re-renders when it changes. */
 export function useMediaStream(key: MediaKey): MediaStream | null {
-  const { media } = useCallController();
+  const media = useCallControllerIfLoaded()?.media;
   return useSyncExternalStore(
-    media.subscribe,
-    () => media.get(key),
+    media?.subscribe ?? noSubscription,
+    () => media?.get(key) ?? null,
     () => null,
   );
 }

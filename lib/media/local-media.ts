@@ -1,3 +1,8 @@
+import {
+  DEFAULT_AUDIO_PROCESSING,
+  applyAudioProcessing,
+  type AudioProcessing,
+} from './audio-processing';
 import type { DeviceAccess, DeviceLists } from './devices';
 import { DEFAULT_VIDEO_QUALITY, videoConstraints, type VideoQuality } from './video-quality';
 import type { NoticeText } from '../i18n/user-text';
@@ -23,14 +28,12 @@ export interface LocalMediaSettings {
   quality: VideoQuality;
   cameraId: string | null;
   microphoneId: string | null;
+  /** Echo cancellation, noise suppression, automatic gain; all on unless the person chose. */
+  audioProcessing?: AudioProcessing;
 }
 
-/** The microphone's processing, as every call asks for it (the benchmark's floor asks the same). */
-export const AUDIO_PROCESSING: MediaTrackConstraints = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
+/** The microphone's processing a call asks for by default (the benchmark's floor asks the same). */
+export const AUDIO_PROCESSING: MediaTrackConstraints = DEFAULT_AUDIO_PROCESSING;
 
 export function supportsSpeakerSelection(): boolean {
   return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
@@ -140,6 +143,26 @@ export class LocalMedia {
     await this.startKind('audio');
   }
 
+  /**
+   * Changes the microphone's processing on the live track; asks for the microphone anew only if
+   * the browser refuses to change it in place.
+   */
+  async setAudioProcessing(processing: AudioProcessing): Promise<void> {
+    this.settings.audioProcessing = { ...processing };
+    const track = this.audio;
+    if (!track) return;
+    if (await applyAudioProcessing(track, processing)) return;
+    if (this.audio !== track || this.disposed) return;
+    // Chromium accepts the change but keeps the processing a device was opened with, and a second
+    // request for the device while this track runs shares it: this track stops first.
+    track.stop();
+    const replacement = await this.startKind('audio');
+    if (!replacement && this.audio === track) {
+      this.audio = null;
+      this.events.onTrack('audio', null);
+    }
+  }
+
   /** Changes resolution in place when possible, so peers see no renegotiation. */
   async setQuality(quality: Exclude<VideoQuality, 'audio-only'>): Promise<void> {
     this.settings.quality = quality;
@@ -228,11 +251,14 @@ export class LocalMedia {
     audio: boolean;
     video: boolean;
   }): Promise<{ ok: true; stream: MediaStream } | { ok: false; access: DeviceAccess }> {
-    const { cameraId, microphoneId, quality } = this.settings;
+    const { cameraId, microphoneId, quality, audioProcessing } = this.settings;
     try {
       const stream = await navigator.mediaDevices.getUserMedia({
         audio: want.audio
-          ? { ...AUDIO_PROCESSING, ...(microphoneId ? { deviceId: { exact: microphoneId } } : {}) }
+          ? {
+              ...(audioProcessing ?? DEFAULT_AUDIO_PROCESSING),
+              ...(microphoneId ? { deviceId: { exact: microphoneId } } : {}),
+            }
           : false,
         video: want.video && quality !== 'audio-only' ? videoConstraints(quality, cameraId) : false,
       });
@@ -338,33 +364,4 @@ export function accessFromError(error: unknown): DeviceAccess {
     default:
       return 'failed';
   }
-}
-
-/** A sentence the lobby says about devices it could not use (the words are the interface's). */
-export type DeviceProblem =
-  | 'bothBlocked'
-  | 'cameraBlocked'
-  | 'microphoneBlocked'
-  | 'cameraMissing'
-  | 'microphoneMissing'
-  | 'cameraFailed'
-  | 'microphoneFailed'
-  | 'howToAllowOne'
-  | 'howToAllowBoth';
-
-/** What the lobby says about devices we could not use, in order; empty if all is well. */
-export function describeDeviceProblem(
-  microphone: DeviceAccess,
-  camera: DeviceAccess,
-): DeviceProblem[] {
-  if (microphone === 'denied' && camera === 'denied') return ['bothBlocked', 'howToAllowBoth'];
-  const problems: DeviceProblem[] = [];
-  if (camera === 'denied') problems.push('cameraBlocked');
-  if (microphone === 'denied') problems.push('microphoneBlocked');
-  if (camera === 'missing') problems.push('cameraMissing');
-  if (microphone === 'missing') problems.push('microphoneMissing');
-  if (camera === 'failed') problems.push('cameraFailed');
-  if (microphone === 'failed') problems.push('microphoneFailed');
-  if (camera === 'denied' || microphone === 'denied') problems.push('howToAllowOne');
-  return problems;
 }

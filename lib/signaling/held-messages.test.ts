@@ -122,6 +122,7 @@ describe('HeldMessages', () => {
     expect(heldBytes(descriptionMessage(BOB, 'offer', 'x'.repeat(1000)))).toBe(1064);
     expect(heldBytes(candidateMessage(BOB, null))).toBe(64);
     expect(heldBytes(leftMessage(BOB))).toBe(64);
+    expect(heldBytes({ type: 'chat', from: BOB, id: 'm1', text: 'x'.repeat(2000) })).toBe(2066);
     expect(description(BOB, 'offer', 'x'.repeat(1000)).bytes).toBe(1064);
   });
 

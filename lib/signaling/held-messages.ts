@@ -77,6 +77,9 @@ export function heldBytes(message: ServerMessage): number {
       return PER_MESSAGE + message.peer.name.length + (message.peer.media.screen?.length ?? 0);
     case 'peer-updated':
       return PER_MESSAGE + (message.media.screen?.length ?? 0);
+    case 'chat':
+      // Up to 2,000 characters each: held for an away peer, a chat costs what it says.
+      return PER_MESSAGE + message.id.length + message.text.length;
     default:
       return PER_MESSAGE;
   }

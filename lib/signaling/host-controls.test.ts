@@ -5,80 +5,72 @@ import {
   type HostControlsPort,
   type JoinMessage,
 } from './host-controls';
+import { InMemoryRooms } from './in-memory-rooms';
+import { DEFAULT_HELD_LIMITS } from './held-messages';
 import { HOST_ACTIONS, KNOCK_COOLDOWN_MS } from './room-controls';
 import { PASSWORD_GUESS_BUDGET, REACTION_BUDGET } from './keyed-rate-limit';
 import type { ServerMessage } from './protocol';
-import { emptyControls, type RoomControls } from './room-controls';
-import type { RoomControlsStore } from './rooms';
-
-/** Controls of one room in memory (the rooms' own implementations have the contract tests). */
-class InMemoryRoomControls implements RoomControlsStore {
-  private readonly rooms = new Map<string, RoomControls>();
-  controls(roomId: string): Promise<RoomControls> {
-    return Promise.resolve(this.rooms.get(roomId) ?? emptyControls());
-  }
-  updateControls(
-    roomId: string,
-    change: (controls: RoomControls) => RoomControls | null,
-  ): Promise<RoomControls | null> {
-    const next = change(this.rooms.get(roomId) ?? emptyControls());
-    if (next === null) this.rooms.delete(roomId);
-    else this.rooms.set(roomId, next);
-    return Promise.resolve(next);
-  }
-  get size(): number {
-    return this.rooms.size;
-  }
-}
+import { FIRST_EPOCH } from './rooms';
 
 const ROOM = '7k3mq-x9tbd-4rw8h';
 const MEDIA = { audio: true, video: false, screen: null };
 const HOST_KEY = 'h'.repeat(43);
 
 /**
- * A room of members with one socket each, as the hub would keep it; the rules under test are
- * HostControls' own. Connection ids are the members' peer ids (`c-<name>` before they join).
+ * A room of members with one socket each, as the hub would keep it, in the in-memory rooms (the
+ * rooms' own behaviour has the contract tests); the rules under test are HostControls' own.
+ * Connection ids are the members' peer ids (the person's name).
  */
 function setup() {
   let clock = 1_000_000;
-  let nextId = 0;
-  const members: { peerId: string; joinOrder: number }[] = [];
   const addresses = new Map<string, string>();
   const inboxes = new Map<string, ServerMessage[]>();
   const expelled: { peerId: string; why: string }[] = [];
-  const store = new InMemoryRoomControls();
+  const rooms = new InMemoryRooms(50, DEFAULT_HELD_LIMITS, () => clock);
   const push = (id: string, message: ServerMessage) =>
     inboxes.set(id, [...(inboxes.get(id) ?? []), message]);
 
   const port: HostControlsPort = {
     send: push,
     broadcast: (_roomId, to, message) => to.forEach((id) => push(id, message)),
-    members: () => Promise.resolve([...members]),
+    members: (roomId) => rooms.members(roomId),
     refuse: (id, code, message) => push(id, { type: 'error', code, message }),
     addressOf: (id) => addresses.get(id) ?? 'unknown',
-    addressOfPeer: (peerId) => addresses.get(peerId),
     admitKnocker: async (connectionId, join) => {
       await enter(connectionId, join, 'member');
     },
-    expel: async (_roomId, peerId, why) => {
-      expelled.push({ peerId, why });
-      push(peerId, why === 'removed' ? { type: 'removed' } : { type: 'call-ended' });
-      const index = members.findIndex((m) => m.peerId === peerId);
-      if (index >= 0) members.splice(index, 1);
-      await controls.left(ROOM, peerId);
+    expel: async (roomId, peerId, why) => {
+      const outcome = await rooms.expel(roomId, peerId, why);
+      if (outcome.left) await controls.left(roomId, peerId);
     },
-    now: () => clock,
   };
-  const controls = new HostControls(store, port, () => clock);
+  const controls = new HostControls(rooms, port, () => clock);
+  void rooms.start({
+    deliver: () => undefined,
+    isLocal: () => true,
+    claimedAway: () => undefined,
+    adopted: () => undefined,
+    reconnected: () => undefined,
+    holds: () => true,
+    released: () => undefined,
+    availability: () => undefined,
+    // What the hub does for a member of this process the host took out.
+    expelled: (roomId, peerId, why) => {
+      expelled.push({ peerId, why });
+      push(peerId, { type: why });
+      if (why === 'removed') void controls.removedFrom(roomId, peerId, addresses.get(peerId)!);
+    },
+    knockAnswered: (roomId, knockId, answer) => void controls.answered(roomId, knockId, answer),
+  });
 
   async function enter(
     connectionId: string,
-    _join: JoinMessage,
+    join: JoinMessage,
     as: 'host' | 'member',
     hash: string | null = null,
   ) {
     const peerId = connectionId;
-    members.push({ peerId, joinOrder: nextId++ });
+    await rooms.join(ROOM, peerId, { name: join.name, media: join.media });
     await controls.joined(ROOM, peerId, { kind: 'join', as, hostKeyHash: hash });
   }
 
@@ -98,6 +90,12 @@ function setup() {
     return admission.kind === 'join' ? admission.as : admission.kind;
   }
 
+  /** The member's socket closed for good: it leaves the room. */
+  async function leave(peerId: string) {
+    await rooms.leave(ROOM, peerId, FIRST_EPOCH);
+    await controls.left(ROOM, peerId);
+  }
+
   const inbox = (id: string) => inboxes.get(id) ?? [];
   const take = (id: string) => {
     const messages = inbox(id);
@@ -111,18 +109,20 @@ function setup() {
   const act = (peerId: string, message: ControlsMessage) =>
     controls.handle(peerId, { roomId: ROOM, peerId }, message);
   const errors = (id: string) => inbox(id).flatMap((m) => (m.type === 'error' ? [m.code] : []));
+  const memberIds = async () => (await rooms.members(ROOM)).map((m) => m.peerId);
 
   return {
     controls,
-    store,
-    members,
+    rooms,
     expelled,
     join,
+    leave,
     act,
     inbox,
     take,
     last,
     errors,
+    memberIds,
     advance: (ms: number) => (clock += ms),
   };
 }
@@ -153,7 +153,7 @@ describe('the host', () => {
     const t = setup();
     await t.join('ann', { hostKey: HOST_KEY });
     await t.join('ben');
-    const before = await t.store.controls(ROOM);
+    const before = await t.rooms.controls(ROOM);
     const requests: ControlsMessage[] = [
       { type: 'host-key', hostKey: 'b'.repeat(43) },
       { type: 'hand-over', to: 'ben' },
@@ -170,7 +170,7 @@ describe('the host', () => {
     t.take('ben');
     for (const request of requests) await t.act('ben', request);
     expect(t.errors('ben')).toEqual(requests.map(() => 'not-host'));
-    expect(await t.store.controls(ROOM)).toEqual(before);
+    expect(await t.rooms.controls(ROOM)).toEqual(before);
     expect(t.inbox('ann').filter((m) => m.type !== 'room-controls')).toEqual([]);
     expect(t.expelled).toEqual([]);
   });
@@ -194,8 +194,7 @@ describe('the host', () => {
     await t.join('ann', { hostKey: HOST_KEY });
     await t.join('ben');
     await t.join('cat');
-    t.members.splice(0, 1);
-    await t.controls.left(ROOM, 'ann');
+    await t.leave('ann');
     expect(t.last('cat', 'room-controls')?.controls.hostPeerId).toBe('ben');
   });
 });
@@ -217,7 +216,7 @@ describe('getting in', () => {
     await t.join('ann', { hostKey: HOST_KEY });
     await t.act('ann', { type: 'set-password', password: 'open sesame' });
     expect(t.last('ann', 'room-controls')?.controls.hasPassword).toBe(true);
-    expect(JSON.stringify(await t.store.controls(ROOM))).not.toContain('open sesame');
+    expect(JSON.stringify(await t.rooms.controls(ROOM))).not.toContain('open sesame');
 
     expect(await t.join('ben')).toBe('refused');
     expect(t.last('ben', 'error')?.code).toBe('password-required');
@@ -249,14 +248,14 @@ describe('getting in', () => {
     expect(knocks.map((k) => k.name)).toEqual(['ben', 'eve']);
 
     await t.act('ann', { type: 'admit', knockId: knocks[0]!.knockId });
-    expect(t.members.map((m) => m.peerId)).toContain('ben');
+    expect(await t.memberIds()).toContain('ben');
     await t.act('ann', { type: 'decline', knockId: knocks[1]!.knockId });
     expect(t.last('eve', 'declined')).toEqual({
       type: 'declined',
       retryAfterMs: KNOCK_COOLDOWN_MS,
     });
     expect(t.last('ann', 'knocks')?.knocks).toEqual([]);
-    expect(t.members.map((m) => m.peerId)).not.toContain('eve');
+    expect(await t.memberIds()).not.toContain('eve');
 
     // Eve knocks again at once: refused until the pause is over.
     expect(await t.join('eve')).toBe('refused');
@@ -273,6 +272,36 @@ describe('getting in', () => {
     await t.controls.withdraw('ben');
     expect(t.last('ann', 'knocks')?.knocks).toEqual([]);
     expect(t.controls.knocking).toBe(0);
+  });
+
+  it('a room whose controls were lost gets a host again: whoever has been there longest', async () => {
+    const t = setup();
+    await t.join('ann', { hostKey: HOST_KEY });
+    await t.join('ben');
+    await t.controls.ensureHost(ROOM);
+    expect(t.last('ben', 'room-controls')?.controls.hostPeerId).toBe('ann');
+    // As after a restart of Redis without persistence.
+    await t.rooms.updateControls(ROOM, () => null);
+    t.take('ben');
+    await t.controls.ensureHost(ROOM);
+    expect(t.last('ben', 'room-controls')?.controls.hostPeerId).toBe('ann');
+    expect((await t.rooms.controls(ROOM)).hostPeerId).toBe('ann');
+  });
+
+  it('knocks from sockets here are written back when the shared state lost them', async () => {
+    const t = setup();
+    await t.join('ann', { hostKey: HOST_KEY });
+    await t.act('ann', { type: 'waiting-room', enabled: true });
+    await t.join('ben');
+    const [knock] = t.last('ann', 'knocks')?.knocks ?? [];
+    // As after a restart of Redis without persistence: the list is gone, the socket still waits.
+    await t.rooms.withdraw(ROOM, knock!.knockId);
+    expect(await t.rooms.knocks(ROOM)).toEqual([]);
+    t.take('ann');
+    expect(await t.controls.reassertKnocks(true)).toBe(0);
+    expect(t.last('ann', 'knocks')?.knocks).toEqual([knock]);
+    await t.act('ann', { type: 'admit', knockId: knock!.knockId });
+    expect(await t.memberIds()).toContain('ben');
   });
 
   it('a removed person is out at once and must knock to come back', async () => {
@@ -310,8 +339,8 @@ describe('during the call', () => {
     await t.join('ben');
     await t.act('ann', { type: 'end-call' });
     expect(t.expelled.map((e) => e.peerId)).toEqual(['ben', 'ann']);
-    expect(t.members).toEqual([]);
-    expect(t.store.size).toBe(0);
+    expect(await t.memberIds()).toEqual([]);
+    expect(t.rooms.size()).toEqual({ rooms: 0, members: 0 });
   });
 
   it('hands are listed in order; a hand comes down when its owner leaves', async () => {
@@ -324,8 +353,7 @@ describe('during the call', () => {
     expect(t.last('ann', 'room-controls')?.controls.hands).toEqual(['cat', 'ben']);
     await t.act('cat', { type: 'hand', raised: false });
     expect(t.last('ann', 'room-controls')?.controls.hands).toEqual(['ben']);
-    t.members.splice(1, 1);
-    await t.controls.left(ROOM, 'ben');
+    await t.leave('ben');
     expect(t.last('ann', 'room-controls')?.controls.hands).toEqual([]);
   });
 

@@ -19,16 +19,21 @@ import {
   type ClientMessage,
   type ControlsMessage,
   type ErrorCode,
+  type Knock,
   type ServerMessage,
 } from './protocol';
-import type { RoomControlsStore } from './rooms';
+import type {
+  KnockAnswer,
+  RoomControlsStore,
+  SharedRateLimits,
+  WaitingKnock,
+  WaitingList,
+} from './rooms';
 import {
-  addKnock,
+  KNOCK_COOLDOWN_MS,
   admit,
-  admitKnock,
+  admitted,
   authorize,
-  decline,
-  dropKnock,
   handOver,
   joined,
   left,
@@ -43,6 +48,9 @@ export type JoinMessage = Extract<ClientMessage, { type: 'join' }>;
 /** The messages this class handles for a member of a room. */
 export type { ControlsMessage };
 
+/** Where the room's controls and waiting list live: with the room (`Rooms` is one). */
+export interface HostControlsStore extends RoomControlsStore, WaitingList, SharedRateLimits {}
+
 /** What the hub offers this class. */
 export interface HostControlsPort {
   /** To one socket, joined or not. */
@@ -52,15 +60,13 @@ export interface HostControlsPort {
   members(roomId: string): Promise<readonly { peerId: string; joinOrder: number }[]>;
   /** Refuses a request with an error back to the socket. */
   refuse(connectionId: string, code: ErrorCode, message: string): void;
-  /** The client address of a socket, or of a member's socket. */
+  /** The client address of a socket. */
   addressOf(connectionId: string): string;
-  addressOfPeer(peerId: string): string | undefined;
   /** Lets an admitted knocker in: the hub joins its socket with this join, past every gate. */
   admitKnocker(connectionId: string, join: JoinMessage): Promise<void>;
-  /** Takes a member out now: it is told `removed` (or `call-ended`), its socket is closed, its
-   * resume token is void, and the others hear it left. */
+  /** Takes a member out now, wherever it is connected: it is told `removed` (or `call-ended`),
+   * its socket is closed, its resume token is void, and the others hear it left. */
   expel(roomId: string, peerId: string, why: 'removed' | 'call-ended'): Promise<void>;
-  now(): number;
 }
 
 export type Admission =
@@ -68,11 +74,15 @@ export type Admission =
   | { kind: 'knocking' }
   | { kind: 'refused' };
 
+/** A knock whose socket is on this process; the waiting list itself lives with the room. */
 interface Knocker {
   connectionId: string;
   roomId: string;
   join: JoinMessage;
 }
+
+/** The bucket of password guesses from one address, shared by every process. */
+const guessKey = (address: string) => `guess:${address}`;
 
 export function hashHostKey(hostKey: string): string {
   return createHash('sha256').update(hostKey).digest('base64url');
@@ -81,16 +91,15 @@ export function hashHostKey(hostKey: string): string {
 export class HostControls {
   private readonly knockers = new Map<string, Knocker>();
   private readonly knockByConnection = new Map<string, string>();
-  private readonly passwordGuesses: KeyedRateLimit;
+  /** Per socket, so per process: a socket lives on one. */
   private readonly reactions: KeyedRateLimit;
   private readonly hands: KeyedRateLimit;
 
   constructor(
-    private readonly store: RoomControlsStore,
+    private readonly store: HostControlsStore,
     private readonly port: HostControlsPort,
     monotonicNow?: () => number,
   ) {
-    this.passwordGuesses = new KeyedRateLimit(PASSWORD_GUESS_BUDGET, monotonicNow);
     this.reactions = new KeyedRateLimit(REACTION_BUDGET, monotonicNow);
     this.hands = new KeyedRateLimit(HAND_BUDGET, monotonicNow);
   }
@@ -104,7 +113,11 @@ export class HostControls {
    * Decides how a fresh join gets in. A refusal or a knock has been answered to the socket
    * already; a join goes on in the hub, which calls `joined` once the room has the member.
    */
-  async admission(connectionId: string, message: JoinMessage): Promise<Admission> {
+  async admission(
+    connectionId: string,
+    message: JoinMessage,
+    retryIfEmptied = true,
+  ): Promise<Admission> {
     const { roomId } = message;
     const hostKeyHash = message.hostKey === undefined ? null : hashHostKey(message.hostKey);
     const address = this.port.addressOf(connectionId);
@@ -112,15 +125,10 @@ export class HostControls {
       this.store.controls(roomId),
       this.port.members(roomId),
     ]);
-    const joiner = {
-      hostKeyHash,
-      hasPassword: message.password !== undefined,
-      address,
-      now: this.port.now(),
-    };
+    const joiner = { hostKeyHash, hasPassword: message.password !== undefined, address };
     let decision = admit(controls, joiner, members.length === 0);
     if (decision.ok && decision.as === 'check-password') {
-      if (!this.passwordGuesses.allow(address)) {
+      if (!(await this.store.allow(guessKey(address), PASSWORD_GUESS_BUDGET))) {
         this.port.refuse(
           connectionId,
           'rate-limited',
@@ -146,7 +154,7 @@ export class HostControls {
       case 'member':
         return { kind: 'join', as: decision.as, hostKeyHash };
       case 'knock':
-        return this.knock(connectionId, message, address);
+        return this.knock(connectionId, message, address, retryIfEmptied);
       case 'check-password':
         // `admit` with the password checked never asks for it again.
         throw new Error('password checked twice');
@@ -168,12 +176,15 @@ export class HostControls {
       return joined(current, peerId, admission.as, admission.hostKeyHash);
     });
     await this.announce(roomId, controls);
+    if (controls?.hostPeerId === peerId) await this.tellHostKnocks(roomId, controls);
   }
 
-  /** A resumed member needs the room's controls again (it may have missed changes). */
-  async resumed(roomId: string, connectionId: string): Promise<void> {
+  /** A resumed member needs the room's controls again (it may have missed changes), and a host
+   * the waiting list. */
+  async resumed(roomId: string, peerId: string, connectionId: string): Promise<void> {
     const controls = await this.store.controls(roomId);
     this.port.send(connectionId, { type: 'room-controls', controls: viewOf(controls) });
+    if (controls.hostPeerId === peerId) await this.tellHostKnocks(roomId, controls);
   }
 
   /** A member left: succession if it was the host, and its hand comes down. */
@@ -183,17 +194,75 @@ export class HostControls {
     const after = await this.store.updateControls(roomId, (controls) =>
       left(controls, peerId, remaining),
     );
-    if (after === null) {
-      // Nobody is left to answer a knock.
-      for (const [knockId, knocker] of this.knockers) {
-        if (knocker.roomId === roomId)
-          this.answerKnock(knockId, { type: 'declined', retryAfterMs: 0 });
-      }
-      return;
-    }
+    // Null once the room is empty: the rooms answer its knocks (`WaitingList`).
+    if (after === null) return;
     if (after.hostPeerId !== before.hostPeerId || after.hands.length !== before.hands.length) {
       await this.announce(roomId, after);
     }
+    if (after.hostPeerId !== before.hostPeerId) await this.tellHostKnocks(roomId, after);
+  }
+
+  /** The host answered a knock whose socket is here (or the room emptied under it). */
+  async answered(roomId: string, knockId: string, answer: KnockAnswer): Promise<void> {
+    const knocker = this.knockers.get(knockId);
+    if (!knocker || knocker.roomId !== roomId) return;
+    this.knockers.delete(knockId);
+    this.knockByConnection.delete(knocker.connectionId);
+    if (answer.admitted) return this.port.admitKnocker(knocker.connectionId, knocker.join);
+    this.port.send(knocker.connectionId, { type: 'declined', retryAfterMs: answer.retryAfterMs });
+  }
+
+  /**
+   * After an outage that lost the room's controls (Redis restarted without persistence), a room
+   * with members has a host again: whoever has been there longest, as when a host leaves. The
+   * lock, password and waiting room were lost with the rest; the new host is told who knocks.
+   */
+  async ensureHost(roomId: string): Promise<void> {
+    const members = await this.port.members(roomId);
+    if (members.length === 0) return;
+    const longest = members.reduce((a, b) => (b.joinOrder < a.joinOrder ? b : a));
+    let elected = false;
+    const controls = await this.store.updateControls(roomId, (current) => {
+      elected = current.hostPeerId === null;
+      return elected ? { ...current, hostPeerId: longest.peerId } : current;
+    });
+    if (!elected || !controls) return;
+    await this.announce(roomId, controls);
+    await this.tellHostKnocks(roomId, controls);
+  }
+
+  /**
+   * The shared state is back after an outage, perhaps empty (Redis restarted without
+   * persistence): the knocks of sockets here are written back, and each host told. A room that
+   * is not there yet may be written back by another process in a moment: unless `final`, its
+   * knocks are left waiting and counted, for the caller to try again once. Otherwise a knock that
+   * cannot be written is answered as declined, with no pause.
+   */
+  async reassertKnocks(final: boolean): Promise<number> {
+    const rooms = new Set<string>();
+    let waiting = 0;
+    for (const [knockId, knocker] of [...this.knockers]) {
+      const address = this.port.addressOf(knocker.connectionId);
+      const outcome = await this.store.knock(
+        knocker.roomId,
+        { knockId, name: knocker.join.name, address },
+        LIMITS.maxKnocks,
+      );
+      if (outcome.ok) rooms.add(knocker.roomId);
+      else if (outcome.reason === 'no-room' && !final) waiting++;
+      else {
+        const retryAfterMs = outcome.reason === 'too-soon' ? outcome.retryAfterMs : 0;
+        await this.answered(knocker.roomId, knockId, { admitted: false, retryAfterMs });
+      }
+    }
+    for (const roomId of rooms)
+      await this.tellHostKnocks(roomId, await this.store.controls(roomId));
+    return waiting;
+  }
+
+  /** The host took out a member held here: from now on its address must knock. */
+  async removedFrom(roomId: string, peerId: string, address: string): Promise<void> {
+    await this.store.updateControls(roomId, (controls) => removed(controls, peerId, address));
   }
 
   /** A socket that was knocking went away, or said `leave`: its knock is withdrawn. */
@@ -204,12 +273,9 @@ export class HostControls {
     this.knockers.delete(knockId);
     this.knockByConnection.delete(connectionId);
     if (!knocker) return;
-    const controls = await this.store.updateControls(knocker.roomId, (current) =>
-      current.knocks.length === 0 && current.hostPeerId === null
-        ? null
-        : dropKnock(current, knockId),
-    );
-    if (controls) await this.tellHostKnocks(knocker.roomId, controls);
+    const knocks = await this.store.withdraw(knocker.roomId, knockId);
+    if (knocks)
+      await this.tellHostKnocks(knocker.roomId, await this.store.controls(knocker.roomId), knocks);
   }
 
   /** A member's request: host actions checked against the stored host, hands, reactions. */
@@ -264,7 +330,9 @@ export class HostControls {
           roomId,
           asHost((c) => handOver(c, message.to)),
         );
-        return this.announce(roomId, controls);
+        await this.announce(roomId, controls);
+        if (controls?.hostPeerId === message.to) await this.tellHostKnocks(roomId, controls);
+        return;
       }
       case 'lock': {
         const controls = await this.store.updateControls(
@@ -289,41 +357,29 @@ export class HostControls {
         );
         return this.announce(roomId, controls);
       }
-      case 'admit': {
-        const knocker = this.knockers.get(message.knockId);
-        if (!knocker || knocker.roomId !== roomId) return noSuchPerson();
-        const controls = await this.store.updateControls(
-          roomId,
-          asHost((c) => admitKnock(c, message.knockId)),
-        );
-        if (controls?.hostPeerId !== peerId) return;
-        this.knockers.delete(message.knockId);
-        this.knockByConnection.delete(knocker.connectionId);
-        await this.tellHostKnocks(roomId, controls);
-        return this.port.admitKnocker(knocker.connectionId, knocker.join);
-      }
+      case 'admit':
       case 'decline': {
-        const knocker = this.knockers.get(message.knockId);
-        if (!knocker || knocker.roomId !== roomId) return noSuchPerson();
-        const now = this.port.now();
-        const controls = await this.store.updateControls(
+        const answer = message.type;
+        const outcome = await this.store.answer(
           roomId,
-          asHost((c) => decline(c, message.knockId, now)),
+          message.knockId,
+          peerId,
+          answer,
+          KNOCK_COOLDOWN_MS,
         );
-        if (!controls || controls.hostPeerId !== peerId) return;
-        const address = this.port.addressOf(knocker.connectionId);
-        const until = controls.declinedUntil[address] ?? now;
-        this.answerKnock(message.knockId, { type: 'declined', retryAfterMs: until - now });
-        return this.tellHostKnocks(roomId, controls);
+        // Not host: a hand-over won the race, and this answer changed nothing.
+        if (!outcome.ok) return outcome.reason === 'no-knock' ? noSuchPerson() : undefined;
+        // The knocker's process has been told; it lets them in, or tells them to wait.
+        this.port.send(connectionId, { type: 'knocks', knocks: knockView(outcome.knocks) });
+        if (answer === 'admit') {
+          const { address } = outcome.knock;
+          await this.store.updateControls(roomId, (c) => admitted(c, address));
+        }
+        return;
       }
       case 'remove': {
         if (!isMember(message.peerId)) return noSuchPerson();
-        const address = this.port.addressOfPeer(message.peerId);
-        const controls = await this.store.updateControls(
-          roomId,
-          asHost((c) => (address === undefined ? c : removed(c, message.peerId, address))),
-        );
-        if (controls?.hostPeerId !== peerId) return;
+        // Its process records that its address must knock from now on (`removedFrom`).
         return this.port.expel(roomId, message.peerId, 'removed');
       }
       case 'mute-request': {
@@ -358,7 +414,6 @@ export class HostControls {
   clear(): void {
     this.knockers.clear();
     this.knockByConnection.clear();
-    this.passwordGuesses.clear();
     this.reactions.clear();
     this.hands.clear();
   }
@@ -367,26 +422,54 @@ export class HostControls {
     connectionId: string,
     message: JoinMessage,
     address: string,
+    retryIfEmptied: boolean,
   ): Promise<Admission> {
     const knockId = this.newKnockId();
-    let full = false;
-    const controls = await this.store.updateControls(message.roomId, (current) => {
-      full = current.knocks.length >= LIMITS.maxKnocks;
-      return full ? current : addKnock(current, { knockId, name: message.name, address });
-    });
-    if (full || !controls) {
-      this.port.refuse(
-        connectionId,
-        'room-full',
-        'Too many people are waiting to join this call: try again in a minute.',
-      );
-      return { kind: 'refused' };
-    }
-    this.knockers.set(knockId, { connectionId, roomId: message.roomId, join: message });
+    const { roomId } = message;
+    // Registered first: the host, on any process, may answer before the knock's reply is read.
+    this.knockers.set(knockId, { connectionId, roomId, join: message });
     this.knockByConnection.set(connectionId, knockId);
-    this.port.send(connectionId, { type: 'waiting' });
-    await this.tellHostKnocks(message.roomId, controls);
-    return { kind: 'knocking' };
+    let outcome;
+    try {
+      outcome = await this.store.knock(
+        roomId,
+        { knockId, name: message.name, address },
+        LIMITS.maxKnocks,
+      );
+    } finally {
+      if (!outcome?.ok) {
+        this.knockers.delete(knockId);
+        this.knockByConnection.delete(connectionId);
+      }
+    }
+    if (outcome.ok) {
+      this.port.send(connectionId, { type: 'waiting' });
+      await this.tellHostKnocks(roomId, await this.store.controls(roomId), outcome.knocks);
+      return { kind: 'knocking' };
+    }
+    switch (outcome.reason) {
+      case 'no-room':
+        // Everyone left meanwhile: the joiner starts the room instead, as anyone would.
+        if (retryIfEmptied) return this.admission(connectionId, message, false);
+        this.port.refuse(connectionId, 'unavailable', 'The call changed meanwhile: try again.');
+        return { kind: 'refused' };
+      case 'full':
+        this.port.refuse(
+          connectionId,
+          'room-full',
+          'Too many people are waiting to join this call: try again in a minute.',
+        );
+        return { kind: 'refused' };
+      case 'too-soon':
+        this.port.refuse(
+          connectionId,
+          'knock-too-soon',
+          `The host declined your request. You can ask again in ${Math.ceil(outcome.retryAfterMs / 1000)} seconds.`,
+        );
+        return { kind: 'refused' };
+      default:
+        return assertNever(outcome);
+    }
   }
 
   private newKnockId(): string {
@@ -396,21 +479,20 @@ export class HostControls {
     return Buffer.from(bytes).toString('base64url');
   }
 
-  private answerKnock(knockId: string, message: ServerMessage): void {
-    const knocker = this.knockers.get(knockId);
-    if (!knocker) return;
-    this.knockers.delete(knockId);
-    this.knockByConnection.delete(knocker.connectionId);
-    this.port.send(knocker.connectionId, message);
-  }
-
-  private async tellHostKnocks(roomId: string, controls: RoomControls): Promise<void> {
+  /** Tells the host who is waiting (`knocks`: as read with `controls`, or read now). */
+  private async tellHostKnocks(
+    roomId: string,
+    controls: RoomControls,
+    knocks?: readonly WaitingKnock[],
+  ): Promise<void> {
     if (controls.hostPeerId === null) return;
+    const list = knocks ?? (await this.store.knocks(roomId));
+    // A host who just became one (or came back) hears of a list only if someone is on it.
+    if (knocks === undefined && list.length === 0) return;
     this.port.broadcast(roomId, [controls.hostPeerId], {
       type: 'knocks',
-      knocks: controls.knocks.map(({ knockId, name }) => ({ knockId, name })),
+      knocks: knockView(list),
     });
-    await Promise.resolve();
   }
 
   private async announce(roomId: string, controls: RoomControls | null): Promise<void> {
@@ -426,4 +508,9 @@ export class HostControls {
   private tooFast(connectionId: string): void {
     this.port.refuse(connectionId, 'rate-limited', 'Slow down: too many in a short time.');
   }
+}
+
+/** What the host sees of the waiting list: never addresses or processes. */
+function knockView(knocks: readonly WaitingKnock[]): Knock[] {
+  return knocks.map(({ knockId, name }) => ({ knockId, name }));
 }

@@ -1,18 +1,23 @@
 import { DEFAULT_HELD_LIMITS, HeldBudget, HeldMessages, type HeldLimits } from './held-messages';
+import { KeyedRateLimit, type RateBudget } from './keyed-rate-limit';
 import { emptyControls, type RoomControls } from './room-controls';
 import type { MediaState, RoomMode } from './protocol';
 import {
   FIRST_EPOCH,
   type BusEvents,
+  type AnswerOutcome,
   type Delivery,
   type Envelope,
   type Epoch,
+  type ExpelReason,
   type JoinOutcome,
+  type KnockOutcome,
   type MemberInfo,
   type OverflowedMember,
   type RoomMember,
   type Rooms,
   type RoomsStatus,
+  type WaitingKnock,
 } from './rooms';
 
 interface MemberRecord {
@@ -29,6 +34,10 @@ interface RoomRecord {
   tokens: Map<string, string>;
   controls: RoomControls | null;
   mode: RoomMode;
+  /** The waiting list, in the order people knocked. */
+  knocks: Map<string, WaitingKnock>;
+  /** Addresses the host declined, and until when (wall-clock ms) they wait. */
+  declinedUntil: Map<string, number>;
 }
 
 /**
@@ -42,10 +51,13 @@ export class InMemoryRooms implements Rooms {
   private nextJoinOrder = 1;
   private events: BusEvents | null = null;
   private readonly heldBudget: HeldBudget;
+  private readonly limits = new Map<RateBudget, KeyedRateLimit>();
 
+  /** `clock`: wall-clock milliseconds, for knocks and pauses; tests pass a fake one. */
   constructor(
     readonly capacity: number,
     private readonly heldLimits: HeldLimits = DEFAULT_HELD_LIMITS,
+    private readonly clock: () => number = Date.now,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`Room capacity must be a positive integer, got ${capacity}`);
@@ -79,7 +91,14 @@ export class InMemoryRooms implements Rooms {
     let room = this.rooms.get(roomId);
     if (room && room.members.size >= this.capacity) return { ok: false, reason: 'full' };
     if (!room) {
-      room = { members: new Map(), tokens: new Map(), mode: 'mesh', controls: null };
+      room = {
+        members: new Map(),
+        tokens: new Map(),
+        mode: 'mesh',
+        controls: null,
+        knocks: new Map(),
+        declinedUntil: new Map(),
+      };
       this.rooms.set(roomId, room);
     }
     const others = [...room.members.values()].map((record) => record.member);
@@ -171,6 +190,19 @@ export class InMemoryRooms implements Rooms {
     return { epoch: record.epoch, held };
   }
 
+  async expel(
+    roomId: string,
+    peerId: string,
+    why: ExpelReason,
+  ): Promise<{ left: boolean; remaining: RoomMember[] }> {
+    const room = this.rooms.get(roomId);
+    const record = room?.members.get(peerId);
+    if (!room || !record) return { left: false, remaining: room ? this.list(room) : [] };
+    this.remove(roomId, room, record);
+    this.events?.expelled(roomId, peerId, why);
+    return { left: true, remaining: this.list(room) };
+  }
+
   async issue(roomId: string, peerId: string, tokenHash: string): Promise<void> {
     const room = this.rooms.get(roomId);
     const record = room?.members.get(peerId);
@@ -231,11 +263,92 @@ export class InMemoryRooms implements Rooms {
     return Promise.resolve(next);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // WaitingList
+  // -------------------------------------------------------------------------------------------
+
+  async knock(
+    roomId: string,
+    knock: { knockId: string; name: string; address: string },
+    maxKnocks: number,
+  ): Promise<KnockOutcome> {
+    const room = this.rooms.get(roomId);
+    if (!room) return { ok: false, reason: 'no-room' };
+    // Written again (after an outage of the shared state): it keeps its place.
+    if (room.knocks.has(knock.knockId)) return { ok: true, knocks: this.knockList(room) };
+    const now = this.clock();
+    const until = room.declinedUntil.get(knock.address) ?? 0;
+    if (until > now) return { ok: false, reason: 'too-soon', retryAfterMs: until - now };
+    if (room.knocks.size >= maxKnocks) return { ok: false, reason: 'full' };
+    room.knocks.set(knock.knockId, { ...knock, since: now, nodeId: this.nodeId });
+    return { ok: true, knocks: this.knockList(room) };
+  }
+
+  async knocks(roomId: string): Promise<WaitingKnock[]> {
+    const room = this.rooms.get(roomId);
+    return room ? this.knockList(room) : [];
+  }
+
+  async answer(
+    roomId: string,
+    knockId: string,
+    host: string,
+    answer: 'admit' | 'decline',
+    cooldownMs: number,
+  ): Promise<AnswerOutcome> {
+    const room = this.rooms.get(roomId);
+    if (!room || room.controls?.hostPeerId !== host) return { ok: false, reason: 'not-host' };
+    const knock = room.knocks.get(knockId);
+    if (!knock) return { ok: false, reason: 'no-knock' };
+    room.knocks.delete(knockId);
+    if (answer === 'admit') {
+      this.events?.knockAnswered(roomId, knockId, { admitted: true });
+    } else {
+      const now = this.clock();
+      // Pauses that are over are forgotten here, so the map holds only those still running.
+      for (const [address, until] of room.declinedUntil) {
+        if (until <= now) room.declinedUntil.delete(address);
+      }
+      room.declinedUntil.set(knock.address, now + cooldownMs);
+      this.events?.knockAnswered(roomId, knockId, { admitted: false, retryAfterMs: cooldownMs });
+    }
+    return { ok: true, knock: { ...knock }, knocks: this.knockList(room) };
+  }
+
+  async withdraw(roomId: string, knockId: string): Promise<WaitingKnock[] | null> {
+    const room = this.rooms.get(roomId);
+    if (!room?.knocks.delete(knockId)) return null;
+    return this.knockList(room);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // SharedRateLimits: one process shares nothing, so these are this process's own buckets.
+  // -------------------------------------------------------------------------------------------
+
+  async allow(key: string, budget: RateBudget): Promise<boolean> {
+    let limit = this.limits.get(budget);
+    if (!limit) {
+      limit = new KeyedRateLimit(budget, this.clock);
+      this.limits.set(budget, limit);
+    }
+    return limit.allow(key);
+  }
+
   private remove(roomId: string, room: RoomRecord, record: MemberRecord): void {
     record.held.clear();
     room.members.delete(record.member.peerId);
     if (record.tokenHash) room.tokens.delete(record.tokenHash);
-    if (room.members.size === 0) this.rooms.delete(roomId);
+    if (room.members.size === 0) {
+      this.rooms.delete(roomId);
+      // Nobody is left to answer a knock: each knocker may try again at once.
+      for (const knockId of room.knocks.keys()) {
+        this.events?.knockAnswered(roomId, knockId, { admitted: false, retryAfterMs: 0 });
+      }
+    }
+  }
+
+  private knockList(room: RoomRecord): WaitingKnock[] {
+    return [...room.knocks.values()].map((knock) => ({ ...knock }));
   }
 
   private list(room: RoomRecord): RoomMember[] {

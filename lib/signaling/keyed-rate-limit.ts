@@ -13,6 +13,8 @@ export const PASSWORD_GUESS_BUDGET: RateBudget = { burst: 5, refillPerSecond: 1 
 export const REACTION_BUDGET: RateBudget = { burst: 6, refillPerSecond: 2 };
 /** Hand raises per person: raising and lowering is cheap, but each is a broadcast. */
 export const HAND_BUDGET: RateBudget = { burst: 6, refillPerSecond: 1 };
+/** Chat messages relayed by the server, per socket: a few pasted lines at once, then two a second. */
+export const CHAT_BUDGET: RateBudget = { burst: 8, refillPerSecond: 2 };
 
 /**
  * One token bucket per key (an address, a connection). Keys whose bucket is full again are

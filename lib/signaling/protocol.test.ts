@@ -30,6 +30,8 @@ describe('client messages', () => {
       { type: 'media', media: MEDIA },
       { type: 'ping' },
       { type: 'presence', roomId: ROOM },
+      { type: 'chat', id: '0b7c3d4e-1f2a-4b5c-8d9e-0a1b2c3d4e5f', text: 'hello <b>there</b>' },
+      { type: 'chat', id: 'x', text: '\u{1f600}'.repeat(LIMITS.maxChatLength / 2) },
     ];
     for (const message of messages) {
       const parsed = parseClientMessage(frame(message));
@@ -91,6 +93,15 @@ describe('client messages', () => {
       `a connection epoch of ${JSON.stringify(epoch)}`,
       frame({ type: 'candidate', to: PEER, epoch, candidate: null }),
     ]),
+    ['an empty chat message', frame({ type: 'chat', id: 'm', text: '' })],
+    [
+      'a chat message over the length limit',
+      frame({ type: 'chat', id: 'm', text: 'x'.repeat(LIMITS.maxChatLength + 1) }),
+    ],
+    ['a chat message without an id', frame({ type: 'chat', text: 'hi' })],
+    ['a chat id with markup in it', frame({ type: 'chat', id: '<img>', text: 'hi' })],
+    ['a chat id too long', frame({ type: 'chat', id: 'i'.repeat(65), text: 'hi' })],
+    ['a chat text that is not a string', frame({ type: 'chat', id: 'm', text: 1 })],
     ['a presence query for a bad room id', frame({ type: 'presence', roomId: 'nope' })],
     ['a presence query without a room id', frame({ type: 'presence' })],
     [
@@ -111,6 +122,21 @@ describe('client messages', () => {
     const parsed = parseClientMessage(input);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error.length).toBeGreaterThan(5);
+  });
+});
+
+describe('chat', () => {
+  it('fits the longest chat message in a frame, however its text escapes in JSON', () => {
+    // A lone surrogate or a control character takes six bytes in JSON, the most any unit takes.
+    const text = '\u0001'.repeat(LIMITS.maxChatLength);
+    const relayed = frame({ type: 'chat', from: PEER, id: 'i'.repeat(64), text });
+    expect(new TextEncoder().encode(relayed).length).toBeLessThan(LIMITS.maxFrameBytes);
+    expect(parseServerMessage(relayed).ok).toBe(true);
+  });
+
+  it('takes the sender from the server, never from the client', () => {
+    const parsed = parseClientMessage(frame({ type: 'chat', id: 'm', text: 'hi', from: PEER }));
+    expect(parsed).toEqual({ ok: true, message: { type: 'chat', id: 'm', text: 'hi' } });
   });
 });
 

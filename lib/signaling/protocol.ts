@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { ROOM_ID_PATTERN } from '../room-id';
 import { normalizeDisplayName, quoteUntrusted } from '../untrusted-text';
+import { LIMITS, REACTIONS } from './protocol-values';
 
 /**
  * The WebSocket subprotocol naming this version of the protocol. A client offers it when it opens
@@ -16,33 +17,7 @@ import { normalizeDisplayName, quoteUntrusted } from '../untrusted-text';
  */
 export const SIGNALING_SUBPROTOCOL = 'meshcall.v1';
 
-/** Limits that both ends agree on. The server enforces them; the client never exceeds them. */
-export const LIMITS = {
-  /** Largest frame the server accepts (ws `maxPayload`). A Chromium SDP with screen share is ~10 KB. */
-  maxFrameBytes: 64 * 1024,
-  maxSdpLength: 48 * 1024,
-  maxCandidateLength: 1024,
-  maxNameLength: 64,
-  maxIceServers: 8,
-  /** Largest connection epoch; a pair that rebuilds its connection this often has other problems. */
-  maxEpoch: 2 ** 31 - 1,
-  /** Most names a `presence` answer lists; `count` still says how many are there. */
-  maxPresenceNames: 8,
-  /** Longest room password, in characters. */
-  maxPasswordLength: 128,
-  /** Most people knocking on one room at once; later knocks are refused as the room being full. */
-  maxKnocks: 16,
-  /** An SDP media id (`a=mid:`). */
-  maxMidLength: 32,
-  /** Tracks one person publishes to the SFU: microphone, camera, screen and its audio. */
-  maxPublishedTracks: 4,
-  /** Tracks one SFU subscription carries: every other person's published tracks in a full room. */
-  maxSubscribedTracks: 50 * 4,
-} as const;
-
-/** The reactions anyone may send; a small fixed set, so a reaction is never free text. */
-export const REACTIONS = ['👍', '👏', '😂', '😮', '❤️', '🎉'] as const;
-export type Reaction = (typeof REACTIONS)[number];
+export { LIMITS, REACTIONS, type Reaction } from './protocol-values';
 
 export const PEER_ID_PATTERN = /^[A-Za-z0-9_-]{12}$/;
 /** A `MediaStream` id: Chromium and Safari use a UUID, Firefox a UUID in braces. */
@@ -50,11 +25,15 @@ export const MEDIA_STREAM_ID_PATTERN = /^[A-Za-z0-9{}_-]{1,64}$/;
 export const RESUME_TOKEN_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 /** A host key: 32 random bytes in base64url, made by the browser that starts a call. */
 export const HOST_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** A chat message's id, chosen by its sender (a UUID in our pages). */
+export const CHAT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 const peerId = v.pipe(v.string(), v.regex(PEER_ID_PATTERN));
 const hostKey = v.pipe(v.string(), v.regex(HOST_KEY_PATTERN));
 const password = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxPasswordLength));
 const roomId = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
+const chatId = v.pipe(v.string(), v.regex(CHAT_ID_PATTERN));
+const chatText = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxChatLength));
 /**
  * A name as others see it: normalised (NFC, no controls, bidirectional overrides or invisible
  * formatting, spaces collapsed and trimmed), and refused if nothing visible is left.
@@ -181,6 +160,12 @@ export const clientMessageSchema = v.variant('type', [
   // For everyone in the call.
   v.object({ type: v.literal('hand'), raised: v.boolean() }),
   v.object({ type: v.literal('reaction'), reaction: v.picklist(REACTIONS) }),
+  /**
+   * A chat message to everyone else in the room, relayed by the server. Pages send chat this way
+   * while the call's media goes through the SFU (there are no peer links to carry it); in a mesh it
+   * goes over the links' data channel instead, never through the server.
+   */
+  v.object({ type: v.literal('chat'), id: chatId, text: chatText }),
   /** SFU mode: publish my tracks (again with a new offer when they change, or to restart ICE). */
   v.object({
     type: v.literal('sfu-publish'),
@@ -192,8 +177,11 @@ export const clientMessageSchema = v.variant('type', [
     ),
   }),
   v.object({ type: v.literal('sfu-unpublish') }),
-  /** SFU mode: I am ready to receive; an `sfu-subscription-offer` follows now or later. */
-  v.object({ type: v.literal('sfu-subscribe') }),
+  /**
+   * SFU mode: I am ready to receive; an `sfu-subscription-offer` follows now or later. `fresh`:
+   * my subscribing connection is new (a reloaded page), so any earlier subscription is made anew.
+   */
+  v.object({ type: v.literal('sfu-subscribe'), fresh: v.optional(v.boolean()) }),
   v.object({ type: v.literal('sfu-subscription-answer'), sdp }),
   /** SFU mode: the layer that fits the tile showing that mid. */
   v.object({ type: v.literal('sfu-layer'), mid, layer: v.picklist(SFU_LAYERS) }),
@@ -365,6 +353,8 @@ export const serverMessageSchema = v.variant('type', [
   /** The host ended the call for everyone; the server closes every socket of the room. */
   v.object({ type: v.literal('call-ended') }),
   v.object({ type: v.literal('reaction'), from: peerId, reaction: v.picklist(REACTIONS) }),
+  /** A chat message from someone in the room, relayed by the server (see the client's `chat`). */
+  v.object({ type: v.literal('chat'), from: peerId, id: chatId, text: chatText }),
   /**
    * The room's media moves. To `sfu`: publish and subscribe, and keep the peer links until SFU
    * media plays for every tile. To `mesh` (`sfu-lost`): connect to everyone as a newcomer would.

@@ -78,6 +78,8 @@ function listener() {
     holds: () => true,
     released: () => undefined,
     availability: (available) => availability.push(available),
+    expelled: () => undefined,
+    knockAnswered: () => undefined,
   };
   return { events, delivered, claimed, adopted, availability, reconnections: () => reconnections };
 }
@@ -109,9 +111,11 @@ describe('RedisRooms across processes', () => {
     const two = await start(prefix);
     await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
     await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+    // Frames with characters of two, three and four bytes: they are cut by their length in bytes.
+    const frameNumber = (i: number) => `{"name":"Zoë ☎ 📞","n":${i}}`;
     const sends = Array.from({ length: 200 }, (_, i) =>
       two.rooms.deliver(ROOM, 'peer-a', {
-        frame: `m${i}`,
+        frame: frameNumber(i),
         kind: 'candidate',
         subject: 'peer-b',
         bytes: 70,
@@ -120,7 +124,7 @@ describe('RedisRooms across processes', () => {
     expect(new Set(await Promise.all(sends))).toEqual(new Set(['sent']));
     await eventually(() => one.delivered.length === 200, '200 frames on process one');
     expect(one.delivered.map((item) => item.frame)).toEqual(
-      Array.from({ length: 200 }, (_, i) => `m${i}`),
+      Array.from({ length: 200 }, (_, i) => frameNumber(i)),
     );
     expect(two.delivered).toEqual([]);
 

@@ -1,21 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { ErrorReply, createClient, type RedisClientType } from '@redis/client';
 import { DEFAULT_HELD_LIMITS, type HeldLimits, type HoldRefusal } from './held-messages';
+import type { RateBudget } from './keyed-rate-limit';
 import type { MediaState, RoomMode } from './protocol';
 import {
   RoomsUnavailableError,
   type AdoptedPeer,
+  type AnswerOutcome,
   type BusEvents,
   type Delivery,
   type Envelope,
   type Epoch,
+  type ExpelReason,
   type HeldPeer,
   type JoinOutcome,
+  type KnockOutcome,
   type MemberInfo,
   type OverflowedMember,
   type RoomMember,
   type Rooms,
   type RoomsStatus,
+  type WaitingKnock,
 } from './rooms';
 import { emptyControls, type RoomControls } from './room-controls';
 import * as scripts from './redis-scripts';
@@ -286,7 +291,8 @@ export class RedisRooms implements Rooms {
       batch = this.batch = { lines: '', settle: [] };
       setImmediate(() => this.sendBatch(batch!));
     }
-    batch.lines += `${roomId}\t${to}\t${envelope.kind}\t${envelope.subject}\t${envelope.bytes}\t${envelope.frame}\n`;
+    const { kind, subject, bytes, frame } = envelope;
+    batch.lines += `${roomId}\t${to}\t${kind}\t${subject}\t${bytes}\t${Buffer.byteLength(frame)}\n${frame}\n`;
     const settled = new Promise<Delivery>((resolve, reject) =>
       batch.settle.push({ resolve, reject }),
     );
@@ -339,9 +345,94 @@ export class RedisRooms implements Rooms {
     return { epoch: Number(epoch), held };
   }
 
+  async expel(
+    roomId: string,
+    peerId: string,
+    why: ExpelReason,
+  ): Promise<{ left: boolean; remaining: RoomMember[] }> {
+    const reply = (await this.run(
+      scripts.EXPEL,
+      [this.roomKey(roomId)],
+      [peerId, why, this.prefix, roomId],
+    )) as string[];
+    return { left: reply[0] === 'left', remaining: parseMembers(reply, 1) };
+  }
+
   // -------------------------------------------------------------------------------------------
-  // ResumeRegistry
+  // WaitingList: fields of the room's hash, changed by scripts
   // -------------------------------------------------------------------------------------------
+
+  async knock(
+    roomId: string,
+    knock: { knockId: string; name: string; address: string },
+    maxKnocks: number,
+  ): Promise<KnockOutcome> {
+    const reply = (await this.run(
+      scripts.KNOCK,
+      [this.roomKey(roomId)],
+      [knock.knockId, knock.name, knock.address, String(maxKnocks), this.nodeId, this.prefix],
+    )) as string[];
+    switch (reply[0]) {
+      case 'ok':
+        return { ok: true, knocks: parseKnocks(reply, 1) };
+      case 'too-soon':
+        return { ok: false, reason: 'too-soon', retryAfterMs: Number(reply[1]) };
+      case 'full':
+        return { ok: false, reason: 'full' };
+      default:
+        return { ok: false, reason: 'no-room' };
+    }
+  }
+
+  async knocks(roomId: string): Promise<WaitingKnock[]> {
+    const reply = (await this.run(
+      scripts.KNOCKS,
+      [this.roomKey(roomId)],
+      [this.prefix],
+    )) as string[];
+    return parseKnocks(reply, 1);
+  }
+
+  async answer(
+    roomId: string,
+    knockId: string,
+    host: string,
+    answer: 'admit' | 'decline',
+    cooldownMs: number,
+  ): Promise<AnswerOutcome> {
+    const reply = (await this.run(
+      scripts.ANSWER,
+      [this.roomKey(roomId)],
+      [knockId, host, answer, String(Math.round(cooldownMs)), this.prefix, roomId],
+    )) as string[];
+    if (reply[0] !== 'ok') {
+      return { ok: false, reason: reply[0] === 'not-host' ? 'not-host' : 'no-knock' };
+    }
+    const [knock] = parseKnocks([knockId, reply[1]!], 0);
+    return { ok: true, knock: knock!, knocks: parseKnocks(reply, 2) };
+  }
+
+  async withdraw(roomId: string, knockId: string): Promise<WaitingKnock[] | null> {
+    const reply = (await this.run(
+      scripts.WITHDRAW,
+      [this.roomKey(roomId)],
+      [knockId, this.prefix],
+    )) as string[];
+    return reply[0] === 'ok' ? parseKnocks(reply, 1) : null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // SharedRateLimits
+  // -------------------------------------------------------------------------------------------
+
+  async allow(key: string, budget: RateBudget): Promise<boolean> {
+    const reply = await this.run(
+      scripts.TAKE_TOKEN,
+      [`${this.prefix}limit:${key}`],
+      [String(budget.burst), String(budget.refillPerSecond)],
+    );
+    return reply === 1;
+  }
 
   // -------------------------------------------------------------------------------------------
   // RoomControlsStore: a JSON field of the room's hash, changed by compare-and-set
@@ -561,11 +652,7 @@ export class RedisRooms implements Rooms {
   private onPublished(message: string): void {
     const events = this.events;
     if (!events) return;
-    if (message.startsWith('!claimed ')) {
-      const [, roomId, peerId, epoch] = message.split(' ');
-      if (roomId && peerId) events.claimedAway(roomId, peerId, Number(epoch));
-      return;
-    }
+    if (message.startsWith('!')) return this.onNotice(events, message);
     // "<peer>\n<frame>\n<peer>\n<frame>…": frames are JSON text, which has no raw newline.
     let start = 0;
     while (start < message.length) {
@@ -575,6 +662,26 @@ export class RedisRooms implements Rooms {
       if (afterFrame < 0) afterFrame = message.length;
       events.deliver(message.slice(start, afterPeer), message.slice(afterPeer + 1, afterFrame));
       start = afterFrame + 1;
+    }
+  }
+
+  /** A notice from a script (`redis-scripts.ts` lists them). */
+  private onNotice(events: BusEvents, message: string): void {
+    const [notice, roomId, id, detail] = message.split(' ');
+    if (!roomId || !id || detail === undefined) return;
+    switch (notice) {
+      case '!claimed':
+        return events.claimedAway(roomId, id, Number(detail));
+      case '!expelled':
+        return events.expelled(roomId, id, detail === 'call-ended' ? 'call-ended' : 'removed');
+      case '!knock':
+        return events.knockAnswered(
+          roomId,
+          id,
+          detail === 'admit'
+            ? { admitted: true }
+            : { admitted: false, retryAfterMs: Number(detail) },
+        );
     }
   }
 
@@ -672,7 +779,7 @@ function parseControls(text: string): RoomControls {
 const MAX_BATCH = 256;
 
 interface RelayBatch {
-  /** One line per envelope, as the RELAY script reads them. */
+  /** A header line and the frame per envelope, as the RELAY script reads them. */
   lines: string;
   settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[];
 }
@@ -692,6 +799,28 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/** A waiting list from a script's flat reply (knock, entry, ...), starting at `from`, in the
+ * order people knocked. */
+function parseKnocks(reply: readonly string[], from: number): WaitingKnock[] {
+  const knocks: WaitingKnock[] = [];
+  for (let i = from; i + 1 < reply.length; i += 2) {
+    const entry = JSON.parse(reply[i + 1]!) as {
+      name: string;
+      address: string;
+      since: number;
+      node: string;
+    };
+    knocks.push({
+      knockId: reply[i]!,
+      name: entry.name,
+      address: entry.address,
+      since: entry.since,
+      nodeId: entry.node,
+    });
+  }
+  return knocks.sort((a, b) => a.since - b.since || (a.knockId < b.knockId ? -1 : 1));
 }
 
 /** Members from a script's flat reply (peer, info, order, ...), starting at `from`. */

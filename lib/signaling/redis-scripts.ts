@@ -10,14 +10,19 @@
  *   p:<peer>          where it is: "<node> <epoch> <away until, ms; 0 while attached>"
  *   k:<peer>          the hash of its resume token, and t:<hash> the peer it belongs to
  *   h:<peer>          bytes held for it while it is away (`Envelope.bytes` summed)
+ *   c                 the host controls (JSON, `room-controls.ts`)
+ *   w:<knock>         someone knocking: JSON {name, address, since, node}, `node` being the
+ *                     process that holds the knocker's socket
+ *   d:<address>       until when (ms) an address the host declined waits before knocking again
  * Messages held for an away peer are a list beside it (`<room key>:held:<peer>`), each entry
  * "<kind>\t<subject>\t<bytes>\t<frame>", kept by the rules of `held-messages.ts`. What is held
- * for the away peers of one process is summed in `<prefix>node:<node>:held`, its budget. Room
- * state to come (locks, a host) belongs in the same hash, with the same `{room id}` hash tag, so
- * the scripts stay atomic.
+ * for the away peers of one process is summed in `<prefix>node:<node>:held`, its budget. All
+ * room state lives in the same hash, so the scripts stay atomic and it all goes with the room.
  *
  * Frames published to a process (`<prefix>node:<node>`) are "<peer>[,<peer>…]\n<frame>", or a
- * notice "!claimed <room> <peer> <epoch>" for the process that held a peer before.
+ * notice: "!claimed <room> <peer> <epoch>" for the process that held a peer before, "!expelled
+ * <room> <peer> <why>" for the process that holds a peer the host took out, and "!knock <room>
+ * <knock> <admit, or the pause in ms>" for the process that holds a knocker's socket.
  */
 import { createHash } from 'node:crypto';
 
@@ -63,6 +68,23 @@ local function release_held(room, held, peer, node, prefix)
   redis.call('DEL', held)
 end
 
+local function node_channel(prefix, node)
+  return prefix .. 'node:' .. node
+end
+
+-- The room is going: nobody is left to answer a knock, so each knocker's process hears that it
+-- may try again at once.
+local function answer_knocks(room, prefix)
+  local room_id = string.match(room, 'room:{([^}]*)}$')
+  local flat = redis.call('HGETALL', room)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, 2) == 'w:' then
+      local knock = cjson.decode(flat[i + 1])
+      redis.call('PUBLISH', node_channel(prefix, knock.node), '!knock ' .. room_id .. ' ' .. string.sub(flat[i], 3) .. ' 0')
+    end
+  end
+end
+
 -- Removes a member and its token and held messages; deletes the room once empty.
 local function remove(room, held, peer, node, prefix)
   release_held(room, held, peer, node, prefix)
@@ -70,8 +92,27 @@ local function remove(room, held, peer, node, prefix)
   if token then redis.call('HDEL', room, 't:' .. token) end
   redis.call('HDEL', room, 'm:' .. peer, 'o:' .. peer, 'p:' .. peer, 'k:' .. peer)
   if redis.call('HINCRBY', room, 'count', -1) <= 0 then
+    answer_knocks(room, prefix)
     redis.call('DEL', room)
   end
+end
+
+-- The waiting list, flat: knock, entry, knock, entry, ... after 'out'. A knock whose process's
+-- lease is gone (that process died with the knocker's socket) is dropped on the way.
+local function waiting(room, prefix, out)
+  local flat = redis.call('HGETALL', room)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, 2) == 'w:' then
+      local knock = cjson.decode(flat[i + 1])
+      if redis.call('EXISTS', prefix .. 'node:' .. knock.node) == 1 then
+        table.insert(out, string.sub(flat[i], 3))
+        table.insert(out, flat[i + 1])
+      else
+        redis.call('HDEL', room, flat[i])
+      end
+    end
+  end
+  return out
 end
 
 -- Takes the room off a node's list once none of the node's peers is left in it.
@@ -206,11 +247,13 @@ return members(room, peer, { 'ok' })
 
 /**
  * Relays a batch of envelopes, each to one member, in order. ARGV: channel prefix, key prefix,
- * max bytes per peer, max bytes per process, then the batch as one string, a line per envelope:
- * "<room id>\t<recipient>\t<kind>\t<subject>\t<bytes>\t<frame>\n" (a frame is JSON text, which has
- * no raw newline). One argument rather than eight per envelope: the client encodes, and Redis
- * parses, a few large strings instead of many small ones. The keys (the room, the held list) are
- * made here from the room id, as `RedisRooms` makes them.
+ * max bytes per peer, max bytes per process, then the batch as one string, per envelope a header
+ * line and the frame: "<room id>\t<recipient>\t<kind>\t<subject>\t<bytes>\t<frame length>\n<frame>\n"
+ * (the length in bytes; a frame is JSON text, which has no raw newline). One argument rather than
+ * eight per envelope: the client encodes, and Redis parses, a few large strings instead of many
+ * small ones. The frame is cut by its length, not matched by a pattern: Lua's matcher steps
+ * through a pattern byte by byte, which for a 6 KB offer cost more than the rest of the relay.
+ * The keys (the room, the held list) are made here from the room id, as `RedisRooms` makes them.
  *
  * An attached recipient's frame is published to its process, one publication per process
  * carrying that process's frames in order ("<peer>\n<frame>\n<peer>\n<frame>…"); an away one's is
@@ -227,10 +270,13 @@ local by_node, nodes, outcomes = {}, {}, {}
 local i, pos = 0, 1
 while pos <= #batch do
   i = i + 1
-  local room_id, peer, kind, subject, bytes, frame, after =
-    string.match(batch, '^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t(%d+)\\t([^\\n]*)\\n()', pos)
-  if not after then return redis.error_reply('malformed relay batch') end
-  pos = after
+  local room_id, peer, kind, subject, bytes, length, from =
+    string.match(batch, '^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t(%d+)\\t(%d+)\\n()', pos)
+  if not from then return redis.error_reply('malformed relay batch') end
+  local after = from + tonumber(length)
+  if string.byte(batch, after) ~= 10 then return redis.error_reply('malformed relay batch') end
+  local frame = string.sub(batch, from, after - 1)
+  pos = after + 1
   local room = prefix .. 'room:{' .. room_id .. '}'
   local where = presence(room, peer)
   if not where then
@@ -460,5 +506,117 @@ if redis.call('EXISTS', room) == 0 then return 0 end
 if (redis.call('HGET', room, 'mode') or 'mesh') ~= ARGV[1] then return 0 end
 redis.call('HSET', room, 'mode', ARGV[2])
 return 1
+`,
+);
+
+/** KEYS: room. ARGV: peer, why, key prefix, room id. Takes a member out wherever it is: its place,
+ * token and held messages go, and its process is told to close its socket.
+ * Returns {'left', remaining...} or {'kept', remaining...} if there was no such member. */
+export const EXPEL = script(
+  1,
+  `
+local room, peer, prefix = KEYS[1], ARGV[1], ARGV[3]
+local where = presence(room, peer)
+if not where then return members(room, peer, { 'kept' }) end
+remove(room, room .. ':held:' .. peer, peer, where.node, prefix)
+release_node(room, where.node, prefix, ARGV[4])
+redis.call('PUBLISH', node_channel(prefix, where.node), '!expelled ' .. ARGV[4] .. ' ' .. peer .. ' ' .. ARGV[2])
+return members(room, peer, { 'left' })
+`,
+);
+
+/** KEYS: room. ARGV: knock id, name, address, most knocks, node, key prefix. Adds a knock to a
+ * room that has members (a knock already there stays as it is). Returns {'ok', waiting list...}, {'no-room'}, {'full'} or
+ * {'too-soon', ms left of the address's pause}. */
+export const KNOCK = script(
+  1,
+  `
+local room, prefix = KEYS[1], ARGV[6]
+if tonumber(redis.call('HGET', room, 'count') or '0') <= 0 then return { 'no-room' } end
+-- Written again (after an outage): it keeps its place.
+if redis.call('HEXISTS', room, 'w:' .. ARGV[1]) == 1 then return waiting(room, prefix, { 'ok' }) end
+local now = now_ms()
+local paused = tonumber(redis.call('HGET', room, 'd:' .. ARGV[3]) or '0')
+if paused > now then return { 'too-soon', string.format('%.0f', paused - now) } end
+local list = waiting(room, prefix, { 'ok' })
+if (#list - 1) / 2 >= tonumber(ARGV[4]) then return { 'full' } end
+local entry = cjson.encode({ name = ARGV[2], address = ARGV[3], since = now, node = ARGV[5] })
+redis.call('HSET', room, 'w:' .. ARGV[1], entry)
+table.insert(list, ARGV[1])
+table.insert(list, entry)
+return list
+`,
+);
+
+/** KEYS: room. ARGV: key prefix. Returns {'ok', waiting list...}. */
+export const KNOCKS = script(
+  1,
+  `
+return waiting(KEYS[1], ARGV[1], { 'ok' })
+`,
+);
+
+/** KEYS: room. ARGV: knock id, host, 'admit' or 'decline', pause ms, key prefix, room id. The
+ * host's answer, if `host` is the host of the stored controls: the knock leaves the list, a
+ * decline pauses its address, and the knocker's process is told. Returns {'ok', the knock's
+ * entry, waiting list...}, {'not-host'} or {'no-knock'}. */
+export const ANSWER = script(
+  1,
+  `
+local room, knock_id, prefix = KEYS[1], ARGV[1], ARGV[5]
+local controls = redis.call('HGET', room, 'c')
+if not controls or cjson.decode(controls).hostPeerId ~= ARGV[2] then return { 'not-host' } end
+local entry = redis.call('HGET', room, 'w:' .. knock_id)
+if not entry then return { 'no-knock' } end
+redis.call('HDEL', room, 'w:' .. knock_id)
+local knock = cjson.decode(entry)
+local word = 'admit'
+if ARGV[3] == 'decline' then
+  local now = now_ms()
+  -- Pauses that are over are forgotten here, so the hash holds only those still running.
+  local flat = redis.call('HGETALL', room)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, 2) == 'd:' and tonumber(flat[i + 1]) <= now then
+      redis.call('HDEL', room, flat[i])
+    end
+  end
+  redis.call('HSET', room, 'd:' .. knock.address, string.format('%.0f', now + tonumber(ARGV[4])))
+  word = ARGV[4]
+end
+redis.call('PUBLISH', node_channel(prefix, knock.node), '!knock ' .. ARGV[6] .. ' ' .. knock_id .. ' ' .. word)
+return waiting(room, prefix, { 'ok', entry })
+`,
+);
+
+/** KEYS: room. ARGV: knock id, key prefix. Returns {'ok', waiting list...}, or {'gone'} if there
+ * was no such knock. */
+export const WITHDRAW = script(
+  1,
+  `
+if redis.call('HDEL', KEYS[1], 'w:' .. ARGV[1]) == 0 then return { 'gone' } end
+return waiting(KEYS[1], ARGV[2], { 'ok' })
+`,
+);
+
+/** KEYS: a bucket. ARGV: burst, tokens per second. A token bucket on Redis' clock, shared by
+ * every process; a bucket expires once it would be full again. Returns 1 if a token was taken. */
+export const TAKE_TOKEN = script(
+  1,
+  `
+local key = KEYS[1]
+local burst, rate = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now = now_ms()
+local state = redis.call('HMGET', key, 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+local taken = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  taken = 1
+end
+redis.call('HSET', key, 'tokens', tostring(tokens), 'at', string.format('%.0f', now))
+redis.call('PEXPIRE', key, math.ceil((burst - tokens) / rate * 1000) + 1000)
+return taken
 `,
 );

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD_GUESS_BUDGET, KeyedRateLimit } from './keyed-rate-limit';
 import {
-  KNOCK_COOLDOWN_MS,
-  addKnock,
   admit,
-  admitKnock,
+  admitted,
   authorize,
-  decline,
   emptyControls,
   handOver,
   joined,
@@ -18,7 +15,7 @@ import {
   type RoomControls,
 } from './room-controls';
 
-const guest: Joiner = { hostKeyHash: null, hasPassword: false, address: '192.0.2.1', now: 1_000 };
+const guest: Joiner = { hostKeyHash: null, hasPassword: false, address: '192.0.2.1' };
 const hosted = (changes: Partial<RoomControls> = {}): RoomControls => ({
   ...emptyControls(),
   hostPeerId: 'host-peer-00',
@@ -105,41 +102,17 @@ describe('who gets in', () => {
     });
   });
 
-  it('a waiting room makes newcomers knock; a declined address waits out the pause', () => {
-    let controls = hosted({ waitingRoom: true });
+  it('a waiting room makes newcomers knock (the waiting list says whether a declined one may yet)', () => {
+    const controls = hosted({ waitingRoom: true });
     expect(admit(controls, guest, false)).toEqual({ ok: true, as: 'knock' });
-    controls = addKnock(controls, { knockId: 'knock-peer-0', name: 'Eve', address: guest.address });
-    controls = decline(controls, 'knock-peer-0', guest.now);
-    expect(controls.knocks).toEqual([]);
-    expect(admit(controls, { ...guest, now: guest.now + 1 }, false)).toMatchObject({
-      ok: false,
-      code: 'knock-too-soon',
-      retryAfterMs: KNOCK_COOLDOWN_MS - 1,
-    });
-    expect(admit(controls, { ...guest, address: '192.0.2.2' }, false)).toEqual({
-      ok: true,
-      as: 'knock',
-    });
-    expect(admit(controls, { ...guest, now: guest.now + KNOCK_COOLDOWN_MS }, false)).toEqual({
-      ok: true,
-      as: 'knock',
-    });
-  });
-
-  it('expired pauses are forgotten on the next decline', () => {
-    let controls = addKnock(hosted(), { knockId: 'a-knock-0000', name: 'A', address: 'a' });
-    controls = decline(controls, 'a-knock-0000', 0);
-    controls = addKnock(controls, { knockId: 'b-knock-0000', name: 'B', address: 'b' });
-    controls = decline(controls, 'b-knock-0000', KNOCK_COOLDOWN_MS + 1);
-    expect(Object.keys(controls.declinedUntil)).toEqual(['b']);
+    expect(admit(hosted(), guest, false)).toEqual({ ok: true, as: 'member' });
   });
 
   it('a removed person must knock again, even with the waiting room off, until admitted', () => {
     let controls = removed(hosted({ hands: ['guest-peer-0'] }), 'guest-peer-0', guest.address);
     expect(controls.hands).toEqual([]);
     expect(admit(controls, guest, false)).toEqual({ ok: true, as: 'knock' });
-    controls = addKnock(controls, { knockId: 'knock-peer-0', name: 'Eve', address: guest.address });
-    controls = admitKnock(controls, 'knock-peer-0');
+    controls = admitted(controls, guest.address);
     expect(admit(controls, guest, false)).toEqual({ ok: true, as: 'member' });
   });
 });
@@ -156,11 +129,7 @@ describe('hands', () => {
 
 describe('what everyone sees', () => {
   it('never includes the password hash, the key hash or addresses', () => {
-    const controls = addKnock(hosted({ passwordHash: 'secret-hash' }), {
-      knockId: 'knock-peer-0',
-      name: 'Eve',
-      address: '192.0.2.1',
-    });
+    const controls = removed(hosted({ passwordHash: 'secret-hash' }), 'eve-peer-000', '192.0.2.1');
     const text = JSON.stringify(viewOf(controls));
     expect(text).not.toMatch(/secret-hash|key-hash|192\.0\.2\.1/);
     expect(viewOf(controls).hasPassword).toBe(true);

@@ -4,7 +4,7 @@
  * storage: the hub reads a `RoomControls`, applies one of these functions and writes the result
  * back where the room lives, so the same rules hold in one process or shared through Redis.
  */
-import type { Knock, RoomControlsView } from './protocol';
+import type { RoomControlsView } from './protocol';
 
 /** How long a declined knocker waits before knocking again. */
 export const KNOCK_COOLDOWN_MS = 30_000;
@@ -20,10 +20,6 @@ export interface RoomControls {
   waitingRoom: boolean;
   /** Raised hands, earliest first. */
   hands: string[];
-  /** People waiting for the host, earliest first, with the address each knocked from. */
-  knocks: (Knock & { address: string })[];
-  /** Addresses whose knock the host declined, and when (epoch ms) each may knock again. */
-  declinedUntil: Record<string, number>;
   /** Addresses the host removed someone from: they must knock, even with the waiting room off. */
   mustKnock: string[];
 }
@@ -36,8 +32,6 @@ export function emptyControls(): RoomControls {
     passwordHash: null,
     waitingRoom: false,
     hands: [],
-    knocks: [],
-    declinedUntil: {},
     mustKnock: [],
   };
 }
@@ -98,14 +92,13 @@ export interface Joiner {
   /** Whether the join carried a password (checked separately, since the hash is slow). */
   hasPassword: boolean;
   address: string;
-  /** Wall-clock milliseconds. */
-  now: number;
 }
 
 /**
  * How a fresh join (not a resume) gets in. The host's key passes every gate, as does the first
  * person in an empty room. Otherwise: a locked room refuses, a password must be checked, and a
- * waiting room (or an earlier removal from this address) makes the joiner knock.
+ * waiting room (or an earlier removal from this address) makes the joiner knock. Whether a
+ * declined address may knock again yet is the waiting list's to say (`WaitingList.knock`).
  */
 export type Admission =
   | { ok: true; as: 'host' | 'member' }
@@ -141,15 +134,6 @@ export function admit(
     return { ok: true, as: 'check-password' };
   }
   if (controls.waitingRoom || controls.mustKnock.includes(joiner.address)) {
-    const until = controls.declinedUntil[joiner.address] ?? 0;
-    if (until > joiner.now) {
-      return {
-        ok: false,
-        code: 'knock-too-soon',
-        message: 'The host declined your request. You can ask again in a little while.',
-        retryAfterMs: until - joiner.now,
-      };
-    }
     return { ok: true, as: 'knock' };
   }
   return { ok: true, as: 'member' };
@@ -195,40 +179,11 @@ export function setHand(controls: RoomControls, peerId: string, raised: boolean)
   return { ...controls, hands: raised ? [...others, peerId] : others };
 }
 
-export function addKnock(controls: RoomControls, knock: Knock & { address: string }): RoomControls {
-  return { ...controls, knocks: [...controls.knocks, knock] };
-}
-
-export function dropKnock(controls: RoomControls, knockId: string): RoomControls {
-  return { ...controls, knocks: controls.knocks.filter((knock) => knock.knockId !== knockId) };
-}
-
-/** The host declined a knock: its address may knock again only after the cooldown. Expired
- * entries are dropped here, so the map holds only pauses still running. */
-export function decline(
-  controls: RoomControls,
-  knockId: string,
-  now: number,
-  cooldownMs = KNOCK_COOLDOWN_MS,
-): RoomControls {
-  const knock = controls.knocks.find((k) => k.knockId === knockId);
-  if (!knock) return controls;
-  const declinedUntil: Record<string, number> = {};
-  for (const [address, until] of Object.entries(controls.declinedUntil)) {
-    if (until > now) declinedUntil[address] = until;
-  }
-  declinedUntil[knock.address] = now + cooldownMs;
-  return { ...dropKnock(controls, knockId), declinedUntil };
-}
-
-/** The host admitted a knock: its address need not knock again (unless the waiting room is on). */
-export function admitKnock(controls: RoomControls, knockId: string): RoomControls {
-  const knock = controls.knocks.find((k) => k.knockId === knockId);
-  if (!knock) return controls;
-  return {
-    ...dropKnock(controls, knockId),
-    mustKnock: controls.mustKnock.filter((address) => address !== knock.address),
-  };
+/** The host admitted a knock from `address`: it need not knock again (unless the waiting room
+ * is on). */
+export function admitted(controls: RoomControls, address: string): RoomControls {
+  if (!controls.mustKnock.includes(address)) return controls;
+  return { ...controls, mustKnock: controls.mustKnock.filter((known) => known !== address) };
 }
 
 /** The host removed someone: from now on their address must knock. */

@@ -5,7 +5,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HELD_LIMITS, type HeldKind, type HeldLimits } from './held-messages';
-import { FIRST_EPOCH, type BusEvents, type Envelope, type Rooms } from './rooms';
+import {
+  FIRST_EPOCH,
+  type BusEvents,
+  type Envelope,
+  type ExpelReason,
+  type KnockAnswer,
+  type Rooms,
+} from './rooms';
 
 export interface ContractSubject {
   rooms: Rooms;
@@ -32,6 +39,8 @@ const envelope = (kind: HeldKind, subject: string, frame: string): Envelope => (
 /** Records what the rooms hand to this process; nothing counts as local, so all goes through. */
 function recorder() {
   const delivered: { peerId: string; frame: string }[] = [];
+  const expelled: { roomId: string; peerId: string; why: ExpelReason }[] = [];
+  const answered: { roomId: string; knockId: string; answer: KnockAnswer }[] = [];
   const events: BusEvents = {
     deliver: (peerId, frame) => delivered.push({ peerId, frame }),
     isLocal: () => false,
@@ -41,8 +50,10 @@ function recorder() {
     holds: () => true,
     released: () => undefined,
     availability: () => undefined,
+    expelled: (roomId, peerId, why) => expelled.push({ roomId, peerId, why }),
+    knockAnswered: (roomId, knockId, answer) => answered.push({ roomId, knockId, answer }),
   };
-  return { delivered, events };
+  return { delivered, expelled, answered, events };
 }
 
 /** Polls until `condition` holds: deliveries through Redis arrive a moment after the call. */
@@ -54,6 +65,15 @@ async function eventually(condition: () => boolean, what: string): Promise<void>
   }
 }
 
+/** Polls an async check until it holds: pauses and budgets run on the store's own clock. */
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export function describeRoomsContract(
   name: string,
   create: (capacity: number, heldLimits: HeldLimits) => Promise<ContractSubject>,
@@ -62,13 +82,14 @@ export function describeRoomsContract(
     let subject: ContractSubject;
     let rooms: Rooms;
     let delivered: { peerId: string; frame: string }[];
+    let events: ReturnType<typeof recorder>;
 
     const open = async (heldLimits = DEFAULT_HELD_LIMITS) => {
       subject = await create(3, heldLimits);
       rooms = subject.rooms;
-      const record = recorder();
-      delivered = record.delivered;
-      await rooms.start(record.events);
+      events = recorder();
+      delivered = events.delivered;
+      await rooms.start(events.events);
     };
     beforeEach(() => open());
     afterEach(async () => {
@@ -91,6 +112,125 @@ export function describeRoomsContract(
       await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH);
       expect(await rooms.controls(ROOM)).toMatchObject({ hostPeerId: null, locked: false });
       expect(await subject.leftovers()).toBe(0);
+    });
+
+    it('keeps a waiting list with the room: knocks in order, answered only by the host', async () => {
+      const knock = (knockId: string, address = `192.0.2.${knockId.length}`) =>
+        rooms.knock(ROOM, { knockId, name: `Name ${knockId}`, address }, 3);
+      // Nobody is in to answer.
+      expect(await knock('knock-a')).toEqual({ ok: false, reason: 'no-room' });
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.updateControls(ROOM, (c) => ({ ...c, hostPeerId: 'peer-a' }));
+      const first = await knock('knock-a', '192.0.2.1');
+      expect(first.ok && first.knocks).toMatchObject([
+        { knockId: 'knock-a', name: 'Name knock-a', address: '192.0.2.1', nodeId: rooms.nodeId },
+      ]);
+      await knock('knock-b', '192.0.2.2');
+      // Written again (a process re-asserting its knocks): it keeps its place.
+      const rewritten = await knock('knock-a', '192.0.2.1');
+      expect(rewritten.ok && rewritten.knocks.map((k) => k.knockId)).toEqual([
+        'knock-a',
+        'knock-b',
+      ]);
+      await knock('knock-c', '192.0.2.3');
+      expect(await knock('knock-d')).toEqual({ ok: false, reason: 'full' });
+      const listed = await rooms.knocks(ROOM);
+      expect(listed.map((k) => k.knockId)).toEqual(['knock-a', 'knock-b', 'knock-c']);
+      expect(listed[0]!.since).toBeLessThanOrEqual(listed[2]!.since);
+      expect(await rooms.knocks(OTHER_ROOM)).toEqual([]);
+
+      // Only the host answers; the knocker's process hears it.
+      expect(await rooms.answer(ROOM, 'knock-a', 'peer-x', 'admit', 1_000)).toEqual({
+        ok: false,
+        reason: 'not-host',
+      });
+      const admitted = await rooms.answer(ROOM, 'knock-a', 'peer-a', 'admit', 1_000);
+      expect(admitted).toMatchObject({
+        ok: true,
+        knock: { knockId: 'knock-a', address: '192.0.2.1' },
+      });
+      expect(admitted.ok && admitted.knocks.map((k) => k.knockId)).toEqual(['knock-b', 'knock-c']);
+      expect(await rooms.answer(ROOM, 'knock-a', 'peer-a', 'admit', 1_000)).toEqual({
+        ok: false,
+        reason: 'no-knock',
+      });
+      await eventually(() => events.answered.length === 1, 'the admission notice');
+      expect(events.answered[0]).toEqual({
+        roomId: ROOM,
+        knockId: 'knock-a',
+        answer: { admitted: true },
+      });
+
+      // A decline pauses the address, and only that address.
+      await rooms.answer(ROOM, 'knock-b', 'peer-a', 'decline', 300);
+      await eventually(() => events.answered.length === 2, 'the decline notice');
+      expect(events.answered[1]?.answer).toEqual({ admitted: false, retryAfterMs: 300 });
+      const again = await knock('knock-b2', '192.0.2.2');
+      expect(again).toMatchObject({ ok: false, reason: 'too-soon' });
+      if (again.ok || again.reason !== 'too-soon') throw new Error('not paused');
+      expect(again.retryAfterMs).toBeGreaterThan(0);
+      expect(again.retryAfterMs).toBeLessThanOrEqual(300);
+      expect((await knock('knock-e', '192.0.2.9')).ok).toBe(true);
+      // Once the pause is over, it may knock again.
+      await until(async () => (await knock('knock-b3', '192.0.2.2')).ok, 'the pause to end');
+
+      // A knocker who goes away leaves the list.
+      expect((await rooms.withdraw(ROOM, 'knock-e'))?.map((k) => k.knockId)).toEqual([
+        'knock-c',
+        'knock-b3',
+      ]);
+      expect(await rooms.withdraw(ROOM, 'knock-e')).toBeNull();
+
+      // The room empties: whoever still knocks may try again at once, and nothing is left.
+      await rooms.leave(ROOM, 'peer-a', FIRST_EPOCH);
+      await eventually(() => events.answered.length === 4, 'the room-emptied notices');
+      expect(
+        events.answered
+          .slice(2)
+          .map((a) => [a.knockId, a.answer])
+          .sort(),
+      ).toEqual([
+        ['knock-b3', { admitted: false, retryAfterMs: 0 }],
+        ['knock-c', { admitted: false, retryAfterMs: 0 }],
+      ]);
+      expect(await rooms.knocks(ROOM)).toEqual([]);
+      expect(await subject.leftovers()).toBe(0);
+    });
+
+    it('expels a member wherever it is: its place, token and held messages go, its process is told', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.join(ROOM, 'peer-b', info('B'));
+      await rooms.issue(ROOM, 'peer-b', 'hash-b');
+      // Away, with something held for it: a resume must not get it back.
+      await rooms.detach(ROOM, 'peer-b', FIRST_EPOCH, Date.now() + 10_000);
+      expect(await rooms.deliver(ROOM, 'peer-b', event('held for b'))).toBe('held');
+      const outcome = await rooms.expel(ROOM, 'peer-b', 'removed');
+      expect(outcome.left).toBe(true);
+      expect(outcome.remaining.map((m) => m.peerId)).toEqual(['peer-a']);
+      await eventually(() => events.expelled.length === 1, 'the expulsion notice');
+      expect(events.expelled).toEqual([{ roomId: ROOM, peerId: 'peer-b', why: 'removed' }]);
+      expect(await rooms.redeem(ROOM, 'hash-b')).toBeNull();
+      expect(await rooms.claim(ROOM, 'peer-b')).toBeNull();
+      expect(await rooms.deliver(ROOM, 'peer-b', event('late'))).toBe('unknown');
+      expect(await subject.heldBytes()).toBe(0);
+      expect((await rooms.expel(ROOM, 'peer-b', 'removed')).left).toBe(false);
+      expect(await rooms.expel(ROOM, 'peer-a', 'call-ended')).toEqual({
+        left: true,
+        remaining: [],
+      });
+      await eventually(() => events.expelled.length === 2, 'the second notice');
+      expect(events.expelled[1]).toEqual({ roomId: ROOM, peerId: 'peer-a', why: 'call-ended' });
+      expect(await subject.leftovers()).toBe(0);
+    });
+
+    it('shares rate budgets by key: a burst, then refused until tokens come back', async () => {
+      const budget = { burst: 3, refillPerSecond: 10 };
+      const key = `guess:192.0.2.${Math.floor(Math.random() * 250)}`;
+      const takes = [];
+      for (let i = 0; i < 4; i++) takes.push(await rooms.allow(key, budget));
+      expect(takes).toEqual([true, true, true, false]);
+      expect(await rooms.allow(`${key}0`, budget)).toBe(true);
+      await until(() => rooms.allow(key, budget), 'a token to come back');
     });
 
     it('admits up to capacity, in increasing join order, telling each who was there', async () => {

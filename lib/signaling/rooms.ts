@@ -7,9 +7,11 @@
  * Both implementations keep one record per room: its members, where each member is connected
  * (which process, under which epoch) or that it is away, and the resume tokens. Operations that
  * span the interfaces (a delivery racing a resume's claim) are atomic because they act on that one
- * record. Per-room state beyond members (host controls, say) belongs in the same record.
+ * record. Per-room state beyond members (host controls, the waiting list) lives in the same
+ * record, and goes with it.
  */
 import type { Envelope, HeldOverflow } from './held-messages';
+import type { RateBudget } from './keyed-rate-limit';
 import type { RoomControls } from './room-controls';
 import type { MediaState, RoomMode } from './protocol';
 
@@ -107,7 +109,20 @@ export interface PeerBus {
    * this one, if it held it, handles its own old socket. Null if there is no such member.
    */
   claim(roomId: string, peerId: string): Promise<{ epoch: Epoch; held: string[] } | null>;
+  /**
+   * The host took the member out (`why`): its place, its resume token and what was held for it
+   * go at once, wherever it is connected, and the process holding it is told
+   * (`BusEvents.expelled`) so that it closes the member's socket. `left` is false if there was no
+   * such member; `remaining` is who is still there, to be told.
+   */
+  expel(
+    roomId: string,
+    peerId: string,
+    why: ExpelReason,
+  ): Promise<{ left: boolean; remaining: RoomMember[] }>;
 }
+
+export type ExpelReason = 'removed' | 'call-ended';
 
 /** Resume tokens, stored as hashes only. A token works once. */
 export interface ResumeRegistry {
@@ -130,6 +145,77 @@ export interface RoomControlsStore {
     roomId: string,
     change: (controls: RoomControls) => RoomControls | null,
   ): Promise<RoomControls | null>;
+}
+
+/** Someone knocking on a room, as its waiting list keeps them. */
+export interface WaitingKnock {
+  knockId: string;
+  name: string;
+  /** The client address it knocked from: a decline pauses that address. */
+  address: string;
+  /** When it knocked (epoch milliseconds): the list is in this order. */
+  since: number;
+  /** The process holding the knocker's socket, which is told the host's answer. */
+  nodeId: string;
+}
+
+export type KnockOutcome =
+  | { ok: true; knocks: WaitingKnock[] }
+  /** Nobody is in the room to answer (it emptied meanwhile). */
+  | { ok: false; reason: 'no-room' }
+  | { ok: false; reason: 'full' }
+  /** The host declined this address a moment ago. */
+  | { ok: false; reason: 'too-soon'; retryAfterMs: number };
+
+export type AnswerOutcome =
+  | { ok: true; knock: WaitingKnock; knocks: WaitingKnock[] }
+  /** `host` is not the room's host (any more), or the knock is gone (withdrawn, answered). */
+  | { ok: false; reason: 'not-host' | 'no-knock' };
+
+/** What the knocker's process hears: let it in, or tell it to wait before knocking again. */
+export type KnockAnswer = { admitted: true } | { admitted: false; retryAfterMs: number };
+
+/**
+ * A room's waiting list, kept with the room: who knocks, from where, since when, and which
+ * addresses the host declined a moment ago. The knocker's socket stays on its own process; that
+ * process is told the host's answer (`BusEvents.knockAnswered`), whichever process the host is on.
+ * When the room empties, every knock is answered as declined, with no pause.
+ */
+export interface WaitingList {
+  /**
+   * Adds a knock to a room that has members, unless `maxKnocks` are waiting already or the host
+   * declined this address less than its pause ago. `knocks` is the list after it, earliest first.
+   * A knock already on the list keeps its place.
+   */
+  knock(
+    roomId: string,
+    knock: { knockId: string; name: string; address: string },
+    maxKnocks: number,
+  ): Promise<KnockOutcome>;
+  knocks(roomId: string): Promise<WaitingKnock[]>;
+  /**
+   * The host's answer, atomic with the check that `host` is the room's host: the knock leaves
+   * the list and its process is told; a decline pauses the knock's address for `cooldownMs`.
+   */
+  answer(
+    roomId: string,
+    knockId: string,
+    host: string,
+    answer: 'admit' | 'decline',
+    cooldownMs: number,
+  ): Promise<AnswerOutcome>;
+  /** The knocker went away: its knock leaves the list. The list after it, or null if it was
+   * not there. */
+  withdraw(roomId: string, knockId: string): Promise<WaitingKnock[] | null>;
+}
+
+/**
+ * Token buckets shared by every process that shares the rooms (password guesses per address):
+ * a budget cannot be multiplied by spreading attempts over processes. Idle buckets expire.
+ */
+export interface SharedRateLimits {
+  /** Takes a token from the bucket `key`, and says whether there was one. */
+  allow(key: string, budget: RateBudget): Promise<boolean>;
 }
 
 /** A peer this process holds, as it re-asserts it after the shared state was lost. */
@@ -173,6 +259,10 @@ export interface BusEvents {
   released(roomId: string, peerId: string, remaining: RoomMember[]): void;
   /** Reachability changed (for logs, `/healthz` and joins that fail fast). */
   availability(available: boolean): void;
+  /** The host took out a member this process holds (`PeerBus.expel`): close its socket. */
+  expelled(roomId: string, peerId: string, why: ExpelReason): void;
+  /** The host answered a knock whose socket is on this process (or the room emptied). */
+  knockAnswered(roomId: string, knockId: string, answer: KnockAnswer): void;
 }
 
 export interface RoomsStatus {
@@ -189,7 +279,8 @@ export interface RoomsStatus {
 }
 
 /** The three interfaces, plus the life cycle of whatever backs them. */
-export interface Rooms extends RoomDirectory, PeerBus, ResumeRegistry, RoomControlsStore {
+export interface Rooms
+  extends RoomDirectory, PeerBus, ResumeRegistry, RoomControlsStore, WaitingList, SharedRateLimits {
   start(events: BusEvents): Promise<void>;
   /**
    * Writes back what this process holds (members, their order, epochs, tokens) where it is

@@ -44,8 +44,8 @@ class RecordingSfu implements SfuService {
   async unpublish(_roomId: string, peerId: string): Promise<void> {
     this.calls.push(`unpublish ${peerId}`);
   }
-  async subscribe(_roomId: string, peerId: string) {
-    this.calls.push(`subscribe ${peerId}`);
+  async subscribe(_roomId: string, peerId: string, fresh?: boolean) {
+    this.calls.push(`subscribe ${peerId}${fresh ? ' fresh' : ''}`);
     return null;
   }
   async answerSubscription(_roomId: string, peerId: string): Promise<void> {
@@ -141,6 +141,8 @@ describe('SFU coordination in the hub', () => {
     expect(take('c2')).toEqual([{ type: 'sfu-publish-answer', sdp: 'answer' }]);
     await rx('c2', { type: 'sfu-candidate', link: 'publisher', candidate: null });
     await rx('c2', { type: 'sfu-subscribe' });
+    // A reloaded page's new connection asks for its subscription to be made anew.
+    await rx('c2', { type: 'sfu-subscribe', fresh: true });
     await rx('c2', { type: 'sfu-subscription-answer', sdp: OFFER });
     await rx('c2', { type: 'sfu-layer', mid: '1', layer: 'low' });
     await rx('c2', { type: 'sfu-layer', mid: '1', layer: 'high' });
@@ -155,6 +157,7 @@ describe('SFU coordination in the hub', () => {
         `publish ${bob.peerId}`,
         `candidate ${bob.peerId} publisher`,
         `subscribe ${bob.peerId}`,
+        `subscribe ${bob.peerId} fresh`,
         `answer ${bob.peerId}`,
         `layer ${bob.peerId} 1 low`,
         `restart ${bob.peerId}`,

@@ -31,7 +31,7 @@ export interface SfuService {
   closeRoom(roomId: string): Promise<void>;
   publish(roomId: string, peerId: string, offer: string, tracks: PublishedTrack[]): Promise<string>;
   unpublish(roomId: string, peerId: string): Promise<void>;
-  subscribe(roomId: string, peerId: string): Promise<SubscriptionOffer | null>;
+  subscribe(roomId: string, peerId: string, fresh?: boolean): Promise<SubscriptionOffer | null>;
   answerSubscription(roomId: string, peerId: string, answer: string): Promise<void>;
   chooseLayer(roomId: string, peerId: string, mid: string, layer: SfuLayer): Promise<boolean>;
   restartSubscription(roomId: string, peerId: string): Promise<SubscriptionOffer | null>;
@@ -176,7 +176,7 @@ export class SfuCoordinator {
           return await service.unpublish(roomId, peerId);
         case 'sfu-subscribe': {
           await service.openRoom(roomId);
-          const offer = await service.subscribe(roomId, peerId);
+          const offer = await service.subscribe(roomId, peerId, message.fresh ?? false);
           if (offer) this.host.reply(connectionId, subscriptionOffer(offer));
           return;
         }

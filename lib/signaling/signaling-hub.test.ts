@@ -568,6 +568,69 @@ describe('SignalingHub', () => {
   });
 });
 
+describe('SignalingHub chat', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('relays a chat message to everyone else in the room, marked with the sender, and to no other room', async () => {
+    const { join, take, rx } = await setup();
+    const ann = await join('ann', 'Ann');
+    await join('ben', 'Ben');
+    await join('cy', 'Cy');
+    await join('dee', 'Dee', OTHER_ROOM);
+    for (const id of ['ann', 'ben', 'cy', 'dee']) take(id);
+
+    await rx('ann', { type: 'chat', id: 'm-1', text: 'hello' });
+
+    const relayed = { type: 'chat', from: ann.peerId, id: 'm-1', text: 'hello' };
+    expect(take('ben')).toEqual([relayed]);
+    expect(take('cy')).toEqual([relayed]);
+    expect(take('ann')).toEqual([]);
+    expect(take('dee')).toEqual([]);
+  });
+
+  it('refuses chat before joining', async () => {
+    const { hub, take, rx } = await setup();
+    hub.connect('eve');
+    await rx('eve', { type: 'chat', id: 'm-1', text: 'hello' });
+    expect(take('eve')).toEqual([expect.objectContaining({ type: 'error', code: 'not-joined' })]);
+  });
+
+  it('holds chat for a peer whose socket dropped, and hands it over when it resumes', async () => {
+    const { join, take, rx, dc } = await setup();
+    const ann = await join('ann', 'Ann');
+    const ben = await join('ben', 'Ben');
+    take('ann');
+    await dc('ben', { resumable: true });
+    await rx('ann', { type: 'chat', id: 'm-1', text: 'still there?' });
+    await join('ben2', 'Ben', ROOM, ben.resumeToken);
+    expect(take('ben2')).toEqual([
+      { type: 'chat', from: ann.peerId, id: 'm-1', text: 'still there?' },
+    ]);
+  });
+
+  it('limits chat per socket: a burst, then refusals until the budget refills', async () => {
+    const { join, take, rx } = await setup();
+    await join('ann', 'Ann');
+    await join('ben', 'Ben');
+    take('ann');
+    for (let n = 0; n < 12; n++) await rx('ann', { type: 'chat', id: `m-${n}`, text: 'spam' });
+    expect(take('ben').filter((m) => m.type === 'chat')).toHaveLength(8);
+    expect(take('ann')).toEqual(
+      Array.from({ length: 4 }, () =>
+        expect.objectContaining({ type: 'error', code: 'rate-limited' }),
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    await rx('ann', { type: 'chat', id: 'later', text: 'calm now' });
+    expect(take('ben').map((m) => m.type === 'chat' && m.id)).toEqual(['later']);
+  });
+});
+
 describe('SignalingHub host controls', () => {
   beforeEach(() => {
     vi.useFakeTimers();

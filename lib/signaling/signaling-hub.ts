@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { envelopeOf, type HoldRefusal } from './held-messages';
 import { HostControls, type Admission, type JoinMessage } from './host-controls';
 import { PresenceRateLimit, describePresence } from './presence';
+import { RoomChat } from './room-chat';
 import {
   CLOSE_CODES,
   ERROR_CODES,
@@ -109,6 +110,8 @@ interface PeerSlot {
   strays: string[];
   /** Adopted from a dead process: only its place is known, not its name or media. */
   adopted: boolean;
+  /** The client address it last connected from (a removal makes that address knock), if known. */
+  address: string | null;
 }
 
 /** A removal the shared state did not take (it was unreachable), retried when it is back. */
@@ -144,7 +147,9 @@ export class SignalingHub {
   private readonly rooms: Rooms;
   private readonly now: () => number;
   private readonly presenceLimit: PresenceRateLimit;
+  private readonly addressOf: (connectionId: string) => string;
   readonly hostControls: HostControls;
+  private readonly chat: RoomChat;
   private readonly sfu: SfuCoordinator | null;
   readonly counters: HubCounters = {
     joins: 0,
@@ -159,7 +164,7 @@ export class SignalingHub {
     this.rooms = options.rooms;
     this.now = options.wallClock ?? Date.now;
     this.presenceLimit = new PresenceRateLimit(options.now);
-    const addressOf = this.options.addressOf ?? (() => 'unknown');
+    const addressOf = (this.addressOf = this.options.addressOf ?? (() => 'unknown'));
     this.hostControls = new HostControls(
       // Kept with the room's members, so they are shared wherever the rooms are.
       this.rooms,
@@ -171,16 +176,16 @@ export class SignalingHub {
         members: (roomId) => this.rooms.members(roomId),
         refuse: (connectionId, code, message) => this.refuse(connectionId, code, message),
         addressOf,
-        addressOfPeer: (peerId) => {
-          const connectionId = this.slots.get(peerId)?.connectionId;
-          return connectionId ? addressOf(connectionId) : undefined;
-        },
-        admitKnocker: async (connectionId, join) => {
-          if (this.connections.get(connectionId) !== null) return;
-          await this.enter(connectionId, join, { kind: 'join', as: 'member', hostKeyHash: null });
-        },
+        admitKnocker: (connectionId, join) => this.admitKnocker(connectionId, join),
         expel: (roomId, peerId, why) => this.expel(roomId, peerId, why),
-        now: () => this.now(),
+      },
+      this.options.now,
+    );
+    this.chat = new RoomChat(
+      {
+        members: (roomId) => this.rooms.members(roomId),
+        broadcast: (roomId, to, message) => this.broadcast(roomId, to, message),
+        refuse: (connectionId, code, message) => this.refuse(connectionId, code, message),
       },
       this.options.now,
     );
@@ -234,6 +239,13 @@ export class SignalingHub {
       },
       availability: (available) =>
         this.options.observe?.({ type: 'rooms-availability', available }),
+      expelled: (roomId, peerId, why) => this.onExpelled(roomId, peerId, why),
+      knockAnswered: (roomId, knockId, answer) =>
+        void this.track(
+          this.hostControls
+            .answered(roomId, knockId, answer)
+            .catch((error: unknown) => this.roomsFailed('controls', error)),
+        ),
     });
   }
 
@@ -254,6 +266,7 @@ export class SignalingHub {
     this.connections.delete(connectionId);
     this.presenceLimit.forget(connectionId);
     this.hostControls.forgetConnection(connectionId);
+    this.chat.forget(connectionId);
     if (this.hostControls.isKnocking(connectionId)) {
       return this.track(this.hostControls.withdraw(connectionId));
     }
@@ -337,6 +350,13 @@ export class SignalingHub {
           this.roomsFailed('controls', error);
           this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
         });
+      case 'chat':
+        if (!slot) return this.refuse(connectionId, 'not-joined', 'Join a room first.');
+        return this.chat.relay(connectionId, slot, message).catch((error: unknown) => {
+          if (!(error instanceof RoomsUnavailableError)) throw error;
+          this.roomsFailed('chat', error);
+          this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
+        });
       case 'sfu-publish':
       case 'sfu-unpublish':
       case 'sfu-subscribe':
@@ -400,6 +420,7 @@ export class SignalingHub {
     this.removals.length = 0;
     this.presenceLimit.clear();
     this.hostControls.clear();
+    this.chat.clear();
   }
 
   /** Who is in `roomId`, for a lobby that has not joined; within a small budget per socket. */
@@ -477,6 +498,7 @@ export class SignalingHub {
       pending: [],
       strays: [],
       adopted: false,
+      address: this.addressOf(connectionId),
     };
     // Registered before the room knows it: frames for it that race the reply are buffered.
     this.slots.set(peerId, slot);
@@ -565,6 +587,7 @@ export class SignalingHub {
         pending: null,
         strays: [],
         adopted: false,
+        address: null,
       };
       this.slots.set(peerId, slot);
     }
@@ -596,13 +619,14 @@ export class SignalingHub {
     await this.rooms.issue(slot.roomId, peerId, slot.tokenHash);
 
     slot.connectionId = connectionId;
+    slot.address = this.addressOf(connectionId);
     this.connections.set(connectionId, slot);
     this.counters.resumes++;
     this.options.observe?.({ type: 'resumed', connectionId, roomId: slot.roomId, peerId });
     const others = members.filter((member) => member.peerId !== peerId);
     this.sendJoined(slot, token, others, true, await this.rooms.mode(slot.roomId));
     await this.hostControls
-      .resumed(slot.roomId, connectionId)
+      .resumed(slot.roomId, peerId, connectionId)
       .catch((error: unknown) => this.roomsFailed('controls', error));
     // Oldest first: what reached this process after the socket closed, what the rooms held, then
     // what arrived while the claim was in flight.
@@ -761,31 +785,64 @@ export class SignalingHub {
   }
 
   /**
-   * The host removed this peer, or ended the call. A peer attached here is told, its socket
-   * closed and its place (and resume token) dropped at once. One on another process is told
-   * through the rooms; its app closes its socket, which ends its place there.
+   * The host removed this peer, or ended the call: the rooms take it out at once, wherever it is
+   * connected (its token goes with its place), and tell its process, which closes its socket
+   * (`onExpelled`). The others hear it left from here.
    */
   private async expel(
     roomId: string,
     peerId: string,
     why: 'removed' | 'call-ended',
   ): Promise<void> {
-    const message: ServerMessage = { type: why };
+    const outcome = await this.rooms.expel(roomId, peerId, why);
+    if (!outcome.left) return;
+    const reason = why === 'removed' ? 'removed' : 'left';
+    this.counters.leaves++;
+    this.options.observe?.({ type: 'left', roomId, peerId, reason });
+    this.announceLeft(roomId, peerId, reason, outcome);
+    await this.sfu?.peerLeft(roomId, peerId, outcome.remaining.length);
+  }
+
+  /**
+   * A peer held here was taken out by the host (on any process). Its address must knock from now
+   * on: recorded before the peer hears of it, so that it cannot rejoin past the waiting list.
+   * Then it is told, and its socket closed.
+   */
+  private onExpelled(roomId: string, peerId: string, why: 'removed' | 'call-ended'): void {
     const slot = this.slots.get(peerId);
-    if (!slot || slot.roomId !== roomId) {
-      this.broadcast(roomId, [peerId], message);
-      return;
+    if (!slot || slot.roomId !== roomId) return;
+    const { connectionId, address } = slot;
+    this.forget(slot);
+    const recorded =
+      why === 'removed' && address !== null
+        ? this.hostControls
+            .removedFrom(roomId, peerId, address)
+            .catch((error: unknown) => this.roomsFailed('controls', error))
+        : Promise.resolve();
+    void this.track(
+      recorded.then(() => {
+        if (connectionId === null) return;
+        this.send(connectionId, { type: why });
+        this.options.transport.close(
+          connectionId,
+          why === 'removed' ? CLOSE_CODES.removed : CLOSE_CODES.callEnded,
+          why === 'removed' ? 'Removed by the host' : 'The host ended the call',
+        );
+      }),
+    );
+  }
+
+  /** The host admitted a knock from a socket on this process: it joins, past every gate. */
+  private async admitKnocker(connectionId: string, join: JoinMessage): Promise<void> {
+    if (this.connections.get(connectionId) !== null) return;
+    try {
+      await this.enter(connectionId, join, { kind: 'join', as: 'member', hostKeyHash: null });
+    } catch (error) {
+      if (!(error instanceof RoomsUnavailableError)) throw error;
+      this.roomsFailed('join', error);
+      this.refuse(connectionId, 'unavailable', 'Room state is unreachable right now.');
+      this.options.transport.close(connectionId, CLOSE_CODES.tryAgainLater, 'Try again later');
     }
-    const connectionId = slot.connectionId;
-    if (connectionId !== null) {
-      this.send(connectionId, message);
-      this.options.transport.close(
-        connectionId,
-        why === 'removed' ? CLOSE_CODES.removed : CLOSE_CODES.callEnded,
-        why === 'removed' ? 'Removed by the host' : 'The host ended the call',
-      );
-    }
-    await this.removePeer(slot, why === 'removed' ? 'removed' : 'left');
   }
 
   private announceLeft(
@@ -913,6 +970,7 @@ export class SignalingHub {
         pending: null,
         strays: [],
         adopted: true,
+        address: null,
       };
       this.slots.set(peer.peerId, slot);
       this.armGraceTimer(slot);
@@ -947,6 +1005,28 @@ export class SignalingHub {
       if (slot) this.onClaimedAway(slot.roomId, peerId, slot.epoch);
     }
     await this.retryRemovals();
+    // Each process does this for its own rooms; the rooms' compare-and-set elects one host.
+    const roomIds = new Set([...this.slots.values()].map((slot) => slot.roomId));
+    for (const roomId of roomIds) {
+      await this.hostControls
+        .ensureHost(roomId)
+        .catch((error: unknown) => this.roomsFailed('reassert', error));
+    }
+    await this.reassertKnocks(false);
+  }
+
+  /** Knocks of sockets here, written back after an outage; once more a moment later for rooms
+   * that other processes had not written back yet. */
+  private async reassertKnocks(final: boolean): Promise<void> {
+    let waiting;
+    try {
+      waiting = await this.hostControls.reassertKnocks(final);
+    } catch (error) {
+      return this.roomsFailed('reassert', error);
+    }
+    if (waiting === 0) return;
+    const timer = setTimeout(() => void this.track(this.reassertKnocks(true)), RETRY_MS);
+    timer.unref?.();
   }
 
   private queueRemoval(removal: PendingRemoval): void {

@@ -108,6 +108,7 @@ export class MeshTransport implements MediaTransport {
   }
 
   handleSignal(signal: IncomingMediaSignal): void {
+    if (signal.type !== 'description' && signal.type !== 'candidate') return;
     let link = this.links.get(signal.from);
     if (!link) return;
     const epoch = signal.epoch ?? 0;

@@ -122,6 +122,42 @@ describe('rooms shared by three processes behind nginx', () => {
     for (const person of [alice, bob, carol]) person.client.close();
   });
 
+  it('relays chat to the room on every process, in order, and to no other room', async () => {
+    const roomId = createRoomId();
+    const otherRoomId = createRoomId();
+    const alice = await join(servers[0]!.url, roomId, 'Alice');
+    const bob = await join(servers[1]!.url, roomId, 'Bob');
+    const carol = await join(servers[2]!.url, roomId, 'Carol');
+    // Another room with people on the same processes.
+    const dee = await join(servers[1]!.url, otherRoomId, 'Dee');
+    const eve = await join(servers[0]!.url, otherRoomId, 'Eve');
+
+    for (const text of ['one', 'two', 'three']) {
+      alice.client.send({ type: 'chat', id: `a-${text}`, text });
+    }
+    for (const person of [bob, carol]) {
+      const texts: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const chat = await person.client.next('chat');
+        expect(chat.from).toBe(alice.joined.peerId);
+        texts.push(chat.text);
+      }
+      expect(texts).toEqual(['one', 'two', 'three']);
+    }
+    // Each answer comes after anything the room could have sent before it: Alice was not sent her
+    // own messages back, and Dee heard nothing from the other room.
+    bob.client.send({ type: 'chat', id: 'b-1', text: 'hi Alice' });
+    expect(await alice.client.next('chat')).toEqual({
+      type: 'chat',
+      from: bob.joined.peerId,
+      id: 'b-1',
+      text: 'hi Alice',
+    });
+    eve.client.send({ type: 'chat', id: 'e-1', text: 'other room' });
+    expect(await dee.client.next('chat')).toMatchObject({ from: eve.joined.peerId, id: 'e-1' });
+    for (const person of [alice, bob, carol, dee, eve]) person.client.close();
+  });
+
   it('lets exactly one of two people on two processes take the last seat, every time', async () => {
     for (let round = 0; round < 10; round++) {
       const roomId = createRoomId();

@@ -268,13 +268,28 @@ export class SfuBroker {
   /**
    * Subscribes `peerId` to everyone else's media on one PeerConnection. Resolves with Janus's
    * offer for the browser to answer (answerSubscription), or null if nobody publishes yet; later
-   * offers, as publishers come and go, arrive as 'subscription-offer' events.
+   * offers, as publishers come and go, arrive as 'subscription-offer' events. `fresh`: the
+   * browser's subscribing connection is new, so any earlier subscription is made anew.
    */
-  async subscribe(roomId: string, peerId: string): Promise<SubscriptionOffer | null> {
+  async subscribe(
+    roomId: string,
+    peerId: string,
+    fresh = false,
+  ): Promise<SubscriptionOffer | null> {
     const room = await this.room(roomId, false);
     const peer = this.peer(room, peerId);
     peer.wantsSubscription = true;
-    return this.enqueue(peer, 'subscribing', () => this.reconcile(room, peer));
+    return this.enqueue(peer, 'subscribing', async () => {
+      // A new connection in the browser (a reloaded page): the old subscription's media went
+      // to a connection that is gone, so it is dropped and made anew.
+      const stale = fresh ? peer.subscriber : null;
+      if (stale) {
+        peer.subscriber = null;
+        peer.subscribed = new Map();
+        await stale.detach().catch(() => undefined);
+      }
+      return this.reconcile(room, peer);
+    });
   }
 
   /** Passes the browser's answer to the latest subscription offer to Janus; media then starts. */

@@ -5,19 +5,20 @@ import type { PageDriver } from './page-driver';
 /**
  * One page in its own browser context of a stock Firefox, driven by puppeteer-core over WebDriver
  * BiDi (Playwright drives only its own patched Firefox). It keeps the page's console output, for
- * the report of a failed test.
+ * the report of a failed test. It drives a Chromium launched by puppeteer-core (over CDP) the same
+ * way, for what Playwright cannot do: hide a page (see e2e/support/hideable-person.ts).
  *
  * Elements are found by label or text with XPath, not puppeteer's ARIA selectors: those switch on
  * Firefox's accessibility engine, which froze the page for seconds at a time while a call was
  * running (long enough for the server to drop its socket as dead).
  */
 export class BidiDriver implements PageDriver {
-  readonly engine = 'firefox';
   readonly console: string[] = [];
 
   private constructor(
     readonly context: BrowserContext,
     readonly page: Page,
+    readonly engine: 'chromium' | 'firefox',
   ) {
     page.on('console', (message) => {
       // Errors logged as objects print as "JSHandle@error": spell out their name and message.
@@ -39,14 +40,17 @@ export class BidiDriver implements PageDriver {
   }
 
   /** A fresh browser context (own cookies and storage) with the test instrumentation. */
-  static async open(browser: Browser): Promise<BidiDriver> {
+  static async open(
+    browser: Browser,
+    engine: 'chromium' | 'firefox' = 'firefox',
+  ): Promise<BidiDriver> {
     const context = await browser.createBrowserContext();
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       await page.evaluateOnNewDocument('globalThis.__name ??= (fn) => fn;');
       await page.evaluateOnNewDocument(installInstrumentation);
-      return new BidiDriver(context, page);
+      return new BidiDriver(context, page, engine);
     } catch (error) {
       await context.close();
       throw error;

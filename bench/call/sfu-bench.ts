@@ -1,0 +1,263 @@
+/**
+ * `bench:call --sfu`: calls through Janus, against the mesh, in one run.
+ *
+ * - Joins in SFU mode: with `MESH_MAX=2`, Ann and Ben start a call, then Cat, Dan, Eve and Fay
+ *   join one after another. Cat's join moves the call to Janus; Dan's and Fay's are newcomers to
+ *   an SFU room. Each join is timed from the Join click to the first frame painted from everyone
+ *   already there (the 3rd, 4th and 6th person are reported).
+ * - The move: Ann's and Bob's pages record every frame their tile of the other presents from
+ *   Cat's click until the peer link is gone; the longest gap is reported.
+ * - CPU per person: 4 people, each in their own Chromium (see mesh-cost.ts), once as a mesh and
+ *   once through Janus; CPU seconds per second of call and upload per person, SFU against mesh.
+ *
+ * Everyone sends a 360p camera (the fake device), so six encoders fit on a small machine.
+ */
+import { chromium } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRoomId } from '../../lib/room-id';
+import { chromiumExecutable, FAKE_MEDIA_ARGS } from '../../tests/support/browser/chromium';
+import { tileSelector } from '../../tests/support/browser/in-page';
+import type { Person } from '../../tests/support/browser/person';
+import {
+  longestFrameGap,
+  openLinkPorts,
+  watchFrames,
+} from '../../tests/support/browser/sfu-in-page';
+import { startJanus } from '../../tests/support/janus-server';
+import {
+  describeLoad,
+  formatFigure,
+  formatRatio,
+  machineLoad,
+  percentile,
+  printGrid,
+} from '../../tests/support/report';
+import { startAppServer, type AppServer } from '../../tests/support/servers/app-server';
+import { sharedBrowserCast, withPeople, type Cast } from './cast';
+import { lobbyReady } from './join-round';
+import { runMeshCost, type PersonCost } from './mesh-cost';
+import { readJoinClickedAt } from './setup-timing';
+
+const NAMES = ['Ann', 'Ben', 'Cat', 'Dan', 'Eve', 'Fay'];
+const SMOKE_NAMES = ['Ann', 'Ben', 'Cat'];
+const QUALITY = '360p';
+
+interface SfuRound {
+  /** Join click to first frames from everyone there, by newcomer index (2 = the 3rd person). */
+  joinMs: Record<number, number>;
+  /** The longest gap between frames Ann's and Ben's tiles of each other presented in the move. */
+  moveGapMs: number;
+  /** Cat's click until Ann and Ben have no peer link left. */
+  moveMs: number;
+}
+
+export async function runSfuBench(options: { smoke: boolean; runs: number }): Promise<void> {
+  const loadBefore = machineLoad();
+  const janus = await startJanus();
+  const janusEnv = { JANUS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret, LOG_LEVEL: 'warn' };
+  const sfuServer = await startAppServer({ env: { ...janusEnv, MESH_MAX: '2' } });
+  const meshServer = await startAppServer({ env: { LOG_LEVEL: 'warn' } });
+  const browser = await chromium.launch({
+    executablePath: chromiumExecutable(),
+    args: FAKE_MEDIA_ARGS,
+  });
+  const inJanus = (port: number) => port >= janus.rtpPorts.min && port <= janus.rtpPorts.max;
+  const names = options.smoke ? SMOKE_NAMES : NAMES;
+  const rounds: SfuRound[] = [];
+  const cost: { mesh: PersonCost[]; sfu: PersonCost[] } = { mesh: [], sfu: [] };
+  const timing = options.smoke
+    ? { settleMs: 2_000, measureMs: 3_000 }
+    : { settleMs: 10_000, measureMs: 20_000 };
+  try {
+    const cast = sharedBrowserCast(browser);
+    for (let round = 1; round <= options.runs; round++) {
+      rounds.push(await runSfuRound(cast, sfuServer, names, inJanus));
+      process.stderr.write(`\rSFU joins: round ${round}/${options.runs}`);
+    }
+    process.stderr.write('\n');
+    await browser.close();
+    const four = ['Ann', 'Ben', 'Cat', 'Dan'];
+    process.stderr.write('CPU: 4 people as a mesh\n');
+    cost.mesh = await runMeshCost(meshServer, four, 'grid', timing);
+    process.stderr.write('CPU: 4 people through Janus\n');
+    cost.sfu = await runMeshCost(sfuServer, four, 'grid', timing);
+  } finally {
+    await browser.close().catch(() => undefined);
+    await sfuServer.stop();
+    await meshServer.stop();
+    await janus.stop();
+  }
+  const load = `${describeLoad(loadBefore)} before, ${describeLoad(machineLoad())} after`;
+  report(rounds, cost, options, load);
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/sfu-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { at: new Date().toISOString(), ...options, load, timing, rounds, cost },
+      null,
+      2,
+    ),
+  );
+  console.log(`Raw figures: ${file}`);
+}
+
+async function runSfuRound(
+  cast: Cast,
+  server: AppServer,
+  names: readonly string[],
+  inJanus: (port: number) => boolean,
+): Promise<SfuRound> {
+  const roomId = createRoomId();
+  return withPeople(cast, names, async (people) => {
+    for (const person of people)
+      await person.context.addInitScript(
+        (quality) => localStorage.setItem('meshcall.quality', quality),
+        QUALITY,
+      );
+    const [ann, ben] = people as [Person, Person];
+    await ann.join(roomId, server.url);
+    await ben.join(roomId, server.url);
+    await ann.expectMediaFrom(ben.name, { audio: false });
+    await ben.expectMediaFrom(ann.name, { audio: false });
+    const joinMs: Record<number, number> = {};
+    let moveGapMs = Number.NaN;
+    let moveMs = Number.NaN;
+    for (const [index, person] of people.entries()) {
+      if (index < 2) continue;
+      await person.open(roomId, server.url);
+      await person.waitUntil(lobbyReady, null, `${person.name}'s lobby is ready`);
+      if (index === 2) {
+        await ann.evaluate(watchFrames, tileSelector(ben.name));
+        await ben.evaluate(watchFrames, tileSelector(ann.name));
+      }
+      await person.clickJoin();
+      const clickedAt = await person.waitFor(readJoinClickedAt, null, `${person.name} clicked`);
+      const framesAt = await person.waitFor(
+        lastFirstFrameAt,
+        names.slice(0, index),
+        `${person.name} sees everyone there`,
+      );
+      joinMs[index] = framesAt - clickedAt;
+      if (index === 2) {
+        for (const moved of [ann, ben]) {
+          if (!(await onlyJanus(moved, inJanus)))
+            throw new Error(`${moved.name} still has a peer link two minutes after the move`);
+        }
+        moveMs = Date.now() - clickedAt;
+        moveGapMs = Math.max(
+          await ann.evaluate(longestFrameGap, tileSelector(ben.name)),
+          await ben.evaluate(longestFrameGap, tileSelector(ann.name)),
+        );
+      }
+    }
+    return { joinMs, moveGapMs, moveMs };
+  });
+}
+
+/** Polls until every open connection of `person`'s page ends at Janus (publisher and subscriber). */
+async function onlyJanus(person: Person, inJanus: (port: number) => boolean): Promise<boolean> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const ports = await person.evaluate(openLinkPorts, null);
+    if (ports.length === 2 && ports.every(inJanus)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+const mean = (values: readonly number[]) =>
+  values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
+
+function report(
+  rounds: SfuRound[],
+  cost: { mesh: PersonCost[]; sfu: PersonCost[] },
+  options: { smoke: boolean; runs: number },
+  load: string,
+): void {
+  console.log(
+    `\nSFU mode${options.smoke ? ' (smoke: the figures mean nothing)' : ''}: ${options.runs} ` +
+      `round(s), MESH_MAX=2, ${QUALITY} cameras; ${load}`,
+  );
+  const ordinal = ['1st', '2nd', '3rd', '4th', '5th', '6th'];
+  const newcomers = [2, 3, 5].filter((index) => rounds.some((round) => index in round.joinMs));
+  const figure = (values: number[], p: number) => formatFigure(percentile(values, p));
+  printGrid(
+    'Join → first frames painted from everyone there (ms)',
+    ['', 'p50', 'p95', 'max'],
+    newcomers.map((index) => {
+      const values = rounds.map((round) => round.joinMs[index]!).filter(Number.isFinite);
+      const what = index === 2 ? ' (moves the call to Janus)' : ' (newcomer to an SFU room)';
+      return [
+        `${ordinal[index]} person${what}`,
+        figure(values, 50),
+        figure(values, 95),
+        formatFigure(Math.max(...values)),
+      ];
+    }),
+  );
+  const gaps = rounds.map((round) => round.moveGapMs);
+  const moves = rounds.map((round) => round.moveMs);
+  printGrid(
+    'The move (3rd person joins a 2-person call)',
+    ['', 'p50', 'p95', 'max', 'goal'],
+    [
+      [
+        'Longest received-frame gap (ms)',
+        figure(gaps, 50),
+        figure(gaps, 95),
+        formatFigure(Math.max(...gaps)),
+        '< 500',
+      ],
+      [
+        'Join click → peer links closed (ms)',
+        figure(moves, 50),
+        figure(moves, 95),
+        formatFigure(Math.max(...moves)),
+        '',
+      ],
+    ],
+  );
+  const rows = (['mesh', 'sfu'] as const).flatMap((mode) =>
+    cost[mode].map((person) => [
+      `${mode}: ${person.name}`,
+      person.cpuSecondsPerSecond.toFixed(2),
+      person.uploadKbps.toFixed(0),
+      person.tiles.map((tile) => `${tile.from} ${tile.framesPerSecond.toFixed(0)}`).join(' '),
+    ]),
+  );
+  printGrid(
+    'CPU per person, 4 people, each in their own Chromium (CPU seconds per second of call)',
+    ['', 'CPU s/s', 'upload kbit/s', 'received fps per tile'],
+    rows,
+  );
+  const meshCpu = mean(cost.mesh.map((person) => person.cpuSecondsPerSecond));
+  const sfuCpu = mean(cost.sfu.map((person) => person.cpuSecondsPerSecond));
+  const meshUpload = mean(cost.mesh.map((person) => person.uploadKbps));
+  const sfuUpload = mean(cost.sfu.map((person) => person.uploadKbps));
+  printGrid(
+    'Per person, mean of the four: SFU against mesh',
+    ['', 'mesh', 'SFU', 'ratio'],
+    [
+      ['CPU s/s', meshCpu.toFixed(2), sfuCpu.toFixed(2), formatRatio(sfuCpu / meshCpu)],
+      [
+        'upload kbit/s',
+        meshUpload.toFixed(0),
+        sfuUpload.toFixed(0),
+        formatRatio(sfuUpload / meshUpload),
+      ],
+    ],
+  );
+}
+
+/**
+ * Runs in the page: when the first frame from the last of `remotes` was painted (epoch ms), or
+ * null before every one of them has painted one. (The mesh's setup timing also waits for one
+ * link per person; through Janus there are two links whatever the size of the call.)
+ */
+function lastFirstFrameAt(remotes: readonly string[]): number | null {
+  const painted = (window as unknown as { __probe: { firstRemoteFrameAt: Record<string, number> } })
+    .__probe.firstRemoteFrameAt;
+  const times = remotes.map((name) => painted[name]);
+  return times.some((at) => at === undefined) ? null : Math.max(...(times as number[]));
+}

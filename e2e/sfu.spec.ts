@@ -1,0 +1,339 @@
+import { networkInterfaces } from 'node:os';
+import { startAppServer, type AppServer } from './support/app-server';
+import { coturnExecutable, startCoturn } from './support/coturn';
+import { createPerson, expect, test as base, type Person } from './support/fixtures';
+import { tileSelector } from './support/in-page';
+import {
+  frameGapDetail,
+  frameWidth,
+  longestFrameGap,
+  openLinkCandidateTypes,
+  openLinkPorts,
+  tileContinuity,
+  tileSourcePort,
+  watchFrames,
+} from '../tests/support/browser/sfu-in-page';
+import {
+  janusExecutable,
+  NO_JANUS,
+  startJanus,
+  type JanusServer,
+} from '../tests/support/janus-server';
+
+/**
+ * SFU mode end to end: a real Janus started by the test, the app server brokering it with
+ * MESH_MAX=2, so a third person moves the call from peer links to Janus. Only the people whose
+ * video a case checks send a camera (at 360p); the others join audio-only, as 2 shared cores
+ * cannot run many encoders.
+ */
+
+/** Three pages, Janus and the move on two shared cores: waits get more time than elsewhere. */
+const WAIT_MS = 45_000;
+
+const test = base.extend<{ alice: Person; bob: Person; carol: Person }>({
+  alice: async ({ browser }, use) => usePerson(browser, 'Alice', use),
+  bob: async ({ browser }, use) => usePerson(browser, 'Bob', use),
+  carol: async ({ browser }, use) => usePerson(browser, 'Carol', use),
+});
+
+async function usePerson(
+  browser: Parameters<typeof createPerson>[0],
+  name: string,
+  use: (person: Person) => Promise<void>,
+): Promise<void> {
+  const person = await createPerson(browser, name, {}, { waitTimeoutMs: WAIT_MS });
+  await use(person);
+  await person.close();
+}
+
+test.skip(janusExecutable() === null, NO_JANUS);
+
+let janus: JanusServer;
+let server: AppServer;
+
+test.beforeAll(async () => {
+  janus = await startJanus();
+  server = await startAppServer({
+    env: { JANUS_URL: janus.url, JANUS_API_SECRET: janus.apiSecret, MESH_MAX: '2' },
+  });
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  await janus?.stop();
+});
+
+async function joinWith(
+  person: Person,
+  roomId: string,
+  quality: '360p' | 'audio-only',
+  serverUrl: string = server.url,
+): Promise<void> {
+  await person.page.addInitScript(
+    (chosen) => localStorage.setItem('meshcall.quality', chosen),
+    quality,
+  );
+  await person.join(roomId, serverUrl);
+}
+
+const inJanusRange = (port: number) => port >= janus.rtpPorts.min && port <= janus.rtpPorts.max;
+
+test('a third person moves the call to Janus: every tile plays from the SFU, peer links close, frames keep coming, and a thumbnail gets a smaller layer than full screen', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
+  test.setTimeout(120_000);
+  await joinWith(alice, roomId, '360p');
+  await joinWith(bob, roomId, '360p');
+  await alice.expectMediaFrom('Bob');
+  await bob.expectMediaFrom('Alice');
+  // Two people: a peer link each, no Janus.
+  for (const person of [alice, bob]) {
+    const ports = await person.page.evaluate(openLinkPorts);
+    expect(ports).toHaveLength(1);
+    expect(ports.every(inJanusRange)).toBe(false);
+  }
+
+  // Carol's page loads first: the move starts with her join, and so does the measurement.
+  await carol.page.addInitScript(() => localStorage.setItem('meshcall.quality', 'audio-only'));
+  await carol.open(roomId, server.url);
+  await alice.page.evaluate(watchFrames, tileSelector('Bob'));
+  await bob.page.evaluate(watchFrames, tileSelector('Alice'));
+  const joinedAt = Date.now();
+  await carol.enter();
+
+  // Everyone's media now comes from Janus's ports, and nothing else is open: peer links closed.
+  for (const person of [alice, bob, carol]) {
+    await expect
+      .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+        message: `${person.name} sends and receives through Janus only`,
+        timeout: 30_000,
+      })
+      .toEqual([true, true]);
+  }
+  const movedMs = Date.now() - joinedAt;
+  // The move is over for Alice and Bob: the gap is read now, before the checks below add load.
+  console.log(await alice.page.evaluate(frameGapDetail, tileSelector('Bob')));
+  console.log(await bob.page.evaluate(frameGapDetail, tileSelector('Alice')));
+  const gaps = [
+    await alice.page.evaluate(longestFrameGap, tileSelector('Bob')),
+    await bob.page.evaluate(longestFrameGap, tileSelector('Alice')),
+  ];
+  await alice.expectMediaFrom('Bob');
+  await bob.expectMediaFrom('Alice');
+  await alice.expectMediaFrom('Carol', { video: false });
+  await carol.expectMediaFrom('Alice');
+  await carol.expectMediaFrom('Bob');
+  for (const [viewer, name] of [
+    [alice, 'Bob'],
+    [bob, 'Alice'],
+    [carol, 'Alice'],
+  ] as const) {
+    const port = await viewer.page.evaluate(tileSourcePort, tileSelector(name));
+    expect(port !== null && inJanusRange(port), `${viewer.name} plays ${name} from Janus`).toBe(
+      true,
+    );
+  }
+  console.log(
+    `move to Janus: all links through Janus ${movedMs} ms after the third join; longest ` +
+      `received-frame gap during the move: Alice sees Bob ${gaps[0]} ms, Bob sees Alice ${gaps[1]} ms`,
+  );
+  // Never a black tile: each tile always had a live video track, and frames kept coming after it
+  // switched to Janus's. (The gap is printed, not asserted: on a loaded machine it measures the
+  // load; the goal is < 500 ms.)
+  for (const [viewer, name] of [
+    [alice, 'Bob'],
+    [bob, 'Alice'],
+  ] as const) {
+    await expect
+      .poll(() => viewer.page.evaluate(tileContinuity, tileSelector(name)))
+      .toMatchObject({ blank: 0, framesAfterSwitch: expect.any(Number) });
+    await expect
+      .poll(
+        async () =>
+          (await viewer.page.evaluate(tileContinuity, tileSelector(name))).framesAfterSwitch,
+      )
+      .toBeGreaterThan(10);
+  }
+
+  // Layers: Bob shows Alice full screen, Carol's small window a thumbnail.
+  await carol.page.setViewportSize({ width: 360, height: 320 });
+  await bob.tile('Alice').hover();
+  await bob.page.getByRole('button', { name: 'Full screen: Alice' }).click();
+  let thumbnail = 0;
+  let fullScreen = 0;
+  await expect
+    .poll(
+      async () => {
+        thumbnail = await carol.page.evaluate(frameWidth, tileSelector('Alice'));
+        fullScreen = await bob.page.evaluate(frameWidth, tileSelector('Alice'));
+        return thumbnail > 0 && fullScreen > thumbnail;
+      },
+      {
+        message: 'the thumbnail receives a smaller layer than the full-screen tile',
+        timeout: 30_000,
+      },
+    )
+    .toBe(true);
+  console.log(`layers: thumbnail ${thumbnail} px wide, full screen ${fullScreen} px wide`);
+});
+
+test('in SFU mode a screen share, a mute, a dropped socket and a reload all work', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
+  test.setTimeout(150_000);
+  await joinWith(alice, roomId, '360p');
+  await joinWith(bob, roomId, 'audio-only');
+  await joinWith(carol, roomId, 'audio-only');
+  for (const person of [alice, bob, carol]) {
+    await expect
+      .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+        message: `${person.name} is on Janus only`,
+        timeout: 30_000,
+      })
+      .toEqual([true, true]);
+  }
+  await bob.expectMediaFrom('Alice');
+
+  // Screen share: a renegotiation of Alice's publication.
+  await alice.standInCanvasForScreen();
+  await alice.press('Share screen');
+  await bob.expectScreenFrom('Alice');
+  await carol.expectScreenFrom('Alice');
+
+  // Mute: the flag reaches the others, and the tile says so.
+  await bob.press('Microphone');
+  await expect(alice.tile('Bob')).toHaveAttribute('data-audio', 'off');
+  await bob.press('Microphone');
+  await expect(alice.tile('Bob')).toHaveAttribute('data-audio', 'on');
+  await alice.expectMediaFrom('Bob', { video: false });
+
+  // A dropped signaling socket: media goes on, the page resumes, and signaling works again.
+  await alice.context.setOffline(true);
+  await alice.page.evaluate(() =>
+    (window as unknown as { __probe: { sockets: WebSocket[] } }).__probe.sockets
+      .at(-1)
+      ?.close(4000, 'network fault'),
+  );
+  await expect(alice.page.getByTestId('signaling-status')).toContainText('Reconnecting…');
+  await bob.expectMediaFrom('Alice');
+  await alice.context.setOffline(false);
+  await expect(alice.page.getByTestId('signaling-status')).toHaveCount(0);
+  await alice.press('Microphone');
+  await expect(bob.tile('Alice')).toHaveAttribute('data-audio', 'off');
+  await alice.press('Microphone');
+
+  // A reload: the page takes its place back, publishes and subscribes anew.
+  await bob.page.reload();
+  await expect(bob.tile('Alice')).toBeVisible({ timeout: 30_000 });
+  await bob.expectMediaFrom('Alice', { timeout: 30_000 });
+  await alice.expectMediaFrom('Bob', { video: false, timeout: 30_000 });
+  await carol.expectMediaFrom('Bob', { video: false, timeout: 30_000 });
+});
+
+test('Janus dies mid-call: the call falls back to peer links and says so', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
+  test.setTimeout(120_000);
+  // Its own Janus and server: this case kills Janus.
+  const ownJanus = await startJanus();
+  const ownServer = await startAppServer({
+    env: { JANUS_URL: ownJanus.url, JANUS_API_SECRET: ownJanus.apiSecret, MESH_MAX: '2' },
+  });
+  try {
+    for (const [person, quality] of [
+      [alice, '360p'],
+      [bob, 'audio-only'],
+      [carol, 'audio-only'],
+    ] as const)
+      await joinWith(person, roomId, quality, ownServer.url);
+    const inOwnRange = (port: number) =>
+      port >= ownJanus.rtpPorts.min && port <= ownJanus.rtpPorts.max;
+    await expect
+      .poll(async () => (await bob.page.evaluate(openLinkPorts)).map(inOwnRange), {
+        timeout: 30_000,
+      })
+      .toEqual([true, true]);
+    await bob.expectMediaFrom('Alice');
+
+    await ownJanus.kill();
+    for (const person of [alice, bob, carol]) {
+      await expect(person.page.getByText('The media server stopped working')).toBeVisible({
+        timeout: 20_000,
+      });
+    }
+    // Peer links to everyone, none to Janus, and media flows again.
+    await bob.expectMediaFrom('Alice', { timeout: 30_000 });
+    await carol.expectMediaFrom('Alice', { timeout: 30_000 });
+    await alice.expectMediaFrom('Bob', { video: false, timeout: 30_000 });
+    await expect
+      .poll(async () => (await alice.page.evaluate(openLinkPorts)).map(inOwnRange))
+      .toEqual([false, false]);
+  } finally {
+    await ownServer.stop();
+    await ownJanus.stop();
+  }
+});
+
+test.describe('relay-only, through a real TURN relay (coturn)', () => {
+  test.skip(
+    !coturnExecutable(),
+    'Skipped: coturn (turnserver) is not installed; .ci/run installs it.',
+  );
+
+  test('a relay-only call moves to Janus and plays through the relay', async ({
+    alice,
+    bob,
+    carol,
+    roomId,
+  }) => {
+    test.setTimeout(120_000);
+    const secret = 'relay-only-sfu-test-secret';
+    // Janus's candidates are on this machine's first non-loopback address: relays go there.
+    const coturn = await startCoturn(secret, { relayIp: outsideAddress() });
+    const relayServer = await startAppServer({
+      env: {
+        JANUS_URL: janus.url,
+        JANUS_API_SECRET: janus.apiSecret,
+        MESH_MAX: '2',
+        TURN_URLS: coturn.url,
+        TURN_SECRET: secret,
+        ICE_TRANSPORT_POLICY: 'relay',
+      },
+    });
+    try {
+      for (const [person, quality] of [
+        [alice, '360p'],
+        [bob, 'audio-only'],
+        [carol, 'audio-only'],
+      ] as const)
+        await joinWith(person, roomId, quality, relayServer.url);
+      // Bob's two connections to Janus, and nothing else, each through the relay.
+      await expect
+        .poll(() => bob.page.evaluate(openLinkCandidateTypes), { timeout: 30_000 })
+        .toEqual(['relay', 'relay']);
+      await bob.expectMediaFrom('Alice');
+      await alice.expectMediaFrom('Carol', { video: false });
+    } finally {
+      await relayServer.stop();
+      await coturn.stop();
+    }
+  });
+});
+
+/** This machine's first IPv4 address that is not loopback, where Janus gathers its candidates. */
+function outsideAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const found = addresses?.find((address) => address.family === 'IPv4' && !address.internal);
+    if (found) return found.address;
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import type { MediaPath } from './call-store';
+import { MediaPaths, type StartableTransport } from './media-paths';
+import type {
+  IncomingMediaSignal,
+  MediaSource,
+  MediaTransportEvents,
+  OutgoingKind,
+  RemotePerson,
+} from './media-transport';
+
+/** A transport that records what the call asked of it, and whose events the test fires. */
+class FakeTransport implements StartableTransport {
+  started = false;
+  closed = false;
+  people: string[] = [];
+  removed: string[] = [];
+  displays: string[] = [];
+  signals: string[] = [];
+  outgoing: Record<OutgoingKind, MediaStreamTrack | null> = { audio: null, video: null };
+  readonly level = Math.random();
+
+  constructor(readonly events: MediaTransportEvents) {}
+
+  start(): void {
+    this.started = true;
+  }
+  configure(): void {}
+  addPerson(person: RemotePerson): void {
+    this.people.push(person.peerId);
+  }
+  removePerson(peerId: string): void {
+    this.removed.push(peerId);
+  }
+  updatePerson(): void {}
+  handleSignal(signal: IncomingMediaSignal): void {
+    this.signals.push(signal.type);
+  }
+  signalingResumed(): void {}
+  async setOutgoingTrack(kind: OutgoingKind, track: MediaStreamTrack | null): Promise<void> {
+    this.outgoing[kind] = track;
+  }
+  setScreenShare(): void {}
+  setVideoQuality(): void {}
+  showDisplay(peerId: string): void {
+    this.displays.push(peerId);
+  }
+  sendData(): void {}
+  openChannel(): RTCDataChannel | null {
+    return null;
+  }
+  remoteAudioLevel(): number {
+    return this.level;
+  }
+  linkDiagnostics() {
+    return null;
+  }
+  async getStats(): Promise<RTCStatsReport | null> {
+    return null;
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const ANN = 'Ann000000000';
+const BEN = 'Ben000000000';
+const CAL = 'Cal000000000';
+const ON = { audio: true, video: true, screen: null };
+const SILENT = { audio: false, video: false, screen: null };
+const person = (peerId: string, media = ON): RemotePerson => ({ peerId, polite: false, media });
+const track = (kind: 'audio' | 'video', id: string) => ({ kind, id }) as MediaStreamTrack;
+
+interface Shown {
+  peerId: string;
+  source: MediaSource;
+  id: string;
+}
+
+function setUp() {
+  const meshes: FakeTransport[] = [];
+  const sfus: FakeTransport[] = [];
+  const shown: Shown[] = [];
+  const links: [string, string][] = [];
+  const paths: MediaPath[] = [];
+  const events: MediaTransportEvents = {
+    onRemoteTrack: (peerId, source, t) => shown.push({ peerId, source, id: t.id }),
+    onRemoteTrackEnded: () => undefined,
+    onLinkState: (peerId, state) => links.push([peerId, state]),
+    onLinkDiagnostics: () => undefined,
+    onData: () => undefined,
+    onIncomingChannel: () => undefined,
+    onError: () => undefined,
+  };
+  const paths_ = new MediaPaths({
+    createMesh: (transportEvents) => {
+      const mesh = new FakeTransport(transportEvents);
+      meshes.push(mesh);
+      return mesh;
+    },
+    createSfu: (transportEvents) => {
+      const sfu = new FakeTransport(transportEvents);
+      sfus.push(sfu);
+      return sfu;
+    },
+    events,
+    onMediaPath: (path) => paths.push(path),
+  });
+  return { media: paths_, meshes, sfus, shown, links, paths };
+}
+
+describe('MediaPaths', () => {
+  it('a newcomer to an SFU room publishes and subscribes, and makes no peer links', () => {
+    const { media, meshes, sfus, shown, paths } = setUp();
+    const camera = track('video', 'cam');
+    void media.setOutgoingTrack('video', camera);
+    media.setMode('sfu', 'joined');
+    media.addPerson(person(ANN));
+    expect(meshes).toHaveLength(0);
+    const [sfu] = sfus;
+    expect(sfu?.started).toBe(true);
+    expect(sfu?.outgoing.video).toBe(camera);
+    expect(sfu?.people).toEqual([ANN]);
+    // No move: a track shows at once.
+    sfu?.events.onRemoteTrack(ANN, 'camera', track('video', 'ann-sfu'));
+    expect(shown).toEqual([{ peerId: ANN, source: 'camera', id: 'ann-sfu' }]);
+    sfu?.events.onLinkState(ANN, 'connected');
+    expect(paths).toEqual(['media-server']);
+  });
+
+  it('moves a live call make before break: a tile switches once the SFU track plays, the peer link closes once every announced source does', () => {
+    const { media, meshes, sfus, shown, links, paths } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    media.showDisplay(ANN, { width: 200, height: 100, visible: true, fullScreen: false });
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onRemoteTrack(ANN, 'camera', track('video', 'ann-mesh-video'));
+    mesh?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann-mesh-audio'));
+    expect(shown.map((s) => s.id)).toEqual(['ann-mesh-video', 'ann-mesh-audio']);
+
+    media.setMode('sfu', 'moved');
+    const [sfu] = sfus;
+    expect(sfu?.people).toEqual([ANN]);
+    expect(sfu?.displays).toEqual([ANN]);
+    expect(media.running).toEqual({ mesh: true, sfu: true, moving: true });
+
+    // The SFU's tracks arrive, but the tile keeps the mesh's until each has decoded media.
+    const sfuVideo = track('video', 'ann-sfu-video');
+    const sfuAudio = track('audio', 'ann-sfu-audio');
+    sfu?.events.onRemoteTrack(ANN, 'camera', sfuVideo);
+    sfu?.events.onRemoteTrack(ANN, 'camera', sfuAudio);
+    sfu?.events.onLinkState(ANN, 'connected');
+    expect(shown).toHaveLength(2);
+    expect(links).toEqual([[ANN, 'connected']]);
+    sfu?.events.onRemoteTrackLive?.(ANN, 'camera', sfuVideo);
+    expect(shown.at(-1)?.id).toBe('ann-sfu-video');
+    expect(mesh?.removed).toEqual([]);
+    // Meanwhile the mesh still carries her sound.
+    expect(media.remoteAudioLevel(ANN)).toBe(mesh?.level);
+
+    sfu?.events.onRemoteTrackLive?.(ANN, 'camera', sfuAudio);
+    expect(shown.at(-1)?.id).toBe('ann-sfu-audio');
+    expect(mesh?.removed).toEqual([ANN]);
+    expect(mesh?.closed).toBe(true);
+    expect(media.running).toEqual({ mesh: false, sfu: true, moving: false });
+    expect(links).toEqual([
+      [ANN, 'connected'],
+      [ANN, 'connected'],
+    ]);
+    expect(paths).toEqual(['media-server']);
+    // The closed mesh is not heard any more.
+    mesh?.events.onRemoteTrack(ANN, 'camera', track('video', 'late'));
+    mesh?.events.onLinkState(ANN, 'closed');
+    expect(shown.at(-1)?.id).toBe('ann-sfu-audio');
+    expect(links).toHaveLength(2);
+  });
+
+  it('waits for nothing from someone who sends nothing, and gives a newcomer mid-move no peer link', () => {
+    const { media, meshes, sfus } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN, SILENT));
+    media.addPerson(person(BEN));
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onLinkState(BEN, 'connected');
+    media.setMode('sfu', 'moved');
+    const [sfu] = sfus;
+    media.addPerson(person(CAL));
+    expect(mesh?.people).toEqual([ANN, BEN]);
+    expect(sfu?.people).toEqual([ANN, BEN, CAL]);
+
+    sfu?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann-silent'));
+    expect(mesh?.removed).toEqual([ANN]);
+    expect(mesh?.closed).toBe(false);
+    // Ben turns his camera and microphone off mid-move: nothing left to wait for once carried.
+    media.updatePerson(BEN, SILENT);
+    expect(mesh?.removed).toEqual([ANN]);
+    sfu?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben-silent'));
+    expect(mesh?.closed).toBe(true);
+  });
+
+  it('moves nobody whose peer link is still connecting: they join the SFU room as newcomers', () => {
+    const { media, meshes, sfus, shown } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    media.addPerson(person(CAL));
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onLinkState(CAL, 'connecting');
+    media.setMode('sfu', 'moved');
+    expect(mesh?.removed).toEqual([CAL]);
+    expect(media.running.moving).toBe(true);
+    sfus[0]?.events.onRemoteTrack(CAL, 'camera', track('video', 'cal-sfu'));
+    expect(shown.at(-1)?.id).toBe('cal-sfu');
+    // Nobody had a working link at all: no move, the mesh closes at once.
+    const other = setUp();
+    other.media.setMode('mesh', 'joined');
+    other.media.addPerson(person(CAL));
+    other.media.setMode('sfu', 'moved');
+    expect(other.meshes[0]?.closed).toBe(true);
+    expect(other.media.running).toEqual({ mesh: false, sfu: true, moving: false });
+  });
+
+  it('falls back to peer links with everyone when the SFU is lost', () => {
+    const { media, meshes, sfus, paths } = setUp();
+    media.setMode('sfu', 'joined');
+    media.addPerson(person(ANN));
+    media.addPerson(person(BEN));
+    sfus[0]?.events.onLinkState(ANN, 'connected');
+    media.setMode('mesh', 'moved');
+    expect(sfus[0]?.closed).toBe(true);
+    expect(meshes).toHaveLength(1);
+    expect(meshes[0]?.people).toEqual([ANN, BEN]);
+    expect(paths).toEqual(['media-server', 'peer-to-peer']);
+    // The closed SFU transport's events go nowhere.
+    const before = media.running;
+    sfus[0]?.events.onRemoteTrack(ANN, 'camera', track('video', 'stale'));
+    expect(media.running).toEqual(before);
+  });
+
+  it('links everyone again when the SFU is lost mid-move, moved people and newcomers too', () => {
+    const { media, meshes, sfus } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    media.addPerson(person(BEN, SILENT));
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onLinkState(BEN, 'connected');
+    media.setMode('sfu', 'moved');
+    media.addPerson(person(CAL));
+    // Ben sends nothing: moved as soon as he is carried; Ann still waits for her media.
+    sfus[0]?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben'));
+    expect(mesh?.removed).toEqual([BEN]);
+    media.setMode('mesh', 'moved');
+    expect(meshes).toHaveLength(1);
+    expect(mesh?.closed).toBe(false);
+    expect(mesh?.people).toEqual(expect.arrayContaining([ANN, BEN, CAL]));
+    expect(mesh?.people.filter((peerId) => peerId === BEN)).toHaveLength(2);
+    expect(media.running).toEqual({ mesh: true, sfu: false, moving: false });
+  });
+
+  it('routes peer signals to the mesh and the media server’s to the SFU transport', () => {
+    const { media, meshes, sfus } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    meshes[0]?.events.onLinkState(ANN, 'connected');
+    media.setMode('sfu', 'moved');
+    media.handleSignal({ type: 'candidate', from: ANN, candidate: null });
+    media.handleSignal({ type: 'sfu-subscription-offer', sdp: 'v=0', tracks: [] });
+    expect(meshes[0]?.signals).toEqual(['candidate']);
+    expect(sfus[0]?.signals).toEqual(['sfu-subscription-offer']);
+  });
+
+  it('starts the SFU afresh when the server forgot us', () => {
+    const { media, sfus } = setUp();
+    media.setMode('sfu', 'joined');
+    media.setMode('sfu', 'resumed');
+    expect(sfus).toHaveLength(1);
+    media.setMode('sfu', 'joined');
+    expect(sfus).toHaveLength(2);
+    expect(sfus[0]?.closed).toBe(true);
+  });
+});

@@ -1,0 +1,325 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type {
+  MediaSource,
+  MediaTransportEvents,
+  OutgoingMediaSignal,
+  SignalHolding,
+} from '../call/media-transport';
+import { SfuTransport } from './sfu-transport';
+
+/*
+ * The SFU transport's bookkeeping over a stand-in RTCPeerConnection: what it publishes and with
+ * which mids, how a subscription offer's track list sends tracks to tiles, when a track counts as
+ * playing, link states and layer requests. Real media through Janus is what e2e/sfu.spec.ts checks.
+ * A fake offer's SDP lists its m-lines as `mid:kind` pairs.
+ */
+
+const ANN = 'Ann000000000';
+const BEN = 'Ben000000000';
+
+interface FakeTransceiver {
+  mid: string | null;
+  direction: RTCRtpTransceiverDirection;
+  init?: RTCRtpTransceiverInit;
+  sender: {
+    track: unknown;
+    replaceTrack(track: unknown): Promise<void>;
+    getParameters(): { encodings: RTCRtpEncodingParameters[] };
+    setParameters(parameters: unknown): Promise<void>;
+  };
+  receiver: {
+    track: { kind: string; id: string };
+    decoded: number;
+    getStats(): Promise<Map<string, Record<string, unknown>>>;
+  };
+}
+
+class FakeConnection extends EventTarget {
+  static all: FakeConnection[] = [];
+  connectionState: RTCPeerConnectionState = 'new';
+  signalingState: RTCSignalingState = 'stable';
+  iceGatheringState: RTCIceGatheringState = 'complete';
+  localDescription: { type: string; sdp: string } | null = null;
+  remoteDescriptions: { type: string; sdp: string }[] = [];
+  transceivers: FakeTransceiver[] = [];
+  closed = false;
+  private offers = 0;
+
+  constructor(readonly configuration: RTCConfiguration) {
+    super();
+    FakeConnection.all.push(this);
+  }
+
+  addTransceiver(trackOrKind: string | { kind: string }, init?: RTCRtpTransceiverInit) {
+    const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind;
+    const transceiver = this.transceiver(null, kind);
+    transceiver.direction = init?.direction ?? 'sendrecv';
+    transceiver.init = init;
+    transceiver.sender.track = typeof trackOrKind === 'string' ? null : trackOrKind;
+    return transceiver;
+  }
+
+  getTransceivers() {
+    return this.transceivers;
+  }
+
+  getConfiguration() {
+    return this.configuration;
+  }
+
+  setConfiguration() {}
+
+  async createOffer() {
+    return { type: 'offer', sdp: `offer ${++this.offers}` };
+  }
+
+  async setLocalDescription(description?: { type: string; sdp: string }) {
+    if (description?.type === 'offer') {
+      this.transceivers.forEach((transceiver, index) => (transceiver.mid ??= String(index)));
+      this.signalingState = 'have-local-offer';
+      this.localDescription = description;
+    } else {
+      this.signalingState = 'stable';
+      this.localDescription = { type: 'answer', sdp: 'answer' };
+    }
+  }
+
+  async setRemoteDescription(description: { type: string; sdp: string }) {
+    this.remoteDescriptions.push(description);
+    if (description.type === 'answer') {
+      this.signalingState = 'stable';
+      return;
+    }
+    this.signalingState = 'have-remote-offer';
+    for (const line of description.sdp.split(' ')) {
+      const [mid, kind] = line.split(':');
+      if (mid && kind && !this.transceivers.some((transceiver) => transceiver.mid === mid))
+        this.transceiver(mid, kind).direction = 'recvonly';
+    }
+  }
+
+  close() {
+    this.closed = true;
+  }
+
+  connect(state: RTCPeerConnectionState) {
+    this.connectionState = state;
+    this.dispatchEvent(new Event('connectionstatechange'));
+  }
+
+  private transceiver(mid: string | null, kind: string): FakeTransceiver {
+    const receiver: FakeTransceiver['receiver'] = {
+      track: { kind, id: `${kind}-${this.transceivers.length}` },
+      decoded: 0,
+      getStats: async () =>
+        new Map([
+          [
+            'in',
+            {
+              type: 'inbound-rtp',
+              framesDecoded: receiver.decoded,
+              packetsReceived: receiver.decoded,
+            },
+          ],
+        ]),
+    };
+    const transceiver: FakeTransceiver = {
+      mid,
+      direction: 'sendrecv',
+      sender: {
+        track: null,
+        replaceTrack: async (track) => {
+          transceiver.sender.track = track;
+        },
+        getParameters: () => ({ encodings: transceiver.init?.sendEncodings ?? [{}] }),
+        setParameters: async () => {},
+      },
+      receiver,
+    };
+    this.transceivers.push(transceiver);
+    return transceiver;
+  }
+}
+
+class FakeMediaStream {
+  readonly id = 'camera-stream';
+  addTrack() {}
+  removeTrack() {}
+}
+
+function setUp() {
+  const sent: { signal: OutgoingMediaSignal; holding: SignalHolding }[] = [];
+  const tracks: string[] = [];
+  const live: string[] = [];
+  const links: string[] = [];
+  const describe = (peerId: string, source: MediaSource, track: MediaStreamTrack) =>
+    `${peerId.slice(0, 3)} ${source} ${track.kind}`;
+  const events: MediaTransportEvents = {
+    onRemoteTrack: (peerId, source, track) => tracks.push(describe(peerId, source, track)),
+    onRemoteTrackEnded: (peerId, source, track) =>
+      tracks.push(`ended ${describe(peerId, source, track)}`),
+    onRemoteTrackLive: (peerId, source, track) => live.push(describe(peerId, source, track)),
+    onLinkState: (peerId, state) => links.push(`${peerId.slice(0, 3)} ${state}`),
+    onLinkDiagnostics: () => undefined,
+    onData: () => undefined,
+    onIncomingChannel: () => undefined,
+    onError: (_peerId, error) => {
+      throw error;
+    },
+  };
+  const transport = new SfuTransport({
+    sendSignal: (signal, holding) => sent.push({ signal, holding }),
+    canSignal: () => true,
+    events,
+  });
+  transport.configure({ iceTransportPolicy: 'relay' });
+  return { transport, sent, tracks, live, links, types: () => sent.map((s) => s.signal.type) };
+}
+
+const microphone = { kind: 'audio', id: 'mic' } as MediaStreamTrack;
+const camera = { kind: 'video', id: 'cam' } as MediaStreamTrack;
+
+beforeEach(() => {
+  FakeConnection.all = [];
+  vi.stubGlobal('RTCPeerConnection', FakeConnection);
+  vi.stubGlobal('MediaStream', FakeMediaStream);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('SfuTransport', () => {
+  it('publishes microphone and camera once, the camera in three capped layers, and subscribes afresh', async () => {
+    const { transport, sent, types } = setUp();
+    await transport.setOutgoingTrack('audio', microphone);
+    await transport.setOutgoingTrack('video', camera);
+    transport.start();
+    await vi.waitFor(() => expect(types()).toContain('sfu-publish'));
+    expect(types()).toEqual(['sfu-unpublish', 'sfu-subscribe', 'sfu-publish']);
+    expect(sent[1]?.signal).toEqual({ type: 'sfu-subscribe', fresh: true });
+    expect(sent[2]?.signal).toMatchObject({
+      tracks: [
+        { mid: '0', source: 'microphone' },
+        { mid: '1', source: 'camera' },
+      ],
+    });
+    const [publisher] = FakeConnection.all;
+    // The same ICE policy as the mesh: relay-only applies here too.
+    expect(publisher?.configuration.iceTransportPolicy).toBe('relay');
+    const encodings = publisher?.transceivers[1]?.init?.sendEncodings ?? [];
+    expect(encodings.map((encoding) => encoding.rid)).toEqual(['h', 'm', 'l']);
+    expect(encodings.every((encoding) => (encoding.maxBitrate ?? 0) > 0)).toBe(true);
+    expect(publisher?.transceivers[1]?.sender.track).toBe(camera);
+
+    transport.handleSignal({ type: 'sfu-publish-answer', sdp: 'janus answer' });
+    await vi.waitFor(() => expect(publisher?.remoteDescriptions).toHaveLength(1));
+    // A camera turned off is a replaced track, not a new negotiation.
+    await transport.setOutgoingTrack('video', null);
+    expect(publisher?.transceivers[1]?.sender.track).toBeNull();
+    expect(types().filter((type) => type === 'sfu-publish')).toHaveLength(1);
+  });
+
+  it('shares the screen as a renegotiation of what it publishes, and stops it the same way', async () => {
+    const { transport, sent, types } = setUp();
+    transport.start();
+    await vi.waitFor(() => expect(types()).toContain('sfu-publish'));
+    transport.handleSignal({ type: 'sfu-publish-answer', sdp: 'a1' });
+    const screen = { kind: 'video', id: 'screen' } as MediaStreamTrack;
+    transport.setScreenShare({ track: screen, stream: {} as MediaStream });
+    await vi.waitFor(() => expect(types().filter((t) => t === 'sfu-publish')).toHaveLength(2));
+    expect(sent.at(-1)?.signal).toMatchObject({
+      tracks: [
+        { mid: '0', source: 'microphone' },
+        { mid: '1', source: 'camera' },
+        { mid: '2', source: 'screen' },
+      ],
+    });
+    transport.handleSignal({ type: 'sfu-publish-answer', sdp: 'a2' });
+    transport.setScreenShare(null);
+    await vi.waitFor(() => expect(types().filter((t) => t === 'sfu-publish')).toHaveLength(3));
+    expect(sent.at(-1)?.signal).toMatchObject({ tracks: [{ mid: '0' }, { mid: '1' }] });
+  });
+
+  it('sends each subscribed track to its person’s tile by the offer’s map, and says when it plays', async () => {
+    const { transport, sent, tracks, live, links } = setUp();
+    transport.addPerson({
+      peerId: ANN,
+      polite: false,
+      media: { audio: true, video: true, screen: null },
+    });
+    transport.addPerson({
+      peerId: BEN,
+      polite: true,
+      media: { audio: false, video: false, screen: 's' },
+    });
+    transport.start();
+    transport.handleSignal({
+      type: 'sfu-subscription-offer',
+      sdp: '0:video 1:audio 2:video',
+      tracks: [
+        { mid: '0', peerId: ANN, source: 'camera', kind: 'video' },
+        { mid: '1', peerId: ANN, source: 'microphone', kind: 'audio' },
+        { mid: '2', peerId: BEN, source: 'screen', kind: 'video' },
+      ],
+    });
+    await vi.waitFor(() => expect(sent.at(-1)?.signal.type).toBe('sfu-subscription-answer'));
+    expect(tracks).toEqual(['Ann camera video', 'Ann camera audio', 'Ben screen video']);
+    const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
+    expect(live).toEqual([]);
+    subscriber.transceivers[0]!.receiver.decoded = 1;
+    await vi.waitFor(() => expect(live).toEqual(['Ann camera video']));
+
+    // Everyone carried follows the subscribing connection's state.
+    subscriber.connect('connected');
+    expect(links.slice(-2)).toEqual(['Ann connected', 'Ben connected']);
+
+    // Ben leaves: the next offer no longer lists his mid, and his track ends.
+    transport.handleSignal({
+      type: 'sfu-subscription-offer',
+      sdp: '0:video 1:audio 2:video',
+      tracks: [
+        { mid: '0', peerId: ANN, source: 'camera', kind: 'video' },
+        { mid: '1', peerId: ANN, source: 'microphone', kind: 'audio' },
+      ],
+    });
+    await vi.waitFor(() => expect(tracks.at(-1)).toBe('ended Ben screen video'));
+  });
+
+  it('asks the layer that fits the tile, and the next larger one when the publisher lacks it', async () => {
+    const { transport, sent } = setUp();
+    transport.addPerson({
+      peerId: ANN,
+      polite: false,
+      media: { audio: true, video: true, screen: null },
+    });
+    // Reported before her media arrives: asked once the subscription carries her.
+    transport.showDisplay(ANN, { width: 200, height: 112, visible: true, fullScreen: false });
+    transport.start();
+    transport.handleSignal({
+      type: 'sfu-subscription-offer',
+      sdp: '0:video',
+      tracks: [{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }],
+    });
+    await vi.waitFor(() =>
+      expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
+    );
+    transport.handleSignal({ type: 'sfu-layer-set', mid: '0', layer: 'low', ok: false });
+    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'medium' });
+    transport.showDisplay(ANN, { width: 1920, height: 1080, visible: true, fullScreen: true });
+    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'high' });
+    const count = sent.length;
+    transport.showDisplay(ANN, { width: 1900, height: 1070, visible: true, fullScreen: true });
+    expect(sent).toHaveLength(count);
+  });
+
+  it('offers again when the socket came back and its offer may have died with the old one', async () => {
+    const { transport, types } = setUp();
+    transport.start();
+    await vi.waitFor(() => expect(types()).toContain('sfu-publish'));
+    transport.signalingResumed(new Set());
+    await vi.waitFor(() => expect(types().filter((t) => t === 'sfu-publish')).toHaveLength(2));
+    transport.close();
+    expect(FakeConnection.all.every((pc) => pc.closed)).toBe(true);
+  });
+});
