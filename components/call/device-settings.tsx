@@ -30,6 +30,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
       <DeviceSelect
         label={t('name.camera')}
         options={devices.cameras}
+        unnamed={(number) => t('unnamed.camera', { number })}
         value={selected.camera}
         empty={unavailableReason('camera', cameraAccess) ?? t('missing.camera')}
         blocked={cameraAccess === 'denied'}
@@ -38,6 +39,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
       <DeviceSelect
         label={t('name.microphone')}
         options={devices.microphones}
+        unnamed={(number) => t('unnamed.microphone', { number })}
         value={selected.microphone}
         empty={unavailableReason('microphone', microphoneAccess) ?? t('missing.microphone')}
         blocked={microphoneAccess === 'denied'}
@@ -47,6 +49,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
         <DeviceSelect
           label={t('name.speaker')}
           options={devices.speakers}
+          unnamed={(number) => t('unnamed.speaker', { number })}
           value={selected.speaker}
           empty={t('missing.speaker')}
           onChange={(deviceId) => controller?.selectSpeaker(deviceId)}
@@ -122,6 +125,7 @@ function Field({ label, children }: { label: string; children: (id: string) => R
 function DeviceSelect({
   label,
   options: listed,
+  unnamed,
   value,
   empty,
   blocked = false,
@@ -129,6 +133,8 @@ function DeviceSelect({
 }: {
   label: string;
   options: DeviceOption[];
+  /** What a device whose name the browser hides is called: its place in the list. */
+  unnamed: (number: number) => string;
   value: string | null;
   /** What the picker says when there is nothing to pick, and why. */
   empty: string;
@@ -136,7 +142,10 @@ function DeviceSelect({
   blocked?: boolean;
   onChange: (deviceId: string) => void;
 }) {
-  const options = blocked ? [] : listed;
+  const options = (blocked ? [] : listed).map((option, index) => ({
+    deviceId: option.deviceId,
+    label: option.label || unnamed(index + 1),
+  }));
   const current = options.some((option) => option.deviceId === value)
     ? value
     : (options[0]?.deviceId ?? '');

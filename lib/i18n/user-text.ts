@@ -11,3 +11,15 @@ export interface NoticeText {
   key: keyof (typeof messages)['notices'];
   values?: TextValues;
 }
+
+/** One verdict of the connection check (/check): a message under `check.detail`. */
+export interface CheckText {
+  key: keyof (typeof messages)['check']['detail'];
+  values?: TextValues;
+}
+
+/** A sentence of the connection check's summary: a message under `check.summary`. */
+export interface CheckSummaryText {
+  key: keyof (typeof messages)['check']['summary'];
+  values?: TextValues;
+}

@@ -9,6 +9,7 @@ export type DeviceAccess = 'pending' | 'granted' | 'denied' | 'missing' | 'faile
 
 export interface DeviceOption {
   deviceId: string;
+  /** Empty while the browser hides device names (before any permission): the picker numbers it. */
   label: string;
 }
 

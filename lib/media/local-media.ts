@@ -324,17 +324,14 @@ export class LocalMedia {
     const mediaDevices = globalThis.navigator?.mediaDevices;
     if (!mediaDevices?.enumerateDevices || this.disposed) return;
     const all = await mediaDevices.enumerateDevices();
-    const pick = (kind: MediaDeviceKind, fallback: string) =>
+    const pick = (kind: MediaDeviceKind) =>
       all
         .filter((device) => device.kind === kind && device.deviceId)
-        .map((device, index) => ({
-          deviceId: device.deviceId,
-          label: device.label || `${fallback} ${index + 1}`,
-        }));
+        .map(({ deviceId, label }) => ({ deviceId, label }));
     const lists: DeviceLists = {
-      cameras: pick('videoinput', 'Camera'),
-      microphones: pick('audioinput', 'Microphone'),
-      speakers: supportsSpeakerSelection() ? pick('audiooutput', 'Speaker') : [],
+      cameras: pick('videoinput'),
+      microphones: pick('audioinput'),
+      speakers: supportsSpeakerSelection() ? pick('audiooutput') : [],
     };
     this.events.onDevices(lists);
     if (!checkCurrent) return;
