@@ -29,7 +29,13 @@ const nextConfig = {
   ],
 };
 
-// The request's language and its messages come from i18n/request.ts (no locale in the URL).
-const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
+// The request's language and its messages come from i18n/request.ts (no locale in the URL). The
+// messages are compiled at build time, so browsers get no ICU message parser.
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: './i18n/request.ts',
+  experimental: {
+    messages: { path: './messages', format: 'json', locales: 'infer', precompile: true },
+  },
+});
 
 export default withNextIntl(nextConfig);

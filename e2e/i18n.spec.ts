@@ -8,6 +8,7 @@ const LANGUAGES = [
   {
     locale: 'en-US',
     lang: 'en',
+    check: 'Check your connection',
     home: 'Video calls, straight from your browser',
     lobby: 'Ready to join?',
     name: 'Your name',
@@ -22,6 +23,7 @@ const LANGUAGES = [
   {
     locale: 'de-DE',
     lang: 'de',
+    check: 'Verbindung prüfen',
     home: 'Videoanrufe, direkt aus deinem Browser',
     lobby: 'Bereit zum Beitreten?',
     name: 'Dein Name',
@@ -36,6 +38,7 @@ const LANGUAGES = [
   {
     locale: 'es-ES',
     lang: 'es',
+    check: 'Comprueba tu conexión',
     home: 'Videollamadas, directamente desde tu navegador',
     lobby: '¿Listo para unirte?',
     name: 'Tu nombre',
@@ -50,6 +53,7 @@ const LANGUAGES = [
   {
     locale: 'fr-FR',
     lang: 'fr',
+    check: 'Vérifiez votre connexion',
     home: 'Des appels vidéo, directement depuis votre navigateur',
     lobby: 'Prêt à rejoindre ?',
     name: 'Votre nom',
@@ -86,6 +90,8 @@ async function joinWithCameraOff(person: Person, language: Language, roomId: str
   const { page } = person;
   await page.goto(`/call/${roomId}`);
   await expect(page.getByRole('heading', { name: language.lobby })).toBeVisible();
+  // The folded device settings too: pickers, blur and microphone processing.
+  await page.locator('details > summary').click();
   await page.getByRole('button', { name: language.camera, exact: true }).click();
   await expect(page.getByRole('button', { name: language.camera, exact: true })).toHaveAttribute(
     'aria-pressed',
@@ -97,7 +103,7 @@ async function joinWithCameraOff(person: Person, language: Language, roomId: str
 }
 
 for (const language of LANGUAGES) {
-  test(`in ${language.lang}, the home page, lobby and a call of two show no missing message`, async ({
+  test(`in ${language.lang}, the home page, /check, lobby and a call of two show no missing message`, async ({
     browser,
   }) => {
     const roomId = createRoomId();
@@ -110,6 +116,9 @@ for (const language of LANGUAGES) {
       await alice.page.goto('/');
       await expect(alice.page.locator('html')).toHaveAttribute('lang', language.lang);
       await expect(alice.page.getByRole('heading', { level: 1 })).toHaveText(language.home);
+      await expectNoMissingMessage(alice.page, aliceErrors);
+      await alice.page.goto('/check');
+      await expect(alice.page.getByRole('heading', { level: 1 })).toHaveText(language.check);
       await expectNoMissingMessage(alice.page, aliceErrors);
 
       await joinWithCameraOff(alice, language, roomId);
