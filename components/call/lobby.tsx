@@ -1,7 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useId, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, SpinnerIcon } from '@/components/ui/icons';
 import { describeDeviceProblem } from '@/lib/media/devices';
@@ -12,13 +12,17 @@ import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
 import { normalizeDisplayName } from '@/lib/untrusted-text';
 import { AskAgainButton, DeviceStartingNotice } from './device-access';
-import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
 import { MicrophoneMeter } from './microphone-meter';
 import { RelayOption } from './relay-option';
 import { SignalingNotice } from './signaling-notice';
 import { VideoTile } from './video-tile';
 import { WhoIsHere } from './who-is-here';
+
+// Folded away until the person opens them: their code loads then, not before the lobby shows.
+const DeviceSettings = lazy(() =>
+  import('./device-settings').then((module) => ({ default: module.DeviceSettings })),
+);
 
 /**
  * The screen before joining: a camera preview, who is already in the call, a name, and the Join
@@ -27,6 +31,7 @@ import { WhoIsHere } from './who-is-here';
 export function Lobby() {
   const t = useTranslations('lobby');
   const controller = useCallControllerIfLoaded();
+  const [devicesShown, setDevicesShown] = useState(false);
   const nameFieldId = useId();
   const roomId = useCallStore((state) => state.roomId);
   const phase = useCallStore((state) => state.phase);
@@ -74,12 +79,21 @@ export function Lobby() {
           <MediaToggles />
         </div>
         <MicrophoneMeter />
-        <details className="group rounded-xl text-sm">
+        <details
+          className="group rounded-xl text-sm"
+          onToggle={(event) => {
+            if (event.currentTarget.open) setDevicesShown(true);
+          }}
+        >
           <summary className="cursor-pointer rounded-lg py-1 font-medium text-ink-muted select-none hover:text-ink">
             {t('devices')}
           </summary>
           <div className="pt-3">
-            <DeviceSettings />
+            {devicesShown && (
+              <Suspense fallback={<SpinnerIcon />}>
+                <DeviceSettings />
+              </Suspense>
+            )}
           </div>
         </details>
       </section>
