@@ -1,4 +1,5 @@
 // @ts-check
+import createNextIntlPlugin from 'next-intl/plugin';
 import securityHeaders from './lib/security/security-headers.json' with { type: 'json' };
 
 /** @type {import('next').NextConfig} */
@@ -28,4 +29,13 @@ const nextConfig = {
   ],
 };
 
-export default nextConfig;
+// The request's language and its messages come from i18n/request.ts (no locale in the URL). The
+// messages are compiled at build time, so browsers get no ICU message parser.
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: './i18n/request.ts',
+  experimental: {
+    messages: { path: './messages', format: 'json', locales: 'infer', precompile: true },
+  },
+});
+
+export default withNextIntl(nextConfig);

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useContext, useEffect, useState } from 'react';
 import { announcementsBetween } from '@/lib/call/announcements';
 import { CallStoreContext } from '@/lib/hooks/call-context';
@@ -12,6 +13,7 @@ const KEPT = 3;
  * the tiles show it, and this says it.
  */
 export function CallAnnouncer() {
+  const t = useTranslations('announce');
   const store = useContext(CallStoreContext);
   const [lines, setLines] = useState<readonly { id: number; text: string }[]>([]);
 
@@ -21,9 +23,10 @@ export function CallAnnouncer() {
     return store.subscribe((after, before) => {
       const added = announcementsBetween(before, after);
       if (added.length === 0) return;
-      setLines((kept) => [...kept, ...added.map((text) => ({ id: nextId++, text }))].slice(-KEPT));
+      const texts = added.map(({ key, name }) => ({ id: nextId++, text: t(key, { name }) }));
+      setLines((kept) => [...kept, ...texts].slice(-KEPT));
     });
-  }, [store]);
+  }, [store, t]);
 
   return (
     <div role="status" aria-live="polite" data-testid="call-announcer" className="sr-only">

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/button';
 import { ChatIcon, LeaveIcon, PaperclipIcon, ScreenShareIcon } from '@/components/ui/icons';
 import { supportsScreenShare } from '@/lib/media/local-media';
@@ -12,6 +13,7 @@ import { openSendFileDialog } from './send-file-dialog';
 import { RecordButton } from './recording-controls';
 
 export function CallControls() {
+  const t = useTranslations('controls');
   const controller = useCallController();
   const screenSharing = useMediaStream('screen:local') !== null;
   const chatOpen = useCallStore((state) => state.openPanel === 'chat');
@@ -20,7 +22,7 @@ export function CallControls() {
 
   return (
     <nav
-      aria-label="Call controls"
+      aria-label={t('label')}
       className="flex items-center justify-center gap-2 p-3 sm:gap-3 sm:p-4"
     >
       <MediaToggles withShortcuts />
@@ -29,8 +31,8 @@ export function CallControls() {
           size="icon"
           variant={screenSharing ? 'primary' : 'secondary'}
           aria-pressed={screenSharing}
-          aria-label="Share screen"
-          title={screenSharing ? 'Stop sharing your screen (S)' : 'Share your screen (S)'}
+          aria-label={t('shareScreen')}
+          title={screenSharing ? t('stopSharingTitle') : t('shareScreenTitle')}
           onClick={() => void controller.toggleScreenShare()}
         >
           <ScreenShareIcon />
@@ -42,8 +44,8 @@ export function CallControls() {
         size="icon"
         variant={chatOpen ? 'primary' : 'secondary'}
         aria-pressed={chatOpen}
-        aria-label="Chat"
-        title="Chat (C)"
+        aria-label={t('chat')}
+        title={t('chatTitle')}
         data-panel-toggle="chat"
         onClick={() => togglePanel('chat')}
         className="relative"
@@ -52,7 +54,7 @@ export function CallControls() {
         {unread > 0 && (
           <span
             data-testid="unread-badge"
-            aria-label={`${unread} unread`}
+            aria-label={t('unread', { count: unread })}
             className="absolute -top-1 -right-1 flex min-w-5 items-center justify-center rounded-full bg-danger-strong px-1 text-xs font-semibold text-white"
           >
             {unread > 99 ? '99+' : unread}
@@ -62,8 +64,8 @@ export function CallControls() {
       <Button
         size="icon"
         variant="secondary"
-        aria-label="Send a file"
-        title="Send a file"
+        aria-label={t('sendFile')}
+        title={t('sendFile')}
         onClick={() => openSendFileDialog()}
       >
         <PaperclipIcon />
@@ -73,10 +75,10 @@ export function CallControls() {
         variant="danger"
         className="h-12 rounded-full px-5"
         onClick={() => controller.leave()}
-        title="Leave the call (Shift + L)"
+        title={t('leaveTitle')}
       >
         <LeaveIcon />
-        <span>Leave</span>
+        <span>{t('leave')}</span>
       </Button>
     </nav>
   );

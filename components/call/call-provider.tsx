@@ -80,13 +80,7 @@ export function CallProvider({
       },
       () => {
         // A deploy replaced the chunks, or the network dropped: only a reload can help.
-        if (!unmounted)
-          store
-            .getState()
-            .actions.setSignaling(
-              'unavailable',
-              'The call could not load. Reload the page to try again.',
-            );
+        if (!unmounted) store.getState().actions.setSignaling('unavailable', 'code-load-failed');
       },
     );
     return () => {

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { lazy, Suspense, useSyncExternalStore } from 'react';
 import { SpinnerIcon } from '@/components/ui/icons';
 import type { CallRoomProps } from './call-room';
@@ -7,11 +8,14 @@ import type { CallRoomProps } from './call-room';
 // React's own lazy, not next/dynamic: that one's loader adds 1.5 kB gzipped before the lobby.
 const CallRoom = lazy(() => import('./call-room').then((module) => ({ default: module.CallRoom })));
 
-const LOADING = (
-  <main className="flex min-h-dvh items-center justify-center gap-2 text-ink-muted">
-    <SpinnerIcon /> Loading the call…
-  </main>
-);
+function Loading() {
+  const t = useTranslations('loading');
+  return (
+    <main className="flex min-h-dvh items-center justify-center gap-2 text-ink-muted">
+      <SpinnerIcon /> {t('call')}
+    </main>
+  );
+}
 
 const noSubscription = () => () => {};
 
@@ -25,9 +29,9 @@ export function CallRoomLoader(props: CallRoomProps) {
     () => true,
     () => false,
   );
-  if (!inBrowser) return LOADING;
+  if (!inBrowser) return <Loading />;
   return (
-    <Suspense fallback={LOADING}>
+    <Suspense fallback={<Loading />}>
       <CallRoom {...props} />
     </Suspense>
   );

@@ -1,9 +1,10 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { lazy, Suspense, useEffect } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
-import { describeWhoIsHere } from '@/lib/call/presence-text';
+import { usePresenceText } from './presence-text';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { CallProvider, type RelaySettings } from './call-provider';
 import { Lobby } from './lobby';
@@ -35,6 +36,7 @@ export function CallRoom({ roomId, relay, signalingPort }: CallRoomProps) {
 }
 
 function CallPhaseView() {
+  const t = useTranslations('endScreens');
   const phase = useCallStore((state) => state.phase);
   useEffect(() => {
     void loadCallView();
@@ -57,13 +59,13 @@ function CallPhaseView() {
       return <WaitingScreen />;
     case 'removed':
       return (
-        <EndScreen title="The host removed you from the call">
+        <EndScreen title={t('removed')}>
           <AskAgain />
         </EndScreen>
       );
     case 'ended':
       return (
-        <EndScreen title="The host ended the call">
+        <EndScreen title={t('ended')}>
           <BackHome />
         </EndScreen>
       );
@@ -80,18 +82,19 @@ function EndScreen({ title, children }: { title: string; children: React.ReactNo
 }
 
 function LeftScreen() {
+  const t = useTranslations('endScreens');
   return (
-    <EndScreen title="You left the call">
+    <EndScreen title={t('left')}>
       <div className="flex gap-3">
         <Button size="lg" onClick={() => window.location.reload()}>
-          Rejoin
+          {t('rejoin')}
         </Button>
         {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
         <a
           href="/"
           className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
         >
-          Back to home
+          {t('backHome')}
         </a>
       </div>
     </EndScreen>
@@ -103,33 +106,34 @@ function LeftScreen() {
  * a place frees up it says so and lets them in with one click.
  */
 function RoomFullScreen() {
+  const t = useTranslations('roomFull');
+  const { describe } = usePresenceText();
   const controller = useCallController();
-  const notice = useCallStore((state) => state.notice);
   const name = useCallStore((state) => state.displayName);
   const presence = useCallStore((state) => state.presence);
   const placeFree = presence !== null && presence.count < presence.capacity;
   return (
-    <EndScreen title={placeFree ? 'A place is free now' : 'This call is full'}>
+    <EndScreen title={placeFree ? t('placeFreeTitle') : t('title')}>
       <div role="status" data-testid="presence" data-count={presence?.count}>
         {placeFree ? (
           <p className="text-ink-muted">
             {presence.count === 0
-              ? 'Everyone has left this call.'
-              : `${describeWhoIsHere(presence)}, and there is room for you.`}
+              ? t('everyoneLeft')
+              : t('roomForYou', { who: describe(presence) })}
           </p>
         ) : (
           <p className="text-ink-muted">
             {presence
-              ? `${describeWhoIsHere(presence)}. It takes ${presence.capacity} people.`
-              : notice}{' '}
-            This page updates when someone leaves.
+              ? t('whoAndCapacity', { who: describe(presence), capacity: presence.capacity })
+              : t('full')}{' '}
+            {t('updates')}
           </p>
         )}
       </div>
       <div className="flex gap-3">
         {placeFree && (
           <Button size="lg" onClick={() => controller.join(name)}>
-            Join now
+            {t('joinNow')}
           </Button>
         )}
         {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
@@ -137,7 +141,7 @@ function RoomFullScreen() {
           href="/"
           className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
         >
-          Start another call
+          {t('startAnother')}
         </a>
       </div>
     </EndScreen>

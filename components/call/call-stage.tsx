@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useState, type CSSProperties, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { bestTileGrid, commonAspect, fitInside } from '@/lib/call/tile-grid';
@@ -162,6 +163,7 @@ interface TilePlacement {
 }
 
 function LocalTile({ className, style, fill, onAspect }: TilePlacement) {
+  const t = useTranslations('tile');
   const name = useCallStore((state) => state.displayName);
   const videoOn = useCallStore((state) => state.cameraOn && state.cameraAccess === 'granted');
   const audioOn = useCallStore(
@@ -172,7 +174,7 @@ function LocalTile({ className, style, fill, onAspect }: TilePlacement) {
   const recording = useCallStore((state) => state.recording);
   return (
     <VideoTile
-      badges={recording ? <RecordingMark label="You are recording" /> : undefined}
+      badges={recording ? <RecordingMark label={t('youAreRecording')} /> : undefined}
       name={name}
       stream={stream}
       videoOn={videoOn}
@@ -193,6 +195,7 @@ function RemoteTile({
   fill,
   onAspect,
 }: TilePlacement & { peerId: string }) {
+  const t = useTranslations('tile');
   const participant = useCallStore((state) => state.participants.get(peerId));
   const stream = useMediaStream(`camera:${peerId}`);
   if (!participant) return null;
@@ -209,7 +212,9 @@ function RemoteTile({
       badges={
         <>
           <LinkQualityButton peerId={peerId} name={participant.name} />
-          {participant.recording && <RecordingMark label={`${participant.name} is recording`} />}
+          {participant.recording && (
+            <RecordingMark label={t('isRecording', { name: participant.name })} />
+          )}
         </>
       }
       fit={fill ? 'fill' : 'fit'}
@@ -230,17 +235,16 @@ function ScreenFor({ owner }: { owner: string }) {
 }
 
 function WaitingCard({ style }: { style?: CSSProperties }) {
+  const t = useTranslations('stage');
   return (
     <section
-      aria-label="Waiting for others"
+      aria-label={t('waitingLabel')}
       style={style}
       className="flex flex-col items-center justify-center gap-3 overflow-auto rounded-2xl border border-dashed border-surface-border p-4 text-center"
     >
       <div>
-        <h2 className="text-lg font-semibold">Waiting for others to join</h2>
-        <p className="mt-1 text-sm text-ink-muted">
-          Send this call&apos;s link to the people you want to talk to.
-        </p>
+        <h2 className="text-lg font-semibold">{t('waitingTitle')}</h2>
+        <p className="mt-1 text-sm text-ink-muted">{t('waitingHint')}</p>
       </div>
       <CopyLinkButton size="lg" />
     </section>

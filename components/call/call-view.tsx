@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallback, useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { KeyboardIcon, SettingsIcon, UsersIcon } from '@/components/ui/icons';
@@ -9,6 +10,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import { useKeyboardShortcuts } from '@/lib/hooks/use-keyboard-shortcuts';
 import { usePushToTalk } from '@/lib/hooks/use-push-to-talk';
 import { useShallow } from 'zustand/react/shallow';
+import { LanguageSwitcher } from '@/components/i18n/language-switcher';
 import { CallAnnouncer } from './call-announcer';
 import { CallControls } from './call-controls';
 import { CallModeBadge } from './call-mode';
@@ -31,6 +33,7 @@ import { SignalingNotice } from './signaling-notice';
 
 /** The call itself: everyone's tiles, the controls, side panels, and everyone's sound. */
 export function CallView() {
+  const t = useTranslations('call');
   const controller = useCallController();
   const roomId = useCallStore((state) => state.roomId);
   const peerIds = useCallStore(useShallow((state) => [...state.participants.keys()]));
@@ -91,7 +94,7 @@ export function CallView() {
       <header className="flex items-center justify-between gap-2 px-3 pt-3 sm:px-4">
         <span
           data-testid="call-code"
-          title="Call code"
+          title={t('callCode')}
           className="font-mono text-sm whitespace-nowrap text-ink-muted"
         >
           {roomId}
@@ -104,8 +107,8 @@ export function CallView() {
             variant={openPanel === 'participants' ? 'secondary' : 'ghost'}
             size="sm"
             aria-pressed={openPanel === 'participants'}
-            aria-label={`People: ${peerIds.length + 1} in the call`}
-            title="People (P)"
+            aria-label={t('peopleCount', { count: peerIds.length + 1 })}
+            title={t('peopleShortcut')}
             data-panel-toggle="participants"
             onClick={() => togglePanel('participants')}
           >
@@ -117,8 +120,8 @@ export function CallView() {
             variant="ghost"
             size="sm"
             popoverTarget={settingsId}
-            aria-label="Settings"
-            title="Settings"
+            aria-label={t('settings')}
+            title={t('settings')}
           >
             <SettingsIcon width={16} height={16} />
           </Button>
@@ -126,8 +129,8 @@ export function CallView() {
             variant="ghost"
             size="sm"
             popoverTarget={shortcutsId}
-            aria-label="Keyboard shortcuts"
-            title="Keyboard shortcuts (?)"
+            aria-label={t('shortcuts')}
+            title={t('shortcutsShortcut')}
             className="max-sm:hidden"
           >
             <KeyboardIcon width={16} height={16} />
@@ -151,11 +154,12 @@ export function CallView() {
       <div
         id={settingsId}
         popover="auto"
-        aria-label="Settings"
+        aria-label={t('settings')}
         className="m-auto w-[28rem] max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
       >
-        <h2 className="mb-3 font-semibold">Settings</h2>
+        <h2 className="mb-3 font-semibold">{t('settings')}</h2>
         <DeviceSettings withDisplayOptions />
+        <LanguageSwitcher className="mt-3 border-t border-surface-border pt-3" />
       </div>
       <ShortcutsHelp id={shortcutsId} />
       <LeaveDialog />

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Button, type ButtonProps } from '@/components/ui/button';
 import { CheckIcon, LinkIcon } from '@/components/ui/icons';
@@ -12,6 +13,7 @@ export function CopyLinkButton({
   /** Only the icon on a phone, where the header has no room for the words. */
   compact?: boolean;
 }) {
+  const t = useTranslations('copyLink');
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -26,7 +28,7 @@ export function CopyLinkButton({
       setCopied(true);
     } catch {
       // Clipboard blocked (e.g. an insecure origin): let the person copy it by hand.
-      window.prompt('Copy this link and send it to the people you want to call:', url);
+      window.prompt(t('prompt'), url);
     }
   }
 
@@ -34,7 +36,7 @@ export function CopyLinkButton({
     <Button variant="secondary" onClick={copy} {...props}>
       {copied ? <CheckIcon /> : <LinkIcon />}
       <span aria-live="polite" className={compact ? 'max-sm:sr-only' : undefined}>
-        {copied ? 'Copied' : 'Copy link'}
+        {copied ? t('copied') : t('copy')}
       </span>
     </Button>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { DeviceAccess } from '@/lib/call/call-store';
@@ -13,32 +14,33 @@ export type DeviceKind = 'microphone' | 'camera';
 
 export const usable = (access: DeviceAccess) => access === 'granted' || access === 'pending';
 
-/** Why a device cannot be used, as a tooltip or picker says it; null if it can. */
-export function unavailableReason(kind: DeviceKind, access: DeviceAccess): string | null {
-  const device = kind === 'camera' ? 'Camera' : 'Microphone';
-  switch (access) {
-    case 'denied':
-      return `${device} blocked by your browser`;
-    case 'missing':
-      return `No ${kind} found`;
-    case 'failed':
-      return `The ${kind} could not start`;
-    case 'granted':
-    case 'pending':
-      return null;
-  }
-}
-
-/** What to do about it, in steps a person can follow. */
-function remedy(kind: DeviceKind, access: DeviceAccess): string {
-  switch (access) {
-    case 'denied':
-      return `Click the icon at the left end of the address bar (a padlock, or a crossed-out camera), set ${kind === 'camera' ? 'Camera' : 'Microphone'} to Allow, then press Ask again.`;
-    case 'missing':
-      return `Plug one in, then press Ask again.`;
-    default:
-      return `Close other apps that may be using it, then press Ask again.`;
-  }
+/** Why a device cannot be used, as a tooltip or picker says it (null if it can), and the remedy. */
+export function useDeviceAccessText() {
+  const t = useTranslations('devices');
+  return {
+    unavailableReason(kind: DeviceKind, access: DeviceAccess): string | null {
+      switch (access) {
+        case 'denied':
+        case 'missing':
+        case 'failed':
+          return t(`${access}.${kind}`);
+        case 'granted':
+        case 'pending':
+          return null;
+      }
+    },
+    /** What to do about it, in steps a person can follow. */
+    remedy(kind: DeviceKind, access: DeviceAccess): string {
+      switch (access) {
+        case 'denied':
+          return t(`remedy.denied.${kind}`);
+        case 'missing':
+          return t('remedy.missing');
+        default:
+          return t('remedy.failed');
+      }
+    },
+  };
 }
 
 /** Opens the help popover; called by the blocked buttons and by the M and V shortcuts. */
@@ -52,6 +54,7 @@ export function showDeviceHelp(): void {
 
 /** Asks the browser again for the blocked or missing devices, and says if they still are. */
 export function AskAgainButton({ className }: { className?: string }) {
+  const t = useTranslations('devices');
   const controller = useCallControllerIfLoaded();
   const [asking, setAsking] = useState(false);
   return (
@@ -69,7 +72,7 @@ export function AskAgainButton({ className }: { className?: string }) {
         }
       }}
     >
-      {asking ? 'Asking…' : 'Ask again'}
+      {asking ? t('asking') : t('askAgain')}
     </Button>
   );
 }
@@ -79,6 +82,8 @@ export function AskAgainButton({ className }: { className?: string }) {
  * ask again once the person has. It closes by itself when both work.
  */
 export function DeviceAccessHelp() {
+  const t = useTranslations('devices');
+  const { unavailableReason, remedy } = useDeviceAccessText();
   const microphone = useCallStore((state) => state.microphoneAccess);
   const camera = useCallStore((state) => state.cameraAccess);
   const problems = (
@@ -106,7 +111,7 @@ export function DeviceAccessHelp() {
       className="m-auto w-96 max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
     >
       <h2 id={`${DEVICE_HELP_ID}-title`} className="mb-2 font-semibold">
-        {problems.length === 0 ? 'Camera and microphone work' : 'Camera and microphone'}
+        {problems.length === 0 ? t('helpTitleFine') : t('helpTitle')}
       </h2>
       <ul className="space-y-3 text-sm">
         {problems.map(([kind, access]) => (
@@ -122,7 +127,7 @@ export function DeviceAccessHelp() {
           size="sm"
           onClick={() => document.getElementById(DEVICE_HELP_ID)?.hidePopover()}
         >
-          Close
+          {t('close')}
         </Button>
         <AskAgainButton />
       </div>
@@ -178,8 +183,9 @@ export function DeviceStartingNotice({
   pending: boolean;
   wantCamera: boolean;
 }) {
+  const t = useTranslations('lobby');
   const asking = useBrowserAsking(pending, wantCamera);
-  const devices = wantCamera ? 'camera and microphone' : 'microphone';
+  const devices = wantCamera ? 'both' : 'microphone';
   return (
     <div role="status" aria-live="polite" className="text-sm">
       {pending &&
@@ -188,11 +194,10 @@ export function DeviceStartingNotice({
             data-testid="permission-prompt-help"
             className="rounded-xl bg-accent-soft px-4 py-3 text-accent-ink"
           >
-            Your browser is asking to use your {devices}: choose Allow in its prompt, next to the
-            address bar. You can still turn either off here before you join.
+            {t('browserAsking', { devices })}
           </p>
         ) : (
-          <p className="text-ink-faint">Starting your {devices}…</p>
+          <p className="text-ink-faint">{t('startingDevices', { devices })}</p>
         ))}
     </div>
   );

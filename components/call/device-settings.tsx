@@ -1,13 +1,14 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DeviceOption } from '@/lib/media/local-media';
-import { VIDEO_QUALITIES, isVideoQuality, qualityLabel } from '@/lib/media/video-quality';
+import { VIDEO_QUALITIES, isVideoQuality } from '@/lib/media/video-quality';
 import { saveVideoFill } from '@/lib/preferences';
 import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
-import { unavailableReason } from './device-access';
+import { useDeviceAccessText } from './device-access';
 import { BackgroundBlurOption, MicrophoneProcessingOptions } from './media-effects-settings';
 
 /**
@@ -15,6 +16,8 @@ import { BackgroundBlurOption, MicrophoneProcessingOptions } from './media-effec
  * One per line, so that long device names show whole.
  */
 export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOptions?: boolean }) {
+  const t = useTranslations('devices');
+  const { unavailableReason } = useDeviceAccessText();
   const controller = useCallControllerIfLoaded();
   const devices = useCallStore((state) => state.devices);
   const selected = useCallStore(useShallow((state) => state.selectedDevices));
@@ -25,31 +28,34 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
   return (
     <div className="grid gap-3">
       <DeviceSelect
-        label="Camera"
+        label={t('name.camera')}
         options={devices.cameras}
+        unnamed={(number) => t('unnamed.camera', { number })}
         value={selected.camera}
-        empty={unavailableReason('camera', cameraAccess) ?? 'No camera found'}
+        empty={unavailableReason('camera', cameraAccess) ?? t('missing.camera')}
         blocked={cameraAccess === 'denied'}
         onChange={(deviceId) => void controller?.selectCamera(deviceId)}
       />
       <DeviceSelect
-        label="Microphone"
+        label={t('name.microphone')}
         options={devices.microphones}
+        unnamed={(number) => t('unnamed.microphone', { number })}
         value={selected.microphone}
-        empty={unavailableReason('microphone', microphoneAccess) ?? 'No microphone found'}
+        empty={unavailableReason('microphone', microphoneAccess) ?? t('missing.microphone')}
         blocked={microphoneAccess === 'denied'}
         onChange={(deviceId) => void controller?.selectMicrophone(deviceId)}
       />
       {devices.speakers.length > 0 && (
         <DeviceSelect
-          label="Speaker"
+          label={t('name.speaker')}
           options={devices.speakers}
+          unnamed={(number) => t('unnamed.speaker', { number })}
           value={selected.speaker}
-          empty="No speaker found"
+          empty={t('missing.speaker')}
           onChange={(deviceId) => controller?.selectSpeaker(deviceId)}
         />
       )}
-      <Field label="Video">
+      <Field label={t('video')}>
         {(id) => (
           <select
             id={id}
@@ -62,7 +68,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
           >
             {VIDEO_QUALITIES.map((option) => (
               <option key={option} value={option}>
-                {qualityLabel(option)}
+                {t(`quality.${option}`)}
               </option>
             ))}
           </select>
@@ -77,6 +83,7 @@ export function DeviceSettings({ withDisplayOptions = false }: { withDisplayOpti
 
 /** Whole pictures (the default) or pictures cropped to fill their tiles. */
 function FillOption() {
+  const t = useTranslations('devices');
   const id = useId();
   const fill = useCallStore((state) => state.videoFit === 'fill');
   const setVideoFit = useCallStore((state) => state.actions.setVideoFit);
@@ -93,8 +100,8 @@ function FillOption() {
         className="mt-1 size-4 accent-accent"
       />
       <label htmlFor={id} className="text-sm">
-        <span className="font-medium">Fill the tiles</span>
-        <span className="block text-ink-faint">Bigger pictures, but the edges are cut off.</span>
+        <span className="font-medium">{t('fill')}</span>
+        <span className="block text-ink-faint">{t('fillHint')}</span>
       </label>
     </div>
   );
@@ -118,6 +125,7 @@ function Field({ label, children }: { label: string; children: (id: string) => R
 function DeviceSelect({
   label,
   options: listed,
+  unnamed,
   value,
   empty,
   blocked = false,
@@ -125,6 +133,8 @@ function DeviceSelect({
 }: {
   label: string;
   options: DeviceOption[];
+  /** What a device whose name the browser hides is called: its place in the list. */
+  unnamed: (number: number) => string;
   value: string | null;
   /** What the picker says when there is nothing to pick, and why. */
   empty: string;
@@ -132,7 +142,10 @@ function DeviceSelect({
   blocked?: boolean;
   onChange: (deviceId: string) => void;
 }) {
-  const options = blocked ? [] : listed;
+  const options = (blocked ? [] : listed).map((option, index) => ({
+    deviceId: option.deviceId,
+    label: option.label || unnamed(index + 1),
+  }));
   const current = options.some((option) => option.deviceId === value)
     ? value
     : (options[0]?.deviceId ?? '');

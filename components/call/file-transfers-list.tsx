@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/button';
 import { transferFinished, type TransferView } from '@/lib/files/file-transfers';
 import { useCallController } from '@/lib/hooks/use-call-controller';
@@ -10,22 +11,14 @@ function size(bytes: number): string {
   return `${Math.ceil(bytes / 1024)} KB`;
 }
 
-const STATUS_TEXT = {
-  offered: { outgoing: 'Waiting for them to accept', incoming: 'Wants to send you a file' },
-  transferring: { outgoing: 'Sending', incoming: 'Receiving' },
-  done: { outgoing: 'Sent', incoming: 'Received' },
-  declined: { outgoing: 'Declined', incoming: 'Declined' },
-  cancelled: { outgoing: 'Cancelled', incoming: 'Cancelled' },
-  failed: { outgoing: 'Failed', incoming: 'Failed' },
-} as const;
-
 /** Files being sent and received, each with its progress and what can be done with it. */
 export function FileTransfersList() {
+  const t = useTranslations('files');
   const transfers = useCallStore((state) => state.transfers);
   if (transfers.length === 0) return null;
   return (
     <section
-      aria-label="File transfers"
+      aria-label={t('transfers')}
       className="fixed right-3 bottom-24 z-20 flex max-h-[50vh] w-80 max-w-[calc(100vw-1.5rem)] flex-col gap-2 overflow-y-auto"
     >
       {transfers.map((transfer) => (
@@ -36,15 +29,15 @@ export function FileTransfersList() {
 }
 
 function TransferRow({ transfer }: { transfer: TransferView }) {
+  const t = useTranslations('files');
   const controller = useCallController();
-  const person = useCallStore(
-    (state) => state.participants.get(transfer.peerId)?.name ?? 'someone who left',
-  );
+  const known = useCallStore((state) => state.participants.get(transfer.peerId)?.name);
+  const person = known ?? t('someoneWhoLeft');
   const { id, direction, name, status } = transfer;
   const finished = transferFinished(status);
   return (
     <article
-      aria-label={`${direction === 'outgoing' ? 'To' : 'From'} ${person}: ${name}`}
+      aria-label={t(`${direction}Label`, { person, name })}
       data-testid="file-transfer"
       data-direction={direction}
       data-status={status}
@@ -55,36 +48,39 @@ function TransferRow({ transfer }: { transfer: TransferView }) {
           {name}
         </p>
         <p className="text-xs text-ink-muted">
-          {direction === 'outgoing' ? 'To' : 'From'} <span className="break-all">{person}</span> ·{' '}
-          {size(transfer.size)}
+          {t.rich(`${direction}Person`, {
+            person,
+            em: (chunks) => <span className="break-all">{chunks}</span>,
+          })}{' '}
+          · {size(transfer.size)}
         </p>
       </div>
       <progress
-        aria-label={`Progress of ${name}`}
+        aria-label={t('progress', { name })}
         value={transfer.bytes}
         max={Math.max(transfer.size, 1)}
         className="h-2 w-full accent-accent"
       />
       <p role="status" className="text-xs text-ink-muted">
-        {STATUS_TEXT[status][direction]}
+        {t(`status.${status}.${direction}`)}
         {status === 'transferring' &&
           ` · ${Math.floor((transfer.bytes / Math.max(transfer.size, 1)) * 100)} %`}
-        {transfer.reason && `: ${transfer.reason}`}
+        {transfer.reason && `: ${t(`reason.${transfer.reason}`)}`}
       </p>
       <div className="flex flex-wrap justify-end gap-2">
         {direction === 'incoming' && status === 'offered' && (
           <>
             <Button size="sm" variant="secondary" onClick={() => controller.declineFile(id)}>
-              Decline
+              {t('decline')}
             </Button>
             <Button size="sm" onClick={() => controller.acceptFile(id)}>
-              Accept
+              {t('accept')}
             </Button>
           </>
         )}
         {!finished && !(direction === 'incoming' && status === 'offered') && (
           <Button size="sm" variant="secondary" onClick={() => controller.cancelFile(id)}>
-            Cancel
+            {t('cancel')}
           </Button>
         )}
         {transfer.downloadUrl && (
@@ -94,12 +90,12 @@ function TransferRow({ transfer }: { transfer: TransferView }) {
             download={name}
             className="inline-flex h-8 items-center rounded-lg bg-accent-strong px-3 font-medium text-white hover:bg-accent-deep"
           >
-            Save {name}
+            {t('save', { name })}
           </a>
         )}
         {finished && (
           <Button size="sm" variant="ghost" onClick={() => controller.dismissFile(id)}>
-            Dismiss
+            {t('dismiss')}
           </Button>
         )}
       </div>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
@@ -9,6 +10,7 @@ import { REACTIONS } from '@/lib/signaling/protocol-values';
 
 /** Raise or lower this person's hand. */
 export function RaiseHandButton() {
+  const t = useTranslations('hands');
   const controller = useCallController();
   const raised = useCallStore(
     (state) =>
@@ -19,8 +21,8 @@ export function RaiseHandButton() {
       size="icon"
       variant={raised ? 'primary' : 'secondary'}
       aria-pressed={raised}
-      aria-label="Raise hand"
-      title={raised ? 'Lower your hand' : 'Raise your hand'}
+      aria-label={t('raise')}
+      title={raised ? t('lowerTitle') : t('raiseTitle')}
       onClick={() => controller.raiseHand(!raised)}
     >
       <span aria-hidden="true">✋</span>
@@ -30,6 +32,7 @@ export function RaiseHandButton() {
 
 /** A small fixed set of reactions; each floats over the sender's tile for everyone. */
 export function ReactionsButton() {
+  const t = useTranslations('hands');
   const controller = useCallController();
   const id = useId();
   return (
@@ -38,15 +41,15 @@ export function ReactionsButton() {
         size="icon"
         variant="secondary"
         popoverTarget={id}
-        aria-label="Reactions"
-        title="Send a reaction"
+        aria-label={t('reactions')}
+        title={t('reactionsTitle')}
       >
         <span aria-hidden="true">🙂</span>
       </Button>
       <div
         id={id}
         popover="auto"
-        aria-label="Reactions"
+        aria-label={t('reactions')}
         className="m-auto mb-24 rounded-2xl bg-surface-raised p-2 shadow-2xl ring-1 ring-surface-border"
       >
         {/* No display class on the popover itself: it would show the popover while closed. */}
@@ -55,7 +58,7 @@ export function ReactionsButton() {
             <button
               key={reaction}
               type="button"
-              aria-label={`React ${reaction}`}
+              aria-label={t('react', { reaction })}
               className="rounded-xl p-2 text-2xl hover:bg-surface-overlay"
               onClick={() => controller.react(reaction)}
             >
@@ -74,11 +77,12 @@ export function HandMark({ peerId }: { peerId: string | undefined }) {
     const id = peerId ?? state.selfPeerId;
     return id === null ? 0 : (state.controls?.hands.indexOf(id) ?? -1) + 1;
   });
+  const t = useTranslations('hands');
   if (hand === 0) return null;
   return (
     <span
       role="img"
-      aria-label="Hand raised"
+      aria-label={t('raised')}
       data-testid="tile-hand"
       className="rounded-lg bg-black/55 px-2 py-1 text-lg"
     >
@@ -107,20 +111,22 @@ export function TileReactions({ peerId }: { peerId: string | undefined }) {
 
 /** Raised hands in the order they went up, for the People panel. */
 export function RaisedHands() {
+  const t = useTranslations('hands');
+  // Null for this person's own hand, '' for someone whose name is not known.
   const names = useCallStore(
     useShallow((state) =>
       (state.controls?.hands ?? []).map((id) =>
-        id === state.selfPeerId ? 'You' : (state.participants.get(id)?.name ?? 'Someone'),
+        id === state.selfPeerId ? null : (state.participants.get(id)?.name ?? ''),
       ),
     ),
   );
   if (names.length === 0) return null;
   return (
-    <section aria-label="Raised hands" className="border-b border-surface-border p-2 text-sm">
-      <h3 className="px-2 font-medium">Raised hands</h3>
+    <section aria-label={t('raisedHands')} className="border-b border-surface-border p-2 text-sm">
+      <h3 className="px-2 font-medium">{t('raisedHands')}</h3>
       <ol className="list-decimal pl-8">
         {names.map((name, index) => (
-          <li key={index}>{name}</li>
+          <li key={index}>{name === null ? t('you') : name || t('someone')}</li>
         ))}
       </ol>
     </section>

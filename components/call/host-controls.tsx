@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
@@ -16,34 +17,40 @@ export function useIsHost(): boolean {
 
 /** Who the host is, in the header, for everyone. */
 export function HostName() {
+  const t = useTranslations('host');
+  // True when this person is the host.
   const name = useCallStore((state) => {
     const host = state.controls?.hostPeerId;
     if (!host) return null;
-    if (host === state.selfPeerId) return 'You';
+    if (host === state.selfPeerId) return true;
     return state.participants.get(host)?.name ?? null;
   });
   if (name === null) return null;
   return (
     <span data-testid="host-name" className="truncate text-sm text-ink-muted max-sm:hidden">
-      Host: <span className="text-ink">{name}</span>
+      {t.rich('hostIs', {
+        name: name === true ? t('you') : name,
+        em: (chunks) => <span className="text-ink">{chunks}</span>,
+      })}
     </span>
   );
 }
 
 /** The host's menu: lock, password, waiting room, mute everyone, end the call. */
 export function HostMenu() {
+  const t = useTranslations('host');
   const isHost = useIsHost();
   const id = useId();
   if (!isHost) return null;
   return (
     <>
-      <Button variant="ghost" size="sm" popoverTarget={id} aria-label="Host controls">
-        Host controls
+      <Button variant="ghost" size="sm" popoverTarget={id} aria-label={t('controls')}>
+        {t('controls')}
       </Button>
       <div
         id={id}
         popover="auto"
-        aria-label="Host controls"
+        aria-label={t('controls')}
         className="m-auto w-[24rem] max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
       >
         <HostMenuBody />
@@ -53,6 +60,7 @@ export function HostMenu() {
 }
 
 function HostMenuBody() {
+  const t = useTranslations('host');
   const controller = useCallController();
   const controls = useCallStore((state) => state.controls);
   const [password, setPassword] = useState('');
@@ -68,14 +76,14 @@ function HostMenuBody() {
 
   return (
     <div className="flex flex-col gap-3 text-sm">
-      <h2 className="font-semibold">Host controls</h2>
+      <h2 className="font-semibold">{t('controls')}</h2>
       <label className="flex items-center gap-2">
         <input
           type="checkbox"
           checked={controls.locked}
           onChange={(event) => controller.lockRoom(event.target.checked)}
         />
-        Lock the call (nobody new can join)
+        {t('lock')}
       </label>
       <label className="flex items-center gap-2">
         <input
@@ -83,19 +91,19 @@ function HostMenuBody() {
           checked={controls.waitingRoom}
           onChange={(event) => controller.setWaitingRoom(event.target.checked)}
         />
-        Waiting room (you let each newcomer in)
+        {t('waitingRoom')}
       </label>
       {controls.hasPassword ? (
         <div className="flex items-center justify-between gap-2">
-          <span data-testid="password-state">The call has a password.</span>
+          <span data-testid="password-state">{t('hasPassword')}</span>
           <Button size="sm" variant="secondary" onClick={() => controller.setRoomPassword(null)}>
-            Remove password
+            {t('removePassword')}
           </Button>
         </div>
       ) : (
         <form onSubmit={savePassword} className="flex items-end gap-2">
           <label htmlFor={passwordId} className="flex flex-1 flex-col gap-1">
-            Password to join
+            {t('passwordLabel')}
             <input
               id={passwordId}
               type="password"
@@ -107,19 +115,16 @@ function HostMenuBody() {
             />
           </label>
           <Button type="submit" size="sm" variant="secondary">
-            Set password
+            {t('setPassword')}
           </Button>
         </form>
       )}
       <Button variant="secondary" onClick={() => controller.askToMute(null)}>
-        Ask everyone to mute
+        {t('muteEveryone')}
       </Button>
-      <p className="text-xs text-ink-faint">
-        You can turn other people’s microphones off, but never on, and you cannot turn anyone’s
-        camera on or off. Only they can.
-      </p>
+      <p className="text-xs text-ink-faint">{t('muteHint')}</p>
       <Button variant="danger" onClick={() => controller.endCall()}>
-        End the call for everyone
+        {t('endCall')}
       </Button>
     </div>
   );
@@ -127,25 +132,29 @@ function HostMenuBody() {
 
 /** For the host: each person knocking, with Admit and Decline. */
 export function KnockRequests() {
+  const t = useTranslations('host');
   const controller = useCallController();
   const isHost = useIsHost();
   const knocks = useCallStore((state) => state.knocks);
   if (!isHost || knocks.length === 0) return null;
   return (
     <section
-      aria-label="Waiting to join"
+      aria-label={t('knocking')}
       className="fixed top-16 right-4 z-20 flex w-80 flex-col gap-2 rounded-2xl bg-surface-raised p-3 shadow-2xl ring-1 ring-surface-border"
     >
       {knocks.map((knock) => (
         <div key={knock.knockId} className="flex items-center gap-2 text-sm">
           <span className="min-w-0 flex-1 truncate">
-            <span className="font-medium">{knock.name}</span> wants to join
+            {t.rich('wantsToJoin', {
+              name: knock.name,
+              em: (chunks) => <span className="font-medium">{chunks}</span>,
+            })}
           </span>
           <Button size="sm" onClick={() => controller.admit(knock.knockId)}>
-            Admit
+            {t('admit')}
           </Button>
           <Button size="sm" variant="secondary" onClick={() => controller.decline(knock.knockId)}>
-            Decline
+            {t('decline')}
           </Button>
         </div>
       ))}
@@ -155,6 +164,7 @@ export function KnockRequests() {
 
 /** The host's actions on one person, in the People panel. */
 export function PersonHostActions({ peerId, name }: { peerId: string; name: string }) {
+  const t = useTranslations('host');
   const controller = useCallController();
   const isHost = useIsHost();
   if (!isHost) return null;
@@ -163,26 +173,26 @@ export function PersonHostActions({ peerId, name }: { peerId: string; name: stri
       <Button
         size="sm"
         variant="ghost"
-        aria-label={`Ask ${name} to mute`}
+        aria-label={t('askToMute', { name })}
         onClick={() => controller.askToMute(peerId)}
       >
-        Mute
+        {t('mute')}
       </Button>
       <Button
         size="sm"
         variant="ghost"
-        aria-label={`Make host: ${name}`}
+        aria-label={t('makeHostOf', { name })}
         onClick={() => controller.handOver(peerId)}
       >
-        Make host
+        {t('makeHost')}
       </Button>
       <Button
         size="sm"
         variant="ghost"
-        aria-label={`Remove ${name}`}
+        aria-label={t('removeOf', { name })}
         onClick={() => controller.removePerson(peerId)}
       >
-        Remove
+        {t('remove')}
       </Button>
     </span>
   );
@@ -190,6 +200,7 @@ export function PersonHostActions({ peerId, name }: { peerId: string; name: stri
 
 /** "Host" and a raised hand beside a person's name in the People panel. */
 export function PersonMarks({ peerId }: { peerId: string | null }) {
+  const t = useTranslations('host');
   const marks = useCallStore(
     useShallow((state) => {
       const id = peerId ?? state.selfPeerId;
@@ -201,10 +212,14 @@ export function PersonMarks({ peerId }: { peerId: string | null }) {
   return (
     <>
       {marks.host && (
-        <span className="rounded bg-accent-soft px-1.5 text-xs text-accent-ink">Host</span>
+        <span className="rounded bg-accent-soft px-1.5 text-xs text-accent-ink">{t('host')}</span>
       )}
       {marks.hand > 0 && (
-        <span role="img" aria-label={`Hand raised (${marks.hand})`} data-testid="hand-mark">
+        <span
+          role="img"
+          aria-label={t('handRaised', { position: marks.hand })}
+          data-testid="hand-mark"
+        >
           ✋{marks.hand}
         </span>
       )}

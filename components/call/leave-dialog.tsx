@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/button';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 
@@ -12,6 +13,7 @@ export function openLeaveDialog(): void {
 }
 
 export function LeaveDialog() {
+  const t = useTranslations('leave');
   const controller = useCallController();
   return (
     <dialog
@@ -21,12 +23,12 @@ export function LeaveDialog() {
     >
       <form method="dialog" className="flex flex-col gap-4">
         <h2 id={`${LEAVE_DIALOG_ID}-title`} className="text-lg font-semibold">
-          Leave the call?
+          {t('question')}
         </h2>
         <div className="flex justify-end gap-2">
           {/* Stay has the focus, so that Enter or Space typed by accident does not leave. */}
           <Button type="submit" variant="secondary" autoFocus>
-            Stay
+            {t('stay')}
           </Button>
           <Button
             type="button"
@@ -36,7 +38,7 @@ export function LeaveDialog() {
               controller.leave();
             }}
           >
-            Leave the call
+            {t('leave')}
           </Button>
         </div>
       </form>

@@ -1,15 +1,9 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { linkQuality, type LinkQuality } from '@/lib/stats/link-quality';
 import { cn } from '@/lib/utils';
-
-const QUALITY_TEXT: Record<LinkQuality, string> = {
-  good: 'good',
-  fair: 'fair',
-  poor: 'poor',
-  unknown: 'not measured yet',
-};
 
 const BAR_COLOUR: Record<LinkQuality, string> = {
   good: 'bg-success',
@@ -22,6 +16,7 @@ const LIT_BARS: Record<LinkQuality, number> = { good: 3, fair: 2, poor: 1, unkno
 
 /** Signal bars for one person's link; a button that opens their connection figures. */
 export function LinkQualityButton({ peerId, name }: { peerId: string; name: string }) {
+  const t = useTranslations('stats');
   const quality = useCallStore((state) => linkQuality(state.linkStats.get(peerId) ?? null));
   const showStats = useCallStore((state) => state.actions.showStats);
   return (
@@ -29,8 +24,8 @@ export function LinkQualityButton({ peerId, name }: { peerId: string; name: stri
       type="button"
       data-testid="link-quality"
       data-quality={quality}
-      aria-label={`Connection to ${name}: ${QUALITY_TEXT[quality]}. Show connection stats`}
-      title={`Connection: ${QUALITY_TEXT[quality]}`}
+      aria-label={t('qualityButton', { name, quality: t(`quality.${quality}`) })}
+      title={t('qualityTitle', { quality: t(`quality.${quality}`) })}
       onClick={() => showStats(peerId)}
       className="flex h-7 items-end gap-0.5 rounded-lg bg-black/55 px-1.5 pb-1.5 backdrop-blur-sm hover:bg-black/75"
     >

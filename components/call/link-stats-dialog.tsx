@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -19,39 +20,48 @@ function bytes(count: number): string {
     : `${Math.round(count / 1000)} kB`;
 }
 
-const CANDIDATE_TEXT = {
-  host: 'direct (host)',
-  srflx: 'through NAT (srflx)',
-  prflx: 'through NAT (prflx)',
-  relay: 'relayed (relay)',
-} as const;
+type RowKey =
+  | 'rtt'
+  | 'bitrate-in'
+  | 'bitrate-out'
+  | 'packet-loss'
+  | 'jitter'
+  | 'fps'
+  | 'resolution'
+  | 'codec'
+  | 'route'
+  | 'received'
+  | 'sent';
 
-function rows(figures: LinkFigures | undefined): [string, string, string][] {
+function rows(
+  figures: LinkFigures | undefined,
+  route: (candidate: NonNullable<LinkFigures['localCandidate']>) => string,
+): [RowKey, string][] {
   const show = (value: string | number | null | undefined, unit = '') =>
     value === null || value === undefined ? '—' : `${value}${unit}`;
   return [
-    ['rtt', 'Round trip', show(figures?.roundTripMs, ' ms')],
-    ['bitrate-in', 'Receiving', bitrate(figures?.bitrateInBps ?? null)],
-    ['bitrate-out', 'Sending', bitrate(figures?.bitrateOutBps ?? null)],
+    ['rtt', show(figures?.roundTripMs, ' ms')],
+    ['bitrate-in', bitrate(figures?.bitrateInBps ?? null)],
+    ['bitrate-out', bitrate(figures?.bitrateOutBps ?? null)],
     [
       'packet-loss',
-      'Packet loss',
       figures?.packetLoss === null || figures === undefined
         ? '—'
         : `${(figures.packetLoss * 100).toFixed(1)} %`,
     ],
-    ['jitter', 'Jitter', show(figures?.jitterMs, ' ms')],
-    ['fps', 'Frame rate', show(figures?.framesPerSecond, ' fps')],
-    ['resolution', 'Resolution', show(figures?.resolution)],
-    ['codec', 'Codec', show(figures?.codec)],
-    ['route', 'Route', figures?.localCandidate ? CANDIDATE_TEXT[figures.localCandidate] : '—'],
-    ['received', 'Received in total', figures ? bytes(figures.bytesReceived) : '—'],
-    ['sent', 'Sent in total', figures ? bytes(figures.bytesSent) : '—'],
+    ['jitter', show(figures?.jitterMs, ' ms')],
+    ['fps', show(figures?.framesPerSecond, ' fps')],
+    ['resolution', show(figures?.resolution)],
+    ['codec', show(figures?.codec)],
+    ['route', figures?.localCandidate ? route(figures.localCandidate) : '—'],
+    ['received', figures ? bytes(figures.bytesReceived) : '—'],
+    ['sent', figures ? bytes(figures.bytesSent) : '—'],
   ];
 }
 
 /** The connection figures of one person's link, opened from their tile. */
 export function LinkStatsDialog() {
+  const t = useTranslations('stats');
   const dialogRef = useRef<HTMLDialogElement>(null);
   const peerId = useCallStore((state) => state.statsPeerId);
   const name = useCallStore((state) =>
@@ -79,16 +89,18 @@ export function LinkStatsDialog() {
     >
       <form method="dialog" className="flex flex-col gap-4">
         <h2 id="link-stats-title" className="text-lg font-semibold">
-          Connection to <span className="break-all">{name}</span>
+          {t.rich('title', {
+            name,
+            em: (chunks) => <span className="break-all">{chunks}</span>,
+          })}
         </h2>
         <p className="text-sm text-ink-muted">
-          Quality: {linkQuality(figures ?? null).replace('unknown', 'not measured yet')}. Figures
-          refresh every two seconds.
+          {t('summary', { quality: t(`quality.${linkQuality(figures ?? null)}`) })}
         </p>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-          {rows(figures).map(([key, label, value]) => (
+          {rows(figures, (candidate) => t(`route.${candidate}`)).map(([key, value]) => (
             <div key={key} className="contents">
-              <dt className="text-ink-muted">{label}</dt>
+              <dt className="text-ink-muted">{t(`row.${key}`)}</dt>
               <dd data-stat={key} className="tabular-nums">
                 {value}
               </dd>
@@ -97,7 +109,7 @@ export function LinkStatsDialog() {
         </dl>
         <div className="flex justify-end">
           <Button type="submit" variant="secondary" autoFocus>
-            Close
+            {t('close')}
           </Button>
         </div>
       </form>

@@ -1,6 +1,7 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useTranslations } from 'next-intl';
+import { lazy, Suspense, useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, SpinnerIcon } from '@/components/ui/icons';
 import { describeDeviceProblem } from '@/lib/media/devices';
@@ -11,7 +12,6 @@ import { useMediaStream } from '@/lib/hooks/use-media-stream';
 import { saveDisplayName } from '@/lib/preferences';
 import { normalizeDisplayName } from '@/lib/untrusted-text';
 import { AskAgainButton, DeviceStartingNotice } from './device-access';
-import { DeviceSettings } from './device-settings';
 import { MediaToggles } from './media-toggles';
 import { MicrophoneMeter } from './microphone-meter';
 import { RelayOption } from './relay-option';
@@ -19,12 +19,19 @@ import { SignalingNotice } from './signaling-notice';
 import { VideoTile } from './video-tile';
 import { WhoIsHere } from './who-is-here';
 
+// Folded away until the person opens them: their code loads then, not before the lobby shows.
+const DeviceSettings = lazy(() =>
+  import('./device-settings').then((module) => ({ default: module.DeviceSettings })),
+);
+
 /**
  * The screen before joining: a camera preview, who is already in the call, a name, and the Join
  * button. On a phone, preview, name and Join fit the first screen; the device pickers fold away.
  */
 export function Lobby() {
+  const t = useTranslations('lobby');
   const controller = useCallControllerIfLoaded();
+  const [devicesShown, setDevicesShown] = useState(false);
   const nameFieldId = useId();
   const roomId = useCallStore((state) => state.roomId);
   const phase = useCallStore((state) => state.phase);
@@ -45,21 +52,21 @@ export function Lobby() {
   const joining = phase === 'joining';
   // A camera that is off is never asked for, so its access stays "pending": it is not awaited.
   const mediaPending = microphoneAccess === 'pending' || (cameraOn && cameraAccess === 'pending');
-  const deviceProblem = describeDeviceProblem(microphoneAccess, cameraAccess);
+  const deviceProblems = describeDeviceProblem(microphoneAccess, cameraAccess);
   // Until the call's code has loaded (moments after the lobby shows), there is nothing to join with.
   const canJoin = controller !== null && !joining && signaling !== 'unavailable';
 
   function join(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     // The server refuses a name with nothing visible in it: such a name joins as Guest.
-    const name = normalizeDisplayName(displayName) || 'Guest';
+    const name = normalizeDisplayName(displayName) || t('guest');
     saveDisplayName(name);
     controller?.join(name, password);
   }
 
   return (
     <main className="mx-auto flex min-h-dvh w-full max-w-5xl flex-col justify-center gap-5 px-4 py-4 sm:py-8 lg:flex-row lg:items-center lg:gap-8">
-      <section aria-label="Camera preview" className="flex w-full flex-col gap-3 lg:flex-[3]">
+      <section aria-label={t('preview')} className="flex w-full flex-col gap-3 lg:flex-[3]">
         <VideoTile
           name={displayName.trim()}
           stream={stream}
@@ -72,28 +79,42 @@ export function Lobby() {
           <MediaToggles />
         </div>
         <MicrophoneMeter />
-        <details className="group rounded-xl text-sm">
+        <details
+          className="group rounded-xl text-sm"
+          onToggle={(event) => {
+            if (event.currentTarget.open) setDevicesShown(true);
+          }}
+        >
           <summary className="cursor-pointer rounded-lg py-1 font-medium text-ink-muted select-none hover:text-ink">
-            Camera, microphone and speaker
+            {t('devices')}
           </summary>
           <div className="pt-3">
-            <DeviceSettings />
+            {devicesShown && (
+              <Suspense fallback={<SpinnerIcon />}>
+                <DeviceSettings />
+              </Suspense>
+            )}
           </div>
         </details>
       </section>
 
       <section className="flex w-full flex-col gap-4 lg:flex-[2] lg:gap-5">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Ready to join?</h1>
+          <h1 className="text-2xl font-semibold tracking-tight">{t('title')}</h1>
           <p className="mt-1 text-sm text-ink-muted">
-            Call code <span className="font-mono whitespace-nowrap text-ink">{roomId}</span>
+            {t.rich('callCode', {
+              roomId,
+              code: (chunks) => (
+                <span className="font-mono whitespace-nowrap text-ink">{chunks}</span>
+              ),
+            })}
           </p>
           <WhoIsHere className="mt-3" />
         </div>
 
         <form onSubmit={join} className="flex flex-col gap-3">
           <label htmlFor={nameFieldId} className="text-sm font-medium text-ink-muted">
-            Your name
+            {t('nameLabel')}
           </label>
           <input
             id={nameFieldId}
@@ -101,13 +122,13 @@ export function Lobby() {
             onChange={(event) => setDisplayName(event.target.value)}
             maxLength={LIMITS.maxNameLength}
             autoComplete="name"
-            placeholder="Guest"
+            placeholder={t('guest')}
             className="h-12 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
           />
           {askPassword && (
             <>
               <label htmlFor={passwordFieldId} className="text-sm font-medium text-ink-muted">
-                Call password
+                {t('passwordLabel')}
               </label>
               <input
                 id={passwordFieldId}
@@ -122,25 +143,25 @@ export function Lobby() {
           )}
           {refusal && (
             <p role="alert" data-testid="join-refusal" className="text-sm text-danger">
-              {refusal.text}
+              {t(`refusal.${refusal.code}`, { seconds: refusal.retryAfterSeconds ?? 0 })}
             </p>
           )}
           <Button type="submit" size="lg" disabled={!canJoin}>
             {joining && <SpinnerIcon />}
-            {joining ? 'Joining…' : 'Join'}
+            {joining ? t('joining') : t('join')}
           </Button>
           <RelayOption />
           <DeviceStartingNotice pending={mediaPending && !joining} wantCamera={cameraOn} />
         </form>
 
-        {deviceProblem && (
+        {deviceProblems.length > 0 && (
           <div
             role="alert"
             className="flex gap-2 rounded-xl bg-warning/10 px-4 py-3 text-sm text-warning"
           >
             <AlertIcon className="mt-0.5 shrink-0" width={16} height={16} />
             <div className="flex flex-col items-start gap-2">
-              <p>{deviceProblem}</p>
+              <p>{deviceProblems.map((problem) => t(`deviceProblem.${problem}`)).join(' ')}</p>
               <AskAgainButton />
             </div>
           </div>
@@ -152,7 +173,7 @@ export function Lobby() {
           rel="noopener"
           className="text-sm text-ink-faint underline underline-offset-2 hover:text-ink"
         >
-          Trouble connecting? Check your connection
+          {t('checkLink')}
         </a>
       </section>
     </main>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId, useSyncExternalStore } from 'react';
 import {
   AUDIO_PROCESSING_KEYS,
@@ -14,6 +15,7 @@ const noSubscription = () => () => {};
 
 /** Blur my background: off by default; hidden, with the reason, where the browser cannot. */
 export function BackgroundBlurOption() {
+  const t = useTranslations('effects');
   const id = useId();
   // Shown in the lobby too, which paints before the controller's code has loaded.
   const controller = useCallControllerIfLoaded();
@@ -24,7 +26,7 @@ export function BackgroundBlurOption() {
   if (!support.supported) {
     return (
       <p className="text-sm text-ink-faint" data-testid="blur-unavailable">
-        Background blur is not available here. {support.reason}
+        {t('blurUnavailable')} {t(`blurMissing.${support.reason}`)}
       </p>
     );
   }
@@ -39,25 +41,18 @@ export function BackgroundBlurOption() {
         className="mt-1 size-4 accent-accent"
       />
       <label htmlFor={id} className="text-sm">
-        <span className="font-medium">Blur my background</span>
+        <span className="font-medium">{t('blur')}</span>
         <span className="block text-ink-faint" aria-live="polite">
-          {blur === 'starting'
-            ? 'Starting blur…'
-            : 'Done on this device; it uses more processing power.'}
+          {blur === 'starting' ? t('blurStarting') : t('blurHint')}
         </span>
       </label>
     </div>
   );
 }
 
-const PROCESSING_LABELS: Record<AudioProcessingKey, string> = {
-  echoCancellation: 'Echo cancellation',
-  noiseSuppression: 'Noise suppression',
-  autoGainControl: 'Automatic volume',
-};
-
 /** The browser's own microphone processing, each switch applied to the live microphone. */
 export function MicrophoneProcessingOptions() {
+  const t = useTranslations('effects');
   // Shown in the lobby too, which paints before the controller's code has loaded.
   const controller = useCallControllerIfLoaded();
   const processing = useCallStore((state) => state.audioProcessing);
@@ -67,11 +62,13 @@ export function MicrophoneProcessingOptions() {
   };
   return (
     <fieldset className="grid gap-1">
-      <legend className="mb-1 text-xs font-medium text-ink-muted">Microphone processing</legend>
+      <legend className="mb-1 text-xs font-medium text-ink-muted">
+        {t('microphoneProcessing')}
+      </legend>
       {AUDIO_PROCESSING_KEYS.map((key) => (
         <ProcessingSwitch
           key={key}
-          label={PROCESSING_LABELS[key]}
+          label={t(`processing.${key}`)}
           checked={processing[key]}
           onChange={(on) => change(key, on)}
         />

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/button';
 import { CameraIcon, CameraOffIcon, MicIcon, MicOffIcon } from '@/components/ui/icons';
 import type { DeviceAccess } from '@/lib/call/call-store';
@@ -8,8 +9,8 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import {
   DeviceAccessHelp,
   showDeviceHelp,
-  unavailableReason,
   usable,
+  useDeviceAccessText,
   type DeviceKind,
 } from './device-access';
 
@@ -60,16 +61,17 @@ function DeviceToggle({
   shortcut: string | null;
   onToggle(): void;
 }) {
-  const problem = unavailableReason(kind, access);
-  const action = `${on ? 'Turn off' : 'Turn on'} ${kind}`;
-  const title = problem ?? (shortcut ? `${action} (${shortcut})` : action);
+  const t = useTranslations('devices');
+  const problem = useDeviceAccessText().unavailableReason(kind, access);
+  const action = t(`${on ? 'turnOff' : 'turnOn'}.${kind}`);
+  const title = problem ?? (shortcut ? t('withShortcut', { action, shortcut }) : action);
   const Icon = kind === 'camera' ? (on ? CameraIcon : CameraOffIcon) : on ? MicIcon : MicOffIcon;
   return (
     <Button
       size="icon"
       variant={on ? 'secondary' : 'off'}
       aria-pressed={on}
-      aria-label={kind === 'camera' ? 'Camera' : 'Microphone'}
+      aria-label={t(`name.${kind}`)}
       title={title}
       data-access={access}
       onClick={problem ? showDeviceHelp : onToggle}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef } from 'react';
 import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 
@@ -10,6 +11,7 @@ const METER_DECAY_PER_FRAME = 0.95;
  * It redraws on animation frames by writing a style directly: no React render per frame.
  */
 export function MicrophoneMeter() {
+  const t = useTranslations('lobby');
   const controller = useCallControllerIfLoaded();
   const meterRef = useRef<HTMLDivElement>(null);
   const barRef = useRef<HTMLDivElement>(null);
@@ -39,7 +41,7 @@ export function MicrophoneMeter() {
     <div
       ref={meterRef}
       role="meter"
-      aria-label="Microphone level"
+      aria-label={t('microphoneLevel')}
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={0}

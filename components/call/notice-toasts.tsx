@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect } from 'react';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
@@ -7,6 +8,7 @@ const NOTICE_LIFETIME_MS = 7_000;
 
 /** Short-lived messages about the call, read out by screen readers as they appear. */
 export function NoticeToasts() {
+  const t = useTranslations('notices');
   const notices = useCallStore((state) => state.notices);
   const dismiss = useCallStore((state) => state.actions.dismissNotice);
   const oldest = notices[0];
@@ -29,7 +31,7 @@ export function NoticeToasts() {
           data-testid="notice"
           className="pointer-events-auto max-w-md rounded-xl bg-surface-overlay px-4 py-2 text-sm shadow-lg ring-1 ring-surface-border"
         >
-          {notice.text}
+          {t(notice.text.key, notice.text.values)}
         </p>
       ))}
     </div>

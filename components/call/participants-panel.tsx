@@ -1,9 +1,9 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CameraOffIcon, MicOffIcon } from '@/components/ui/icons';
-import { LINK_STATUS_TEXT } from './link-status-text';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { initialsOf } from '@/lib/utils';
 import { CallModeNotice } from './call-mode';
@@ -14,6 +14,7 @@ import { YouBadge } from './you-badge';
 
 /** Everyone in the call, with what they are sending. */
 export function ParticipantsPanel() {
+  const t = useTranslations('tile');
   const self = useCallStore(
     useShallow((state) => ({
       name: state.displayName,
@@ -28,7 +29,7 @@ export function ParticipantsPanel() {
       <RaisedHands />
       <CallModeNotice />
       <MediaServerNotice />
-      <ul aria-label="People in the call" className="space-y-1">
+      <ul aria-label={t('peopleInCall')} className="space-y-1">
         <Row self name={self.name} audio={self.audio} video={self.video} status={null} />
         {participants.map((participant) => (
           <Row
@@ -37,7 +38,7 @@ export function ParticipantsPanel() {
             name={participant.name}
             audio={participant.media.audio}
             video={participant.media.video}
-            status={participant.link === 'connected' ? null : LINK_STATUS_TEXT[participant.link]}
+            status={participant.link === 'connected' ? null : t(`link.${participant.link}`)}
           >
             <SafetyCode peerId={participant.peerId} name={participant.name} />
           </Row>
@@ -67,6 +68,7 @@ function Row({
   /** Shown under the row: a remote person's safety code. */
   children?: ReactNode;
 }) {
+  const t = useTranslations('tile');
   return (
     <li
       data-self={self ? 'true' : undefined}
@@ -78,7 +80,7 @@ function Row({
           data-testid="initials"
           className="flex size-8 shrink-0 items-center justify-center rounded-full bg-accent-soft text-xs font-semibold text-accent-ink"
         >
-          {initialsOf(name || 'You')}
+          {initialsOf(name || t('you'))}
         </span>
         <span className="min-w-0 flex-1">
           <span className="flex min-w-0 items-center gap-1.5">
@@ -90,12 +92,12 @@ function Row({
         </span>
         {peerId !== null && <PersonHostActions peerId={peerId} name={name} />}
         {!audio && (
-          <span role="img" aria-label="Microphone off" className="text-danger">
+          <span role="img" aria-label={t('microphoneOff')} className="text-danger">
             <MicOffIcon width={16} height={16} />
           </span>
         )}
         {!video && (
-          <span role="img" aria-label="Camera off" className="text-ink-faint">
+          <span role="img" aria-label={t('cameraOff')} className="text-ink-faint">
             <CameraOffIcon width={16} height={16} />
           </span>
         )}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { RecordIcon } from '@/components/ui/icons';
@@ -27,6 +28,7 @@ function useRecordingSeconds(recording: boolean): number {
 
 /** Starts and stops recording the call on this machine; shows for how long it has run. */
 export function RecordButton() {
+  const t = useTranslations('recording');
   const controller = useCallController();
   const recording = useCallStore((state) => state.recording);
   const pushNotice = useCallStore((state) => state.actions.pushNotice);
@@ -36,8 +38,8 @@ export function RecordButton() {
       size={recording ? 'md' : 'icon'}
       variant={recording ? 'danger' : 'secondary'}
       aria-pressed={recording}
-      aria-label="Record the call"
-      title={recording ? 'Stop recording' : 'Record the call on this computer'}
+      aria-label={t('record')}
+      title={recording ? t('stopTitle') : t('recordTitle')}
       className={recording ? 'h-12 rounded-full' : undefined}
       onClick={() => {
         if (recording) return void controller.stopRecording();
@@ -57,29 +59,32 @@ export function RecordButton() {
 
 /** The finished recording, offered as a download. */
 export function SavedRecordingNotice() {
+  const t = useTranslations('recording');
   const controller = useCallController();
   const saved = useCallStore((state) => state.savedRecording);
   if (!saved) return null;
   return (
     <section
-      aria-label="Recording"
+      aria-label={t('label')}
       className="fixed bottom-24 left-3 z-20 flex w-80 max-w-[calc(100vw-1.5rem)] flex-col gap-2 rounded-xl bg-surface-raised p-3 text-sm shadow-xl ring-1 ring-surface-border"
     >
       <p>
-        Your recording is ready (
-        <span data-testid="recording-length">{elapsedText(Math.round(saved.seconds))}</span>,{' '}
-        {(saved.bytes / 1024 / 1024).toFixed(1)} MB). It stays on this computer.
+        {t.rich('ready', {
+          length: elapsedText(Math.round(saved.seconds)),
+          megabytes: (saved.bytes / 1024 / 1024).toFixed(1),
+          em: (chunks) => <span data-testid="recording-length">{chunks}</span>,
+        })}
       </p>
       <div className="flex justify-end gap-2">
         <Button size="sm" variant="ghost" onClick={() => controller.dismissRecording()}>
-          Discard
+          {t('discard')}
         </Button>
         <a
           href={saved.url}
           download={saved.fileName}
           className="inline-flex h-8 items-center rounded-lg bg-accent-strong px-3 font-medium text-white hover:bg-accent-deep"
         >
-          Save the recording
+          {t('save')}
         </a>
       </div>
     </section>

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useId } from 'react';
 import { useCallControllerIfLoaded } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -10,6 +11,7 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
  * that relays every call leaves nothing to choose (`/check` tells both apart).
  */
 export function RelayOption() {
+  const t = useTranslations('lobby');
   const controller = useCallControllerIfLoaded();
   const id = useId();
   const hintId = useId();
@@ -30,11 +32,10 @@ export function RelayOption() {
       />
       <div className="text-sm">
         <label htmlFor={id} className="font-medium">
-          Hide my IP address from the others
+          {t('relayLabel')}
         </label>
         <p id={hintId} className="text-ink-faint">
-          Video and sound go through this service’s relay server instead of straight to the others.
-          It can cost a little quality.
+          {t('relayHint')}
         </p>
       </div>
     </div>

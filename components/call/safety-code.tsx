@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { Button } from '@/components/ui/button';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
@@ -11,10 +12,12 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
  */
 export function SafetyCode({ peerId, name }: { peerId: string; name: string }) {
   const view = useCallStore((state) => state.safetyCodes.get(peerId));
+  const t = useTranslations('safety');
   // Through a media server, which decrypts the media, a code would prove nothing.
   const mediaServer = useCallStore((state) => state.mediaPath === 'media-server');
   const controller = useCallController();
-  const who = name || 'them';
+  // An empty name (nothing visible in it) reads as "them".
+  const who = name || t('them');
   if (!view || mediaServer) return null;
   const verified = view.status.kind === 'verified';
   const words = view.words.join(' ');
@@ -29,15 +32,11 @@ export function SafetyCode({ peerId, name }: { peerId: string; name: string }) {
     >
       {view.status.kind === 'changed' && (
         <p role="alert" className="rounded-md bg-danger-soft p-2 text-danger">
-          {who}’s safety code is not the one you verified for {view.status.name}. It may be a new
-          browser or device, or someone may be listening in. Read the words aloud again before you
-          trust this call.
+          {t('changed', { who, verifiedName: view.status.name })}
         </p>
       )}
-      <p className="text-ink-muted">
-        Read this aloud to {who}. If {who} sees the same words, nobody is listening in between.
-      </p>
-      <p aria-label={`Safety code with ${who}`} className="font-mono text-sm break-words text-ink">
+      <p className="text-ink-muted">{t('readAloud', { who })}</p>
+      <p aria-label={t('codeWith', { who })} className="font-mono text-sm break-words text-ink">
         {words}
       </p>
       <div className="flex items-center gap-2">
@@ -47,7 +46,7 @@ export function SafetyCode({ peerId, name }: { peerId: string; name: string }) {
           aria-pressed={verified}
           onClick={() => controller.setVerified(peerId, !verified)}
         >
-          {verified ? `${who} is verified` : `Mark ${who} as verified`}
+          {verified ? t('verified', { who }) : t('markVerified', { who })}
         </Button>
       </div>
     </div>
@@ -56,13 +55,12 @@ export function SafetyCode({ peerId, name }: { peerId: string; name: string }) {
 
 /** Said once, at the top of the People panel, when media goes through a server. */
 export function MediaServerNotice() {
+  const t = useTranslations('safety');
   const mediaPath = useCallStore((state) => state.mediaPath);
   if (mediaPath !== 'media-server') return null;
   return (
     <p data-testid="media-server-notice" className="px-2 pb-1 text-xs text-ink-muted">
-      This call goes through a media server, which can see and hear the media. There are no safety
-      codes: they can only prove that nobody is in between when media goes straight from browser to
-      browser.
+      {t('mediaServer')}
     </p>
   );
 }

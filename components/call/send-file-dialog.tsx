@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Button } from '@/components/ui/button';
@@ -9,7 +10,7 @@ import { useCallController } from '@/lib/hooks/use-call-controller';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 
 const SEND_FILE_DIALOG_ID = 'send-file-dialog';
-const LIMIT_TEXT = `Up to ${MAX_FILE_BYTES / 1024 / 1024} MB`;
+const LIMIT_MB = MAX_FILE_BYTES / 1024 / 1024;
 
 /** Opens the dialog, with `files` (dropped on the call) already picked. */
 export function openSendFileDialog(files?: FileList): void {
@@ -22,10 +23,11 @@ export function openSendFileDialog(files?: FileList): void {
 
 /** Picks a file and who gets it: everyone, or one person. */
 export function SendFileDialog() {
+  const t = useTranslations('files');
   const controller = useCallController();
   const participants = useCallStore(useShallow((state) => [...state.participants.values()]));
   const mode = useCallStore((state) => callModeView(state.roomMode, state.mediaPath));
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<'pick' | 'too-big' | 'no-one' | null>(null);
   // A file needs a direct link between two browsers: through the media server there is none.
   const blocked = mode === 'media-server';
 
@@ -44,7 +46,7 @@ export function SendFileDialog() {
           const data = new FormData(form);
           const file = data.get('file');
           if (blocked) return;
-          if (!(file instanceof File) || file.name === '') return setProblem('Pick a file first.');
+          if (!(file instanceof File) || file.name === '') return setProblem('pick');
           const to = String(data.get('to') ?? '');
           const refused = controller.sendFile(file, to === '' ? null : to);
           if (refused) return setProblem(refused);
@@ -53,30 +55,25 @@ export function SendFileDialog() {
         }}
       >
         <h2 id={`${SEND_FILE_DIALOG_ID}-title`} className="text-lg font-semibold">
-          Send a file
+          {t('title')}
         </h2>
-        <p className="text-sm text-ink-muted">
-          {LIMIT_TEXT}. It goes straight to them, never through the server, and only once they
-          accept it. You can also drop a file onto the call.
-        </p>
+        <p className="text-sm text-ink-muted">{t('intro', { limit: LIMIT_MB })}</p>
         {mode !== 'peer-to-peer' && (
           <p data-testid="file-mode-note" data-mode={mode} className="text-sm text-ink">
-            {blocked
-              ? 'This call runs through the media server, so there is no direct link between browsers to carry a file: files cannot be sent in this call.'
-              : 'This call is moving to the media server. Once it has, files cannot be sent, and a transfer still running then fails.'}
+            {blocked ? t('modeNote.mediaServer') : t('modeNote.moving')}
           </p>
         )}
         <label className="flex flex-col gap-1 text-sm">
-          File
+          {t('file')}
           <input name="file" type="file" className="text-sm" disabled={blocked} />
         </label>
         <label className="flex flex-col gap-1 text-sm">
-          To
+          {t('to')}
           <select
             name="to"
             className="h-10 rounded-lg bg-surface-overlay px-2 text-ink ring-1 ring-surface-border"
           >
-            <option value="">Everyone</option>
+            <option value="">{t('everyone')}</option>
             {participants.map(({ peerId, name }) => (
               <option key={peerId} value={peerId}>
                 {name}
@@ -86,7 +83,7 @@ export function SendFileDialog() {
         </label>
         {problem && (
           <p role="alert" className="text-sm text-danger">
-            {problem}
+            {t(`problem.${problem}`, { limit: LIMIT_MB })}
           </p>
         )}
         <div className="flex justify-end gap-2">
@@ -94,10 +91,10 @@ export function SendFileDialog() {
             variant="secondary"
             onClick={(event) => event.currentTarget.closest('dialog')?.close()}
           >
-            Cancel
+            {t('cancel')}
           </Button>
           <Button type="submit" disabled={blocked}>
-            Send
+            {t('send')}
           </Button>
         </div>
       </form>

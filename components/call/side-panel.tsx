@@ -1,6 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { useTranslations } from 'next-intl';
 import { useCallback } from 'react';
 import { Button } from '@/components/ui/button';
 import { CloseIcon } from '@/components/ui/icons';
@@ -36,12 +37,13 @@ export function SidePanel() {
   const panel = useCallStore((state) => state.openPanel);
   const count = useCallStore((state) => state.participants.size + 1);
   const close = useClosePanel();
+  const t = useTranslations('panel');
   if (!panel) return null;
-  const title = panel === 'chat' ? 'Chat' : `People (${count})`;
+  const title = panel === 'chat' ? t('chat') : t('peopleTitle', { count });
 
   return (
     <aside
-      aria-label={panel === 'chat' ? 'Chat' : 'People'}
+      aria-label={panel === 'chat' ? t('chat') : t('people')}
       data-side-panel={panel}
       className="fixed inset-0 z-20 flex flex-col border-surface-border bg-surface-raised md:static md:z-auto md:w-80 md:shrink-0 md:rounded-2xl md:border"
     >
@@ -50,8 +52,8 @@ export function SidePanel() {
         <Button
           variant="ghost"
           size="sm"
-          aria-label={`Close ${panel === 'chat' ? 'chat' : 'people'}`}
-          title="Close (Esc)"
+          aria-label={panel === 'chat' ? t('closeChat') : t('closePeople')}
+          title={t('closeTitle')}
           onClick={close}
         >
           <CloseIcon width={18} height={18} />

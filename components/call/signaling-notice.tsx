@@ -1,11 +1,13 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { AlertIcon, SpinnerIcon } from '@/components/ui/icons';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { cn } from '@/lib/utils';
 
 /** Says when the signaling connection is down, and what the person can do about it. */
 export function SignalingNotice({ className }: { className?: string }) {
+  const t = useTranslations('signaling');
   const signaling = useCallStore((state) => state.signaling);
   const problem = useCallStore((state) => state.signalingProblem);
 
@@ -21,7 +23,7 @@ export function SignalingNotice({ className }: { className?: string }) {
         )}
       >
         <AlertIcon className="mt-0.5 shrink-0" width={16} height={16} />
-        {problem}
+        {t(problem ?? 'not-running')}
       </p>
     );
   }
@@ -37,7 +39,7 @@ export function SignalingNotice({ className }: { className?: string }) {
         )}
       >
         <SpinnerIcon width={16} height={16} className="shrink-0" />
-        {problem ?? 'Reconnecting…'}
+        {t(problem ?? 'reconnecting')}
       </p>
     );
   }

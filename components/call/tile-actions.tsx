@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import type { RefObject } from 'react';
 import { FullscreenIcon, PictureInPictureIcon } from '@/components/ui/icons';
 
@@ -15,6 +16,7 @@ export function TileActions({
   videoRef: RefObject<HTMLVideoElement | null>;
   hasVideo: boolean;
 }) {
+  const t = useTranslations('tile');
   const canPictureInPicture =
     hasVideo && typeof document !== 'undefined' && document.pictureInPictureEnabled;
   const canFullscreen = typeof document !== 'undefined' && document.fullscreenEnabled;
@@ -39,8 +41,8 @@ export function TileActions({
       {canPictureInPicture && (
         <button
           type="button"
-          aria-label={`Picture in picture: ${label}`}
-          title="Picture in picture"
+          aria-label={t('pictureInPictureOf', { label })}
+          title={t('pictureInPicture')}
           onClick={togglePictureInPicture}
           className="flex size-8 items-center justify-center rounded-lg bg-black/55 backdrop-blur-sm hover:bg-black/75"
         >
@@ -50,8 +52,8 @@ export function TileActions({
       {canFullscreen && (
         <button
           type="button"
-          aria-label={`Full screen: ${label}`}
-          title="Full screen"
+          aria-label={t('fullscreenOf', { label })}
+          title={t('fullscreen')}
           onClick={toggleFullscreen}
           className="flex size-8 items-center justify-center rounded-lg bg-black/55 backdrop-blur-sm hover:bg-black/75"
         >

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import {
   useEffect,
   useRef,
@@ -9,11 +10,11 @@ import {
   type RefObject,
 } from 'react';
 import type { LinkStatus, VideoFit } from '@/lib/call/call-store';
+import type { LinkProblem } from '@/lib/call/link-diagnosis';
 import { useTileDisplay } from '@/lib/hooks/use-tile-display';
 import { cn, initialsOf } from '@/lib/utils';
 import { AlertIcon, MicOffIcon, SpinnerIcon } from '@/components/ui/icons';
 import { TileActions } from './tile-actions';
-import { LINK_STATUS_TEXT } from './link-status-text';
 import { VideoElement } from './video-element';
 import { HandMark, TileReactions } from './hands-and-reactions';
 import { YouBadge } from './you-badge';
@@ -27,7 +28,7 @@ export interface VideoTileProps {
   peerId?: string;
   link?: LinkStatus;
   /** Why the link failed, shown on the tile. */
-  problem?: string | null;
+  problem?: LinkProblem | null;
   speaking?: boolean;
   /** Picture-in-picture and full-screen buttons; off in the lobby preview. */
   actions?: boolean;
@@ -58,6 +59,7 @@ export function VideoTile({
   className,
   style,
 }: VideoTileProps) {
+  const t = useTranslations('tile');
   const frameRef = useRef<HTMLElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const local = peerId === undefined;
@@ -65,7 +67,7 @@ export function VideoTile({
   useTileDisplay(frameRef, peerId);
   const showVideo = videoOn && aspect !== null && (stream?.getVideoTracks().length ?? 0) > 0;
   // The own tile is labelled "You", never with the name: a name is whatever its owner typed.
-  const label = local ? 'You' : name;
+  const label = local ? t('you') : name;
   const shownAspect = showVideo ? aspect : null;
   useEffect(() => onAspect?.(shownAspect), [onAspect, shownAspect]);
 
@@ -106,13 +108,13 @@ export function VideoTile({
           // Sized by the tile, so that initials fit a thumbnail as well as a full tile.
           className="flex aspect-square h-[min(6rem,40cqh)] items-center justify-center rounded-full bg-accent-soft text-[min(1.875rem,14cqh)] font-semibold text-accent-ink"
         >
-          {initialsOf(name || 'You')}
+          {initialsOf(name || t('you'))}
         </div>
       )}
 
       <figcaption className="absolute bottom-2 left-2 flex max-w-[calc(100%-1rem)] items-center gap-1.5 rounded-lg bg-black/55 px-2 py-1 text-sm backdrop-blur-sm">
         {!audioOn && (
-          <span role="img" aria-label="Microphone off" className="shrink-0 text-danger">
+          <span role="img" aria-label={t('microphoneOff')} className="shrink-0 text-danger">
             <MicOffIcon width={16} height={16} />
           </span>
         )}
@@ -141,11 +143,11 @@ export function VideoTile({
             ) : (
               <SpinnerIcon width={16} height={16} />
             )}
-            {LINK_STATUS_TEXT[link]}
+            {t(`link.${link}`)}
           </span>
           {link === 'failed' && problem && (
             <span data-testid="link-problem" className="max-w-md text-xs text-ink-muted">
-              {problem}
+              {t(`problem.${problem}`, { name })}
             </span>
           )}
         </div>
@@ -195,9 +197,10 @@ export function ScreenTile({
   stream: MediaStream | null;
   local: boolean;
 }) {
+  const t = useTranslations('tile');
   const frameRef = useRef<HTMLElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
-  const label = local ? 'Your screen' : `${name}’s screen`;
+  const label = local ? t('yourScreen') : t('screenOf', { name });
   return (
     <figure
       ref={frameRef}
@@ -215,7 +218,7 @@ export function ScreenTile({
         {local ? (
           <>
             <YouBadge />
-            <span>screen</span>
+            <span>{t('screen')}</span>
           </>
         ) : (
           <span className="truncate">{label}</span>

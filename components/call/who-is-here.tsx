@@ -1,6 +1,7 @@
 'use client';
 
-import { describeWhoIsHere, listWhoIsHere } from '@/lib/call/presence-text';
+import { useTranslations } from 'next-intl';
+import { usePresenceText } from './presence-text';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { cn } from '@/lib/utils';
 
@@ -9,6 +10,8 @@ import { cn } from '@/lib/utils';
  * a code may be mistyped: one wrong letter opens an empty call of its own.
  */
 export function WhoIsHere({ className }: { className?: string }) {
+  const t = useTranslations('presence');
+  const { list, describe } = usePresenceText();
   const presence = useCallStore((state) => state.presence);
   const signalingOpen = useCallStore((state) => state.signaling === 'open');
 
@@ -16,13 +19,13 @@ export function WhoIsHere({ className }: { className?: string }) {
   let hint: string | null = null;
   if (!presence) {
     if (!signalingOpen) return null;
-    text = 'Checking who is here…';
+    text = t('checking');
   } else if (presence.count >= presence.capacity) {
-    text = `This call is full: ${listWhoIsHere(presence)}`;
-    hint = `It takes ${presence.capacity} people. You can join when someone leaves.`;
+    text = t('full', { who: list(presence) });
+    hint = t('fullHint', { capacity: presence.capacity });
   } else {
-    text = describeWhoIsHere(presence);
-    if (presence.count === 0) hint = 'Expecting someone? Check that the call code is right.';
+    text = describe(presence);
+    if (presence.count === 0) hint = t('emptyHint');
   }
   return (
     <div

@@ -1,3 +1,6 @@
+'use client';
+
+import { useTranslations } from 'next-intl';
 import { cn } from '@/lib/utils';
 
 /**
@@ -5,6 +8,7 @@ import { cn } from '@/lib/utils';
  * text, so nobody can imitate it by putting "(you)" in their name.
  */
 export function YouBadge({ className }: { className?: string }) {
+  const t = useTranslations('tile');
   return (
     <span
       data-testid="you-badge"
@@ -13,7 +17,7 @@ export function YouBadge({ className }: { className?: string }) {
         className,
       )}
     >
-      You
+      {t('you')}
     </span>
   );
 }

@@ -1,11 +1,12 @@
 'use client';
 
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { SpinnerIcon } from '@/components/ui/icons';
 import {
-  CHECK_TITLES,
+  CHECK_ORDER,
   runConnectionCheck,
   type CheckId,
   type CheckResult,
@@ -16,15 +17,13 @@ import { signalingUrl } from '@/lib/signaling/signaling-client';
 import { cn } from '@/lib/utils';
 import { VideoElement } from '@/components/call/video-element';
 
-const ORDER = Object.keys(CHECK_TITLES) as CheckId[];
-
-const STATUS_STYLE: Record<CheckStatus, { dot: string; label: string }> = {
-  waiting: { dot: 'bg-surface-border', label: 'Not checked yet' },
-  running: { dot: 'bg-accent motion-safe:animate-pulse', label: 'Checking' },
-  pass: { dot: 'bg-success', label: 'Works' },
-  warn: { dot: 'bg-warning', label: 'Works, with a caveat' },
-  fail: { dot: 'bg-danger', label: 'Does not work' },
-  skipped: { dot: 'bg-ink-faint', label: 'Not set up here' },
+const STATUS_DOT: Record<CheckStatus, string> = {
+  waiting: 'bg-surface-border',
+  running: 'bg-accent motion-safe:animate-pulse',
+  pass: 'bg-success',
+  warn: 'bg-warning',
+  fail: 'bg-danger',
+  skipped: 'bg-ink-faint',
 };
 
 const SUMMARY_STYLE = {
@@ -35,6 +34,7 @@ const SUMMARY_STYLE = {
 
 /** /check in the browser: runs the self-test on request and shows each verdict in plain words. */
 export function ConnectionCheckView({ signalingPort }: { signalingPort: number | null }) {
+  const t = useTranslations('check');
   const [results, setResults] = useState<Partial<Record<CheckId, CheckResult>>>({});
   const [running, setRunning] = useState(false);
   const [finished, setFinished] = useState(false);
@@ -66,22 +66,19 @@ export function ConnectionCheckView({ signalingPort }: { signalingPort: number |
   return (
     <main className="mx-auto flex min-h-dvh w-full max-w-2xl flex-col gap-6 px-4 py-10">
       <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Check your connection</h1>
-        <p className="mt-1 text-ink-muted">
-          This tries your camera, your microphone and the ways a call can reach the other people,
-          then tells you what works. It takes about fifteen seconds.
-        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{t('heading')}</h1>
+        <p className="mt-1 text-ink-muted">{t('intro')}</p>
       </div>
       <div className="flex items-center gap-3">
         <Button size="lg" onClick={start} disabled={running}>
           {running && <SpinnerIcon />}
-          {running ? 'Checking…' : finished ? 'Check again' : 'Start the check'}
+          {running ? t('checking') : finished ? t('again') : t('start')}
         </Button>
         <Link
           href="/"
           className="text-sm text-ink-muted underline underline-offset-2 hover:text-ink"
         >
-          Back to home
+          {t('backHome')}
         </Link>
       </div>
 
@@ -92,13 +89,19 @@ export function ConnectionCheckView({ signalingPort }: { signalingPort: number |
           data-tone={summary.tone}
           className={cn('rounded-xl px-4 py-3 text-sm', SUMMARY_STYLE[summary.tone])}
         >
-          <p className="font-medium">{summary.headline}</p>
-          {summary.detail && <p className="mt-1 text-ink-muted">{summary.detail}</p>}
+          <p className="font-medium">
+            {t(`summary.${summary.headline.key}`, summary.headline.values)}
+          </p>
+          {summary.details.length > 0 && (
+            <p className="mt-1 text-ink-muted">
+              {summary.details.map(({ key, values }) => t(`summary.${key}`, values)).join(' ')}
+            </p>
+          )}
         </div>
       )}
 
-      <ol aria-label="Check results" className="flex flex-col gap-2">
-        {ORDER.map((id) => {
+      <ol aria-label={t('results')} className="flex flex-col gap-2">
+        {CHECK_ORDER.map((id) => {
           const result = results[id];
           const status = result?.status ?? 'waiting';
           return (
@@ -110,12 +113,14 @@ export function ConnectionCheckView({ signalingPort }: { signalingPort: number |
             >
               <span
                 role="img"
-                aria-label={STATUS_STYLE[status].label}
-                className={cn('mt-1.5 size-3 shrink-0 rounded-full', STATUS_STYLE[status].dot)}
+                aria-label={t(`status.${status}`)}
+                className={cn('mt-1.5 size-3 shrink-0 rounded-full', STATUS_DOT[status])}
               />
               <div className="min-w-0 flex-1">
-                <h2 className="font-medium">{CHECK_TITLES[id]}</h2>
-                <p className="text-sm text-ink-muted">{result?.detail ?? 'Waiting…'}</p>
+                <h2 className="font-medium">{t(`titles.${id}`)}</h2>
+                <p className="text-sm text-ink-muted">
+                  {result ? t(`detail.${result.detail.key}`, result.detail.values) : t('waiting')}
+                </p>
                 {id === 'camera' && camera && (
                   <VideoElement
                     stream={camera}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
 import { CameraIcon } from '@/components/ui/icons';
@@ -9,6 +10,7 @@ import { createRoomId, parseRoomInput } from '@/lib/room-id';
 
 /** "Start a call", and a field to join one from a pasted link or code. */
 export function StartOrJoin() {
+  const t = useTranslations('home');
   const router = useRouter();
   const fieldId = useId();
   const errorId = useId();
@@ -25,16 +27,15 @@ export function StartOrJoin() {
   function join(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!input.trim()) {
-      setError('Paste the call link you were sent, or type its code.');
+      setError(t('emptyInput'));
       return;
     }
     const roomId = parseRoomInput(input);
     if (!roomId) {
       setError(
-        <>
-          That is not a call link or code. Codes look like{' '}
-          <span className="font-mono whitespace-nowrap">7k3mq-x9tbd-4rw8h</span>.
-        </>,
+        t.rich('badInput', {
+          code: (chunks) => <span className="font-mono whitespace-nowrap">{chunks}</span>,
+        }),
       );
       return;
     }
@@ -45,16 +46,16 @@ export function StartOrJoin() {
     <div className="flex w-full max-w-md flex-col gap-6">
       <Button size="lg" onClick={start} className="w-full">
         <CameraIcon />
-        Start a call
+        {t('start')}
       </Button>
       <div className="flex items-center gap-3 text-sm text-ink-faint">
         <span className="h-px flex-1 bg-surface-border" />
-        or join one
+        {t('orJoin')}
         <span className="h-px flex-1 bg-surface-border" />
       </div>
       <form onSubmit={join} className="flex flex-col gap-2">
         <label htmlFor={fieldId} className="sr-only">
-          Call link or code
+          {t('inputLabel')}
         </label>
         <div className="flex gap-2">
           <input
@@ -64,7 +65,7 @@ export function StartOrJoin() {
               setInput(event.target.value);
               setError(null);
             }}
-            placeholder="Paste a link or code"
+            placeholder={t('inputPlaceholder')}
             aria-invalid={error !== null}
             aria-describedby={error ? errorId : undefined}
             autoComplete="off"
@@ -72,7 +73,7 @@ export function StartOrJoin() {
             className="h-12 min-w-0 flex-1 rounded-xl border border-surface-border bg-surface-raised px-4 text-base focus:border-accent"
           />
           <Button type="submit" size="lg" variant="secondary">
-            Join
+            {t('join')}
           </Button>
         </div>
         {error && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerInfo } from '../signaling/protocol';
-import { announcementsBetween } from './announcements';
+import { announcementsBetween, type Announcement } from './announcements';
 import { createCallStore } from './call-store';
 
 const MEDIA = { audio: true, video: true, screen: null };
@@ -18,7 +18,7 @@ const controls = (hands: string[]) => ({
 /** Every announcement the store's changes make, in order. */
 function announcer() {
   const store = createCallStore('abc-defg-hij');
-  const heard: string[] = [];
+  const heard: Announcement[] = [];
   store.subscribe((after, before) => heard.push(...announcementsBetween(before, after)));
   return { actions: store.getState().actions, heard };
 }
@@ -34,10 +34,10 @@ describe('call announcements', () => {
     actions.setControls(controls([]));
     actions.participantLeft(bob.peerId);
     expect(heard).toEqual([
-      'Carol joined the call.',
-      'Carol raised their hand.',
-      'Carol lowered their hand.',
-      'Bob left the call.',
+      { key: 'joined', name: 'Carol' },
+      { key: 'raisedHand', name: 'Carol' },
+      { key: 'loweredHand', name: 'Carol' },
+      { key: 'left', name: 'Bob' },
     ]);
   });
 
@@ -47,7 +47,10 @@ describe('call announcements', () => {
     actions.setControls(controls([SELF, bob.peerId]));
     actions.participantLeft(bob.peerId);
     actions.setControls(controls([SELF]));
-    expect(heard).toEqual(['Bob raised their hand.', 'Bob left the call.']);
+    expect(heard).toEqual([
+      { key: 'raisedHand', name: 'Bob' },
+      { key: 'left', name: 'Bob' },
+    ]);
   });
 
   it('is silent outside the call', () => {

@@ -39,6 +39,7 @@ import { monitorLinkStats } from '../stats/link-stats-monitor';
 import { parseControlMessage, serializeControlMessage } from '../control/control-message';
 import { FileTransfers } from '../files/file-transfers';
 import { CallRecorder, recordingUnsupported } from '../recording/call-recorder';
+import type { NoticeText } from '../i18n/user-text';
 import { recordingFileName } from '../recording/recording-format';
 
 /** How long a reaction floats over a tile. */
@@ -392,7 +393,7 @@ export class CallController {
   }
 
   /** Offers `file` to one person, or to everyone (null); returns why it cannot, or null. */
-  sendFile(file: File, peerId: string | null): string | null {
+  sendFile(file: File, peerId: string | null): 'too-big' | 'no-one' | null {
     const peerIds = peerId === null ? [...this.state.participants.keys()] : [peerId];
     return this.files.offer(file, peerIds);
   }
@@ -417,7 +418,7 @@ export class CallController {
    * Starts recording the call on this machine, and tells everyone over their links (the server
    * cannot hold that back). Returns why it cannot, or null.
    */
-  startRecording(): string | null {
+  startRecording(): NoticeText | null {
     const run = this.run;
     if (this.recorder || !run || this.state.phase !== 'in-call') return null;
     const unsupported = recordingUnsupported();
@@ -564,12 +565,9 @@ export class CallController {
         if (this.state.phase === 'joining') this.actions.setPhase('waiting');
         return;
       case 'declined': {
-        const seconds = Math.ceil(message.retryAfterMs / 1000);
+        const retryAfterSeconds = Math.ceil(message.retryAfterMs / 1000);
         this.actions.setPhase('lobby');
-        return this.actions.setJoinRefusal({
-          code: 'declined',
-          text: `The host did not let you in. You can ask again in ${seconds} seconds.`,
-        });
+        return this.actions.setJoinRefusal({ code: 'declined', retryAfterSeconds });
       }
       case 'removed':
         this.stop('leave');
@@ -579,9 +577,7 @@ export class CallController {
         return this.actions.setPhase('ended');
       case 'mute-request':
         if (this.state.microphoneOn) this.setMicrophone(false);
-        return this.actions.pushNotice(
-          'The host turned your microphone off. You can turn it back on.',
-        );
+        return this.actions.pushNotice({ key: 'hostMutedYou' });
       case 'reaction':
         return this.showReaction(message.from, message.reaction);
       case 'chat':
@@ -590,10 +586,7 @@ export class CallController {
         this.actions.setRoomMode(message.mode);
         // To the SFU: make before break (media-paths.ts). Back to a mesh: links to everyone.
         transport?.setMode(message.mode, 'moved');
-        if (message.reason === 'sfu-lost')
-          this.actions.pushNotice(
-            'The media server stopped working. The call goes on with direct connections between everyone.',
-          );
+        if (message.reason === 'sfu-lost') this.actions.pushNotice({ key: 'mediaServerLost' });
         return;
       case 'sfu-publish-answer':
       case 'sfu-subscription-offer':
@@ -635,7 +628,7 @@ export class CallController {
   }
 
   private removePeer(peerId: string): void {
-    this.files.linkLost(peerId, `${this.nameOf(peerId)} left the call.`);
+    this.files.linkLost(peerId, 'they-left');
     this.run?.transport.removePerson(peerId);
     this.verification?.forget(peerId);
     this.displays.forget(peerId);
@@ -656,7 +649,7 @@ export class CallController {
         if (!live()) return;
         // A transfer survives nothing: a link that drops (or is replaced, 'new') fails it.
         if (state === 'disconnected' || state === 'failed' || state === 'closed' || state === 'new')
-          this.files.linkLost(peerId, `The connection to ${this.nameOf(peerId)} dropped.`);
+          this.files.linkLost(peerId, 'link-dropped');
         const update = this.peers.linkChanged(
           peerId,
           state,
@@ -703,20 +696,15 @@ export class CallController {
     }
   }
 
-  private nameOf(peerId: string): string {
-    return this.state.participants.get(peerId)?.name || 'this person';
-  }
-
   /** Shows that a first connection failed, and why; attempts go on in the background. */
   private reportLinkFailure(peerId: string): void {
     const peer = this.peers.get(peerId);
     const diagnostics = this.run?.transport.linkDiagnostics(peerId);
     if (!peer || peer.everConnected || !diagnostics) return;
-    const name = this.state.participants.get(peerId)?.name ?? 'this person';
     this.actions.participantLink(
       peerId,
       'failed',
-      describeLinkFailure(diagnostics, this.relayOnly, name),
+      describeLinkFailure(diagnostics, this.relayOnly),
     );
   }
 

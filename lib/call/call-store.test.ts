@@ -80,12 +80,12 @@ describe('call store', () => {
     s.actions.participantJoined({ ...bob, name: 'Impostor' });
     expect(s.get().participants).toBe(once);
 
-    s.actions.participantLink(bob.peerId, 'failed', 'No route.');
+    s.actions.participantLink(bob.peerId, 'failed', 'blocked');
     expect(s.get().participants).not.toBe(once);
     expect(once.get(bob.peerId)?.link).toBe('connecting');
     expect(s.get().participants.get(bob.peerId)).toMatchObject({
       link: 'failed',
-      problem: 'No route.',
+      problem: 'blocked',
     });
     s.actions.participantLink(bob.peerId, 'connected');
     expect(s.get().participants.get(bob.peerId)?.problem).toBeNull();
@@ -144,10 +144,11 @@ describe('call store', () => {
     expect(s.get().chat).toHaveLength(500);
     expect(s.get().chat[0]?.id).toBe('10');
 
-    for (const text of ['a', 'b', 'c', 'd']) s.actions.pushNotice(text);
-    expect(s.get().notices.map((notice) => notice.text)).toEqual(['b', 'c', 'd']);
+    const keys = ['screenShareFailed', 'hostMutedYou', 'deviceLost', 'deviceReplaced'] as const;
+    for (const key of keys) s.actions.pushNotice({ key });
+    expect(s.get().notices.map((notice) => notice.text.key)).toEqual(keys.slice(1));
     s.actions.dismissNotice(s.get().notices[0]!.id);
-    expect(s.get().notices.map((notice) => notice.text)).toEqual(['c', 'd']);
+    expect(s.get().notices.map((notice) => notice.text.key)).toEqual(keys.slice(2));
   });
 
   it('records devices, access and signaling as they change', () => {
@@ -157,8 +158,8 @@ describe('call store', () => {
     expect(s.get()).toMatchObject({ microphoneAccess: 'granted', cameraAccess: 'denied' });
     s.actions.setSelectedDevice('speaker', 'spk-1');
     expect(s.get().selectedDevices.speaker).toBe('spk-1');
-    s.actions.setSignaling('unavailable', 'Not running.');
-    expect(s.get()).toMatchObject({ signaling: 'unavailable', signalingProblem: 'Not running.' });
+    s.actions.setSignaling('unavailable', 'not-running');
+    expect(s.get()).toMatchObject({ signaling: 'unavailable', signalingProblem: 'not-running' });
     s.actions.setSignaling('open');
     expect(s.get().signalingProblem).toBeNull();
   });

@@ -14,6 +14,8 @@ import type {
 import type { SafetyView } from '../trust/peer-verification';
 import type { LinkFigures } from '../stats/link-stats';
 import type { TransferView } from '../files/file-transfers';
+import type { NoticeText } from '../i18n/user-text';
+import type { LinkProblem } from './link-diagnosis';
 
 /**
  * UI state of one call page. It holds plain data only: peer connections, media streams and the
@@ -30,7 +32,8 @@ export type CallPhase =
 /** Why the server would not let this person in (shown in the lobby). */
 export interface JoinRefusal {
   code: 'room-locked' | 'password-required' | 'wrong-password' | 'knock-too-soon' | 'declined';
-  text: string;
+  /** After `declined`: how long until this person may knock again. */
+  retryAfterSeconds?: number;
 }
 
 /** A reaction floating over a tile for a moment. */
@@ -44,6 +47,17 @@ export interface ShownReaction {
 /** The signaling socket, as the person should understand it. */
 export type SignalingStatus = 'connecting' | 'open' | 'reconnecting' | 'unavailable';
 
+/**
+ * Why signaling is unavailable: its server is not running, it runs another version than this
+ * page, or it cannot be reached (still retrying). The lobby says each in the person's language.
+ */
+export type SignalingProblem =
+  | 'not-running'
+  | 'version-mismatch'
+  | 'unreachable'
+  /** The call's lazily loaded code did not arrive (a deploy replaced it, or the network dropped). */
+  | 'code-load-failed';
+
 /** A remote participant's media link, simplified from `RTCPeerConnectionState`. */
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
@@ -53,7 +67,7 @@ export interface Participant {
   media: MediaState;
   link: LinkStatus;
   /** Why the link failed, for the person to read; null while it is fine or still trying. */
-  problem: string | null;
+  problem: LinkProblem | null;
   speaking: boolean;
   /** They say they are recording the call (over their own link, not through the server). */
   recording: boolean;
@@ -73,7 +87,7 @@ export interface ChatEntry {
 
 export interface Notice {
   id: number;
-  text: string;
+  text: NoticeText;
 }
 
 export type SidePanel = 'chat' | 'participants' | null;
@@ -97,8 +111,8 @@ export interface CallState {
   roomId: string;
   phase: CallPhase;
   signaling: SignalingStatus;
-  /** Why signaling is unavailable, in words a person can act on. */
-  signalingProblem: string | null;
+  /** Why signaling is unavailable. */
+  signalingProblem: SignalingProblem | null;
   selfPeerId: string | null;
   displayName: string;
   microphoneOn: boolean;
@@ -167,7 +181,7 @@ export interface SavedRecording {
 
 export interface CallActions {
   setPhase(phase: CallPhase): void;
-  setSignaling(status: SignalingStatus, problem?: string | null): void;
+  setSignaling(status: SignalingStatus, problem?: SignalingProblem | null): void;
   setDisplayName(name: string): void;
   setDeviceAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
   setMicrophoneOn(on: boolean): void;
@@ -183,7 +197,7 @@ export interface CallActions {
   participantJoined(peer: PeerInfo): void;
   participantLeft(peerId: string): void;
   participantMedia(peerId: string, media: MediaState): void;
-  participantLink(peerId: string, link: LinkStatus, problem?: string | null): void;
+  participantLink(peerId: string, link: LinkStatus, problem?: LinkProblem | null): void;
   participantSpeaking(peerId: string, speaking: boolean): void;
   clearParticipants(): void;
   setSafetyCode(peerId: string, view: SafetyView | null): void;
@@ -194,7 +208,7 @@ export interface CallActions {
   /** Opens `panel`, or closes it if it is already open. */
   togglePanel(panel: NonNullable<SidePanel>): void;
   setVideoFit(fit: VideoFit): void;
-  pushNotice(text: string): void;
+  pushNotice(text: NoticeText): void;
   dismissNotice(id: number): void;
   setNotice(notice: string | null): void;
   setPresence(presence: RoomPresence): void;

@@ -15,11 +15,9 @@ describe('link diagnosis', () => {
       serverErrors: [{ url: 'turn:127.0.0.1:3478?transport=udp', code: 401, text: 'Unauthorized' }],
     };
     expect(linkCannotConnect(diagnostics, true)).toBe(true);
-    expect(describeLinkFailure(diagnostics, true, 'Bob')).toMatch(
-      /refused the credentials.*TURN_SECRET/,
-    );
+    expect(describeLinkFailure(diagnostics, true)).toBe('turn-refused');
     // Whether or not the person asked for relay-only.
-    expect(describeLinkFailure(diagnostics, false, 'Bob')).toMatch(/refused the credentials/);
+    expect(describeLinkFailure(diagnostics, false)).toBe('turn-refused');
   });
 
   it('counts only TURN refusals of credentials as refused credentials', () => {
@@ -41,26 +39,22 @@ describe('link diagnosis', () => {
     expect(linkCannotConnect({ ...base, candidateTypes: ['relay'] }, true)).toBe(false);
     expect(linkCannotConnect({ ...base, gatheringComplete: false }, true)).toBe(false);
     expect(linkCannotConnect({ ...base, candidateTypes: ['host'] }, false)).toBe(false);
-    expect(describeLinkFailure({ ...base, candidateTypes: ['host'] }, true, 'Bob')).toMatch(
-      /no relay/,
-    );
+    expect(describeLinkFailure({ ...base, candidateTypes: ['host'] }, true)).toBe('no-relay');
   });
 
   it('tells an unreachable relay from a missing one in relay-only mode', () => {
     const unreachable = { ...base, serverErrors: [error('turn:relay.example:3478', 701)] };
-    expect(describeLinkFailure(unreachable, true, 'Bob')).toMatch(/could not be reached/);
+    expect(describeLinkFailure(unreachable, true)).toBe('relay-unreachable');
     // A STUN error is no sign of a relay.
     const stunOnly = { ...base, serverErrors: [error('stun:stun.example:3478', 701)] };
-    expect(describeLinkFailure(stunOnly, true, 'Bob')).toMatch(/no relay \(TURN\) configured/);
+    expect(describeLinkFailure(stunOnly, true)).toBe('no-relay');
   });
 
   it('otherwise points at the network between the two people', () => {
-    expect(
-      describeLinkFailure({ ...base, candidateTypes: ['host', 'srflx'] }, false, 'Bob'),
-    ).toMatch(/connect to Bob.*firewall/);
-    // Relay-only with relay candidates that still did not connect: the network again.
-    expect(describeLinkFailure({ ...base, candidateTypes: ['relay'] }, true, 'Bob')).toMatch(
-      /connect to Bob/,
+    expect(describeLinkFailure({ ...base, candidateTypes: ['host', 'srflx'] }, false)).toBe(
+      'blocked',
     );
+    // Relay-only with relay candidates that still did not connect: the network again.
+    expect(describeLinkFailure({ ...base, candidateTypes: ['relay'] }, true)).toBe('blocked');
   });
 });

@@ -20,20 +20,18 @@ export function refusedTurnCredentials<T extends { url: string; code: number }>(
   return errors.find((error) => /^turns?:/i.test(error.url) && REFUSED_CREDENTIALS.has(error.code));
 }
 
-/** Why a link to `peerName` could not be made, in words a person (or their admin) can act on. */
-export function describeLinkFailure(
-  diagnostics: IceDiagnostics,
-  relayOnly: boolean,
-  peerName: string,
-): string {
-  if (refusedTurnCredentials(diagnostics.serverErrors)) {
-    return 'The relay server (TURN) refused the credentials this app gave it, so the call could not connect. Whoever runs this app should check that TURN_SECRET matches the relay server’s secret.';
-  }
+/**
+ * Why a link could not be made: the relay refused our credentials, the relay could not be reached
+ * (or there is none) while only relayed routes are allowed, or something on the way blocks calls.
+ * The tile says it in words a person (or their admin) can act on.
+ */
+export type LinkProblem = 'turn-refused' | 'relay-unreachable' | 'no-relay' | 'blocked';
+
+export function describeLinkFailure(diagnostics: IceDiagnostics, relayOnly: boolean): LinkProblem {
+  if (refusedTurnCredentials(diagnostics.serverErrors)) return 'turn-refused';
   if (relayOnly && !diagnostics.candidateTypes.includes('relay')) {
     const turnFailed = diagnostics.serverErrors.some((error) => /^turns?:/i.test(error.url));
-    return turnFailed
-      ? 'The relay server (TURN) could not be reached, and “Hide my IP address” allows no other route. Try again, or join without it.'
-      : 'This server has no relay (TURN) configured, so “Hide my IP address” leaves no way to connect. Join without it.';
+    return turnFailed ? 'relay-unreachable' : 'no-relay';
   }
-  return `Could not connect to ${peerName}. Something between you, such as a firewall or a strict network, may be blocking calls.`;
+  return 'blocked';
 }

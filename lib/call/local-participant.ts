@@ -6,6 +6,7 @@ import { saveAudioProcessing, saveBackgroundBlur, saveMediaPreference } from '..
 import { assertNever, type MediaState } from '../signaling/protocol';
 import type { CallStore } from './call-store';
 import type { MediaTransport, OutgoingKind, ScreenShare } from './media-transport';
+import type { NoticeText } from '../i18n/user-text';
 import type { MediaRegistry } from './media-registry';
 
 export interface LocalParticipantOptions {
@@ -252,13 +253,8 @@ export class LocalParticipant {
     try {
       const { startBackgroundBlur } = await import('../media/blur/background-blur');
       const blurred = await startBackgroundBlur(camera, {
-        onTooSlow: () =>
-          this.turnBlurOff(
-            blurred,
-            'Background blur was turned off: this device could not keep up with the camera.',
-          ),
-        onFailed: () =>
-          this.turnBlurOff(blurred, 'Background blur stopped working and was turned off.'),
+        onTooSlow: () => this.turnBlurOff(blurred, { key: 'blurTooSlow' }),
+        onFailed: () => this.turnBlurOff(blurred, { key: 'blurFailed' }),
       });
       // The camera changed, or blur was turned off, while it started.
       const stillWanted =
@@ -276,13 +272,13 @@ export class LocalParticipant {
         // What is remembered is what the switch shows: off, after it failed.
         saveBackgroundBlur(false);
         this.actions.setBackgroundBlur('off');
-        this.actions.pushNotice('Background blur could not start.');
+        this.actions.pushNotice({ key: 'blurCouldNotStart' });
       }
       return null;
     }
   }
 
-  private turnBlurOff(blurred: BlurredCamera, notice: string): void {
+  private turnBlurOff(blurred: BlurredCamera, notice: NoticeText): void {
     if (this.blurred !== blurred || !this.options.live()) return;
     saveBackgroundBlur(false);
     this.actions.setBackgroundBlur('off');

@@ -10,7 +10,7 @@ import {
   type SignalingClientOptions,
   type SignalingConnectionState,
 } from '../signaling/signaling-client';
-import type { JoinRefusal, SignalingStatus } from './call-store';
+import type { JoinRefusal, SignalingProblem, SignalingStatus } from './call-store';
 import type { OutgoingMediaSignal, SignalHolding } from './media-transport';
 import { SignalOutbox, negotiationsStartedIn } from './signal-outbox';
 
@@ -19,7 +19,7 @@ export type JoinedMessage = Extract<ServerMessage, { type: 'joined' }>;
 export type RoomMessage = Exclude<ServerMessage, { type: 'joined' | 'error' | 'pong' }>;
 
 export interface SignalingSessionEvents {
-  onStatus(status: SignalingStatus, problem: string | null): void;
+  onStatus(status: SignalingStatus, problem: SignalingProblem | null): void;
   /**
    * The server took us in (or back). Signals held while the socket was down have just been sent;
    * `restartedNegotiations` holds the keys of the negotiations they started anew.
@@ -69,12 +69,6 @@ export interface SignalingSessionOptions {
   fetch?: typeof fetch;
 }
 
-const SIGNALING_NOT_RUNNING =
-  'The signaling server is not running, so calls cannot connect. Whoever runs this app will find why in the server’s log.';
-const SIGNALING_VERSION_MISMATCH =
-  'This page and the server run different versions of Meshcall, so the call cannot connect. Reload the page; if this message stays, the server is being updated: try again in a minute.';
-const SIGNALING_UNREACHABLE = 'Cannot reach the signaling server. Retrying…';
-
 /**
  * Our membership of one room over the signaling socket: joining, resuming with the token from the
  * last `joined` after every drop, holding peer signals while the socket is down (see
@@ -109,7 +103,7 @@ export class SignalingSession {
         console.warn(`Signaling refused this page's protocol version: ${reason}`);
         this.membership = 'outside';
         this.unavailable = true;
-        this.options.events.onStatus('unavailable', SIGNALING_VERSION_MISMATCH);
+        this.options.events.onStatus('unavailable', 'version-mismatch');
       },
     });
   }
@@ -230,7 +224,7 @@ export class SignalingSession {
         if (REFUSALS.has(message.code) && this.membership === 'joining') {
           this.membership = 'outside';
           const code = message.code as JoinRefusal['code'];
-          return this.options.events.onRefused({ code, text: message.message });
+          return this.options.events.onRefused({ code });
         }
         console.warn(`Signaling error (${message.code}): ${message.message}`);
         return;
@@ -288,8 +282,8 @@ export class SignalingSession {
       running = false;
     }
     if (this.connection.isOpen) return;
-    if (running) return this.options.events.onStatus('connecting', SIGNALING_UNREACHABLE);
+    if (running) return this.options.events.onStatus('connecting', 'unreachable');
     this.unavailable = true;
-    this.options.events.onStatus('unavailable', SIGNALING_NOT_RUNNING);
+    this.options.events.onStatus('unavailable', 'not-running');
   }
 }

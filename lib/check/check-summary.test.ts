@@ -4,7 +4,10 @@ import type { CheckId, CheckResult, CheckStatus } from './connection-check';
 
 const results = (statuses: Partial<Record<CheckId, CheckStatus>>) =>
   Object.fromEntries(
-    Object.entries(statuses).map(([id, status]) => [id, { id, status, detail: '' }]),
+    Object.entries(statuses).map(([id, status]) => [
+      id,
+      { id, status, detail: { key: 'testing' } },
+    ]),
   ) as Partial<Record<CheckId, CheckResult>>;
 
 const WORKING_DEVICES = { camera: 'pass', microphone: 'pass', server: 'pass' } as const;
@@ -20,11 +23,7 @@ describe('summarizeCheck', () => {
         'relay-call': 'pass',
       }),
     );
-    expect(summary).toEqual({
-      tone: 'pass',
-      headline: 'Calls work here and across networks, even through strict firewalls.',
-      detail: null,
-    });
+    expect(summary).toEqual({ tone: 'pass', headline: { key: 'everywhere' }, details: [] });
   });
 
   it('says "works here" and not "across networks" on a server with no STUN or relay', () => {
@@ -38,21 +37,19 @@ describe('summarizeCheck', () => {
       }),
     );
     expect(summary.tone).toBe('warn');
-    expect(summary.headline).toBe(
-      'Calls work with people on this network. Across networks, they may not connect.',
-    );
-    expect(summary.detail).toContain('no STUN or relay server');
+    expect(summary.headline).toEqual({ key: 'thisNetwork' });
+    expect(summary.details).toEqual([{ key: 'noStunOrRelay' }]);
   });
 
   it('warns about strict firewalls when STUN works but there is no relay', () => {
     const summary = summarizeCheck(
       results({ ...WORKING_DEVICES, direct: 'pass', stun: 'pass', relay: 'skipped' }),
     );
-    expect(summary).toMatchObject({
+    expect(summary).toEqual({
       tone: 'warn',
-      headline: 'Calls work here and across most networks.',
+      headline: { key: 'mostNetworks' },
+      details: [{ key: 'noWorkingRelay' }],
     });
-    expect(summary.detail).toContain('strict firewalls');
   });
 
   it('takes the colour of a device that warns, and names it', () => {
@@ -60,14 +57,17 @@ describe('summarizeCheck', () => {
       results({ ...WORKING_DEVICES, microphone: 'warn', direct: 'pass', 'relay-call': 'pass' }),
     );
     expect(summary.tone).toBe('warn');
-    expect(summary.detail).toBe('Your microphone needs a look: see the yellow item below.');
+    expect(summary.details).toContainEqual({
+      key: 'devicesNeedALook',
+      values: { devices: 'microphone' },
+    });
   });
 
   it('counts failures first', () => {
     expect(summarizeCheck(results({ ...WORKING_DEVICES, camera: 'fail', relay: 'fail' }))).toEqual({
       tone: 'fail',
-      headline: '2 things need attention: see the red items below.',
-      detail: null,
+      headline: { key: 'failures', values: { count: 2 } },
+      details: [],
     });
   });
 });

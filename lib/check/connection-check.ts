@@ -1,12 +1,14 @@
 import { AudioLevelMeter, SPEAKING_THRESHOLD } from '../media/audio-level';
 import { accessFromError } from '../media/local-media';
 import { refusedTurnCredentials } from '../call/link-diagnosis';
+import type { CheckText } from '../i18n/user-text';
 import { SIGNALING_SUBPROTOCOL, parseServerMessage, type IceServer } from '../signaling/protocol';
 
 /**
  * The connection self-test behind /check: camera, microphone, our server, and each way a call can
  * travel (direct, via STUN, via the TURN relay), ending with a real call through the relay when
- * one is configured. Each step reports in plain words; nothing here needs React.
+ * one is configured. Each step reports a sentence (a message key, worded by the page in the
+ * person's language); nothing here needs React.
  */
 
 export type CheckId =
@@ -18,18 +20,19 @@ export interface CheckResult {
   id: CheckId;
   status: CheckStatus;
   /** One sentence a person without networking knowledge can read. */
-  detail: string;
+  detail: CheckText;
 }
 
-export const CHECK_TITLES: Record<CheckId, string> = {
-  camera: 'Camera',
-  microphone: 'Microphone',
-  server: 'Connection to our server',
-  direct: 'Direct connections',
-  stun: 'Connections across networks (STUN)',
-  relay: 'Relay server (TURN)',
-  'relay-call': 'A test call through the relay',
-};
+/** The checks, in the order they run and are shown. */
+export const CHECK_ORDER: readonly CheckId[] = [
+  'camera',
+  'microphone',
+  'server',
+  'direct',
+  'stun',
+  'relay',
+  'relay-call',
+];
 
 export interface CheckOptions {
   signalingUrl: string;
@@ -51,7 +54,7 @@ export function runConnectionCheck(options: CheckOptions): {
 } {
   const resources: (() => void)[] = [];
   let disposed = false;
-  const report = (id: CheckId, status: CheckStatus, detail: string) => {
+  const report = (id: CheckId, status: CheckStatus, detail: CheckText) => {
     if (!disposed) options.onResult({ id, status, detail });
   };
 
@@ -61,7 +64,7 @@ export function runConnectionCheck(options: CheckOptions): {
     const ice = await checkServer(options.signalingUrl, report);
     if (!ice) {
       for (const id of ['direct', 'stun', 'relay', 'relay-call'] as const) {
-        report(id, 'skipped', 'Not tested: our server could not be reached.');
+        report(id, 'skipped', { key: 'notTestedNoServer' });
       }
       return;
     }
@@ -72,13 +75,9 @@ export function runConnectionCheck(options: CheckOptions): {
     reportStun(gathered, hasStun, report);
     reportRelay(gathered, turnServers.length > 0, report);
     if (turnServers.length === 0) {
-      report(
-        'relay-call',
-        'skipped',
-        'No relay server is configured, so there is no relayed call to test.',
-      );
+      report('relay-call', 'skipped', { key: 'relayCallNotConfigured' });
     } else if (!gathered.types.has('relay')) {
-      report('relay-call', 'fail', 'Not possible: the relay server did not give us an address.');
+      report('relay-call', 'fail', { key: 'relayCallNoAddress' });
     } else {
       await checkRelayCall(turnServers, report);
     }
@@ -93,10 +92,10 @@ export function runConnectionCheck(options: CheckOptions): {
   };
 }
 
-type Report = (id: CheckId, status: CheckStatus, detail: string) => void;
+type Report = (id: CheckId, status: CheckStatus, detail: CheckText) => void;
 
 async function checkCamera(options: CheckOptions, report: Report, resources: (() => void)[]) {
-  report('camera', 'running', 'Starting your camera…');
+  report('camera', 'running', { key: 'cameraStarting' });
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ video: true });
     resources.push(() => stream.getTracks().forEach((track) => track.stop()));
@@ -107,7 +106,9 @@ async function checkCamera(options: CheckOptions, report: Report, resources: (()
     report(
       'camera',
       'pass',
-      `Your camera works${details.length > 0 ? ` (${details.join(', ')})` : ''}.`,
+      details.length > 0
+        ? { key: 'cameraWorksWith', values: { details: details.join(', ') } }
+        : { key: 'cameraWorks' },
     );
   } catch (error) {
     report('camera', 'fail', deviceProblem('camera', error));
@@ -115,7 +116,7 @@ async function checkCamera(options: CheckOptions, report: Report, resources: (()
 }
 
 async function checkMicrophone(options: CheckOptions, report: Report, resources: (() => void)[]) {
-  report('microphone', 'running', 'Listening… say something.');
+  report('microphone', 'running', { key: 'microphoneListening' });
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio: true });
@@ -126,11 +127,7 @@ async function checkMicrophone(options: CheckOptions, report: Report, resources:
   resources.push(() => stream.getTracks().forEach((track) => track.stop()));
   const track = stream.getAudioTracks()[0];
   if (!track || typeof AudioContext === 'undefined') {
-    report(
-      'microphone',
-      'warn',
-      'Your microphone is on, but this browser cannot measure its sound.',
-    );
+    report('microphone', 'warn', { key: 'microphoneUnmeasured' });
     return;
   }
   const context = new AudioContext();
@@ -152,14 +149,16 @@ async function checkMicrophone(options: CheckOptions, report: Report, resources:
     'microphone',
     heard ? 'pass' : 'warn',
     heard
-      ? `We can hear you${track.label ? ` (${track.label})` : ''}.`
-      : 'Your microphone is on, but we heard nothing. Is it muted, or is another microphone the one you use?',
+      ? track.label
+        ? { key: 'microphoneHeardNamed', values: { label: track.label } }
+        : { key: 'microphoneHeard' }
+      : { key: 'microphoneSilent' },
   );
 }
 
 /** Asks our server for the ICE servers a call would use; null if it cannot be reached. */
 async function checkServer(url: string, report: Report): Promise<IceServer[] | null> {
-  report('server', 'running', 'Contacting our server…');
+  report('server', 'running', { key: 'serverContacting' });
   // The server refuses a self-test when the address has run too many: it says so, in an `error`.
   let refusal: string | null = null;
   const result = await new Promise<IceServer[] | null>((resolve) => {
@@ -187,14 +186,10 @@ async function checkServer(url: string, report: Report): Promise<IceServer[] | n
     };
     socket.onerror = () => finish(null);
   });
-  if (result) report('server', 'pass', 'Our server is reachable, so calls can be set up.');
-  else if (refusal) report('server', 'fail', refusal);
-  else
-    report(
-      'server',
-      'fail',
-      'Our server cannot be reached. A firewall or proxy may be blocking WebSocket connections.',
-    );
+  if (result) report('server', 'pass', { key: 'serverReachable' });
+  // The server's own words (in English): it refused, and says why.
+  else if (refusal) report('server', 'fail', { key: 'serverRefused', values: { reason: refusal } });
+  else report('server', 'fail', { key: 'serverUnreachable' });
   return result;
 }
 
@@ -205,7 +200,7 @@ interface Gathered {
 
 /** Gathers ICE candidates with every configured server, as a call would. */
 async function gatherCandidates(iceServers: IceServer[], report: Report): Promise<Gathered> {
-  for (const id of ['direct', 'stun', 'relay'] as const) report(id, 'running', 'Testing…');
+  for (const id of ['direct', 'stun', 'relay'] as const) report(id, 'running', { key: 'testing' });
   const gathered: Gathered = { types: new Set(), errors: [] };
   const connection = new RTCPeerConnection({ iceServers });
   connection.createDataChannel('check');
@@ -229,74 +224,48 @@ async function gatherCandidates(iceServers: IceServer[], report: Report): Promis
 
 function reportDirect(gathered: Gathered, report: Report) {
   if (gathered.types.has('host')) {
-    report(
-      'direct',
-      'pass',
-      'Your device can make direct connections to people on the same network.',
-    );
+    report('direct', 'pass', { key: 'directWorks' });
   } else {
-    report(
-      'direct',
-      'warn',
-      'Your browser offered no direct connection; calls will need a relay server.',
-    );
+    report('direct', 'warn', { key: 'directNone' });
   }
 }
 
 function reportStun(gathered: Gathered, configured: boolean, report: Report) {
   if (!configured) {
-    report(
-      'stun',
-      'skipped',
-      'No STUN server is configured. Calls between different networks may then need a relay.',
-    );
+    report('stun', 'skipped', { key: 'stunNotConfigured' });
   } else if (gathered.types.has('srflx')) {
-    report(
-      'stun',
-      'pass',
-      'Your public address was found, so calls across the internet can connect directly.',
-    );
+    report('stun', 'pass', { key: 'stunWorks' });
   } else {
     report(
       'stun',
       // No public address that differs from a local one: the device is directly on the
       // internet, or the STUN server did not answer. Only the relay check tells them apart.
       'warn',
-      'No separate public address was found: this device is on the internet directly, or the STUN server did not answer.',
+      { key: 'stunNoPublicAddress' },
     );
   }
 }
 
 function reportRelay(gathered: Gathered, configured: boolean, report: Report) {
   if (!configured) {
-    report(
-      'relay',
-      'skipped',
-      'No relay server is configured. People behind strict firewalls may not be able to connect.',
-    );
+    report('relay', 'skipped', { key: 'relayNotConfigured' });
     return;
   }
   if (gathered.types.has('relay')) {
-    report(
-      'relay',
-      'pass',
-      'The relay server works: calls can connect even through strict firewalls.',
-    );
+    report('relay', 'pass', { key: 'relayWorks' });
     return;
   }
   const refused = refusedTurnCredentials(gathered.errors);
   report(
     'relay',
     'fail',
-    refused
-      ? `The relay server refused our credentials (error ${refused.code}). Whoever runs this app should check TURN_SECRET.`
-      : 'The relay server could not be reached. A firewall may be blocking it.',
+    refused ? { key: 'relayRefused', values: { code: refused.code } } : { key: 'relayUnreachable' },
   );
 }
 
 /** Two connections in this page that may only use the relay: if they talk, relayed calls work. */
 async function checkRelayCall(turnServers: IceServer[], report: Report) {
-  report('relay-call', 'running', 'Making a test call through the relay…');
+  report('relay-call', 'running', { key: 'relayCallRunning' });
   const configuration: RTCConfiguration = { iceServers: turnServers, iceTransportPolicy: 'relay' };
   const caller = new RTCPeerConnection(configuration);
   const callee = new RTCPeerConnection(configuration);
@@ -324,8 +293,8 @@ async function checkRelayCall(turnServers: IceServer[], report: Report) {
       'relay-call',
       ok ? 'pass' : 'fail',
       ok
-        ? `A test call through the relay connected in ${Math.round(performance.now() - started)} ms.`
-        : 'The test call through the relay did not connect.',
+        ? { key: 'relayCallWorks', values: { ms: Math.round(performance.now() - started) } }
+        : { key: 'relayCallFailed' },
     );
   } finally {
     caller.close();
@@ -337,13 +306,13 @@ function urlsOf(server: IceServer): string[] {
   return Array.isArray(server.urls) ? server.urls : [server.urls];
 }
 
-function deviceProblem(device: 'camera' | 'microphone', error: unknown): string {
+function deviceProblem(device: 'camera' | 'microphone', error: unknown): CheckText {
   switch (accessFromError(error)) {
     case 'denied':
-      return `Your browser blocked the ${device}. Allow it from the icon in the address bar, then run the check again.`;
+      return { key: 'deviceBlocked', values: { device } };
     case 'missing':
-      return `No ${device} was found.`;
+      return { key: 'deviceMissing', values: { device } };
     default:
-      return `The ${device} could not be started. Is another app using it?`;
+      return { key: 'deviceFailed', values: { device } };
   }
 }

@@ -21,6 +21,21 @@ export type TransferStatus =
   'offered' | 'transferring' | 'done' | 'declined' | 'cancelled' | 'failed';
 
 /** A transfer as the UI shows it: plain data. */
+/** Why a transfer ended other than done; the list says it in the person's language. */
+export type TransferReason =
+  | 'you-declined'
+  | 'you-cancelled'
+  | 'they-declined'
+  | 'they-cancelled'
+  | 'they-left'
+  | 'link-dropped'
+  | 'call-ended'
+  | 'no-connection'
+  | 'sending-stopped'
+  | 'not-a-file'
+  | 'too-much'
+  | 'closed-early';
+
 export interface TransferView {
   id: string;
   direction: TransferDirection;
@@ -31,7 +46,7 @@ export interface TransferView {
   bytes: number;
   status: TransferStatus;
   /** Why it failed or stopped, for the person to read. */
-  reason: string | null;
+  reason: TransferReason | null;
   /** An incoming file, once complete: a blob: URL to offer as a download, never to open. */
   downloadUrl: string | null;
 }
@@ -71,10 +86,9 @@ export class FileTransfers {
   constructor(private readonly options: FileTransfersOptions) {}
 
   /** Offers `file` to each of `peerIds`, one transfer per person; returns why not, or null. */
-  offer(file: File, peerIds: readonly string[]): string | null {
-    if (file.size > MAX_FILE_BYTES)
-      return `Files up to ${MAX_FILE_BYTES / 1024 / 1024} MB can be sent.`;
-    if (peerIds.length === 0) return 'No one to send it to.';
+  offer(file: File, peerIds: readonly string[]): 'too-big' | 'no-one' | null {
+    if (file.size > MAX_FILE_BYTES) return 'too-big';
+    if (peerIds.length === 0) return 'no-one';
     for (const peerId of peerIds) {
       const id = this.options.newId?.() ?? crypto.randomUUID();
       this.transfers.set(id, {
@@ -114,7 +128,7 @@ export class FileTransfers {
     const transfer = this.transfers.get(id);
     if (transfer?.direction !== 'incoming' || transfer.status !== 'offered') return;
     this.options.sendControl(transfer.peerId, { type: 'file-decline', transferId: id });
-    this.finish(transfer, 'declined', 'You declined it.');
+    this.finish(transfer, 'declined', 'you-declined');
   }
 
   /** Stops a transfer from this side, and tells the other. */
@@ -122,7 +136,7 @@ export class FileTransfers {
     const transfer = this.transfers.get(id);
     if (!transfer || transferFinished(transfer.status)) return;
     this.options.sendControl(transfer.peerId, { type: 'file-cancel', transferId: id });
-    this.finish(transfer, 'cancelled', 'You cancelled it.');
+    this.finish(transfer, 'cancelled', 'you-cancelled');
   }
 
   /** Forgets a finished transfer and frees its file. */
@@ -163,11 +177,11 @@ export class FileTransfers {
         return;
       case 'file-decline':
         if (transfer?.direction === 'outgoing' && transfer.status === 'offered')
-          this.finish(transfer, 'declined', 'They declined it.');
+          this.finish(transfer, 'declined', 'they-declined');
         return;
       case 'file-cancel':
         if (transfer && !transferFinished(transfer.status))
-          this.finish(transfer, 'cancelled', 'They cancelled it.');
+          this.finish(transfer, 'cancelled', 'they-cancelled');
         return;
       case 'file-received':
         if (transfer?.direction === 'outgoing' && transfer.status === 'transferring') {
@@ -205,7 +219,7 @@ export class FileTransfers {
   }
 
   /** The link to `peerId` dropped or was replaced, or they left: their transfers cannot go on. */
-  linkLost(peerId: string, why: string): void {
+  linkLost(peerId: string, why: 'they-left' | 'link-dropped'): void {
     for (const transfer of this.transfers.values()) {
       if (transfer.peerId === peerId && !transferFinished(transfer.status))
         this.finish(transfer, 'failed', why);
@@ -220,7 +234,7 @@ export class FileTransfers {
           type: 'file-cancel',
           transferId: transfer.id,
         });
-        this.finish(transfer, 'cancelled', 'The call ended.', false);
+        this.finish(transfer, 'cancelled', 'call-ended', false);
       }
       if (transfer.downloadUrl) URL.revokeObjectURL(transfer.downloadUrl);
     }
@@ -237,7 +251,7 @@ export class FileTransfers {
     );
     if (!channel) {
       this.options.sendControl(transfer.peerId, { type: 'file-cancel', transferId: transfer.id });
-      return this.finish(transfer, 'failed', 'There is no open connection to them.');
+      return this.finish(transfer, 'failed', 'no-connection');
     }
     transfer.status = 'transferring';
     transfer.channel = channel;
@@ -269,7 +283,8 @@ export class FileTransfers {
     } catch (error) {
       if (!sending()) return;
       this.options.sendControl(transfer.peerId, { type: 'file-cancel', transferId: transfer.id });
-      this.finish(transfer, 'failed', `Sending stopped: ${String(error)}`);
+      console.warn('Sending a file stopped:', error);
+      this.finish(transfer, 'failed', 'sending-stopped');
     }
     // It is done once the receiver says it has every byte (file-received).
   }
@@ -277,12 +292,12 @@ export class FileTransfers {
   private receiveChunk(transfer: Transfer, data: unknown): void {
     if (transfer.status !== 'transferring') return;
     if (!(data instanceof ArrayBuffer)) {
-      return this.failIncoming(transfer, 'They sent something that is not part of a file.');
+      return this.failIncoming(transfer, 'not-a-file');
     }
     transfer.chunks.push(data);
     transfer.bytes += data.byteLength;
     if (transfer.bytes > transfer.size) {
-      return this.failIncoming(transfer, 'They sent more than the size they announced.');
+      return this.failIncoming(transfer, 'too-much');
     }
     if (transfer.bytes < transfer.size) return this.progressed();
     // Typed as opaque bytes, so that no browser ever renders it, whatever its name says.
@@ -296,20 +311,19 @@ export class FileTransfers {
     this.finish(transfer, 'done', null);
   }
 
-  private failIncoming(transfer: Transfer, why: string): void {
+  private failIncoming(transfer: Transfer, why: TransferReason): void {
     this.options.sendControl(transfer.peerId, { type: 'file-cancel', transferId: transfer.id });
     this.finish(transfer, 'failed', why);
   }
 
   private channelClosed(transfer: Transfer): void {
-    if (transfer.status === 'transferring')
-      this.finish(transfer, 'failed', 'The connection closed before the whole file arrived.');
+    if (transfer.status === 'transferring') this.finish(transfer, 'failed', 'closed-early');
   }
 
   private finish(
     transfer: Transfer,
     status: TransferStatus,
-    reason: string | null,
+    reason: TransferReason | null,
     notify = true,
   ): void {
     transfer.status = status;

@@ -9,6 +9,7 @@ export type DeviceAccess = 'pending' | 'granted' | 'denied' | 'missing' | 'faile
 
 export interface DeviceOption {
   deviceId: string;
+  /** Empty while the browser hides device names (before any permission): the picker numbers it. */
   label: string;
 }
 
@@ -19,28 +20,31 @@ export interface DeviceLists {
   speakers: DeviceOption[];
 }
 
-/** What the lobby says about devices we could not use, or null if all is well. */
+/** A sentence the lobby says about devices it could not use (the words are the interface's). */
+export type DeviceProblem =
+  | 'bothBlocked'
+  | 'cameraBlocked'
+  | 'microphoneBlocked'
+  | 'cameraMissing'
+  | 'microphoneMissing'
+  | 'cameraFailed'
+  | 'microphoneFailed'
+  | 'howToAllowOne'
+  | 'howToAllowBoth';
+
+/** What the lobby says about devices we could not use, in order; empty if all is well. */
 export function describeDeviceProblem(
   microphone: DeviceAccess,
   camera: DeviceAccess,
-): string | null {
-  const blocked = camera === 'denied' || microphone === 'denied';
-  const both = microphone === 'denied' && camera === 'denied';
-  const howToAllow = `To allow ${both ? 'them' : 'it'}, click the icon at the left end of the address bar (a padlock, or a crossed-out camera) and choose Allow, then press Ask again.`;
-  if (both) {
-    return `Your browser blocked the camera and microphone. You can still join to see and hear the others. ${howToAllow}`;
-  }
-  const problems: string[] = [];
-  if (camera === 'denied')
-    problems.push('Your browser blocked the camera, so others will not see you.');
-  if (microphone === 'denied')
-    problems.push('Your browser blocked the microphone, so others will not hear you.');
-  if (camera === 'missing') problems.push('No camera was found, so you will join without video.');
-  if (microphone === 'missing')
-    problems.push('No microphone was found, so you will join without sound.');
-  if (camera === 'failed')
-    problems.push('The camera could not be started (is another app using it?).');
-  if (microphone === 'failed') problems.push('The microphone could not be started.');
-  if (blocked) problems.push(howToAllow);
-  return problems.length > 0 ? problems.join(' ') : null;
+): DeviceProblem[] {
+  if (microphone === 'denied' && camera === 'denied') return ['bothBlocked', 'howToAllowBoth'];
+  const problems: DeviceProblem[] = [];
+  if (camera === 'denied') problems.push('cameraBlocked');
+  if (microphone === 'denied') problems.push('microphoneBlocked');
+  if (camera === 'missing') problems.push('cameraMissing');
+  if (microphone === 'missing') problems.push('microphoneMissing');
+  if (camera === 'failed') problems.push('cameraFailed');
+  if (microphone === 'failed') problems.push('microphoneFailed');
+  if (camera === 'denied' || microphone === 'denied') problems.push('howToAllowOne');
+  return problems;
 }

@@ -5,6 +5,7 @@ import {
 } from './audio-processing';
 import type { DeviceAccess, DeviceLists } from './devices';
 import { DEFAULT_VIDEO_QUALITY, videoConstraints, type VideoQuality } from './video-quality';
+import type { NoticeText } from '../i18n/user-text';
 
 export type { DeviceLists, DeviceOption } from './devices';
 
@@ -20,7 +21,7 @@ export interface LocalMediaEvents {
   onAccess(access: { microphone?: DeviceAccess; camera?: DeviceAccess }): void;
   onDevices(devices: DeviceLists): void;
   /** Something the person should know, such as a camera that was unplugged. */
-  onNotice(text: string): void;
+  onNotice(text: NoticeText): void;
 }
 
 export interface LocalMediaSettings {
@@ -184,7 +185,7 @@ export class LocalMedia {
       });
     } catch (error) {
       if (!(error instanceof DOMException && error.name === 'NotAllowedError')) {
-        this.events.onNotice('Screen sharing could not start.');
+        this.events.onNotice({ key: 'screenShareFailed' });
       }
       return false;
     }
@@ -303,7 +304,7 @@ export class LocalMedia {
   /** A track ended without us stopping it: the device was unplugged or revoked. */
   private async recoverFromEnded(kind: 'audio' | 'video', track: MediaStreamTrack): Promise<void> {
     if (this.disposed || this[kind] !== track) return;
-    const what = kind === 'audio' ? 'microphone' : 'camera';
+    const device = kind === 'audio' ? 'microphone' : 'camera';
     this[kind] = null;
     if (kind === 'audio') this.settings.microphoneId = null;
     else this.settings.cameraId = null;
@@ -311,8 +312,10 @@ export class LocalMedia {
     const replacement = await this.startKind(kind);
     this.events.onNotice(
       replacement
-        ? `Your ${what} stopped working, so we switched to ${replacement.label || 'another one'}.`
-        : `Your ${what} stopped working, and no other ${what} was found.`,
+        ? replacement.label
+          ? { key: 'deviceReplaced', values: { device, label: replacement.label } }
+          : { key: 'deviceReplacedUnnamed', values: { device } }
+        : { key: 'deviceLost', values: { device } },
     );
     await this.refreshDevices(false);
   }
@@ -321,17 +324,14 @@ export class LocalMedia {
     const mediaDevices = globalThis.navigator?.mediaDevices;
     if (!mediaDevices?.enumerateDevices || this.disposed) return;
     const all = await mediaDevices.enumerateDevices();
-    const pick = (kind: MediaDeviceKind, fallback: string) =>
+    const pick = (kind: MediaDeviceKind) =>
       all
         .filter((device) => device.kind === kind && device.deviceId)
-        .map((device, index) => ({
-          deviceId: device.deviceId,
-          label: device.label || `${fallback} ${index + 1}`,
-        }));
+        .map(({ deviceId, label }) => ({ deviceId, label }));
     const lists: DeviceLists = {
-      cameras: pick('videoinput', 'Camera'),
-      microphones: pick('audioinput', 'Microphone'),
-      speakers: supportsSpeakerSelection() ? pick('audiooutput', 'Speaker') : [],
+      cameras: pick('videoinput'),
+      microphones: pick('audioinput'),
+      speakers: supportsSpeakerSelection() ? pick('audiooutput') : [],
     };
     this.events.onDevices(lists);
     if (!checkCurrent) return;

@@ -1,3 +1,4 @@
+import type { NoticeText } from '../i18n/user-text';
 import { pickRecordingType, recordingGrid } from './recording-format';
 
 /** One tile of the call as the recording draws it. */
@@ -26,11 +27,11 @@ export interface Recording {
 }
 
 /** Why recording cannot start here, or null if it can. */
-export function recordingUnsupported(): string | null {
-  if (typeof MediaRecorder === 'undefined') return 'This browser cannot record.';
-  if (typeof AudioContext === 'undefined') return 'This browser cannot mix sound for a recording.';
+export function recordingUnsupported(): NoticeText | null {
+  if (typeof MediaRecorder === 'undefined') return { key: 'cannotRecord' };
+  if (typeof AudioContext === 'undefined') return { key: 'cannotMixSound' };
   if (!pickRecordingType((type) => MediaRecorder.isTypeSupported(type)))
-    return 'This browser cannot record WebM.';
+    return { key: 'cannotRecordWebm' };
   return null;
 }
 

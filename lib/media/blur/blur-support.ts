@@ -5,7 +5,10 @@
  * (the segmentation model's input goes through it) and WebAssembly. Kept apart from the blur code
  * itself, which is loaded only when blur is turned on.
  */
-export type BlurSupport = { supported: true } | { supported: false; reason: string };
+export type BlurSupport = { supported: true } | { supported: false; reason: BlurMissing };
+
+/** What the browser lacks for blur; the interface words it. */
+export type BlurMissing = 'webassembly' | 'insertable-streams' | 'webgl';
 
 let known: BlurSupport | null = null;
 
@@ -17,21 +20,17 @@ export function backgroundBlurSupport(): BlurSupport {
 function detect(): BlurSupport {
   const scope = globalThis as Record<string, unknown>;
   if (typeof scope.Worker !== 'function' || typeof scope.WebAssembly !== 'object') {
-    return { supported: false, reason: 'This browser cannot run the blur model (no WebAssembly).' };
+    return { supported: false, reason: 'webassembly' };
   }
   if (
     typeof scope.MediaStreamTrackProcessor !== 'function' ||
     typeof scope.MediaStreamTrackGenerator !== 'function' ||
     typeof scope.VideoFrame !== 'function'
   ) {
-    return {
-      supported: false,
-      reason:
-        'This browser cannot hand camera frames to a background task (no insertable streams).',
-    };
+    return { supported: false, reason: 'insertable-streams' };
   }
   if (typeof OffscreenCanvas !== 'function' || !hasWebGl()) {
-    return { supported: false, reason: 'This browser has no WebGL, which the blur model needs.' };
+    return { supported: false, reason: 'webgl' };
   }
   return { supported: true };
 }
