@@ -234,6 +234,9 @@ test('Firefox, which lacks what blur needs here, shows why instead of the option
   test.setTimeout(120_000);
   const fiona = await firefox('Fiona');
   await fiona.open(roomId);
+  // The device settings load when unfolded.
+  await fiona.driver.locator('::-p-xpath(//details/summary)').click();
+  await fiona.driver.locator('[data-testid="blur-unavailable"]').wait();
   const reason = await fiona.evaluate(
     () => document.querySelector('[data-testid="blur-unavailable"]')?.textContent ?? null,
     null,
