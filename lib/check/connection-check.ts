@@ -11,8 +11,18 @@ import { SIGNALING_SUBPROTOCOL, parseServerMessage, type IceServer } from '../si
  * person's language); nothing here needs React.
  */
 
-export type CheckId =
-  'camera' | 'microphone' | 'server' | 'direct' | 'stun' | 'relay' | 'relay-call';
+/** The checks, in the order they run and are shown. */
+export const CHECK_ORDER = [
+  'camera',
+  'microphone',
+  'server',
+  'direct',
+  'stun',
+  'relay',
+  'relay-call',
+] as const;
+
+export type CheckId = (typeof CHECK_ORDER)[number];
 /** pass: green; fail: red; warn: works with a caveat; skipped: not configured here, nothing to fix. */
 export type CheckStatus = 'waiting' | 'running' | 'pass' | 'warn' | 'fail' | 'skipped';
 
@@ -22,17 +32,6 @@ export interface CheckResult {
   /** One sentence a person without networking knowledge can read. */
   detail: CheckText;
 }
-
-/** The checks, in the order they run and are shown. */
-export const CHECK_ORDER: readonly CheckId[] = [
-  'camera',
-  'microphone',
-  'server',
-  'direct',
-  'stun',
-  'relay',
-  'relay-call',
-];
 
 export interface CheckOptions {
   signalingUrl: string;
