@@ -12,7 +12,7 @@ import {
   type IceServer,
 } from '../signaling/protocol';
 import { serializeServerMessage } from '../signaling/serialize';
-import type { Rooms } from '../signaling/rooms';
+import type { OutboundFrame, Rooms } from '../signaling/rooms';
 import {
   SignalingHub,
   zeroCounts,
@@ -401,7 +401,7 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
   }
   heartbeat.unref();
 
-  function sendFrame(connection: Connection, frame: string): void {
+  function sendFrame(connection: Connection, frame: OutboundFrame): void {
     const socket = connection.socket;
     if (socket.readyState !== WebSocket.OPEN) return;
     if (socket.bufferedAmount > config.maxBufferedBytes) {
@@ -425,8 +425,13 @@ export function createSignalingEndpoint(options: SignalingEndpointOptions): Sign
       if (corkedConnections.push(connection) === 1) process.nextTick(flushCorked);
     }
     counters.sent++;
-    counters.bytesSent += Buffer.byteLength(frame);
-    socket.send(frame);
+    if (typeof frame === 'string') {
+      counters.bytesSent += Buffer.byteLength(frame);
+      socket.send(frame);
+    } else {
+      counters.bytesSent += frame.length;
+      socket.send(frame, TEXT_FRAME);
+    }
   }
 
   function sendError(
@@ -686,6 +691,9 @@ const MAX_BACKLOG = 1_024;
 const MEMBERSHIP_LOG_LINES_PER_MINUTE = 120;
 
 const RETRY_LATER = { 'Retry-After': '5' };
+
+/** Bytes relayed by another process are still a text message to the browser. */
+const TEXT_FRAME = { binary: false } as const;
 
 const REFUSAL_STATUS: Record<UpgradeRefusal, [number, string]> = {
   'shutting-down': [503, 'Service Unavailable'],

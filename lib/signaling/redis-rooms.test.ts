@@ -70,7 +70,7 @@ function listener() {
   const availability: boolean[] = [];
   let reconnections = 0;
   const events: BusEvents = {
-    deliver: (peerId, frame) => delivered.push({ peerId, frame }),
+    deliver: (peerId, frame) => delivered.push({ peerId, frame: frame.toString() }),
     isLocal: () => false,
     claimedAway: (roomId, peerId, epoch) => claimed.push({ roomId, peerId, epoch }),
     adopted: (peers) => adopted.push(...peers),

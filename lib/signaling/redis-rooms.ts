@@ -24,6 +24,7 @@ import {
 } from './rooms';
 import { emptyControls, type RoomControls } from './room-controls';
 import * as scripts from './redis-scripts';
+import { RelayBatch, forEachFrame, isNotice } from './relay-batch';
 
 export interface RedisRoomsOptions {
   /** e.g. `redis://127.0.0.1:6379/0` */
@@ -114,8 +115,10 @@ export class RedisRooms implements Rooms {
     this.subscriber.on('error', () => undefined);
     this.client.on('ready', () => this.onReady());
     await this.subscriber.connect();
-    await this.subscriber.subscribe(this.channel(this.nodeId), (message) =>
-      this.onPublished(message),
+    await this.subscriber.subscribe(
+      this.channel(this.nodeId),
+      (message) => this.onPublished(message),
+      true, // as bytes: frames go to sockets as they arrived, never decoded and encoded again
     );
     const ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
     await this.client.connect();
@@ -288,15 +291,12 @@ export class RedisRooms implements Rooms {
     if (!this.available) return Promise.reject(new RoomsUnavailableError());
     let batch = this.batch;
     if (!batch) {
-      batch = this.batch = { lines: '', settle: [] };
+      batch = this.batch = new RelayBatch();
       setImmediate(() => this.sendBatch(batch!));
     }
     const { kind, subject, bytes, frame } = envelope;
-    batch.lines += `${roomId}\t${to}\t${kind}\t${subject}\t${bytes}\t${Buffer.byteLength(frame)}\n${frame}\n`;
-    const settled = new Promise<Delivery>((resolve, reject) =>
-      batch.settle.push({ resolve, reject }),
-    );
-    if (batch.settle.length >= MAX_BATCH) this.sendBatch(batch);
+    const settled = batch.add({ roomId, to, kind, subject, heldBytes: bytes }, frame);
+    if (batch.size >= MAX_BATCH) this.sendBatch(batch);
     return settled;
   }
 
@@ -306,7 +306,7 @@ export class RedisRooms implements Rooms {
     this.batch = null;
     // A relay waits on no timer of its own: the health check notices a Redis that stopped
     // answering, and a timer per batch would cost more than it tells.
-    this.run(scripts.RELAY, [], [...this.relayHead, batch.lines], 0).then(
+    this.run(scripts.RELAY, [], [...this.relayHead, batch.bytes()], 0).then(
       (reply) => {
         const outcomes = reply as (string | number)[];
         const delivered: Delivery[] = batch.settle.map(() => 'sent');
@@ -649,20 +649,11 @@ export class RedisRooms implements Rooms {
     }
   }
 
-  private onPublished(message: string): void {
+  private onPublished(message: Buffer): void {
     const events = this.events;
     if (!events) return;
-    if (message.startsWith('!')) return this.onNotice(events, message);
-    // "<peer>\n<frame>\n<peer>\n<frame>…": frames are JSON text, which has no raw newline.
-    let start = 0;
-    while (start < message.length) {
-      const afterPeer = message.indexOf('\n', start);
-      if (afterPeer < 0) return;
-      let afterFrame = message.indexOf('\n', afterPeer + 1);
-      if (afterFrame < 0) afterFrame = message.length;
-      events.deliver(message.slice(start, afterPeer), message.slice(afterPeer + 1, afterFrame));
-      start = afterFrame + 1;
-    }
+    if (isNotice(message)) return this.onNotice(events, message.toString());
+    forEachFrame(message, (peerId, frame) => events.deliver(peerId, frame));
   }
 
   /** A notice from a script (`redis-scripts.ts` lists them). */
@@ -691,7 +682,7 @@ export class RedisRooms implements Rooms {
   private async run(
     script: scripts.LuaScript,
     keys: string[],
-    args: string[],
+    args: (string | Buffer)[],
     timeout = this.requestTimeoutMs,
   ): Promise<Reply> {
     // Relays queued before this request go first: Redis runs requests in the order they are sent.
@@ -777,12 +768,6 @@ function parseControls(text: string): RoomControls {
 
 /** Relays sent to Redis in one script call at most; more go in the next. */
 const MAX_BATCH = 256;
-
-interface RelayBatch {
-  /** A header line and the frame per envelope, as the RELAY script reads them. */
-  lines: string;
-  settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[];
-}
 
 /** `promise`, or a rejection once `ms` have passed without it settling. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

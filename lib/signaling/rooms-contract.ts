@@ -42,7 +42,7 @@ function recorder() {
   const expelled: { roomId: string; peerId: string; why: ExpelReason }[] = [];
   const answered: { roomId: string; knockId: string; answer: KnockAnswer }[] = [];
   const events: BusEvents = {
-    deliver: (peerId, frame) => delivered.push({ peerId, frame }),
+    deliver: (peerId, frame) => delivered.push({ peerId, frame: frame.toString() }),
     isLocal: () => false,
     claimedAway: () => undefined,
     adopted: () => undefined,

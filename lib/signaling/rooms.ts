@@ -237,9 +237,15 @@ export interface AdoptedPeer {
 }
 
 /** What the shared state tells the hub of its own accord. */
+/**
+ * A serialized server message on its way to a socket: text, or its UTF-8 bytes as another process
+ * relayed them (sent as a text frame all the same).
+ */
+export type OutboundFrame = string | Buffer;
+
 export interface BusEvents {
   /** A frame for a peer attached to this process. */
-  deliver(peerId: string, frame: string): void;
+  deliver(peerId: string, frame: OutboundFrame): void;
   /** Whether a peer of that room is attached to this process with an open socket (or one on
    * its way): frames for it are handed over directly, with no trip through the shared state. */
   isLocal(roomId: string, peerId: string): boolean;

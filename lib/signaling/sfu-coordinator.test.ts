@@ -79,7 +79,7 @@ async function setup(meshMax = 2) {
     checkIceConfiguration: () => null,
     transport: {
       send: (connectionId, frame) => {
-        const message = JSON.parse(frame) as ServerMessage;
+        const message = JSON.parse(frame.toString()) as ServerMessage;
         // The room's host controls follow every join; their own tests check them.
         if (message.type === 'room-controls') return;
         sent.set(connectionId, [...(sent.get(connectionId) ?? []), message]);

@@ -46,7 +46,7 @@ async function setup(
     },
     transport: {
       send: (connectionId, frame) => {
-        const message = JSON.parse(frame) as ServerMessage;
+        const message = JSON.parse(frame.toString()) as ServerMessage;
         // The room's host controls follow every join; host-controls.test.ts and the hub's
         // host-controls tests check them.
         if (message.type === 'room-controls' && !options.keepControls) return;

@@ -23,6 +23,7 @@ import {
   type Epoch,
   type HeldPeer,
   type OverflowedMember,
+  type OutboundFrame,
   type RoomMember,
   type Rooms,
 } from './rooms';
@@ -32,7 +33,7 @@ import { SfuCoordinator, type SfuCoordinatorOptions, type SfuObservation } from 
 /** How the hub reaches connections. The socket layer implements it; unit tests record calls. */
 export interface HubTransport {
   /** Sends one serialized server message. */
-  send(connectionId: string, frame: string): void;
+  send(connectionId: string, frame: OutboundFrame): void;
   close(connectionId: string, code: number, reason: string): void;
 }
 
@@ -104,10 +105,10 @@ interface PeerSlot {
   awayUntil: number;
   graceTimer: ReturnType<typeof setTimeout> | null;
   /** Frames that arrived while a join or resume was in flight: sent right after `joined`. */
-  pending: string[] | null;
+  pending: OutboundFrame[] | null;
   /** Frames that reached this process for the peer after its socket closed, before the shared
    * state knew (Redis only): sent first if it resumes here. */
-  strays: string[];
+  strays: OutboundFrame[];
   /** Adopted from a dead process: only its place is known, not its name or media. */
   adopted: boolean;
   /** The client address it last connected from (a removal makes that address knock), if known. */
@@ -736,7 +737,7 @@ export class SignalingHub {
   }
 
   /** A frame for a peer attached to this process, from the rooms. */
-  private deliverLocally(peerId: string, frame: string): void {
+  private deliverLocally(peerId: string, frame: OutboundFrame): void {
     const slot = this.slots.get(peerId);
     if (!slot) return;
     if (slot.pending) slot.pending.push(frame);

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { RelayBatch, forEachFrame, isNotice } from './relay-batch';
+
+/** Reads a batch the way the RELAY script does (`redis-scripts.ts`). */
+function readBatch(bytes: Buffer) {
+  const relays: { header: string[]; frame: string }[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const endOfLine = bytes.indexOf(0x0a, at);
+    const header = bytes.toString('utf8', at, endOfLine).split('\t');
+    expect(header).toHaveLength(6);
+    const length = Number(header[5]);
+    const frame = bytes.subarray(endOfLine + 1, endOfLine + 1 + length);
+    expect(bytes[endOfLine + 1 + length]).toBe(0x0a);
+    relays.push({ header: header.slice(0, 5), frame: frame.toString() });
+    at = endOfLine + 2 + length;
+  }
+  return relays;
+}
+
+describe('RelayBatch', () => {
+  it('writes each frame with its header and its length in bytes, not characters', () => {
+    const batch = new RelayBatch();
+    const frames = ['{"type":"chat","text":"héllo 👋"}', '{"type":"candidate"}'];
+    void batch.add(
+      { roomId: 'r1', to: 'p2', kind: 'chat', subject: '', heldBytes: 40 },
+      frames[0]!,
+    );
+    void batch.add(
+      { roomId: 'r1', to: 'p3', kind: 'candidate', subject: 'p1', heldBytes: 20 },
+      frames[1]!,
+    );
+    expect(batch.size).toBe(2);
+    expect(readBatch(batch.bytes())).toEqual([
+      { header: ['r1', 'p2', 'chat', '', '40'], frame: frames[0] },
+      { header: ['r1', 'p3', 'candidate', 'p1', '20'], frame: frames[1] },
+    ]);
+  });
+
+  it('grows past its first buffer without losing what it holds', () => {
+    const batch = new RelayBatch();
+    const frames = Array.from({ length: 40 }, (_, i) => `{"sdp":"${String(i).repeat(6_000)}ü"}`);
+    for (const [i, frame] of frames.entries())
+      void batch.add(
+        { roomId: 'r', to: `p${i}`, kind: 'description', subject: 's', heldBytes: 1 },
+        frame,
+      );
+    expect(readBatch(batch.bytes()).map((relay) => relay.frame)).toEqual(frames);
+  });
+
+  it('settles each relay on its own', async () => {
+    const batch = new RelayBatch();
+    const first = batch.add(
+      { roomId: 'r', to: 'a', kind: 'chat', subject: '', heldBytes: 1 },
+      '{}',
+    );
+    const second = batch.add(
+      { roomId: 'r', to: 'b', kind: 'chat', subject: '', heldBytes: 1 },
+      '{}',
+    );
+    batch.settle[0]!.resolve('sent');
+    batch.settle[1]!.resolve('held');
+    await expect(Promise.all([first, second])).resolves.toEqual(['sent', 'held']);
+  });
+});
+
+describe('forEachFrame', () => {
+  it('hands over each peer and its frame as bytes, multi-byte text intact', () => {
+    const frames = ['{"text":"ça va? 🎉"}', '{"type":"candidate"}'];
+    const message = Buffer.from(`p1\n${frames[0]}\np2\n${frames[1]}`);
+    const seen: [string, string][] = [];
+    forEachFrame(message, (peerId, frame) => seen.push([peerId, frame.toString()]));
+    expect(seen).toEqual([
+      ['p1', frames[0]],
+      ['p2', frames[1]],
+    ]);
+  });
+
+  it('ignores a trailing peer with no frame line', () => {
+    const seen: string[] = [];
+    forEachFrame(Buffer.from('p1\n{}\np2'), (peerId) => seen.push(peerId));
+    expect(seen).toEqual(['p1']);
+  });
+
+  it('tells notices from frames', () => {
+    expect(isNotice(Buffer.from('!claimed r p 3'))).toBe(true);
+    expect(isNotice(Buffer.from('p1\n{}'))).toBe(false);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The bytes of relays between processes (`redis-rooms.ts`), built and read without turning them
+ * into one long string: a batch of a few hundred frames would be joined, measured and encoded
+ * again by the Redis client, and the receiving process would decode it only to encode each frame
+ * once more for its socket. Frames are written straight into a buffer, and read back as slices
+ * of the published buffer that go to the sockets as they are.
+ */
+import type { Delivery } from './rooms';
+
+/** Digits of a frame's length in a batch header: written after the frame, at a fixed width. */
+const LENGTH_DIGITS = 10;
+const NEWLINE = 0x0a;
+const NOTICE_MARK = 0x21; // '!'
+const INITIAL_CAPACITY = 64 * 1024;
+
+/** What the RELAY script needs to know of one relayed frame besides its text. */
+export interface RelayHeader {
+  roomId: string;
+  to: string;
+  kind: string;
+  subject: string;
+  /** Its cost if held for an away peer. */
+  heldBytes: number;
+}
+
+/**
+ * Relays queued in one turn of the event loop, as the RELAY script reads them: per frame a line
+ * `room \t to \t kind \t subject \t held bytes \t frame length`, then the frame and a newline.
+ */
+export class RelayBatch {
+  readonly settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[] = [];
+  private buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private used = 0;
+
+  add(header: RelayHeader, frame: string): Promise<Delivery> {
+    const line = `${header.roomId}\t${header.to}\t${header.kind}\t${header.subject}\t${header.heldBytes}\t`;
+    // UTF-8 takes at most three bytes per UTF-16 unit: room for the worst case, measured after.
+    this.reserve(3 * (line.length + frame.length) + LENGTH_DIGITS + 2);
+    this.used += this.buffer.write(line, this.used);
+    const lengthAt = this.used;
+    this.used += LENGTH_DIGITS + 1;
+    const frameBytes = this.buffer.write(frame, this.used);
+    this.buffer.write(String(frameBytes).padStart(LENGTH_DIGITS, '0'), lengthAt, 'latin1');
+    this.buffer[lengthAt + LENGTH_DIGITS] = NEWLINE;
+    this.used += frameBytes;
+    this.buffer[this.used++] = NEWLINE;
+    return new Promise<Delivery>((resolve, reject) => this.settle.push({ resolve, reject }));
+  }
+
+  get size(): number {
+    return this.settle.length;
+  }
+
+  /** The batch's bytes; the batch is not added to afterwards. */
+  bytes(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.used + bytes));
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+}
+
+/** Whether a publication to a process is a notice (`redis-scripts.ts`) rather than frames. */
+export function isNotice(message: Buffer): boolean {
+  return message[0] === NOTICE_MARK;
+}
+
+/**
+ * Each frame of a publication `peer \n frame \n peer \n frame…`, as a slice of it (no copy).
+ * Frames are JSON text, which has no raw newline.
+ */
+export function forEachFrame(
+  message: Buffer,
+  deliver: (peerId: string, frame: Buffer) => void,
+): void {
+  let start = 0;
+  while (start < message.length) {
+    const afterPeer = message.indexOf(NEWLINE, start);
+    if (afterPeer < 0) return;
+    let afterFrame = message.indexOf(NEWLINE, afterPeer + 1);
+    if (afterFrame < 0) afterFrame = message.length;
+    deliver(
+      message.toString('utf8', start, afterPeer),
+      message.subarray(afterPeer + 1, afterFrame),
+    );
+    start = afterFrame + 1;
+  }
+}
