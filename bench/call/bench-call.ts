@@ -40,7 +40,7 @@ import {
 import { startAppServer } from '../../tests/support/servers/app-server';
 import { sharedBrowserCast } from './cast';
 import { measureFirstLoad, type FirstLoad } from './first-load';
-import { MESH_COST_MODES, printMeshCost, runMeshCost, type PersonCost } from './mesh-cost';
+import { MESH_COST_MODES, printMeshCost, runMeshCost, type MeshCostRun } from './mesh-cost';
 import { runFloorRound } from './floor-round';
 import { startFloorRelay } from './floor-relay';
 import { runJoinRound, type JoinRound } from './join-round';
@@ -112,7 +112,7 @@ async function meshCost(): Promise<void> {
   const timing = SMOKE
     ? { settleMs: 2_000, measureMs: 3_000 }
     : { settleMs: 10_000, measureMs: 20_000 };
-  const results = new Map<(typeof MESH_COST_MODES)[number], PersonCost[]>();
+  const results = new Map<(typeof MESH_COST_MODES)[number], MeshCostRun>();
   try {
     for (const mode of MESH_COST_MODES) {
       process.stderr.write(`mesh cost: ${mode}\n`);

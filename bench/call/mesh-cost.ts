@@ -16,7 +16,7 @@ import { createRoomId } from '../../lib/room-id';
 import { chromiumExecutable, FAKE_MEDIA_ARGS } from '../../tests/support/browser/chromium';
 import { tileSelector } from '../../tests/support/browser/in-page';
 import { createPerson, type Person } from '../../tests/support/browser/person';
-import { processTreeCpuSeconds } from '../../tests/support/process-probe';
+import { busyShare, machineTicks, processTreeCpuSeconds } from '../../tests/support/process-probe';
 import { formatRatio, printGrid } from '../../tests/support/report';
 import type { AppServer } from '../../tests/support/servers/app-server';
 
@@ -43,6 +43,17 @@ export interface TileFigures {
   visible: boolean;
 }
 
+/** One way of the mesh measured: each person's cost, and how busy the whole machine was. */
+export interface MeshCostRun {
+  people: PersonCost[];
+  /**
+   * The machine's busy share over the window, 0 to 1. Near 1, the browsers took all the CPU there
+   * was: each person's CPU is capped by the machine, and encoders lower their own resolution, so
+   * a ratio between ways says less about the app than it seems.
+   */
+  machineBusy: number;
+}
+
 export interface PersonCost {
   name: string;
   cpuSecondsPerSecond: number;
@@ -62,7 +73,7 @@ export async function runMeshCost(
   names: readonly string[],
   mode: MeshCostMode,
   timing: MeshCostTiming,
-): Promise<PersonCost[]> {
+): Promise<MeshCostRun> {
   const roomId = createRoomId();
   const seats: { person: Person; browser: BrowserServer }[] = [];
   try {
@@ -112,12 +123,14 @@ export async function runMeshCost(
         })),
       );
     const before = await readAll();
+    const machineBefore = machineTicks();
     const startedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, timing.measureMs));
     const after = await readAll();
+    const machineBusy = busyShare(machineBefore, machineTicks());
     const wallSeconds = (Date.now() - startedAt) / 1000;
 
-    return seats.map(({ person }, index) => {
+    const people = seats.map(({ person }, index) => {
       const start = before[index]!;
       const end = after[index]!;
       const pageSeconds = (end.page.at - start.page.at) / 1000;
@@ -136,6 +149,7 @@ export async function runMeshCost(
         }),
       };
     });
+    return { people, machineBusy };
   } finally {
     for (const { person, browser } of seats) {
       await person.close().catch(() => undefined);
@@ -199,9 +213,9 @@ const mean = (values: readonly number[]) =>
   values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
 
 /** Prints each way's per-person figures, then the ratios with adaptation against without. */
-export function printMeshCost(results: ReadonlyMap<MeshCostMode, PersonCost[]>): void {
+export function printMeshCost(results: ReadonlyMap<MeshCostMode, MeshCostRun>): void {
   const rows: string[][] = [];
-  for (const [mode, people] of results) {
+  for (const [mode, { people }] of results) {
     for (const person of people) {
       const visible = person.tiles.filter((tile) => tile.visible);
       rows.push([
@@ -226,8 +240,8 @@ export function printMeshCost(results: ReadonlyMap<MeshCostMode, PersonCost[]>):
     rows,
   );
 
-  const off = results.get('adaptation-off');
-  const summary = [...results].map(([mode, people]) => {
+  const off = results.get('adaptation-off')?.people;
+  const summary = [...results].map(([mode, { people, machineBusy }]) => {
     const cpu = mean(people.map((person) => person.cpuSecondsPerSecond));
     const upload = mean(people.map((person) => person.uploadKbps));
     const visible = people.flatMap((person) => person.tiles.filter((tile) => tile.visible));
@@ -244,11 +258,36 @@ export function printMeshCost(results: ReadonlyMap<MeshCostMode, PersonCost[]>):
         ? formatRatio(upload / offUpload, mode === 'grid' ? GOALS.upload : undefined)
         : '',
       `${minFps.toFixed(1)}${minFps >= GOALS.visibleFramesPerSecond ? '' : ' (goal ≥ 15, MISSED)'}`,
+      `${(100 * machineBusy).toFixed(0)} %`,
     ];
   });
   printGrid(
     'Per person, mean of the four: with adaptation against without (goals for the grid)',
-    ['', 'CPU s/s', 'upload kbit/s', 'CPU ratio', 'upload ratio', 'min visible fps'],
+    [
+      '',
+      'CPU s/s',
+      'upload kbit/s',
+      'CPU ratio',
+      'upload ratio',
+      'min visible fps',
+      'machine busy',
+    ],
     summary,
+  );
+  printSaturation([...results.values()]);
+}
+
+/** Past this busy share the machine, not the app, sets each person's CPU and resolution. */
+const SATURATED = 0.9;
+
+/** Says so when a way ran on a machine with no CPU to spare. */
+export function printSaturation(runs: readonly MeshCostRun[]): void {
+  const busiest = Math.max(...runs.map((run) => run.machineBusy));
+  if (busiest < SATURATED) return;
+  console.log(
+    `Saturated: the machine was ${(100 * busiest).toFixed(0)} % busy in the busiest way. ` +
+      'Each browser got what CPU was left, and WebRTC lowered its own sending resolution to fit, ' +
+      'so CPU ratios tend to 1 and the reference sends less than it would. ' +
+      'Figures that mean what they say need more cores than the four browsers use.',
   );
 }

@@ -21,6 +21,7 @@ import type { Person } from '../../tests/support/browser/person';
 import {
   longestFrameGap,
   openLinkPorts,
+  switchFrameGap,
   watchFrames,
 } from '../../tests/support/browser/sfu-in-page';
 import { startJanus } from '../../tests/support/janus-server';
@@ -35,7 +36,7 @@ import {
 import { startAppServer, type AppServer } from '../../tests/support/servers/app-server';
 import { sharedBrowserCast, withPeople, type Cast } from './cast';
 import { lobbyReady } from './join-round';
-import { runMeshCost, type PersonCost } from './mesh-cost';
+import { printSaturation, runMeshCost, type MeshCostRun } from './mesh-cost';
 import { readJoinClickedAt } from './setup-timing';
 
 const NAMES = ['Ann', 'Ben', 'Cat', 'Dan', 'Eve', 'Fay'];
@@ -47,6 +48,13 @@ interface SfuRound {
   joinMs: Record<number, number>;
   /** The longest gap between frames Ann's and Ben's tiles of each other presented in the move. */
   moveGapMs: number;
+  /** Of those, the gap across the tile's change from the peer link's track to Janus's. */
+  switchGapMs: number;
+  /**
+   * The reference from the same round: the longest gap in the same tiles while the 4th person
+   * joins, with no move. On a starved machine frames stall without any move; this says how much.
+   */
+  quietGapMs: number;
   /** Cat's click until Ann and Ben have no peer link left. */
   moveMs: number;
 }
@@ -64,7 +72,10 @@ export async function runSfuBench(options: { smoke: boolean; runs: number }): Pr
   const inJanus = (port: number) => port >= janus.rtpPorts.min && port <= janus.rtpPorts.max;
   const names = options.smoke ? SMOKE_NAMES : NAMES;
   const rounds: SfuRound[] = [];
-  const cost: { mesh: PersonCost[]; sfu: PersonCost[] } = { mesh: [], sfu: [] };
+  const cost: { mesh: MeshCostRun; sfu: MeshCostRun } = {
+    mesh: { people: [], machineBusy: 0 },
+    sfu: { people: [], machineBusy: 0 },
+  };
   const timing = options.smoke
     ? { settleMs: 2_000, measureMs: 3_000 }
     : { settleMs: 10_000, measureMs: 20_000 };
@@ -122,12 +133,14 @@ async function runSfuRound(
     await ben.expectMediaFrom(ann.name, { audio: false });
     const joinMs: Record<number, number> = {};
     let moveGapMs = Number.NaN;
+    let switchGapMs = Number.NaN;
+    let quietGapMs = Number.NaN;
     let moveMs = Number.NaN;
     for (const [index, person] of people.entries()) {
       if (index < 2) continue;
       await person.open(roomId, server.url);
       await person.waitUntil(lobbyReady, null, `${person.name}'s lobby is ready`);
-      if (index === 2) {
+      if (index === 2 || index === 3) {
         await ann.evaluate(watchFrames, tileSelector(ben.name));
         await ben.evaluate(watchFrames, tileSelector(ann.name));
       }
@@ -145,14 +158,25 @@ async function runSfuRound(
             throw new Error(`${moved.name} still has a peer link two minutes after the move`);
         }
         moveMs = Date.now() - clickedAt;
-        moveGapMs = Math.max(
-          await ann.evaluate(longestFrameGap, tileSelector(ben.name)),
-          await ben.evaluate(longestFrameGap, tileSelector(ann.name)),
-        );
+        moveGapMs = await longestOf(ann, ben, longestFrameGap);
+        switchGapMs = await longestOf(ann, ben, switchFrameGap);
       }
+      if (index === 3) quietGapMs = await longestOf(ann, ben, longestFrameGap);
     }
-    return { joinMs, moveGapMs, moveMs };
+    return { joinMs, moveGapMs, switchGapMs, quietGapMs, moveMs };
   });
+}
+
+/** The larger of `read`'s figures for Ann's tile of Ben and Ben's tile of Ann. */
+async function longestOf(
+  ann: Person,
+  ben: Person,
+  read: (selector: string) => number,
+): Promise<number> {
+  return Math.max(
+    await ann.evaluate(read, tileSelector(ben.name)),
+    await ben.evaluate(read, tileSelector(ann.name)),
+  );
 }
 
 /** Polls until every open connection of `person`'s page ends at Janus (publisher and subscriber). */
@@ -171,7 +195,7 @@ const mean = (values: readonly number[]) =>
 
 function report(
   rounds: SfuRound[],
-  cost: { mesh: PersonCost[]; sfu: PersonCost[] },
+  cost: { mesh: MeshCostRun; sfu: MeshCostRun },
   options: { smoke: boolean; runs: number },
   load: string,
 ): void {
@@ -197,29 +221,39 @@ function report(
     }),
   );
   const gaps = rounds.map((round) => round.moveGapMs);
+  const switchGaps = rounds.map((round) => round.switchGapMs);
+  const quietGaps = rounds.map((round) => round.quietGapMs).filter((gap) => gap >= 0);
   const moves = rounds.map((round) => round.moveMs);
+  const row = (label: string, values: number[], goal = '') => [
+    label,
+    figure(values, 50),
+    figure(values, 95),
+    formatFigure(Math.max(...values)),
+    goal,
+  ];
   printGrid(
-    'The move (3rd person joins a 2-person call)',
+    "The move (3rd person joins a 2-person call): gaps in Ann's and Ben's tiles of each other",
     ['', 'p50', 'p95', 'max', 'goal'],
     [
-      [
-        'Longest received-frame gap (ms)',
-        figure(gaps, 50),
-        figure(gaps, 95),
-        formatFigure(Math.max(...gaps)),
-        '< 500',
-      ],
-      [
-        'Join click → peer links closed (ms)',
-        figure(moves, 50),
-        figure(moves, 95),
-        formatFigure(Math.max(...moves)),
-        '',
-      ],
+      row('Longest received-frame gap in the move (ms)', gaps, '< 500'),
+      row('  of which across the switch to Janus (ms)', switchGaps, '< 500'),
+      ...(quietGaps.length > 0
+        ? [row('Longest gap while the 4th joins, no move (ms)', quietGaps)]
+        : []),
+      row('Join click → peer links closed (ms)', moves),
     ],
   );
+  if (quietGaps.length > 0) {
+    const ratios = rounds
+      .filter((round) => round.quietGapMs > 0)
+      .map((round) => round.moveGapMs / round.quietGapMs);
+    console.log(
+      `Move against no move, same round (p50): ${formatRatio(percentile(ratios, 50))}: ` +
+        "a ratio near 1 means the gaps are the machine's stalls, not the move's.",
+    );
+  }
   const rows = (['mesh', 'sfu'] as const).flatMap((mode) =>
-    cost[mode].map((person) => [
+    cost[mode].people.map((person) => [
       `${mode}: ${person.name}`,
       person.cpuSecondsPerSecond.toFixed(2),
       person.uploadKbps.toFixed(0),
@@ -231,10 +265,10 @@ function report(
     ['', 'CPU s/s', 'upload kbit/s', 'received fps per tile'],
     rows,
   );
-  const meshCpu = mean(cost.mesh.map((person) => person.cpuSecondsPerSecond));
-  const sfuCpu = mean(cost.sfu.map((person) => person.cpuSecondsPerSecond));
-  const meshUpload = mean(cost.mesh.map((person) => person.uploadKbps));
-  const sfuUpload = mean(cost.sfu.map((person) => person.uploadKbps));
+  const meshCpu = mean(cost.mesh.people.map((person) => person.cpuSecondsPerSecond));
+  const sfuCpu = mean(cost.sfu.people.map((person) => person.cpuSecondsPerSecond));
+  const meshUpload = mean(cost.mesh.people.map((person) => person.uploadKbps));
+  const sfuUpload = mean(cost.sfu.people.map((person) => person.uploadKbps));
   printGrid(
     'Per person, mean of the four: SFU against mesh',
     ['', 'mesh', 'SFU', 'ratio'],
@@ -246,8 +280,15 @@ function report(
         sfuUpload.toFixed(0),
         formatRatio(sfuUpload / meshUpload),
       ],
+      [
+        'machine busy',
+        `${(100 * cost.mesh.machineBusy).toFixed(0)} %`,
+        `${(100 * cost.sfu.machineBusy).toFixed(0)} %`,
+        '',
+      ],
     ],
   );
+  printSaturation([cost.mesh, cost.sfu]);
 }
 
 /**

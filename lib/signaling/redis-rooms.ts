@@ -317,6 +317,7 @@ export class RedisRooms implements Rooms {
               ? outcome
               : { limit: outcome, heldBytes: Number(outcomes[i + 2]) };
         }
+        batch.release();
         batch.settle.forEach(({ resolve }, index) => resolve(delivered[index]!));
       },
       (error: unknown) => {

@@ -48,6 +48,17 @@ describe('RelayBatch', () => {
     expect(readBatch(batch.bytes()).map((relay) => relay.frame)).toEqual(frames);
   });
 
+  it('writes the next batch into a released buffer from the start', () => {
+    const first = new RelayBatch();
+    void first.add({ roomId: 'r', to: 'a', kind: 'chat', subject: '', heldBytes: 1 }, '{"n":1}');
+    first.release();
+    const second = new RelayBatch();
+    void second.add({ roomId: 'r', to: 'b', kind: 'chat', subject: '', heldBytes: 1 }, '{"n":2}');
+    expect(readBatch(second.bytes())).toEqual([
+      { header: ['r', 'b', 'chat', '', '1'], frame: '{"n":2}' },
+    ]);
+  });
+
   it('settles each relay on its own', async () => {
     const batch = new RelayBatch();
     const first = batch.add(

@@ -12,6 +12,10 @@ const LENGTH_DIGITS = 10;
 const NEWLINE = 0x0a;
 const NOTICE_MARK = 0x21; // '!'
 const INITIAL_CAPACITY = 64 * 1024;
+/** Buffers of sent batches kept for the next ones, and the largest kept. */
+const SPARE_BUFFERS = 4;
+const LARGEST_SPARE = 4 * 1024 * 1024;
+const spare: Buffer[] = [];
 
 /** What the RELAY script needs to know of one relayed frame besides its text. */
 export interface RelayHeader {
@@ -29,7 +33,7 @@ export interface RelayHeader {
  */
 export class RelayBatch {
   readonly settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[] = [];
-  private buffer = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  private buffer = spare.pop() ?? Buffer.allocUnsafe(INITIAL_CAPACITY);
   private used = 0;
 
   add(header: RelayHeader, frame: string): Promise<Delivery> {
@@ -54,6 +58,17 @@ export class RelayBatch {
   /** The batch's bytes; the batch is not added to afterwards. */
   bytes(): Buffer {
     return this.buffer.subarray(0, this.used);
+  }
+
+  /**
+   * Gives the buffer to a later batch. Only once Redis has answered this one: until then the
+   * Redis client may still be writing it to its socket.
+   */
+  release(): void {
+    if (spare.length < SPARE_BUFFERS && this.buffer.length <= LARGEST_SPARE)
+      spare.push(this.buffer);
+    this.buffer = Buffer.alloc(0);
+    this.used = 0;
   }
 
   private reserve(bytes: number): void {

@@ -109,3 +109,23 @@ export function processTreeCpuSeconds(root: number): number {
   }
   return ticks / clockTicks();
 }
+
+/** The machine's CPU time so far, busy and in all, in clock ticks over every core (/proc/stat). */
+export interface MachineTicks {
+  busy: number;
+  total: number;
+}
+
+export function machineTicks(): MachineTicks {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** The share of the machine's CPU that was busy between two readings, 0 to 1. */
+export function busyShare(from: MachineTicks, to: MachineTicks): number {
+  return (to.busy - from.busy) / Math.max(1, to.total - from.total);
+}

@@ -144,6 +144,19 @@ export function tileContinuity(selector: string): { blank: number; framesAfterSw
   };
 }
 
+/**
+ * Runs in the page: the time between the last frame the tile presented before its first change
+ * of track since `watchFrames` and the first it presented after (-1 if the track never changed).
+ */
+export function switchFrameGap(selector: string): number {
+  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
+  const switchedAt = record?.switches[1];
+  if (!record || switchedAt === undefined) return -1;
+  const before = record.frames.filter((at) => at <= switchedAt).at(-1) ?? record.startedAt;
+  const after = record.frames.find((at) => at > switchedAt) ?? performance.now();
+  return Math.round(after - before);
+}
+
 /** Runs in the page: the longest time between two presented frames since `watchFrames`. */
 export function frameGapDetail(selector: string): string {
   const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
