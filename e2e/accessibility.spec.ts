@@ -23,7 +23,7 @@ async function expectNoAxeViolations(page: Page, where: string): Promise<void> {
 }
 
 async function cameraOff(person: Person): Promise<void> {
-  await person.page.addInitScript(() => localStorage.setItem('meshcall.quality', 'audio-only'));
+  await person.preferQuality('audio-only');
 }
 
 /** The polite live region that announces who joined, left or raised a hand. */

@@ -337,7 +337,7 @@ test('the layout fits every tile on a phone and on a wide screen, up to six peop
   // (Ann keeps her microphone): the layout is checked with both kinds of tile.
   const sendsVideo = new Set([phone, wide]);
   for (const person of everyone) {
-    await person.page.addInitScript(() => localStorage.setItem('meshcall.quality', '360p'));
+    await person.preferQuality('360p');
     await person.open(roomId);
     if (!sendsVideo.has(person)) await person.press('Camera');
     if (person !== phone) await person.press('Microphone');

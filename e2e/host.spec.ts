@@ -8,7 +8,7 @@ import { tileSelector } from './support/in-page';
 
 async function cameraOff(...people: Person[]): Promise<void> {
   for (const person of people) {
-    await person.page.addInitScript(() => localStorage.setItem('meshcall.quality', 'audio-only'));
+    await person.preferQuality('audio-only');
   }
 }
 

@@ -39,7 +39,7 @@ test('a hostile client attacks the production server during a call: the call, th
   const target = { url: server.url };
   try {
     // Media both ways with one camera on two cores: Alice sends video, Bob his microphone.
-    await alice.page.addInitScript(() => localStorage.setItem('meshcall.quality', '360p'));
+    await alice.preferQuality('360p');
     await alice.join(roomId, server.url);
     await bob.open(roomId, server.url);
     await bob.press('Camera');

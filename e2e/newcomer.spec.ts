@@ -8,7 +8,7 @@ import { expect, test, type Person } from './support/fixtures';
 /** Joins with the camera off from the start: the lobby never starts it. */
 async function cameraOff(...people: Person[]): Promise<void> {
   for (const person of people) {
-    await person.page.addInitScript(() => localStorage.setItem('meshcall.quality', 'audio-only'));
+    await person.preferQuality('audio-only');
   }
 }
 

@@ -71,7 +71,7 @@ function watchSignaling(page: Page): { sent: ChatFrame[]; received: ChatFrame[] 
 
 async function cameraOff(...people: Person[]): Promise<void> {
   for (const person of people) {
-    await person.page.addInitScript(() => localStorage.setItem('meshcall.quality', 'audio-only'));
+    await person.preferQuality('audio-only');
   }
 }
 

@@ -74,10 +74,7 @@ async function joinWith(
   quality: '360p' | 'audio-only',
   serverUrl: string = server.url,
 ): Promise<void> {
-  await person.page.addInitScript(
-    (chosen) => localStorage.setItem('meshcall.quality', chosen),
-    quality,
-  );
+  await person.preferQuality(quality);
   await person.join(roomId, serverUrl);
 }
 
@@ -102,7 +99,7 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
   }
 
   // Carol's page loads first: the move starts with her join, and so does the measurement.
-  await carol.page.addInitScript(() => localStorage.setItem('meshcall.quality', 'audio-only'));
+  await carol.preferQuality('audio-only');
   await carol.open(roomId, server.url);
   await alice.page.evaluate(watchFrames, tileSelector('Bob'));
   await bob.page.evaluate(watchFrames, tileSelector('Alice'));

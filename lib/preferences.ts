@@ -3,7 +3,8 @@ import { DEFAULT_VIDEO_QUALITY, isVideoQuality, type VideoQuality } from './medi
 
 /** Choices remembered between visits, in localStorage. Every read tolerates a missing or broken value. */
 
-const KEYS = {
+/** Their localStorage keys (tests set them before a page loads). */
+export const PREFERENCE_KEYS = {
   displayName: 'meshcall.displayName',
   quality: 'meshcall.quality',
   cameraId: 'meshcall.cameraId',
@@ -23,55 +24,55 @@ export interface MediaPreferences {
 }
 
 export function loadDisplayName(): string {
-  return readString(KEYS.displayName) ?? '';
+  return readString(PREFERENCE_KEYS.displayName) ?? '';
 }
 
 export function saveDisplayName(name: string): void {
-  writeString(KEYS.displayName, name);
+  writeString(PREFERENCE_KEYS.displayName, name);
 }
 
 export function loadRelayOnly(): boolean {
-  return readString(KEYS.relayOnly) === 'true';
+  return readString(PREFERENCE_KEYS.relayOnly) === 'true';
 }
 
 export function saveRelayOnly(relayOnly: boolean): void {
-  writeString(KEYS.relayOnly, String(relayOnly));
+  writeString(PREFERENCE_KEYS.relayOnly, String(relayOnly));
 }
 
 /** Whether pictures are cropped to fill their tiles; off unless the person chose it. */
 export function loadVideoFill(): boolean {
-  return readString(KEYS.videoFill) === 'true';
+  return readString(PREFERENCE_KEYS.videoFill) === 'true';
 }
 
 export function saveVideoFill(fill: boolean): void {
-  writeString(KEYS.videoFill, String(fill));
+  writeString(PREFERENCE_KEYS.videoFill, String(fill));
 }
 
 /** Echo cancellation, noise suppression and automatic gain: each on unless turned off. */
 export function loadAudioProcessing(): AudioProcessing {
-  return parseAudioProcessing(readString(KEYS.audioProcessing));
+  return parseAudioProcessing(readString(PREFERENCE_KEYS.audioProcessing));
 }
 
 export function saveAudioProcessing(processing: AudioProcessing): void {
-  writeString(KEYS.audioProcessing, JSON.stringify(processing));
+  writeString(PREFERENCE_KEYS.audioProcessing, JSON.stringify(processing));
 }
 
 /** Whether the person last left background blur on; off unless they turned it on. */
 export function loadBackgroundBlur(): boolean {
-  return readString(KEYS.backgroundBlur) === 'on';
+  return readString(PREFERENCE_KEYS.backgroundBlur) === 'on';
 }
 
 export function saveBackgroundBlur(on: boolean): void {
-  writeString(KEYS.backgroundBlur, on ? 'on' : 'off');
+  writeString(PREFERENCE_KEYS.backgroundBlur, on ? 'on' : 'off');
 }
 
 export function loadMediaPreferences(): MediaPreferences {
-  const quality = readString(KEYS.quality);
+  const quality = readString(PREFERENCE_KEYS.quality);
   return {
     quality: isVideoQuality(quality) ? quality : DEFAULT_VIDEO_QUALITY,
-    cameraId: readString(KEYS.cameraId),
-    microphoneId: readString(KEYS.microphoneId),
-    speakerId: readString(KEYS.speakerId),
+    cameraId: readString(PREFERENCE_KEYS.cameraId),
+    microphoneId: readString(PREFERENCE_KEYS.microphoneId),
+    speakerId: readString(PREFERENCE_KEYS.speakerId),
   };
 }
 
@@ -79,7 +80,7 @@ export function saveMediaPreference<K extends keyof MediaPreferences>(
   key: K,
   value: MediaPreferences[K],
 ): void {
-  const storageKey = KEYS[key];
+  const storageKey = PREFERENCE_KEYS[key];
   if (value === null) removeKey(storageKey);
   else writeString(storageKey, value);
 }

@@ -121,11 +121,7 @@ async function runSfuRound(
 ): Promise<SfuRound> {
   const roomId = createRoomId();
   return withPeople(cast, names, async (people) => {
-    for (const person of people)
-      await person.context.addInitScript(
-        (quality) => localStorage.setItem('meshcall.quality', quality),
-        QUALITY,
-      );
+    for (const person of people) await person.preferQuality(QUALITY);
     const [ann, ben] = people as [Person, Person];
     await ann.join(roomId, server.url);
     await ben.join(roomId, server.url);

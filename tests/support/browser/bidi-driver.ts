@@ -61,6 +61,10 @@ export class BidiDriver implements PageDriver {
     await this.page.goto(url);
   }
 
+  async beforeEachLoad<Arg>(fn: (arg: Arg) => void, arg: Arg): Promise<void> {
+    await this.page.evaluateOnNewDocument(fn as (arg: unknown) => void, arg);
+  }
+
   async evaluate<Arg, Result>(fn: (arg: Arg) => Result, arg: Arg): Promise<Awaited<Result>> {
     return (await this.page.evaluate(fn as (arg: unknown) => Result, arg)) as Awaited<Result>;
   }

@@ -12,6 +12,8 @@ export interface PageDriver {
   /** The library's own browser context object. */
   readonly context: unknown;
   goto(url: string): Promise<void>;
+  /** Runs `fn(arg)` at the start of every page the person loads from now on, before its scripts. */
+  beforeEachLoad<Arg>(fn: (arg: Arg) => void, arg: Arg): Promise<void>;
   /** Runs `fn(arg)` in the page. `fn` is serialised: it must not use anything from its scope. */
   evaluate<Arg, Result>(fn: (arg: Arg) => Result, arg: Arg): Promise<Awaited<Result>>;
   /** Clicks the button whose accessible name is exactly `name`, once it is there and enabled. */

@@ -5,6 +5,8 @@ import {
   type BrowserContextOptions,
 } from '@playwright/test';
 import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
+import type { VideoQuality } from '../../../lib/media/video-quality';
+import { PREFERENCE_KEYS } from '../../../lib/preferences';
 import { BidiDriver } from './bidi-driver';
 import {
   buttonReady,
@@ -65,6 +67,18 @@ export class Person<Driver extends PageDriver = PlaywrightDriver> {
 
   get context(): Driver['context'] {
     return this.driver.context;
+  }
+
+  /**
+   * Makes `quality` this person's remembered camera quality from the next page load on, as if
+   * they had chosen it before ('audio-only' keeps the camera off, for people whose video a case
+   * does not check).
+   */
+  async preferQuality(quality: VideoQuality): Promise<void> {
+    await this.driver.beforeEachLoad(({ key, value }) => localStorage.setItem(key, value), {
+      key: PREFERENCE_KEYS.quality,
+      value: quality,
+    });
   }
 
   /** Opens the call link (at `origin`, or the person's base URL) until Join can be clicked. */
