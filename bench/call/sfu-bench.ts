@@ -19,9 +19,9 @@ import { chromiumExecutable, FAKE_MEDIA_ARGS } from '../../tests/support/browser
 import { tileSelector } from '../../tests/support/browser/in-page';
 import type { Person } from '../../tests/support/browser/person';
 import {
-  longestFrameGap,
   openLinkPorts,
-  switchFrameGap,
+  readFrameGaps,
+  type FrameGaps,
   watchFrames,
 } from '../../tests/support/browser/sfu-in-page';
 import { startJanus } from '../../tests/support/janus-server';
@@ -154,25 +154,23 @@ async function runSfuRound(
             throw new Error(`${moved.name} still has a peer link two minutes after the move`);
         }
         moveMs = Date.now() - clickedAt;
-        moveGapMs = await longestOf(ann, ben, longestFrameGap);
-        switchGapMs = await longestOf(ann, ben, switchFrameGap);
+        const gaps = await gapsOf(ann, ben);
+        moveGapMs = Math.max(...gaps.map((seen) => seen.longest));
+        switchGapMs = Math.max(...gaps.map((seen) => seen.acrossSwitch));
       }
-      if (index === 3) quietGapMs = await longestOf(ann, ben, longestFrameGap);
+      if (index === 3)
+        quietGapMs = Math.max(...(await gapsOf(ann, ben)).map((seen) => seen.longest));
     }
     return { joinMs, moveGapMs, switchGapMs, quietGapMs, moveMs };
   });
 }
 
-/** The larger of `read`'s figures for Ann's tile of Ben and Ben's tile of Ann. */
-async function longestOf(
-  ann: Person,
-  ben: Person,
-  read: (selector: string) => number,
-): Promise<number> {
-  return Math.max(
-    await ann.evaluate(read, tileSelector(ben.name)),
-    await ben.evaluate(read, tileSelector(ann.name)),
-  );
+/** The frame gaps in Ann's tile of Ben and in Ben's tile of Ann. */
+async function gapsOf(ann: Person, ben: Person): Promise<FrameGaps[]> {
+  return [
+    await ann.evaluate(readFrameGaps, tileSelector(ben.name)),
+    await ben.evaluate(readFrameGaps, tileSelector(ann.name)),
+  ];
 }
 
 /** Polls until every open connection of `person`'s page ends at Janus (publisher and subscriber). */

@@ -90,7 +90,11 @@ export async function frameWidth(selector: string): Promise<number> {
 }
 
 type FrameWatch = {
+  /** When each frame the tile's <video> presented was presented (the page's clock). */
   frames: number[];
+  /** The element's count of presented frames at each: above one apart, the frames in between
+   * were shown, though the page's main thread was too busy to hear of each. */
+  presented: number[];
   switches: number[];
   startedAt: number;
   /** Checks that found the tile with no live video track (a black tile). */
@@ -104,6 +108,7 @@ type FrameWatch = {
 export function watchFrames(selector: string): void {
   const record: FrameWatch = {
     frames: [performance.now()],
+    presented: [Number.NaN],
     switches: [],
     startedAt: performance.now(),
     blank: 0,
@@ -122,8 +127,9 @@ export function watchFrames(selector: string): void {
     }
     if (!video || watched.has(video)) return;
     watched.add(video);
-    const onFrame = () => {
-      record.frames.push(performance.now());
+    const onFrame = (_now: number, metadata: VideoFrameCallbackMetadata) => {
+      record.frames.push(metadata.presentationTime);
+      record.presented.push(metadata.presentedFrames);
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
@@ -144,41 +150,54 @@ export function tileContinuity(selector: string): { blank: number; framesAfterSw
   };
 }
 
-/**
- * Runs in the page: the time between the last frame the tile presented before its first change
- * of track since `watchFrames` and the first it presented after (-1 if the track never changed).
- */
-export function switchFrameGap(selector: string): number {
-  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
-  const switchedAt = record?.switches[1];
-  if (!record || switchedAt === undefined) return -1;
-  const before = record.frames.filter((at) => at <= switchedAt).at(-1) ?? record.startedAt;
-  const after = record.frames.find((at) => at > switchedAt) ?? performance.now();
-  return Math.round(after - before);
+/** What `readFrameGaps` finds: -1 where there is nothing to tell. */
+export interface FrameGaps {
+  /** The longest time between two frames the tile presented since `watchFrames`, in ms. */
+  longest: number;
+  /** The gap around the tile's first change of track (a move's switch), in ms. */
+  acrossSwitch: number;
+  /** Where the longest gap was, for a log line. */
+  detail: string;
 }
 
-/** Runs in the page: the longest time between two presented frames since `watchFrames`. */
-export function frameGapDetail(selector: string): string {
+/**
+ * Runs in the page: gaps between presented frames since `watchFrames`. Between two callbacks k
+ * frames apart, the k frames were shown evenly as far as anyone can tell, so the gap is the time
+ * over k: a stalled main thread delays the callbacks, not the video.
+ */
+export function readFrameGaps(selector: string): FrameGaps {
   const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
-  if (!record) return '';
+  if (!record) return { longest: -1, acrossSwitch: -1, detail: 'not watched' };
   const times = [...record.frames, performance.now()];
+  const counts = [...record.presented, Number.NaN];
+  const gapBefore = (i: number) => {
+    const apart = counts[i]! - counts[i - 1]!;
+    return (times[i]! - times[i - 1]!) / (apart > 1 ? apart : 1);
+  };
   let longest = 0;
-  let at = 0;
+  let longestAt = 0;
   for (let i = 1; i < times.length; i++) {
-    if (times[i]! - times[i - 1]! > longest) {
-      longest = times[i]! - times[i - 1]!;
-      at = times[i - 1]!;
+    if (gapBefore(i) > longest) {
+      longest = gapBefore(i);
+      longestAt = times[i - 1]!;
     }
   }
-  const rel = (t: number) => Math.round(t - record.startedAt);
-  return `gap ${Math.round(longest)} ms from ${rel(at)}; switches ${record.switches.map(rel).join(',')}; frames ${record.frames.length}`;
-}
-
-export function longestFrameGap(selector: string): number {
-  const record = (window as unknown as { __frames: Record<string, FrameWatch> }).__frames[selector];
-  if (!record) return -1;
-  const times = [...record.frames, performance.now()];
-  let longest = 0;
-  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i]! - times[i - 1]!);
-  return Math.round(longest);
+  const switchedAt = record.switches[1];
+  let acrossSwitch = -1;
+  if (switchedAt !== undefined) {
+    const after = times.findIndex((at, i) => i > 0 && at > switchedAt);
+    acrossSwitch = after > 0 ? gapBefore(after) : -1;
+  }
+  // The count starts again when the tile's <video> gets another stream.
+  let presented = 0;
+  for (let i = 2; i < counts.length - 1; i++) presented += Math.max(1, counts[i]! - counts[i - 1]!);
+  const since = (t: number) => Math.round(t - record.startedAt);
+  return {
+    longest: Math.round(longest),
+    acrossSwitch: Math.round(acrossSwitch),
+    detail:
+      `longest gap ${Math.round(longest)} ms at ${since(longestAt)} ms; ` +
+      `track changes at ${record.switches.map(since).join(', ')} ms; ` +
+      `${record.frames.length - 1} callbacks for ${presented + 1} frames presented`,
+  };
 }
