@@ -181,6 +181,37 @@ test('a thumbnail gets fewer pixels than full screen, with no renegotiation', as
   );
 });
 
+test('a tile covered by someone shown full screen receives no video until full screen ends', async ({
+  alice,
+  bob,
+  carol,
+  roomId,
+}) => {
+  test.slow();
+  for (const sender of [alice, bob]) {
+    await sender.preferQuality('360p');
+    await sender.join(roomId);
+  }
+  await joinWithout(carol, roomId);
+  await carol.expectMediaFrom('Alice', { audio: false });
+  await carol.expectMediaFrom('Bob', { audio: false });
+
+  // Carol shows Alice full screen: Bob's tile is still laid out in the grid, but covered.
+  await carol.tile('Alice').hover();
+  await carol.page.getByRole('button', { name: 'Full screen: Alice' }).click();
+  await expect
+    .poll(() => carol.page.evaluate(() => document.fullscreenElement?.getAttribute('aria-label')))
+    .toBe('Alice');
+  await expectNoFrames(carol, 'Bob');
+  await expectFrames(carol, 'Alice');
+  // Bob stopped encoding for Carol's link, and only for it.
+  const encodings = await bob.page.evaluate(readCameraEncodings);
+  expect(encodings.map((e) => e.active).sort()).toEqual([false, true]);
+
+  await carol.page.evaluate(() => document.exitFullscreen());
+  await expectFrames(carol, 'Bob');
+});
+
 test('a hidden page receives no video frames, and receives them again once shown', async ({
   alice,
   carol,

@@ -1,8 +1,9 @@
 import type { TileDisplay } from './display-reporter';
 
 /**
- * Watches how `element` (a tile) is shown: its size in device pixels, whether any of it is in the
- * viewport, and whether it is the full-screen element. Calls `onChange` with each new measure;
+ * Watches how `element` (a tile) is shown: its size in device pixels, whether any of it can be
+ * seen (in the viewport, and not covered by another element shown full screen), and whether it is
+ * the full-screen element. Calls `onChange` with each new measure;
  * returns the teardown. Page visibility is the reporter's, not the tile's.
  */
 export function observeTileDisplay(
@@ -14,11 +15,18 @@ export function observeTileDisplay(
   const measure = () => {
     const box = element.getBoundingClientRect();
     const ratio = window.devicePixelRatio || 1;
+    const shownFullScreen = document.fullscreenElement;
     onChange({
       width: Math.round(box.width * ratio),
       height: Math.round(box.height * ratio),
-      inView,
-      fullScreen: document.fullscreenElement?.contains(element) ?? false,
+      // Another element shown full screen covers the whole page, this tile with it: the
+      // intersection observer does not know, as the tile's layout has not changed.
+      inView:
+        inView &&
+        (shownFullScreen === null ||
+          shownFullScreen.contains(element) ||
+          element.contains(shownFullScreen)),
+      fullScreen: shownFullScreen?.contains(element) ?? false,
     });
   };
   const resize = new ResizeObserver(measure);

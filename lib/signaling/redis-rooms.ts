@@ -247,10 +247,11 @@ export class RedisRooms implements Rooms {
   // PeerBus
   // -------------------------------------------------------------------------------------------
 
-  async deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
+  // Not `async`: on the relay path, one promise per message instead of two.
+  deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
     if (this.events?.isLocal(roomId, to)) {
       this.events.deliver(to, envelope.frame);
-      return 'sent';
+      return SENT;
     }
     return this.relay(roomId, to, envelope);
   }
@@ -766,6 +767,8 @@ function parseControls(text: string): RoomControls {
   if (text === '') return emptyControls();
   return { ...emptyControls(), ...(JSON.parse(text) as Partial<RoomControls>) };
 }
+
+const SENT: Promise<Delivery> = Promise.resolve('sent');
 
 /** Relays sent to Redis in one script call at most; more go in the next. */
 const MAX_BATCH = 256;
