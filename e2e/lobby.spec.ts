@@ -121,6 +121,8 @@ test('when signaling could not start, the call page says so and the log says why
     await expect(alice.page.getByRole('button', { name: 'Join' })).toBeDisabled();
     expect(bare.output()).toContain(`port ${taken} is in use`);
   } finally {
+    // `next start` stops only once every request in flight has finished: the page goes first.
+    await alice.page.goto('about:blank');
     await bare.stop();
     squatter.close();
   }
