@@ -170,27 +170,21 @@ export function readFrameGaps(selector: string): FrameGaps {
   if (!record) return { longest: -1, acrossSwitch: -1, detail: 'not watched' };
   const times = [...record.frames, performance.now()];
   const counts = [...record.presented, Number.NaN];
-  const gapBefore = (i: number) => {
+  // Frames each entry stands for: the count's step since the one before, or one where the count
+  // is unknown or started again (the tile's <video> got another stream). Entry 0 is the start.
+  const framesAt = times.map((_, i) => {
     const apart = counts[i]! - counts[i - 1]!;
-    return (times[i]! - times[i - 1]!) / (apart > 1 ? apart : 1);
-  };
-  let longest = 0;
-  let longestAt = 0;
-  for (let i = 1; i < times.length; i++) {
-    if (gapBefore(i) > longest) {
-      longest = gapBefore(i);
-      longestAt = times[i - 1]!;
-    }
-  }
+    return i === 0 ? 0 : apart > 1 ? apart : 1;
+  });
+  const gaps = times.map((at, i) => (i === 0 ? 0 : (at - times[i - 1]!) / framesAt[i]!));
+  const longestIndex = gaps.indexOf(Math.max(...gaps));
+  const longest = gaps[longestIndex]!;
+  const longestAt = times[Math.max(0, longestIndex - 1)]!;
   const switchedAt = record.switches[1];
-  let acrossSwitch = -1;
-  if (switchedAt !== undefined) {
-    const after = times.findIndex((at, i) => i > 0 && at > switchedAt);
-    acrossSwitch = after > 0 ? gapBefore(after) : -1;
-  }
-  // The count starts again when the tile's <video> gets another stream.
-  let presented = 0;
-  for (let i = 2; i < counts.length - 1; i++) presented += Math.max(1, counts[i]! - counts[i - 1]!);
+  const after = switchedAt === undefined ? -1 : times.findIndex((at) => at > switchedAt);
+  const acrossSwitch = after > 0 ? gaps[after]! : -1;
+  // Every entry but the start and the present moment is a callback.
+  const presented = framesAt.slice(1, -1).reduce((sum, frames) => sum + frames, 0);
   const since = (t: number) => Math.round(t - record.startedAt);
   return {
     longest: Math.round(longest),
@@ -198,6 +192,6 @@ export function readFrameGaps(selector: string): FrameGaps {
     detail:
       `longest gap ${Math.round(longest)} ms at ${since(longestAt)} ms; ` +
       `track changes at ${record.switches.map(since).join(', ')} ms; ` +
-      `${record.frames.length - 1} callbacks for ${presented + 1} frames presented`,
+      `${record.frames.length - 1} callbacks for ${presented} frames presented`,
   };
 }
