@@ -4,6 +4,7 @@ import { coturnExecutable, startCoturn } from './support/coturn';
 import { createPerson, expect, test as base, type Person } from './support/fixtures';
 import { tileSelector } from './support/in-page';
 import {
+  encodingLayers,
   frameWidth,
   openLinkCandidateTypes,
   openLinkPorts,
@@ -179,6 +180,22 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
     )
     .toBe(true);
   console.log(`layers: thumbnail ${thumbnail} px wide, full screen ${fullScreen} px wide`);
+
+  // Alice encodes only what is watched: the large layer for Bob, the middle one for Carol (a
+  // 360p camera has no small layer: Chromium does not encode 160 pixels, so Carol asked for the
+  // next one up).
+  const encoding = (person: Person) => person.page.evaluate(encodingLayers);
+  await expect
+    .poll(() => encoding(alice), { message: 'Alice encodes the layers asked for', timeout: 15_000 })
+    .toEqual(['h', 'm']);
+  // Bob leaves full screen for a window as small as Carol's: he asks what she asks, and the large
+  // layer stops.
+  await bob.page.evaluate(() => document.exitFullscreen());
+  await bob.page.setViewportSize({ width: 360, height: 320 });
+  await expect
+    .poll(() => encoding(alice), { message: 'Alice stops the large layer', timeout: 15_000 })
+    .toEqual(['m']);
+  await expect.poll(() => bob.page.evaluate(frameWidth, tileSelector('Alice'))).toBe(thumbnail);
 });
 
 test('an 8-person call through Janus: everyone sees both cameras and hears all seven others', async ({

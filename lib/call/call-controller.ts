@@ -591,6 +591,7 @@ export class CallController {
       case 'sfu-publish-answer':
       case 'sfu-subscription-offer':
       case 'sfu-layer-set':
+      case 'sfu-layer-demand':
         return transport?.handleSignal(message);
       default:
         return assertNever(message);

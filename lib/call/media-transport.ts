@@ -111,7 +111,9 @@ export type IncomingMeshSignal = Extract<ServerMessage, { type: 'description' | 
 export type SfuRequest = Extract<ClientMessage, { type: `sfu-${string}` }>;
 export type SfuReply = Extract<
   ServerMessage,
-  { type: 'sfu-publish-answer' | 'sfu-subscription-offer' | 'sfu-layer-set' }
+  {
+    type: 'sfu-publish-answer' | 'sfu-subscription-offer' | 'sfu-layer-set' | 'sfu-layer-demand';
+  }
 >;
 /** Signals a transport sends through the server, and receives from it. */
 export type OutgoingMediaSignal = MeshSignal | SfuRequest;

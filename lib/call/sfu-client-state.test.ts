@@ -90,6 +90,24 @@ describe('layers from tile reports', () => {
     ]);
     expect(subscription.layerRefused('0', 'high')).toBeNull();
   });
+
+  it('asks for the next larger layer when the one playing stops while others go on', () => {
+    const subscription = new SfuSubscription();
+    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
+    subscription.layerRequests(ANN, 'camera', 'thumbnail');
+    expect(subscription.decodedSoFar('0', 10, 0, 2_500)).toBeNull();
+    expect(subscription.decodedSoFar('0', 40, 1_000, 2_500)).toBeNull();
+    expect(subscription.decodedSoFar('0', 40, 3_000, 2_500)).toBeNull();
+    expect(subscription.decodedSoFar('0', 40, 3_500, 2_500)).toBe('medium');
+    // The larger layer gets its own time to start.
+    expect(subscription.decodedSoFar('0', 40, 5_000, 2_500)).toBeNull();
+    expect(subscription.decodedSoFar('0', 41, 6_000, 2_500)).toBeNull();
+    // A camera turned off is not a stall; the watch starts again when it is back on.
+    subscription.pauseStallWatch('0');
+    expect(subscription.decodedSoFar('0', 41, 20_000, 2_500)).toBeNull();
+    expect(subscription.decodedSoFar('0', 41, 23_000, 2_500)).toBe('high');
+    expect(subscription.decodedSoFar('0', 41, 30_000, 2_500)).toBeNull();
+  });
 });
 
 describe('MediaMove (make before break)', () => {

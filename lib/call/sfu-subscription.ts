@@ -43,6 +43,8 @@ export interface SubscriptionChanges {
 export class SfuSubscription {
   private tracks = new Map<string, SubscribedTrack>();
   private readonly layers = new Map<string, SfuLayer>();
+  /** Per video mid: its decoded-frame count, and since when it has not grown. */
+  private readonly decoded = new Map<string, { count: number; since: number }>();
 
   /** Takes a new offer's track list; says what appeared and what went. */
   apply(tracks: readonly SubscribedTrack[]): SubscriptionChanges {
@@ -55,11 +57,13 @@ export class SfuSubscription {
       if (before) removed.push(before);
       added.push(track);
       this.layers.delete(mid);
+      this.decoded.delete(mid);
     }
     for (const [mid, track] of this.tracks) {
       if (!next.has(mid)) {
         removed.push(track);
         this.layers.delete(mid);
+        this.decoded.delete(mid);
       }
     }
     this.tracks = next;
@@ -107,6 +111,32 @@ export class SfuSubscription {
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
     return larger;
+  }
+
+  /**
+   * A camera mid's decoded-frame count at `now`, read while its person's camera is on: the next
+   * larger layer to ask for if no frame was decoded for `stallMs`, else null. The layer it plays
+   * can stop while others go on (a publisher's browser drops its smallest layer when its CPU or
+   * uplink is short), and Janus falls back by itself only from a larger layer to a smaller one.
+   */
+  decodedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
+    const seen = this.decoded.get(mid);
+    if (!seen || count !== seen.count) {
+      this.decoded.set(mid, { count, since: now });
+      return null;
+    }
+    const asked = this.layers.get(mid);
+    if (now - seen.since < stallMs || asked === undefined) return null;
+    const larger = SFU_LAYERS[SFU_LAYERS.indexOf(asked) + 1];
+    if (larger === undefined) return null;
+    this.layers.set(mid, larger);
+    this.decoded.set(mid, { count, since: now });
+    return larger;
+  }
+
+  /** A camera off or a tile gone: the mid's silence says nothing about its layer. */
+  pauseStallWatch(mid: string): void {
+    this.decoded.delete(mid);
   }
 
   /** Forgets the layers asked, so the next tile reports ask again (a new subscribing connection). */

@@ -378,6 +378,11 @@ export const serverMessageSchema = v.variant('type', [
     layer: v.picklist(SFU_LAYERS),
     ok: v.boolean(),
   }),
+  /**
+   * To a publisher: the camera layer `from` now asks for. The publisher sends only the layers
+   * someone asks for, so a room of thumbnails does not cost it a 720p encode.
+   */
+  v.object({ type: v.literal('sfu-layer-demand'), from: peerId, layer: v.picklist(SFU_LAYERS) }),
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 

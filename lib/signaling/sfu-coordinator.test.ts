@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryRooms } from './in-memory-rooms';
-import type { ClientMessage, ServerMessage } from './protocol';
+import type { ClientMessage, ServerMessage, SubscribedTrack } from './protocol';
 import type { SfuService, SfuServiceEvent } from './sfu-coordinator';
 import { SignalingHub, type HubEvent } from './signaling-hub';
 
@@ -54,6 +54,11 @@ class RecordingSfu implements SfuService {
   async chooseLayer(_roomId: string, peerId: string, mid: string, layer: string) {
     this.calls.push(`layer ${peerId} ${mid} ${layer}`);
     return layer !== 'high';
+  }
+  /** What each subscriber's mids carry, by `${subscriber} ${mid}`. */
+  readonly tracks = new Map<string, SubscribedTrack>();
+  subscribedTrack(_roomId: string, peerId: string, mid: string): SubscribedTrack | null {
+    return this.tracks.get(`${peerId} ${mid}`) ?? null;
   }
   async restartSubscription(_roomId: string, peerId: string) {
     this.calls.push(`restart ${peerId}`);
@@ -176,6 +181,36 @@ describe('SFU coordination in the hub', () => {
       offer: { sdp: OFFER, tracks: [] },
     });
     expect(take('c2')).toEqual([{ type: 'sfu-subscription-offer', sdp: OFFER, tracks: [] }]);
+    await hub.dispose();
+  });
+
+  it('tells a publisher which camera layer each subscriber asks for, and no one else', async () => {
+    const { join, take, rx, sfu, hub } = await setup(1);
+    const alice = await join('c1');
+    const bob = await join('c2');
+    await join('c3');
+    for (const connectionId of ['c1', 'c2', 'c3']) take(connectionId);
+    sfu.tracks.set(`${bob.peerId} 1`, {
+      mid: '1',
+      peerId: alice.peerId,
+      source: 'camera',
+      kind: 'video',
+    });
+    sfu.tracks.set(`${bob.peerId} 2`, {
+      mid: '2',
+      peerId: alice.peerId,
+      source: 'screen',
+      kind: 'video',
+    });
+
+    await rx('c2', { type: 'sfu-layer', mid: '1', layer: 'low' });
+    expect(take('c1')).toEqual([{ type: 'sfu-layer-demand', from: bob.peerId, layer: 'low' }]);
+    expect(take('c2')).toEqual([{ type: 'sfu-layer-set', mid: '1', layer: 'low', ok: true }]);
+    // A screen share is sent in one layer; a mid the subscription does not carry names no one.
+    await rx('c2', { type: 'sfu-layer', mid: '2', layer: 'high' });
+    await rx('c2', { type: 'sfu-layer', mid: '9', layer: 'medium' });
+    expect(take('c1')).toEqual([]);
+    expect(take('c3')).toEqual([]);
     await hub.dispose();
   });
 

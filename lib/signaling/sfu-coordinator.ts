@@ -34,6 +34,8 @@ export interface SfuService {
   subscribe(roomId: string, peerId: string, fresh?: boolean): Promise<SubscriptionOffer | null>;
   answerSubscription(roomId: string, peerId: string, answer: string): Promise<void>;
   chooseLayer(roomId: string, peerId: string, mid: string, layer: SfuLayer): Promise<boolean>;
+  /** Whose media `peerId`'s subscription carries on `mid`, as of its latest offer. */
+  subscribedTrack(roomId: string, peerId: string, mid: string): SubscribedTrack | null;
   restartSubscription(roomId: string, peerId: string): Promise<SubscriptionOffer | null>;
   addIceCandidate(
     roomId: string,
@@ -183,6 +185,16 @@ export class SfuCoordinator {
         case 'sfu-subscription-answer':
           return await service.answerSubscription(roomId, peerId, message.sdp);
         case 'sfu-layer': {
+          // The publisher may not be sending that layer: it is asked to first, as Janus switches
+          // only once the layer's keyframe arrives.
+          const track = service.subscribedTrack(roomId, peerId, message.mid);
+          if (track?.source === 'camera' && track.kind === 'video') {
+            this.host.deliver(roomId, track.peerId, {
+              type: 'sfu-layer-demand',
+              from: peerId,
+              layer: message.layer,
+            });
+          }
           const ok = await service.chooseLayer(roomId, peerId, message.mid, message.layer);
           return this.host.reply(connectionId, {
             type: 'sfu-layer-set',

@@ -28,6 +28,20 @@ describe('simulcast encodings', () => {
       expect(encoding.maxBitrate).toBeGreaterThanOrEqual(50_000);
   });
 
+  it('sends only the layers asked for, keeping the others configured', () => {
+    expect(simulcastEncodings('720p').map((encoding) => encoding.active)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    const encodings = simulcastEncodings('720p', ['medium']);
+    expect(encodings.map((encoding) => [encoding.rid, encoding.active])).toEqual([
+      ['h', false],
+      ['m', true],
+      ['l', false],
+    ]);
+  });
+
   it('sends the screen once, with a fixed cap', () => {
     expect(screenEncoding().maxBitrate).toBeGreaterThan(0);
   });

@@ -1,6 +1,10 @@
 import type { MediaSource, TransportLinkState } from '../call/media-transport';
 import { cameraBitrateCap, screenBitrateCap, type VideoQuality } from '../media/video-quality';
-import type { MediaSource as PublishedSource } from '../signaling/protocol';
+import {
+  SFU_LAYERS,
+  type MediaSource as PublishedSource,
+  type SfuLayer,
+} from '../signaling/protocol';
 
 /**
  * The pure rules of the SFU transport (sfu-transport.ts), apart so they can be tested without a
@@ -20,16 +24,35 @@ const LAYER_FLOOR = 50_000;
 /**
  * The three simulcast encodings of the camera, highest first (the order Janus expects), each
  * capped on its own: the media server forwards one of them to each subscriber, so the camera is
- * encoded once whatever the size of the room, and the caps no longer depend on it.
+ * encoded once per layer whatever the size of the room, and the caps no longer depend on it.
+ * Only the layers in `sent` are active (see `SfuLayerDemand`): nobody pays for a layer nobody
+ * watches.
  */
-export function simulcastEncodings(quality: VideoQuality): RTCRtpEncodingParameters[] {
+export function simulcastEncodings(
+  quality: VideoQuality,
+  sent: readonly SfuLayer[] = SFU_LAYERS,
+): RTCRtpEncodingParameters[] {
   // As if there were one other person: the top layer gets all the chosen quality needs.
   const top = cameraBitrateCap(quality, 1) ?? LAYER_FLOOR * 3;
   return [
-    { rid: 'h', maxBitrate: top },
-    { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: Math.max(LAYER_FLOOR, top * MEDIUM_SHARE) },
-    { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: Math.max(LAYER_FLOOR, top * LOW_SHARE) },
-  ].map((encoding) => ({ ...encoding, maxBitrate: Math.round(encoding.maxBitrate) }));
+    { layer: 'high', rid: 'h', maxBitrate: top },
+    {
+      layer: 'medium',
+      rid: 'm',
+      scaleResolutionDownBy: 2,
+      maxBitrate: Math.max(LAYER_FLOOR, top * MEDIUM_SHARE),
+    },
+    {
+      layer: 'low',
+      rid: 'l',
+      scaleResolutionDownBy: 4,
+      maxBitrate: Math.max(LAYER_FLOOR, top * LOW_SHARE),
+    },
+  ].map(({ layer, ...encoding }) => ({
+    ...encoding,
+    maxBitrate: Math.round(encoding.maxBitrate),
+    active: sent.includes(layer as SfuLayer),
+  }));
 }
 
 /** The screen is sent once, to the media server: it gets the cap a two-person mesh would give. */

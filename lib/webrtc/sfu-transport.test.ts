@@ -25,7 +25,9 @@ interface FakeTransceiver {
     track: unknown;
     replaceTrack(track: unknown): Promise<void>;
     getParameters(): { encodings: RTCRtpEncodingParameters[] };
-    setParameters(parameters: unknown): Promise<void>;
+    setParameters(parameters: { encodings: RTCRtpEncodingParameters[] }): Promise<void>;
+    /** The encodings of the latest `setParameters`. */
+    encodings?: RTCRtpEncodingParameters[];
   };
   receiver: {
     track: { kind: string; id: string };
@@ -131,8 +133,12 @@ class FakeConnection extends EventTarget {
         replaceTrack: async (track) => {
           transceiver.sender.track = track;
         },
-        getParameters: () => ({ encodings: transceiver.init?.sendEncodings ?? [{}] }),
-        setParameters: async () => {},
+        getParameters: () => ({
+          encodings: transceiver.sender.encodings ?? transceiver.init?.sendEncodings ?? [{}],
+        }),
+        setParameters: async (parameters) => {
+          transceiver.sender.encodings = parameters.encodings;
+        },
       },
       receiver,
     };
@@ -311,6 +317,41 @@ describe('SfuTransport', () => {
     const count = sent.length;
     transport.showDisplay(ANN, { width: 1900, height: 1070, visible: true, fullScreen: true });
     expect(sent).toHaveLength(count);
+  });
+
+  it('sends the camera layers its subscribers ask for, never renegotiating', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const { transport, types } = setUp();
+      await transport.setOutgoingTrack('video', camera);
+      transport.start();
+      await vi.waitFor(() => expect(types()).toContain('sfu-publish'));
+      const sender = FakeConnection.all[0]!.transceivers[1]!.sender;
+      const active = () =>
+        sender.getParameters().encodings.map((encoding) => `${encoding.rid}:${encoding.active}`);
+      expect(active()).toEqual(['h:true', 'm:true', 'l:true']);
+
+      transport.handleSignal({ type: 'sfu-layer-demand', from: ANN, layer: 'medium' });
+      transport.handleSignal({ type: 'sfu-layer-demand', from: BEN, layer: 'low' });
+      await vi.waitFor(() => expect(active()).toEqual(['h:false', 'm:true', 'l:true']));
+      // Ben goes full screen: the large layer starts now, the small one stops a little later.
+      transport.handleSignal({ type: 'sfu-layer-demand', from: BEN, layer: 'high' });
+      await vi.waitFor(() => expect(active()).toEqual(['h:true', 'm:true', 'l:true']));
+      await vi.advanceTimersByTimeAsync(2_500);
+      expect(active()).toEqual(['h:true', 'm:true', 'l:false']);
+      // Quality caps and layers are one setting: changing one keeps the other.
+      transport.setVideoQuality('360p');
+      await vi.waitFor(() =>
+        expect(sender.getParameters().encodings[0]?.maxBitrate).toBeLessThan(1_000_000),
+      );
+      expect(active()).toEqual(['h:true', 'm:true', 'l:false']);
+      transport.removePerson(BEN);
+      await vi.advanceTimersByTimeAsync(2_500);
+      expect(active()).toEqual(['h:false', 'm:true', 'l:false']);
+      expect(types().filter((type) => type === 'sfu-publish')).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('offers again when the socket came back and its offer may have died with the old one', async () => {

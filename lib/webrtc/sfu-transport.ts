@@ -9,6 +9,7 @@ import type {
   SfuRequest,
   TransportLinkState,
 } from '../call/media-transport';
+import { SfuLayerDemand } from '../call/sfu-layer-demand';
 import { SfuSubscription, viewForDisplay } from '../call/sfu-subscription';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
 import type { MediaState, PublishedTrack, SubscribedTrack } from '../signaling/protocol';
@@ -33,6 +34,9 @@ const LIVE_SLOW_POLL_MS = 500;
 const GATHER_TIMEOUT_MS = 5_000;
 /** An offer the server has not answered by then is sent again. */
 const ANSWER_TIMEOUT_MS = 15_000;
+/** How often playing cameras are checked for a layer that stopped, and how long is stopped. */
+const STALL_CHECK_MS = 1_000;
+const LAYER_STALL_MS = 2_500;
 
 /**
  * Media through the media server (Janus), as the server brokers it (docs/sfu.md): one publishing
@@ -67,6 +71,10 @@ export class SfuTransport implements MediaTransport {
   private publishAgain = false;
   private restartPublisherIce = false;
   private answered: ((sdp: string | null) => void) | null = null;
+  private readonly layerDemand = new SfuLayerDemand();
+  private layerTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Camera encoding changes, one at a time: each reads the parameters the last one set. */
+  private encodingChanges: Promise<void> = Promise.resolve();
 
   private subscriber: RTCPeerConnection | null = null;
   private readonly subscription = new SfuSubscription();
@@ -75,6 +83,7 @@ export class SfuTransport implements MediaTransport {
   private readonly displays = new Map<string, DisplayReport>();
   private readonly shownStates = new Map<string, TransportLinkState>();
   private readonly liveWatches = new Map<string, ReturnType<typeof setTimeout>>();
+  private stallWatch: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly context: MediaTransportContext) {}
 
@@ -111,6 +120,8 @@ export class SfuTransport implements MediaTransport {
     this.people.delete(peerId);
     this.displays.delete(peerId);
     this.shownStates.delete(peerId);
+    this.layerDemand.forget(peerId, performance.now());
+    this.updateCameraEncodings();
   }
 
   updatePerson(peerId: string, media: MediaState): void {
@@ -138,6 +149,10 @@ export class SfuTransport implements MediaTransport {
         if (larger) this.sendLayer(signal.mid, larger);
         return;
       }
+      case 'sfu-layer-demand':
+        this.layerDemand.ask(signal.from, signal.layer, performance.now());
+        this.updateCameraEncodings();
+        return;
       case 'description':
       case 'candidate':
         return;
@@ -184,17 +199,7 @@ export class SfuTransport implements MediaTransport {
 
   setVideoQuality(quality: VideoQuality): void {
     this.quality = quality;
-    const sender = this.camera?.sender;
-    if (!sender) return;
-    const parameters = sender.getParameters();
-    const caps = simulcastEncodings(quality);
-    parameters.encodings = parameters.encodings.map((encoding) => ({
-      ...encoding,
-      maxBitrate: caps.find((cap) => cap.rid === encoding.rid)?.maxBitrate ?? encoding.maxBitrate,
-    }));
-    void sender.setParameters(parameters).catch((error: unknown) => {
-      this.context.events.onError('sfu', error, 'capping the simulcast layers');
-    });
+    this.updateCameraEncodings();
   }
 
   showDisplay(peerId: string, display: DisplayReport): void {
@@ -235,6 +240,8 @@ export class SfuTransport implements MediaTransport {
     this.closed = true;
     for (const timer of this.liveWatches.values()) clearTimeout(timer);
     this.liveWatches.clear();
+    if (this.layerTimer) clearTimeout(this.layerTimer);
+    if (this.stallWatch) clearInterval(this.stallWatch);
     this.answered?.(null);
     this.publisher?.close();
     this.subscriber?.close();
@@ -268,7 +275,7 @@ export class SfuTransport implements MediaTransport {
     this.camera = pc.addTransceiver(this.outgoing.video ?? 'video', {
       direction: 'sendonly',
       streams: [this.cameraStream],
-      sendEncodings: simulcastEncodings(this.quality),
+      sendEncodings: simulcastEncodings(this.quality, this.layerDemand.layersAt(performance.now())),
     });
     if (this.screen) {
       this.screenTransceiver = pc.addTransceiver(this.screen.track, {
@@ -337,12 +344,47 @@ export class SfuTransport implements MediaTransport {
     }
   }
 
+  /**
+   * Sets the camera's layers to the chosen quality's caps, active as subscribers ask for them
+   * (no renegotiation), and looks again when a layer nobody asks for stops lingering.
+   */
+  private updateCameraEncodings(): void {
+    if (this.layerTimer) clearTimeout(this.layerTimer);
+    this.layerTimer = null;
+    if (this.closed) return;
+    const now = performance.now();
+    const wanted = simulcastEncodings(this.quality, this.layerDemand.layersAt(now));
+    const nextChange = this.layerDemand.nextChangeAt(now);
+    if (nextChange !== null) {
+      this.layerTimer = setTimeout(() => this.updateCameraEncodings(), nextChange - now);
+    }
+    this.encodingChanges = this.encodingChanges.then(async () => {
+      const sender = this.camera?.sender;
+      if (!sender || this.closed) return;
+      const parameters = sender.getParameters();
+      let changed = false;
+      parameters.encodings = parameters.encodings.map((encoding) => {
+        const target = wanted.find((candidate) => candidate.rid === encoding.rid);
+        if (!target) return encoding;
+        if (target.active !== encoding.active || target.maxBitrate !== encoding.maxBitrate) {
+          changed = true;
+        }
+        return { ...encoding, active: target.active, maxBitrate: target.maxBitrate };
+      });
+      if (!changed) return;
+      await sender.setParameters(parameters).catch((error: unknown) => {
+        this.context.events.onError('sfu', error, 'choosing the simulcast layers sent');
+      });
+    });
+  }
+
   // --- Subscribing -----------------------------------------------------------------------------
 
   private ensureSubscriber(): RTCPeerConnection {
     if (this.subscriber) return this.subscriber;
     const pc = new RTCPeerConnection(this.configuration);
     this.subscriber = pc;
+    this.stallWatch ??= setInterval(() => void this.checkCameraLayers(), STALL_CHECK_MS);
     pc.addEventListener('connectionstatechange', () => {
       if (this.subscriber !== pc) return;
       this.reportLinkStates();
@@ -425,6 +467,31 @@ export class SfuTransport implements MediaTransport {
       track.mid,
       setTimeout(() => void poll(), 0),
     );
+  }
+
+  /** Asks a larger layer for any camera whose layer stopped while its person's camera is on. */
+  private async checkCameraLayers(): Promise<void> {
+    for (const [peerId, media] of this.people) {
+      for (const track of this.subscription.midsOf(peerId)) {
+        if (track.kind !== 'video' || track.source !== 'camera') continue;
+        // Not playing yet (watched until it is), or nothing to play.
+        if (!media.video || this.liveWatches.has(track.mid)) {
+          this.subscription.pauseStallWatch(track.mid);
+          continue;
+        }
+        const receiver = this.transceiverAt(track.mid)?.receiver;
+        const stats = await receiver?.getStats().catch(() => null);
+        if (!stats || this.closed) continue;
+        const count = decodedCount('video', statsValues(stats));
+        const larger = this.subscription.decodedSoFar(
+          track.mid,
+          count,
+          performance.now(),
+          LAYER_STALL_MS,
+        );
+        if (larger) this.sendLayer(track.mid, larger);
+      }
+    }
   }
 
   private stopWatching(mid: string): void {

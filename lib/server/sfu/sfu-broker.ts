@@ -328,6 +328,10 @@ export class SfuBroker {
     return false;
   }
 
+  subscribedTrack(roomId: string, peerId: string, mid: string): SubscribedTrack | null {
+    return this.existingPeer(roomId, peerId)?.tracks.find((track) => track.mid === mid) ?? null;
+  }
+
   /**
    * Asks Janus for an ICE-restarting subscription offer (the browser's subscribing connection
    * failed); resolves with it, or null if Janus will send it later as a 'subscription-offer'.

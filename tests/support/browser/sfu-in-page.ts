@@ -89,6 +89,27 @@ export async function frameWidth(selector: string): Promise<number> {
   return 0;
 }
 
+/**
+ * Runs in the page: the simulcast layers (rids) of the camera its open connections encode now:
+ * those whose encoded-frame count grew since the previous call. Empty on the first call.
+ */
+export async function encodingLayers(): Promise<string[]> {
+  const memory = window as unknown as { __encoded?: Record<string, number> };
+  const before = memory.__encoded ?? {};
+  const now: Record<string, number> = {};
+  for (const pc of (window as unknown as ProbeWindow).__probe.peerConnections) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((report: Record<string, unknown>) => {
+      if (report.type !== 'outbound-rtp' || report.kind !== 'video' || !report.rid) return;
+      now[String(report.rid)] = Number(report.framesEncoded ?? 0);
+    });
+  }
+  memory.__encoded = now;
+  return Object.keys(now)
+    .filter((rid) => before[rid] !== undefined && now[rid]! > before[rid]!)
+    .sort();
+}
+
 type FrameWatch = {
   /** When each frame the tile's <video> presented was presented (the page's clock). */
   frames: number[];

@@ -1,0 +1,68 @@
+import { SFU_LAYERS, type SfuLayer } from '../signaling/protocol';
+
+/** A layer nobody asks for any more keeps being sent this long, in case someone asks again. */
+export const LAYER_LINGER_MS = 2_000;
+
+/**
+ * Which camera layers a publisher sends to the media server, from what its subscribers ask for
+ * (`sfu-layer-demand`): a layer is sent while someone asks for it, and for `lingerMs` after the
+ * last one stops, so a tile that flips between sizes does not restart an encoder each time and a
+ * subscriber moving to another layer keeps its old one until the new one's keyframe arrives.
+ * While nobody asks (before the first request, or alone in the room), every layer is sent: a
+ * newcomer gets media at once, whatever it will ask for.
+ *
+ * Pure: time is passed in, and `nextChangeAt` says when to look again.
+ */
+export class SfuLayerDemand {
+  private readonly asked = new Map<string, SfuLayer>();
+  /** Layers nobody asks for now, and until when they are still sent. */
+  private readonly lingering = new Map<SfuLayer, number>();
+
+  constructor(private readonly lingerMs = LAYER_LINGER_MS) {}
+
+  /** `subscriberId` now asks for `layer`. */
+  ask(subscriberId: string, layer: SfuLayer, now: number): void {
+    const before = this.wanted();
+    this.asked.set(subscriberId, layer);
+    this.lingering.delete(layer);
+    this.linger(before, now);
+  }
+
+  /** `subscriberId` left: it asks for nothing. */
+  forget(subscriberId: string, now: number): void {
+    if (!this.asked.has(subscriberId)) return;
+    const before = this.wanted();
+    this.asked.delete(subscriberId);
+    this.linger(before, now);
+  }
+
+  /** The layers to send at `now`, smallest first; every layer while nobody asks for any. */
+  layersAt(now: number): SfuLayer[] {
+    const sent = this.wanted();
+    for (const [layer, until] of this.lingering) {
+      if (until > now) sent.add(layer);
+    }
+    return sent.size === 0 ? [...SFU_LAYERS] : SFU_LAYERS.filter((layer) => sent.has(layer));
+  }
+
+  /** When `layersAt` changes with no new request (a lingering layer stops), or null. */
+  nextChangeAt(now: number): number | null {
+    const ends = [...this.lingering.values()].filter((until) => until > now);
+    return ends.length > 0 ? Math.min(...ends) : null;
+  }
+
+  private wanted(): Set<SfuLayer> {
+    return new Set(this.asked.values());
+  }
+
+  /** Layers wanted before a change and not after it linger. */
+  private linger(before: ReadonlySet<SfuLayer>, now: number): void {
+    const after = this.wanted();
+    for (const layer of before) {
+      if (!after.has(layer)) this.lingering.set(layer, now + this.lingerMs);
+    }
+    for (const [layer, until] of this.lingering) {
+      if (until <= now) this.lingering.delete(layer);
+    }
+  }
+}
