@@ -58,12 +58,16 @@ export interface PersonCost {
   name: string;
   cpuSecondsPerSecond: number;
   uploadKbps: number;
+  /** Simulcast layers (rids) whose encoder produced frames while measured; none in a mesh. */
+  layersSent: string[];
   tiles: TileFigures[];
 }
 
 interface PageSnapshot {
   at: number;
   bytesSent: number;
+  /** Frames encoded so far per simulcast rid. */
+  encoded: Record<string, number>;
   tiles: { from: string; framesDecoded: number; frameWidth: number; visible: boolean }[];
 }
 
@@ -138,6 +142,9 @@ export async function runMeshCost(
         name: person.name,
         cpuSecondsPerSecond: (end.cpu - start.cpu) / wallSeconds,
         uploadKbps: ((end.page.bytesSent - start.page.bytesSent) * 8) / 1000 / pageSeconds,
+        layersSent: Object.keys(end.page.encoded)
+          .filter((rid) => end.page.encoded[rid]! > (start.page.encoded[rid] ?? 0))
+          .sort(),
         tiles: end.page.tiles.map((tile) => {
           const earlier = start.page.tiles.find((other) => other.from === tile.from);
           return {
@@ -168,12 +175,15 @@ async function readMeshSnapshot(names: readonly string[]): Promise<PageSnapshot>
     .__probe;
   const live = probe.peerConnections.filter((pc) => pc.connectionState !== 'closed');
   let bytesSent = 0;
+  const encoded: Record<string, number> = {};
   const inbound = new Map<string, { framesDecoded: number; frameWidth: number }>();
   for (const pc of live) {
     const stats = await pc.getStats();
     stats.forEach((report: { type: string; [key: string]: unknown }) => {
       if (report.type === 'outbound-rtp')
         bytesSent += Number(report.bytesSent ?? 0) + Number(report.headerBytesSent ?? 0);
+      if (report.type === 'outbound-rtp' && report.kind === 'video' && report.rid)
+        encoded[String(report.rid)] = Number(report.framesEncoded ?? 0);
       if (report.type === 'inbound-rtp' && report.kind === 'video')
         inbound.set(String(report.trackIdentifier), {
           framesDecoded: Number(report.framesDecoded ?? 0),
@@ -203,7 +213,7 @@ async function readMeshSnapshot(names: readonly string[]): Promise<PageSnapshot>
       document.visibilityState === 'visible' && (fullScreen ? fullScreen.contains(tile) : onScreen);
     tiles.push({ from: name, ...figures, visible });
   }
-  return { at: performance.timeOrigin + performance.now(), bytesSent, tiles };
+  return { at: performance.timeOrigin + performance.now(), bytesSent, encoded, tiles };
 }
 
 /** Goals of issue 16 for the grid with adaptation, against the grid without it. */

@@ -252,11 +252,13 @@ function report(
       person.cpuSecondsPerSecond.toFixed(2),
       person.uploadKbps.toFixed(0),
       person.tiles.map((tile) => `${tile.from} ${tile.framesPerSecond.toFixed(0)}`).join(' '),
+      person.tiles.map((tile) => `${tile.frameWidth}`).join(' '),
+      person.layersSent.join(' ') || '—',
     ]),
   );
   printGrid(
     'CPU per person, 4 people, each in their own Chromium (CPU seconds per second of call)',
-    ['', 'CPU s/s', 'upload kbit/s', 'received fps per tile'],
+    ['', 'CPU s/s', 'upload kbit/s', 'received fps per tile', 'widths', 'layers encoded'],
     rows,
   );
   const meshCpu = mean(cost.mesh.people.map((person) => person.cpuSecondsPerSecond));

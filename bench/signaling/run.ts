@@ -174,6 +174,13 @@ const GOALS = {
   p99: 1.3,
 };
 
+/**
+ * A rate far below either's capacity, at which CROSS's latency is also compared: at half of
+ * CROSS's capacity, its four busy processes (generator, two servers, redis-server) share this
+ * machine's cores, and what the figure adds is mostly waiting for a core.
+ */
+const LIGHT_RATE = 2_000;
+
 /** Goals for CROSS against SINGLE, in the same run (issue: "More than one server"). */
 const CROSS_GOALS = {
   /** Relay latency p50 at a rate both sustain: at most this many milliseconds more. */
@@ -218,6 +225,8 @@ interface RunFigures {
    * CROSS's if that is lower, so that what is compared is the relay and not a queue.
    */
   sustained: Record<string, Latency>;
+  /** SINGLE and CROSS at LIGHT_RATE. */
+  light: Record<string, Latency>;
 }
 
 class Generator {
@@ -397,7 +406,7 @@ async function measureIdle(generator: Generator, subject: Subject): Promise<Idle
 
 /** One run: each subject then the reference, phase by phase, so a noisy moment hits both alike. */
 async function measureRun(generator: Generator): Promise<RunFigures> {
-  const figures: RunFigures = { saturated: {}, halfLoad: {}, sustained: {} };
+  const figures: RunFigures = { saturated: {}, halfLoad: {}, sustained: {}, light: {} };
   for (const subject of [...SUBJECTS, REFERENCE])
     figures.saturated[subject.name] = await measureSaturated(generator, subject);
   const halfLoad = Number(
@@ -412,6 +421,8 @@ async function measureRun(generator: Generator): Promise<RunFigures> {
         ? figures.halfLoad[subject.name]!
         : await measureLatency(generator, subject, sustained);
   }
+  for (const subject of [SINGLE, CROSS])
+    figures.light[subject.name] = await measureLatency(generator, subject, LIGHT_RATE);
   return figures;
 }
 
@@ -605,6 +616,8 @@ interface CrossProcessSummary {
   p99Ms: { single: number; cross: number; ratio: number };
   halfLoadP50Ms: { single: number; cross: number; extra: number };
   halfLoadP99Ms: { single: number; cross: number; ratio: number };
+  lightP50Ms: { single: number; cross: number; extra: number };
+  lightP99Ms: { single: number; cross: number; ratio: number };
   saturated: { single: number; cross: number; ratio: number };
   serverCpuMicrosPerMessage: { single: number; cross: number };
   redisCpuMicrosPerMessage: number;
@@ -634,6 +647,8 @@ function summarizeCrossProcess(runs: RunFigures[]): CrossProcessSummary {
     p99Ms: ratio((run, name) => run.sustained[name]!.p99Ms),
     halfLoadP50Ms: extra((run, name) => run.halfLoad[name]!.p50Ms),
     halfLoadP99Ms: ratio((run, name) => run.halfLoad[name]!.p99Ms),
+    lightP50Ms: extra((run, name) => run.light[name]!.p50Ms),
+    lightP99Ms: ratio((run, name) => run.light[name]!.p99Ms),
     saturated: ratio((run, name) => run.saturated[name]!.perSecond),
     serverCpuMicrosPerMessage: both((run, name) => run.saturated[name]!.serverCpuMicrosPerMessage),
     redisCpuMicrosPerMessage: pick(
@@ -686,6 +701,18 @@ function printCrossProcess(summary: CrossProcessSummary): void {
               formatRatio(summary.halfLoadP99Ms.ratio),
             ],
           ]),
+      [
+        `relay latency p50 at ${fmtRate(LIGHT_RATE)} msg/s (light load)`,
+        ms(summary.lightP50Ms.single),
+        ms(summary.lightP50Ms.cross),
+        plusMs(summary.lightP50Ms.extra, CROSS_GOALS.p50ExtraMs),
+      ],
+      [
+        `relay latency p99 at ${fmtRate(LIGHT_RATE)} msg/s (light load)`,
+        ms(summary.lightP99Ms.single),
+        ms(summary.lightP99Ms.cross),
+        formatRatio(summary.lightP99Ms.ratio),
+      ],
       [
         'relayed messages/s at saturation, whole deployment',
         formatFigure(summary.saturated.single, 'msg/s'),

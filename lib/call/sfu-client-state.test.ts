@@ -95,18 +95,18 @@ describe('layers from tile reports', () => {
     const subscription = new SfuSubscription();
     subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
     subscription.layerRequests(ANN, 'camera', 'thumbnail');
-    expect(subscription.decodedSoFar('0', 10, 0, 2_500)).toBeNull();
-    expect(subscription.decodedSoFar('0', 40, 1_000, 2_500)).toBeNull();
-    expect(subscription.decodedSoFar('0', 40, 3_000, 2_500)).toBeNull();
-    expect(subscription.decodedSoFar('0', 40, 3_500, 2_500)).toBe('medium');
+    expect(subscription.receivedSoFar('0', 10, 0, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 40, 1_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 40, 3_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 40, 3_500, 2_500)).toBe('medium');
     // The larger layer gets its own time to start.
-    expect(subscription.decodedSoFar('0', 40, 5_000, 2_500)).toBeNull();
-    expect(subscription.decodedSoFar('0', 41, 6_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 40, 5_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 41, 6_000, 2_500)).toBeNull();
     // A camera turned off is not a stall; the watch starts again when it is back on.
     subscription.pauseStallWatch('0');
-    expect(subscription.decodedSoFar('0', 41, 20_000, 2_500)).toBeNull();
-    expect(subscription.decodedSoFar('0', 41, 23_000, 2_500)).toBe('high');
-    expect(subscription.decodedSoFar('0', 41, 30_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 41, 20_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 41, 23_000, 2_500)).toBe('high');
+    expect(subscription.receivedSoFar('0', 41, 30_000, 2_500)).toBeNull();
   });
 });
 

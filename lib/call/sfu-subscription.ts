@@ -43,7 +43,7 @@ export interface SubscriptionChanges {
 export class SfuSubscription {
   private tracks = new Map<string, SubscribedTrack>();
   private readonly layers = new Map<string, SfuLayer>();
-  /** Per video mid: its decoded-frame count, and since when it has not grown. */
+  /** Per video mid: its count of received packets, and since when it has not grown. */
   private readonly decoded = new Map<string, { count: number; since: number }>();
 
   /** Takes a new offer's track list; says what appeared and what went. */
@@ -114,12 +114,12 @@ export class SfuSubscription {
   }
 
   /**
-   * A camera mid's decoded-frame count at `now`, read while its person's camera is on: the next
-   * larger layer to ask for if no frame was decoded for `stallMs`, else null. The layer it plays
+   * A camera mid's count of received packets at `now`, read while its person's camera is on: the
+   * next larger layer to ask for if none arrived for `stallMs`, else null. The layer it plays
    * can stop while others go on (a publisher's browser drops its smallest layer when its CPU or
    * uplink is short), and Janus falls back by itself only from a larger layer to a smaller one.
    */
-  decodedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
+  receivedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
     const seen = this.decoded.get(mid);
     if (!seen || count !== seen.count) {
       this.decoded.set(mid, { count, since: now });

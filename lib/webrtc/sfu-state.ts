@@ -81,6 +81,16 @@ export function personLinkState(
 }
 
 /** Whether a receiver's statistics show decoded media: a frame for video, packets for audio. */
+/** RTP packets received so far by one receiver: still growing while its layer reaches us. */
+export function packetsReceived(stats: Iterable<Record<string, unknown>>): number {
+  let count = 0;
+  for (const report of stats) {
+    if (report.type === 'inbound-rtp' && typeof report.packetsReceived === 'number')
+      count = Math.max(count, report.packetsReceived);
+  }
+  return count;
+}
+
 export function decodedCount(kind: 'audio' | 'video', stats: Iterable<Record<string, unknown>>) {
   let count = 0;
   for (const report of stats) {

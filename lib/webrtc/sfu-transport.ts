@@ -19,6 +19,7 @@ import {
   PUBLISHER_KEY,
   SUBSCRIBER_KEY,
   decodedCount,
+  packetsReceived,
   personLinkState,
   screenEncoding,
   simulcastEncodings,
@@ -482,8 +483,9 @@ export class SfuTransport implements MediaTransport {
         const receiver = this.transceiverAt(track.mid)?.receiver;
         const stats = await receiver?.getStats().catch(() => null);
         if (!stats || this.closed) continue;
-        const count = decodedCount('video', statsValues(stats));
-        const larger = this.subscription.decodedSoFar(
+        // Packets, not decoded frames: a page too busy to decode is not a layer that stopped.
+        const count = packetsReceived(statsValues(stats));
+        const larger = this.subscription.receivedSoFar(
           track.mid,
           count,
           performance.now(),
