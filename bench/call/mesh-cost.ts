@@ -52,12 +52,16 @@ export interface MeshCostRun {
    * a ratio between ways says less about the app than it seems.
    */
   machineBusy: number;
+  /** The media server's CPU seconds per second over the same window, when there is one. */
+  mediaServerCpuSecondsPerSecond: number | null;
 }
 
 export interface PersonCost {
   name: string;
   cpuSecondsPerSecond: number;
   uploadKbps: number;
+  /** Video frames encoded per second, all links or layers together. */
+  encodedPerSecond: number;
   /** Simulcast layers (rids) whose encoder produced frames while measured; none in a mesh. */
   layersSent: string[];
   tiles: TileFigures[];
@@ -66,9 +70,16 @@ export interface PersonCost {
 interface PageSnapshot {
   at: number;
   bytesSent: number;
-  /** Frames encoded so far per simulcast rid. */
+  /** Frames encoded so far per simulcast rid, or per link (`link:` and its id) without one. */
   encoded: Record<string, number>;
   tiles: { from: string; framesDecoded: number; frameWidth: number; visible: boolean }[];
+}
+
+/** How `readMeshSnapshot` names an encoder that is not a simulcast layer. */
+const LINK_PREFIX = 'link:';
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** Runs one way of the mesh with `names` (4 people) and returns each person's cost. */
@@ -77,6 +88,8 @@ export async function runMeshCost(
   names: readonly string[],
   mode: MeshCostMode,
   timing: MeshCostTiming,
+  /** The media server's process id, when the call goes through one: its CPU is measured too. */
+  mediaServerPid: number | null = null,
 ): Promise<MeshCostRun> {
   const roomId = createRoomId();
   const seats: { person: Person; browser: BrowserServer }[] = [];
@@ -128,11 +141,16 @@ export async function runMeshCost(
       );
     const before = await readAll();
     const machineBefore = machineTicks();
+    const mediaServerBefore = mediaServerPid === null ? 0 : processTreeCpuSeconds(mediaServerPid);
     const startedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, timing.measureMs));
     const after = await readAll();
     const machineBusy = busyShare(machineBefore, machineTicks());
     const wallSeconds = (Date.now() - startedAt) / 1000;
+    const mediaServerCpuSecondsPerSecond =
+      mediaServerPid === null
+        ? null
+        : (processTreeCpuSeconds(mediaServerPid) - mediaServerBefore) / wallSeconds;
 
     const people = seats.map(({ person }, index) => {
       const start = before[index]!;
@@ -142,7 +160,11 @@ export async function runMeshCost(
         name: person.name,
         cpuSecondsPerSecond: (end.cpu - start.cpu) / wallSeconds,
         uploadKbps: ((end.page.bytesSent - start.page.bytesSent) * 8) / 1000 / pageSeconds,
+        encodedPerSecond:
+          (sum(Object.values(end.page.encoded)) - sum(Object.values(start.page.encoded))) /
+          pageSeconds,
         layersSent: Object.keys(end.page.encoded)
+          .filter((key) => !key.startsWith(LINK_PREFIX))
           .filter((rid) => end.page.encoded[rid]! > (start.page.encoded[rid] ?? 0))
           .sort(),
         tiles: end.page.tiles.map((tile) => {
@@ -156,7 +178,7 @@ export async function runMeshCost(
         }),
       };
     });
-    return { people, machineBusy };
+    return { people, machineBusy, mediaServerCpuSecondsPerSecond };
   } finally {
     for (const { person, browser } of seats) {
       await person.close().catch(() => undefined);
@@ -182,8 +204,10 @@ async function readMeshSnapshot(names: readonly string[]): Promise<PageSnapshot>
     stats.forEach((report: { type: string; [key: string]: unknown }) => {
       if (report.type === 'outbound-rtp')
         bytesSent += Number(report.bytesSent ?? 0) + Number(report.headerBytesSent ?? 0);
-      if (report.type === 'outbound-rtp' && report.kind === 'video' && report.rid)
-        encoded[String(report.rid)] = Number(report.framesEncoded ?? 0);
+      if (report.type === 'outbound-rtp' && report.kind === 'video')
+        encoded[report.rid ? String(report.rid) : `link:${String(report.id)}`] = Number(
+          report.framesEncoded ?? 0,
+        );
       if (report.type === 'inbound-rtp' && report.kind === 'video')
         inbound.set(String(report.trackIdentifier), {
           framesDecoded: Number(report.framesDecoded ?? 0),

@@ -73,8 +73,8 @@ export async function runSfuBench(options: { smoke: boolean; runs: number }): Pr
   const names = options.smoke ? SMOKE_NAMES : NAMES;
   const rounds: SfuRound[] = [];
   const cost: { mesh: MeshCostRun; sfu: MeshCostRun } = {
-    mesh: { people: [], machineBusy: 0 },
-    sfu: { people: [], machineBusy: 0 },
+    mesh: { people: [], machineBusy: 0, mediaServerCpuSecondsPerSecond: null },
+    sfu: { people: [], machineBusy: 0, mediaServerCpuSecondsPerSecond: null },
   };
   const timing = options.smoke
     ? { settleMs: 2_000, measureMs: 3_000 }
@@ -91,7 +91,7 @@ export async function runSfuBench(options: { smoke: boolean; runs: number }): Pr
     process.stderr.write('CPU: 4 people as a mesh\n');
     cost.mesh = await runMeshCost(meshServer, four, 'grid', timing);
     process.stderr.write('CPU: 4 people through Janus\n');
-    cost.sfu = await runMeshCost(sfuServer, four, 'grid', timing);
+    cost.sfu = await runMeshCost(sfuServer, four, 'grid', timing, janus.pid());
   } finally {
     await browser.close().catch(() => undefined);
     await sfuServer.stop();
@@ -184,8 +184,8 @@ async function onlyJanus(person: Person, inJanus: (port: number) => boolean): Pr
   return false;
 }
 
-const mean = (values: readonly number[]) =>
-  values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+const mean = (values: readonly number[]) => sum(values) / Math.max(values.length, 1);
 
 function report(
   rounds: SfuRound[],
@@ -251,6 +251,7 @@ function report(
       `${mode}: ${person.name}`,
       person.cpuSecondsPerSecond.toFixed(2),
       person.uploadKbps.toFixed(0),
+      person.encodedPerSecond.toFixed(0),
       person.tiles.map((tile) => `${tile.from} ${tile.framesPerSecond.toFixed(0)}`).join(' '),
       person.tiles.map((tile) => `${tile.frameWidth}`).join(' '),
       person.layersSent.join(' ') || '—',
@@ -258,18 +259,50 @@ function report(
   );
   printGrid(
     'CPU per person, 4 people, each in their own Chromium (CPU seconds per second of call)',
-    ['', 'CPU s/s', 'upload kbit/s', 'received fps per tile', 'widths', 'layers encoded'],
+    [
+      '',
+      'CPU s/s',
+      'upload kbit/s',
+      'frames encoded/s',
+      'received fps per tile',
+      'widths',
+      'layers encoded',
+    ],
     rows,
   );
   const meshCpu = mean(cost.mesh.people.map((person) => person.cpuSecondsPerSecond));
   const sfuCpu = mean(cost.sfu.people.map((person) => person.cpuSecondsPerSecond));
   const meshUpload = mean(cost.mesh.people.map((person) => person.uploadKbps));
   const sfuUpload = mean(cost.sfu.people.map((person) => person.uploadKbps));
+  const meshEncoded = mean(cost.mesh.people.map((person) => person.encodedPerSecond));
+  const sfuEncoded = mean(cost.sfu.people.map((person) => person.encodedPerSecond));
+  const received = (run: MeshCostRun) =>
+    mean(run.people.map((person) => sum(person.tiles.map((tile) => tile.framesPerSecond))));
+  // Janus's CPU shared out among the four, so the SFU's figure is the whole cost of the call.
+  const janusShare = (cost.sfu.mediaServerCpuSecondsPerSecond ?? 0) / cost.sfu.people.length;
   printGrid(
     'Per person, mean of the four: SFU against mesh',
     ['', 'mesh', 'SFU', 'ratio'],
     [
       ['CPU s/s', meshCpu.toFixed(2), sfuCpu.toFixed(2), formatRatio(sfuCpu / meshCpu)],
+      [
+        'CPU s/s with a quarter of Janus',
+        meshCpu.toFixed(2),
+        (sfuCpu + janusShare).toFixed(2),
+        formatRatio((sfuCpu + janusShare) / meshCpu),
+      ],
+      [
+        'video frames encoded/s',
+        meshEncoded.toFixed(0),
+        sfuEncoded.toFixed(0),
+        formatRatio(sfuEncoded / meshEncoded),
+      ],
+      [
+        'video frames received/s, all tiles',
+        received(cost.mesh).toFixed(0),
+        received(cost.sfu).toFixed(0),
+        formatRatio(received(cost.sfu) / received(cost.mesh)),
+      ],
       [
         'upload kbit/s',
         meshUpload.toFixed(0),
