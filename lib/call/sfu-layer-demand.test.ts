@@ -5,31 +5,45 @@ describe('SfuLayerDemand', () => {
   it('sends every layer until someone asks, then only what is asked for', () => {
     const demand = new SfuLayerDemand(2_000);
     expect(demand.layersAt(0)).toEqual(['low', 'medium', 'high']);
-    demand.ask('bob', 'medium', 0);
-    demand.ask('carol', 'medium', 0);
+    demand.ask('bob', 'medium', true, 0);
+    demand.ask('carol', 'medium', true, 0);
     expect(demand.layersAt(0)).toEqual(['medium']);
-    demand.ask('dave', 'low', 10);
+    demand.ask('dave', 'low', true, 10);
     expect(demand.layersAt(10)).toEqual(['low', 'medium']);
     expect(demand.nextChangeAt(10)).toBeNull();
   });
 
-  it('keeps a layer nobody asks for any more for a while, then stops it', () => {
+  it('keeps the layer a subscriber plays until Janus switched it, then a little longer', () => {
     const demand = new SfuLayerDemand(2_000);
-    demand.ask('bob', 'medium', 0);
-    // Bob shows the sender full screen: the medium layer stays until the large one has taken over.
-    demand.ask('bob', 'high', 1_000);
-    expect(demand.layersAt(1_000)).toEqual(['medium', 'high']);
-    expect(demand.nextChangeAt(1_000)).toBe(3_000);
-    expect(demand.layersAt(2_999)).toEqual(['medium', 'high']);
-    expect(demand.layersAt(3_000)).toEqual(['high']);
-    expect(demand.nextChangeAt(3_000)).toBeNull();
+    demand.ask('bob', 'medium', true, 0);
+    // Bob shows the sender full screen: the large layer starts, and the medium one stays for as
+    // long as Janus takes to switch him.
+    demand.ask('bob', 'high', false, 1_000);
+    expect(demand.layersAt(60_000)).toEqual(['medium', 'high']);
+    expect(demand.nextChangeAt(60_000)).toBeNull();
+    demand.ask('bob', 'high', true, 61_000);
+    expect(demand.layersAt(61_000)).toEqual(['medium', 'high']);
+    expect(demand.nextChangeAt(61_000)).toBe(63_000);
+    expect(demand.layersAt(63_000)).toEqual(['high']);
+    expect(demand.nextChangeAt(63_000)).toBeNull();
+  });
+
+  it('keeps what a subscriber last played through requests Janus has not confirmed', () => {
+    const demand = new SfuLayerDemand(2_000);
+    demand.ask('bob', 'low', true, 0);
+    demand.ask('bob', 'medium', false, 100);
+    demand.ask('bob', 'high', false, 200);
+    expect(demand.layersAt(5_000)).toEqual(['low', 'high']);
+    // Back to what he plays: nothing else is kept for him.
+    demand.ask('bob', 'low', false, 5_000);
+    expect(demand.layersAt(7_000)).toEqual(['low']);
   });
 
   it('stops lingering when a layer is asked for again', () => {
     const demand = new SfuLayerDemand(2_000);
-    demand.ask('bob', 'medium', 0);
-    demand.ask('bob', 'high', 100);
-    demand.ask('bob', 'medium', 200);
+    demand.ask('bob', 'medium', true, 0);
+    demand.ask('bob', 'high', true, 100);
+    demand.ask('bob', 'medium', true, 200);
     expect(demand.layersAt(200)).toEqual(['medium', 'high']);
     expect(demand.nextChangeAt(200)).toBe(2_200);
     expect(demand.layersAt(5_000)).toEqual(['medium']);
@@ -37,8 +51,8 @@ describe('SfuLayerDemand', () => {
 
   it('forgets someone who left; with nobody left asking, every layer is sent again', () => {
     const demand = new SfuLayerDemand(2_000);
-    demand.ask('bob', 'low', 0);
-    demand.ask('carol', 'high', 0);
+    demand.ask('bob', 'low', true, 0);
+    demand.ask('carol', 'high', true, 0);
     demand.forget('carol', 500);
     expect(demand.layersAt(500)).toEqual(['low', 'high']);
     expect(demand.layersAt(2_500)).toEqual(['low']);

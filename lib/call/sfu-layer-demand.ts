@@ -5,25 +5,31 @@ export const LAYER_LINGER_MS = 2_000;
 
 /**
  * Which camera layers a publisher sends to the media server, from what its subscribers ask for
- * (`sfu-layer-demand`): a layer is sent while someone asks for it, and for `lingerMs` after the
- * last one stops, so a tile that flips between sizes does not restart an encoder each time and a
- * subscriber moving to another layer keeps its old one until the new one's keyframe arrives.
+ * (`sfu-layer-demand`): a layer is sent while someone asks for it or still plays it (Janus switches
+ * a subscriber on the new layer's keyframe), and for `lingerMs` after that, so a tile that flips
+ * between sizes does not restart an encoder each time.
  * While nobody asks (before the first request, or alone in the room), every layer is sent: a
  * newcomer gets media at once, whatever it will ask for.
  *
  * Pure: time is passed in, and `nextChangeAt` says when to look again.
  */
 export class SfuLayerDemand {
-  private readonly asked = new Map<string, SfuLayer>();
+  /** Per subscriber: the layer it asks for, and the one it still plays until Janus switches it. */
+  private readonly asked = new Map<string, { layer: SfuLayer; playing: SfuLayer | null }>();
   /** Layers nobody asks for now, and until when they are still sent. */
   private readonly lingering = new Map<SfuLayer, number>();
 
   constructor(private readonly lingerMs = LAYER_LINGER_MS) {}
 
-  /** `subscriberId` now asks for `layer`. */
-  ask(subscriberId: string, layer: SfuLayer, now: number): void {
+  /**
+   * `subscriberId` now asks for `layer`; `switched`: Janus now relays it that layer. Until then the
+   * layer it played before is sent too, so it has frames while Janus waits for a keyframe.
+   */
+  ask(subscriberId: string, layer: SfuLayer, switched: boolean, now: number): void {
     const before = this.wanted();
-    this.asked.set(subscriberId, layer);
+    const earlier = this.asked.get(subscriberId);
+    const playing = switched ? null : earlier && (earlier.playing ?? earlier.layer);
+    this.asked.set(subscriberId, { layer, playing: playing === layer ? null : (playing ?? null) });
     this.lingering.delete(layer);
     this.linger(before, now);
   }
@@ -52,7 +58,12 @@ export class SfuLayerDemand {
   }
 
   private wanted(): Set<SfuLayer> {
-    return new Set(this.asked.values());
+    const wanted = new Set<SfuLayer>();
+    for (const { layer, playing } of this.asked.values()) {
+      wanted.add(layer);
+      if (playing) wanted.add(playing);
+    }
+    return wanted;
   }
 
   /** Layers wanted before a change and not after it linger. */

@@ -379,10 +379,16 @@ export const serverMessageSchema = v.variant('type', [
     ok: v.boolean(),
   }),
   /**
-   * To a publisher: the camera layer `from` now asks for. The publisher sends only the layers
-   * someone asks for, so a room of thumbnails does not cost it a 720p encode.
+   * To a publisher: the camera layer `from` now asks for; `switched`: Janus now relays it that
+   * layer (until then `from` plays the one before). The publisher sends only the layers someone
+   * asks for or plays, so a room of thumbnails does not cost it a 720p encode.
    */
-  v.object({ type: v.literal('sfu-layer-demand'), from: peerId, layer: v.picklist(SFU_LAYERS) }),
+  v.object({
+    type: v.literal('sfu-layer-demand'),
+    from: peerId,
+    layer: v.picklist(SFU_LAYERS),
+    switched: v.boolean(),
+  }),
 ]);
 export type ServerMessage = v.InferOutput<typeof serverMessageSchema>;
 

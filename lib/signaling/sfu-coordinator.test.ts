@@ -204,8 +204,16 @@ describe('SFU coordination in the hub', () => {
     });
 
     await rx('c2', { type: 'sfu-layer', mid: '1', layer: 'low' });
-    expect(take('c1')).toEqual([{ type: 'sfu-layer-demand', from: bob.peerId, layer: 'low' }]);
-    expect(take('c2')).toEqual([{ type: 'sfu-layer-set', mid: '1', layer: 'low', ok: true }]);
+    expect(take('c1')).toEqual([
+      { type: 'sfu-layer-demand', from: bob.peerId, layer: 'low', switched: false },
+      { type: 'sfu-layer-demand', from: bob.peerId, layer: 'low', switched: true },
+    ]);
+    // Janus did not switch (the fake refuses high): the publisher keeps what Bob plays.
+    await rx('c2', { type: 'sfu-layer', mid: '1', layer: 'high' });
+    expect(take('c1')).toEqual([
+      { type: 'sfu-layer-demand', from: bob.peerId, layer: 'high', switched: false },
+    ]);
+    take('c2');
     // A screen share is sent in one layer; a mid the subscription does not carry names no one.
     await rx('c2', { type: 'sfu-layer', mid: '2', layer: 'high' });
     await rx('c2', { type: 'sfu-layer', mid: '9', layer: 'medium' });

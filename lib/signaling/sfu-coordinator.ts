@@ -188,14 +188,19 @@ export class SfuCoordinator {
           // The publisher may not be sending that layer: it is asked to first, as Janus switches
           // only once the layer's keyframe arrives.
           const track = service.subscribedTrack(roomId, peerId, message.mid);
-          if (track?.source === 'camera' && track.kind === 'video') {
-            this.host.deliver(roomId, track.peerId, {
+          const camera = track?.source === 'camera' && track.kind === 'video' ? track : null;
+          const demand = (switched: boolean) =>
+            camera &&
+            this.host.deliver(roomId, camera.peerId, {
               type: 'sfu-layer-demand',
               from: peerId,
               layer: message.layer,
+              switched,
             });
-          }
+          demand(false);
           const ok = await service.chooseLayer(roomId, peerId, message.mid, message.layer);
+          // Now the layer played before may stop.
+          if (ok) demand(true);
           return this.host.reply(connectionId, {
             type: 'sfu-layer-set',
             mid: message.mid,

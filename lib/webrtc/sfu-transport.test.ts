@@ -331,12 +331,30 @@ describe('SfuTransport', () => {
         sender.getParameters().encodings.map((encoding) => `${encoding.rid}:${encoding.active}`);
       expect(active()).toEqual(['h:true', 'm:true', 'l:true']);
 
-      transport.handleSignal({ type: 'sfu-layer-demand', from: ANN, layer: 'medium' });
-      transport.handleSignal({ type: 'sfu-layer-demand', from: BEN, layer: 'low' });
+      transport.handleSignal({
+        type: 'sfu-layer-demand',
+        from: ANN,
+        layer: 'medium',
+        switched: true,
+      });
+      transport.handleSignal({ type: 'sfu-layer-demand', from: BEN, layer: 'low', switched: true });
       await vi.waitFor(() => expect(active()).toEqual(['h:false', 'm:true', 'l:true']));
-      // Ben goes full screen: the large layer starts now, the small one stops a little later.
-      transport.handleSignal({ type: 'sfu-layer-demand', from: BEN, layer: 'high' });
+      // Ben goes full screen: the large layer starts now, the small one stops once he is switched.
+      transport.handleSignal({
+        type: 'sfu-layer-demand',
+        from: BEN,
+        layer: 'high',
+        switched: false,
+      });
       await vi.waitFor(() => expect(active()).toEqual(['h:true', 'm:true', 'l:true']));
+      await vi.advanceTimersByTimeAsync(2_500);
+      expect(active()).toEqual(['h:true', 'm:true', 'l:true']);
+      transport.handleSignal({
+        type: 'sfu-layer-demand',
+        from: BEN,
+        layer: 'high',
+        switched: true,
+      });
       await vi.advanceTimersByTimeAsync(2_500);
       expect(active()).toEqual(['h:true', 'm:true', 'l:false']);
       // Quality caps and layers are one setting: changing one keeps the other.

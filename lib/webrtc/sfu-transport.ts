@@ -151,7 +151,7 @@ export class SfuTransport implements MediaTransport {
         return;
       }
       case 'sfu-layer-demand':
-        this.layerDemand.ask(signal.from, signal.layer, performance.now());
+        this.layerDemand.ask(signal.from, signal.layer, signal.switched, performance.now());
         this.updateCameraEncodings();
         return;
       case 'description':
