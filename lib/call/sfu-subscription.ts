@@ -44,7 +44,7 @@ export class SfuSubscription {
   private tracks = new Map<string, SubscribedTrack>();
   private readonly layers = new Map<string, SfuLayer>();
   /** Per video mid: its count of received packets, and since when it has not grown. */
-  private readonly decoded = new Map<string, { count: number; since: number }>();
+  private readonly received = new Map<string, { count: number; since: number }>();
 
   /** Takes a new offer's track list; says what appeared and what went. */
   apply(tracks: readonly SubscribedTrack[]): SubscriptionChanges {
@@ -57,13 +57,13 @@ export class SfuSubscription {
       if (before) removed.push(before);
       added.push(track);
       this.layers.delete(mid);
-      this.decoded.delete(mid);
+      this.received.delete(mid);
     }
     for (const [mid, track] of this.tracks) {
       if (!next.has(mid)) {
         removed.push(track);
         this.layers.delete(mid);
-        this.decoded.delete(mid);
+        this.received.delete(mid);
       }
     }
     this.tracks = next;
@@ -120,9 +120,9 @@ export class SfuSubscription {
    * uplink is short), and Janus falls back by itself only from a larger layer to a smaller one.
    */
   receivedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
-    const seen = this.decoded.get(mid);
+    const seen = this.received.get(mid);
     if (!seen || count !== seen.count) {
-      this.decoded.set(mid, { count, since: now });
+      this.received.set(mid, { count, since: now });
       return null;
     }
     const asked = this.layers.get(mid);
@@ -130,13 +130,13 @@ export class SfuSubscription {
     const larger = SFU_LAYERS[SFU_LAYERS.indexOf(asked) + 1];
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
-    this.decoded.set(mid, { count, since: now });
+    this.received.set(mid, { count, since: now });
     return larger;
   }
 
   /** A camera off or a tile gone: the mid's silence says nothing about its layer. */
   pauseStallWatch(mid: string): void {
-    this.decoded.delete(mid);
+    this.received.delete(mid);
   }
 
   /** Forgets the layers asked, so the next tile reports ask again (a new subscribing connection). */

@@ -85,6 +85,7 @@ export class SfuTransport implements MediaTransport {
   private readonly shownStates = new Map<string, TransportLinkState>();
   private readonly liveWatches = new Map<string, ReturnType<typeof setTimeout>>();
   private stallWatch: ReturnType<typeof setInterval> | null = null;
+  private checkingLayers = false;
 
   constructor(private readonly context: MediaTransportContext) {}
 
@@ -472,6 +473,16 @@ export class SfuTransport implements MediaTransport {
 
   /** Asks a larger layer for any camera whose layer stopped while its person's camera is on. */
   private async checkCameraLayers(): Promise<void> {
+    if (this.checkingLayers) return;
+    this.checkingLayers = true;
+    try {
+      await this.checkEachCamera();
+    } finally {
+      this.checkingLayers = false;
+    }
+  }
+
+  private async checkEachCamera(): Promise<void> {
     for (const [peerId, media] of this.people) {
       for (const track of this.subscription.midsOf(peerId)) {
         if (track.kind !== 'video' || track.source !== 'camera') continue;
