@@ -186,14 +186,14 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
   // next one up).
   const encoding = (person: Person) => person.page.evaluate(encodingLayers);
   await expect
-    .poll(() => encoding(alice), { message: 'Alice encodes the layers asked for', timeout: 15_000 })
+    .poll(() => encoding(alice), { message: 'Alice encodes the layers asked for', timeout: 30_000 })
     .toEqual(['h', 'm']);
   // Bob leaves full screen for a window as small as Carol's: he asks what she asks, and the large
   // layer stops.
   await bob.page.evaluate(() => document.exitFullscreen());
   await bob.page.setViewportSize({ width: 360, height: 320 });
   await expect
-    .poll(() => encoding(alice), { message: 'Alice stops the large layer', timeout: 15_000 })
+    .poll(() => encoding(alice), { message: 'Alice stops the large layer', timeout: 30_000 })
     .toEqual(['m']);
   await expect.poll(() => bob.page.evaluate(frameWidth, tileSelector('Alice'))).toBe(thumbnail);
 });

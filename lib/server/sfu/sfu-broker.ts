@@ -323,6 +323,12 @@ export class SfuBroker {
         switched.cancel();
         throw wrap(error);
       });
+      // Janus says nothing when it already relays that substream: it may have moved there on its
+      // way to an earlier target (down from the top layer towards one the publisher lacks).
+      if (subscriber.substreamAt(mid) === substream) {
+        switched.cancel();
+        return true;
+      }
       if (await switched.promise) return true;
     }
     return false;

@@ -93,6 +93,9 @@ export interface VideoRoomEvents {
  * (create, destroy, exists, listParticipants) work on any handle.
  */
 export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
+  /** The simulcast substream Janus last said it relays, by subscription mid. */
+  private readonly substreams = new Map<string, number>();
+
   private constructor(readonly handle: JanusHandle) {
     super();
     handle.on('plugin-event', (reply) => this.onPluginEvent(reply));
@@ -324,6 +327,11 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
 
   // --- Internals -------------------------------------------------------------------------------
 
+  /** The substream Janus relays on a subscription's `mid`, as it last said; undefined before. */
+  substreamAt(mid: string): number | undefined {
+    return this.substreams.get(mid);
+  }
+
   private async request(request: string, body: Record<string, unknown>): Promise<VideoRoomData> {
     return parseData(await this.requestWithJsep(request, body), request);
   }
@@ -360,6 +368,7 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
         return;
       case 'event':
         if (data.mid !== undefined && data.substream !== undefined) {
+          this.substreams.set(data.mid, data.substream);
           this.emit('substream-changed', { mid: data.mid, substream: data.substream });
         }
         if (data.joining) {
