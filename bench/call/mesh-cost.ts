@@ -17,7 +17,7 @@ import { chromiumExecutable, FAKE_MEDIA_ARGS } from '../../tests/support/browser
 import { tileSelector } from '../../tests/support/browser/in-page';
 import { createPerson, type Person } from '../../tests/support/browser/person';
 import { busyShare, machineTicks, processTreeCpuSeconds } from '../../tests/support/process-probe';
-import { formatRatio, printGrid } from '../../tests/support/report';
+import { formatRatio, mean, printGrid, sum } from '../../tests/support/report';
 import type { AppServer } from '../../tests/support/servers/app-server';
 
 export type MeshCostMode = 'grid' | 'pinned' | 'adaptation-off';
@@ -77,10 +77,6 @@ interface PageSnapshot {
 
 /** How `readMeshSnapshot` names an encoder that is not a simulcast layer. */
 const LINK_PREFIX = 'link:';
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
-}
 
 /** Runs one way of the mesh with `names` (4 people) and returns each person's cost. */
 export async function runMeshCost(
@@ -242,9 +238,6 @@ async function readMeshSnapshot(names: readonly string[]): Promise<PageSnapshot>
 
 /** Goals of issue 16 for the grid with adaptation, against the grid without it. */
 const GOALS = { upload: 0.5, cpu: 0.7, visibleFramesPerSecond: 15 };
-
-const mean = (values: readonly number[]) =>
-  values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
 
 /** Prints each way's per-person figures, then the ratios with adaptation against without. */
 export function printMeshCost(results: ReadonlyMap<MeshCostMode, MeshCostRun>): void {

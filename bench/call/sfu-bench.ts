@@ -30,8 +30,10 @@ import {
   formatFigure,
   formatRatio,
   machineLoad,
+  mean,
   percentile,
   printGrid,
+  sum,
 } from '../../tests/support/report';
 import { startAppServer, type AppServer } from '../../tests/support/servers/app-server';
 import { sharedBrowserCast, withPeople, type Cast } from './cast';
@@ -183,9 +185,6 @@ async function onlyJanus(person: Person, inJanus: (port: number) => boolean): Pr
   }
   return false;
 }
-
-const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
-const mean = (values: readonly number[]) => sum(values) / Math.max(values.length, 1);
 
 function report(
   rounds: SfuRound[],
