@@ -81,21 +81,19 @@ export function personLinkState(
 }
 
 /** Whether a receiver's statistics show decoded media: a frame for video, packets for audio. */
-/** RTP packets received so far by one receiver: still growing while its layer reaches us. */
-export function packetsReceived(stats: Iterable<Record<string, unknown>>): number {
-  let count = 0;
-  for (const report of stats) {
-    if (report.type === 'inbound-rtp' && typeof report.packetsReceived === 'number')
-      count = Math.max(count, report.packetsReceived);
-  }
-  return count;
+export function decodedCount(kind: 'audio' | 'video', stats: Iterable<Record<string, unknown>>) {
+  return largestInbound(stats, kind === 'video' ? 'framesDecoded' : 'packetsReceived');
 }
 
-export function decodedCount(kind: 'audio' | 'video', stats: Iterable<Record<string, unknown>>) {
+/** RTP packets received so far by one receiver: still growing while its layer reaches us. */
+export function packetsReceived(stats: Iterable<Record<string, unknown>>): number {
+  return largestInbound(stats, 'packetsReceived');
+}
+
+function largestInbound(stats: Iterable<Record<string, unknown>>, field: string): number {
   let count = 0;
   for (const report of stats) {
-    if (report.type !== 'inbound-rtp') continue;
-    const value = kind === 'video' ? report.framesDecoded : report.packetsReceived;
+    const value = report.type === 'inbound-rtp' ? report[field] : undefined;
     if (typeof value === 'number') count = Math.max(count, value);
   }
   return count;
