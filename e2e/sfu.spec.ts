@@ -181,9 +181,10 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
     .toBe(true);
   console.log(`layers: thumbnail ${thumbnail} px wide, full screen ${fullScreen} px wide`);
 
-  // Alice encodes only what is watched: the large layer for Bob, the middle one for Carol (a
-  // 360p camera has no small layer: Chromium does not encode 160 pixels, so Carol asked for the
-  // next one up).
+  // Alice encodes the large layer for Bob and the middle one for Carol (a 360p camera has no small
+  // layer: Chromium does not encode 160 pixels, so Carol asked for the next one up). These are
+  // also the two a 360p camera encodes with every layer on; what shows the pausing is the next
+  // step, where a layer nobody watches stops.
   const encoding = (person: Person) => person.page.evaluate(encodingLayers);
   await expect
     .poll(() => encoding(alice), { message: 'Alice encodes the layers asked for', timeout: 30_000 })

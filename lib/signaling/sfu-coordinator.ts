@@ -189,14 +189,15 @@ export class SfuCoordinator {
           // only once the layer's keyframe arrives.
           const track = service.subscribedTrack(roomId, peerId, message.mid);
           const camera = track?.source === 'camera' && track.kind === 'video' ? track : null;
-          const demand = (switched: boolean) =>
-            camera &&
+          const demand = (switched: boolean) => {
+            if (!camera) return;
             this.host.deliver(roomId, camera.peerId, {
               type: 'sfu-layer-demand',
               from: peerId,
               layer: message.layer,
               switched,
             });
+          };
           demand(false);
           const ok = await service.chooseLayer(roomId, peerId, message.mid, message.layer);
           // Now the layer played before may stop.

@@ -325,12 +325,12 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
     return this.handle.detach();
   }
 
-  // --- Internals -------------------------------------------------------------------------------
-
   /** The substream Janus relays on a subscription's `mid`, as it last said; undefined before. */
   substreamAt(mid: string): number | undefined {
     return this.substreams.get(mid);
   }
+
+  // --- Internals -------------------------------------------------------------------------------
 
   private async request(request: string, body: Record<string, unknown>): Promise<VideoRoomData> {
     return parseData(await this.requestWithJsep(request, body), request);
