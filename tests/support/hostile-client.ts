@@ -28,12 +28,19 @@ export function attackRoom(index: number): string {
 
 /**
  * Asks for `path` over a connection of its own: a pooled one would hide a server that accepts no
- * more connections. Resolves with "200 in 3 ms", or with why there was no answer.
+ * more connections. `from` is the loopback address to connect from (another address than the
+ * attacker's is another client to the server's per-address limits). Resolves with "200 in 3 ms",
+ * or with why there was no answer.
  */
-export function requestOnNewConnection(target: Target, path: string): Promise<string> {
+export function requestOnNewConnection(
+  target: Target,
+  path: string,
+  from?: string,
+): Promise<string> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const request = get(`${target.url}${path}`, { agent: false, timeout: 3_000 }, (response) => {
+    const options = { agent: false, timeout: 3_000, localAddress: from };
+    const request = get(`${target.url}${path}`, options, (response) => {
       response.resume();
       response.on('end', () => resolve(`${response.statusCode} in ${Date.now() - started} ms`));
     });
