@@ -142,6 +142,47 @@ describe('RedisRooms across processes', () => {
     await eventually(() => two.delivered.some((item) => item.frame === 'after'), 'a frame on two');
   });
 
+  it('sends the relays made while a batch awaits its answer as one batch, in order', async () => {
+    const prefix = `group${nextPrefix++}:`;
+    // Long leases: a lease's script call would send the waiting batch early, as any request does.
+    const one = await start(prefix, { leaseMs: 600_000 });
+    const two = await start(prefix, { leaseMs: 600_000 });
+    await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
+    await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+    // Publications to process one, one per batch, counted by a client of our own.
+    const watcher = createClient({ url: redis.url });
+    await watcher.connect();
+    const listening = watcher.duplicate();
+    await listening.connect();
+    let publications = 0;
+    await listening.subscribe(`${prefix}node:${one.rooms.nodeId}`, () => publications++);
+    try {
+      // Redis holds every script call for a moment, so the first batch's answer is late.
+      await watcher.sendCommand(['CLIENT', 'PAUSE', '300', 'WRITE']);
+      const frame = (i: number) => `{"n":${i}}`;
+      const relay = (i: number) =>
+        two.rooms.deliver(ROOM, 'peer-a', {
+          frame: frame(i),
+          kind: 'other',
+          subject: '',
+          bytes: 64,
+        });
+      const sends = [relay(0)];
+      // Five more turns of the event loop, each with a relay of its own.
+      for (let i = 1; i <= 5; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sends.push(relay(i));
+      }
+      expect(new Set(await Promise.all(sends))).toEqual(new Set(['sent']));
+      await eventually(() => one.delivered.length === 6, '6 frames on process one');
+      expect(one.delivered.map((item) => item.frame)).toEqual([0, 1, 2, 3, 4, 5].map(frame));
+      expect(publications).toBe(2);
+    } finally {
+      listening.destroy();
+      watcher.destroy();
+    }
+  });
+
   it('lets exactly one of two processes take the last seat, every time', async () => {
     const prefix = `race${nextPrefix++}:`;
     const one = await start(prefix, { capacity: 2 });

@@ -81,8 +81,10 @@ export class RedisRooms implements Rooms {
   /** What Redis holds for this process's away peers, as last read. */
   private heldBytes = 0;
   private resolveReady: (() => void) | null = null;
-  /** Relays waiting for the end of this turn of the event loop (`relay`). */
+  /** Relays not yet sent to Redis (`relay`). */
   private batch: RelayBatch | null = null;
+  /** RELAY calls sent and not yet answered. */
+  private relaysInFlight = 0;
   /** The RELAY script's arguments that every batch starts with. */
   private readonly relayHead: string[];
 
@@ -139,6 +141,7 @@ export class RedisRooms implements Rooms {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.events = null;
+    if (this.batch) this.sendBatch(this.batch);
     // With peers still held (away, after a shutdown), the lease is left to run out and a survivor
     // adopts them; with none, this process leaves no trace.
     await this.call(async () => {
@@ -282,21 +285,23 @@ export class RedisRooms implements Rooms {
   }
 
   /**
-   * Queues an envelope for the next batch of the RELAY script. Relays issued within one turn of
-   * the event loop (every socket that had data in it) go to Redis as one script call, and their
-   * frames to each process as one publication: the cost per call and per publication is shared.
-   * Every other request sends the batch first (`run`), so requests still reach Redis in the order
-   * they were made, which is what keeps a relay from overtaking a claim (docs/scaling.md).
+   * Queues an envelope for the next batch of the RELAY script. Relays go to Redis as one script
+   * call per batch, and their frames to each process as one publication: the cost per call and
+   * per publication is shared. A batch is sent at the end of this turn of the event loop (every
+   * socket that had data in it) when no other is awaiting its answer; otherwise it fills until
+   * that answer comes (group commit), so the busier the process, the larger its batches, and an
+   * idle one still sends each relay at once. Every other request sends the batch first (`run`),
+   * so requests reach Redis in the order they were made, which is what keeps a relay from
+   * overtaking a claim (docs/scaling.md).
    */
   private relay(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
     if (!this.available) return Promise.reject(new RoomsUnavailableError());
     let batch = this.batch;
     if (!batch) {
       batch = this.batch = new RelayBatch();
-      setImmediate(() => this.sendBatch(batch!));
+      if (this.relaysInFlight === 0) setImmediate(() => this.sendBatch(batch!));
     }
-    const { kind, subject, bytes, frame } = envelope;
-    const settled = batch.add({ roomId, to, kind, subject, heldBytes: bytes }, frame);
+    const settled = batch.add(roomId, to, envelope);
     if (batch.size >= MAX_BATCH) this.sendBatch(batch);
     return settled;
   }
@@ -305,27 +310,35 @@ export class RedisRooms implements Rooms {
   private sendBatch(batch: RelayBatch): void {
     if (this.batch !== batch) return;
     this.batch = null;
+    this.relaysInFlight++;
     // A relay waits on no timer of its own: the health check notices a Redis that stopped
     // answering, and a timer per batch would cost more than it tells.
-    this.run(scripts.RELAY, [], [...this.relayHead, batch.bytes()], 0).then(
-      (reply) => {
-        const outcomes = reply as (string | number)[];
-        const delivered: Delivery[] = batch.settle.map(() => 'sent');
-        for (let i = 0; i < outcomes.length; i += 3) {
-          const outcome = outcomes[i + 1] as 'held' | 'unknown' | HoldRefusal;
-          delivered[Number(outcomes[i]) - 1] =
-            outcome === 'held' || outcome === 'unknown'
-              ? outcome
-              : { limit: outcome, heldBytes: Number(outcomes[i + 2]) };
-        }
-        batch.release();
-        batch.settle.forEach(({ resolve }, index) => resolve(delivered[index]!));
-      },
-      (error: unknown) => {
-        for (const { reject } of batch.settle) reject(error);
-      },
-    );
+    this.run(scripts.RELAY, [], [...this.relayHead, batch.bytes()], 0)
+      .then(
+        (reply) => {
+          const outcomes = reply as (string | number)[];
+          const delivered: Delivery[] = batch.settle.map(() => 'sent');
+          for (let i = 0; i < outcomes.length; i += 3) {
+            const outcome = outcomes[i + 1] as 'held' | 'unknown' | HoldRefusal;
+            delivered[Number(outcomes[i]) - 1] =
+              outcome === 'held' || outcome === 'unknown'
+                ? outcome
+                : { limit: outcome, heldBytes: Number(outcomes[i + 2]) };
+          }
+          batch.release();
+          batch.settle.forEach(({ resolve }, index) => resolve(delivered[index]!));
+        },
+        (error: unknown) => {
+          for (const { reject } of batch.settle) reject(error);
+        },
+      )
+      .then(this.afterRelayAnswer, this.afterRelayAnswer);
   }
+
+  /** The batch that filled while others were out goes as soon as the last answer is in. */
+  private readonly afterRelayAnswer = (): void => {
+    if (--this.relaysInFlight === 0 && this.batch) this.sendBatch(this.batch);
+  };
 
   async detach(roomId: string, peerId: string, epoch: Epoch, awayUntil: number): Promise<boolean> {
     const reply = await this.run(

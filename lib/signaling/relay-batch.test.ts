@@ -22,17 +22,11 @@ describe('RelayBatch', () => {
   it('writes each frame with its header and its length in bytes, not characters', () => {
     const batch = new RelayBatch();
     const frames = ['{"type":"chat","text":"héllo 👋"}', '{"type":"candidate"}'];
-    void batch.add(
-      { roomId: 'r1', to: 'p2', kind: 'chat', subject: '', heldBytes: 40 },
-      frames[0]!,
-    );
-    void batch.add(
-      { roomId: 'r1', to: 'p3', kind: 'candidate', subject: 'p1', heldBytes: 20 },
-      frames[1]!,
-    );
+    void batch.add('r1', 'p2', { kind: 'other', subject: '', bytes: 40, frame: frames[0]! });
+    void batch.add('r1', 'p3', { kind: 'candidate', subject: 'p1', bytes: 20, frame: frames[1]! });
     expect(batch.size).toBe(2);
     expect(readBatch(batch.bytes())).toEqual([
-      { header: ['r1', 'p2', 'chat', '', '40'], frame: frames[0] },
+      { header: ['r1', 'p2', 'other', '', '40'], frame: frames[0] },
       { header: ['r1', 'p3', 'candidate', 'p1', '20'], frame: frames[1] },
     ]);
   });
@@ -41,34 +35,25 @@ describe('RelayBatch', () => {
     const batch = new RelayBatch();
     const frames = Array.from({ length: 40 }, (_, i) => `{"sdp":"${String(i).repeat(6_000)}ü"}`);
     for (const [i, frame] of frames.entries())
-      void batch.add(
-        { roomId: 'r', to: `p${i}`, kind: 'description', subject: 's', heldBytes: 1 },
-        frame,
-      );
+      void batch.add('r', `p${i}`, { kind: 'description', subject: 's', bytes: 1, frame });
     expect(readBatch(batch.bytes()).map((relay) => relay.frame)).toEqual(frames);
   });
 
   it('writes the next batch into a released buffer from the start', () => {
     const first = new RelayBatch();
-    void first.add({ roomId: 'r', to: 'a', kind: 'chat', subject: '', heldBytes: 1 }, '{"n":1}');
+    void first.add('r', 'a', { kind: 'other', subject: '', bytes: 1, frame: '{"n":1}' });
     first.release();
     const second = new RelayBatch();
-    void second.add({ roomId: 'r', to: 'b', kind: 'chat', subject: '', heldBytes: 1 }, '{"n":2}');
+    void second.add('r', 'b', { kind: 'other', subject: '', bytes: 1, frame: '{"n":2}' });
     expect(readBatch(second.bytes())).toEqual([
-      { header: ['r', 'b', 'chat', '', '1'], frame: '{"n":2}' },
+      { header: ['r', 'b', 'other', '', '1'], frame: '{"n":2}' },
     ]);
   });
 
   it('settles each relay on its own', async () => {
     const batch = new RelayBatch();
-    const first = batch.add(
-      { roomId: 'r', to: 'a', kind: 'chat', subject: '', heldBytes: 1 },
-      '{}',
-    );
-    const second = batch.add(
-      { roomId: 'r', to: 'b', kind: 'chat', subject: '', heldBytes: 1 },
-      '{}',
-    );
+    const first = batch.add('r', 'a', { kind: 'other', subject: '', bytes: 1, frame: '{}' });
+    const second = batch.add('r', 'b', { kind: 'other', subject: '', bytes: 1, frame: '{}' });
     batch.settle[0]!.resolve('sent');
     batch.settle[1]!.resolve('held');
     await expect(Promise.all([first, second])).resolves.toEqual(['sent', 'held']);

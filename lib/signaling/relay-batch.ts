@@ -5,30 +5,22 @@
  * once more for its socket. Frames are written straight into a buffer, and read back as slices
  * of the published buffer that go to the sockets as they are.
  */
+import type { Envelope } from './held-messages';
 import type { Delivery } from './rooms';
 
 /** Digits of a frame's length in a batch header: written after the frame, at a fixed width. */
 const LENGTH_DIGITS = 10;
 const NEWLINE = 0x0a;
 const NOTICE_MARK = 0x21; // '!'
+const DIGIT_ZERO = 0x30;
 const INITIAL_CAPACITY = 64 * 1024;
 /** Buffers of sent batches kept for the next ones, and the largest kept. */
 const SPARE_BUFFERS = 4;
 const LARGEST_SPARE = 4 * 1024 * 1024;
 const spare: Buffer[] = [];
 
-/** What the RELAY script needs to know of one relayed frame besides its text. */
-export interface RelayHeader {
-  roomId: string;
-  to: string;
-  kind: string;
-  subject: string;
-  /** Its cost if held for an away peer. */
-  heldBytes: number;
-}
-
 /**
- * Relays queued in one turn of the event loop, as the RELAY script reads them: per frame a line
+ * Relays for one call of the RELAY script, as it reads them: per frame a line
  * `room \t to \t kind \t subject \t held bytes \t frame length`, then the frame and a newline.
  */
 export class RelayBatch {
@@ -36,15 +28,17 @@ export class RelayBatch {
   private buffer = spare.pop() ?? Buffer.allocUnsafe(INITIAL_CAPACITY);
   private used = 0;
 
-  add(header: RelayHeader, frame: string): Promise<Delivery> {
-    const line = `${header.roomId}\t${header.to}\t${header.kind}\t${header.subject}\t${header.heldBytes}\t`;
+  /** Adds the relay of `envelope` to peer `to` of room `roomId`; settled by Redis's answer. */
+  add(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
+    const { frame, kind, subject, bytes } = envelope;
+    const line = `${roomId}\t${to}\t${kind}\t${subject}\t${bytes}\t`;
     // UTF-8 takes at most three bytes per UTF-16 unit: room for the worst case, measured after.
     this.reserve(3 * (line.length + frame.length) + LENGTH_DIGITS + 2);
     this.used += this.buffer.write(line, this.used);
     const lengthAt = this.used;
     this.used += LENGTH_DIGITS + 1;
     const frameBytes = this.buffer.write(frame, this.used);
-    this.buffer.write(String(frameBytes).padStart(LENGTH_DIGITS, '0'), lengthAt, 'latin1');
+    writeDigits(this.buffer, lengthAt, frameBytes);
     this.buffer[lengthAt + LENGTH_DIGITS] = NEWLINE;
     this.used += frameBytes;
     this.buffer[this.used++] = NEWLINE;
@@ -76,6 +70,14 @@ export class RelayBatch {
     const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.used + bytes));
     this.buffer.copy(grown, 0, 0, this.used);
     this.buffer = grown;
+  }
+}
+
+/** Writes `value` in decimal at `at`, zero-padded to LENGTH_DIGITS, with no string made. */
+function writeDigits(buffer: Buffer, at: number, value: number): void {
+  for (let i = at + LENGTH_DIGITS - 1; i >= at; i--) {
+    buffer[i] = DIGIT_ZERO + (value % 10);
+    value = Math.floor(value / 10);
   }
 }
 
