@@ -47,6 +47,7 @@ function setup() {
   const controls = new HostControls(rooms, port, () => clock);
   void rooms.start({
     deliver: () => undefined,
+    relayed: () => undefined,
     isLocal: () => true,
     claimedAway: () => undefined,
     adopted: () => undefined,

@@ -161,6 +161,11 @@ export class InMemoryRooms implements Rooms {
     return this.route(roomId, to, envelope);
   }
 
+  relay(roomId: string, to: string, envelope: Envelope): void {
+    const outcome = this.route(roomId, to, envelope);
+    this.events?.relayed(roomId, envelope.subject, to, outcome);
+  }
+
   async broadcast(
     roomId: string,
     to: readonly string[],

@@ -71,6 +71,7 @@ function listener() {
   let reconnections = 0;
   const events: BusEvents = {
     deliver: (peerId, frame) => delivered.push({ peerId, frame: frame.toString() }),
+    relayed: () => undefined,
     isLocal: () => false,
     claimedAway: (roomId, peerId, epoch) => claimed.push({ roomId, peerId, epoch }),
     adopted: (peers) => adopted.push(...peers),

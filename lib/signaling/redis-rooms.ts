@@ -250,13 +250,25 @@ export class RedisRooms implements Rooms {
   // PeerBus
   // -------------------------------------------------------------------------------------------
 
-  // Not `async`: on the relay path, one promise per message instead of two.
+  // Not `async`: a frame for a peer of this process is handed over before the call returns.
   deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
     if (this.events?.isLocal(roomId, to)) {
       this.events.deliver(to, envelope.frame);
       return SENT;
     }
-    return this.relay(roomId, to, envelope);
+    if (!this.available) return Promise.reject(new RoomsUnavailableError());
+    return this.batchToFill().addAwaited(roomId, to, envelope);
+  }
+
+  relay(roomId: string, to: string, envelope: Envelope): void {
+    const events = this.events;
+    if (!events) return;
+    if (events.isLocal(roomId, to)) {
+      events.deliver(to, envelope.frame);
+      return events.relayed(roomId, envelope.subject, to, 'sent');
+    }
+    if (!this.available) return events.relayed(roomId, envelope.subject, to, 'lost');
+    this.batchToFill().add(roomId, to, envelope);
   }
 
   async broadcast(
@@ -271,7 +283,7 @@ export class RedisRooms implements Rooms {
         this.events.deliver(peerId, envelope.frame);
       } else {
         remotePeers.push(peerId);
-        remote.push(this.relay(roomId, peerId, envelope));
+        remote.push(this.deliver(roomId, peerId, envelope));
       }
     }
     if (remote.length === 0) return [];
@@ -285,7 +297,7 @@ export class RedisRooms implements Rooms {
   }
 
   /**
-   * Queues an envelope for the next batch of the RELAY script. Relays go to Redis as one script
+   * The batch of the RELAY script that relays join now. Relays go to Redis as one script
    * call per batch, and their frames to each process as one publication: the cost per call and
    * per publication is shared. A batch is sent at the end of this turn of the event loop (every
    * socket that had data in it) when no other is awaiting its answer; otherwise it fills until
@@ -294,16 +306,14 @@ export class RedisRooms implements Rooms {
    * so requests reach Redis in the order they were made, which is what keeps a relay from
    * overtaking a claim (docs/scaling.md).
    */
-  private relay(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
-    if (!this.available) return Promise.reject(new RoomsUnavailableError());
+  private batchToFill(): RelayBatch {
+    if (this.batch && this.batch.size >= MAX_BATCH) this.sendBatch(this.batch);
     let batch = this.batch;
     if (!batch) {
       batch = this.batch = new RelayBatch();
       if (this.relaysInFlight === 0) setImmediate(() => this.sendBatch(batch!));
     }
-    const settled = batch.add(roomId, to, envelope);
-    if (batch.size >= MAX_BATCH) this.sendBatch(batch);
-    return settled;
+    return batch;
   }
 
   /** Sends the batch now, if it is still the one being filled. */
@@ -317,7 +327,8 @@ export class RedisRooms implements Rooms {
       .then(
         (reply) => {
           const outcomes = reply as (string | number)[];
-          const delivered: Delivery[] = batch.settle.map(() => 'sent');
+          // Only the relays that were not sent have an outcome in the reply.
+          const delivered = new Array<Delivery>(batch.size).fill('sent');
           for (let i = 0; i < outcomes.length; i += 3) {
             const outcome = outcomes[i + 1] as 'held' | 'unknown' | HoldRefusal;
             delivered[Number(outcomes[i]) - 1] =
@@ -326,13 +337,35 @@ export class RedisRooms implements Rooms {
                 : { limit: outcome, heldBytes: Number(outcomes[i + 2]) };
           }
           batch.release();
-          batch.settle.forEach(({ resolve }, index) => resolve(delivered[index]!));
+          this.settle(batch, (index) => delivered[index]!);
         },
-        (error: unknown) => {
-          for (const { reject } of batch.settle) reject(error);
-        },
+        (error: unknown) => this.settle(batch, () => 'lost', error),
       )
       .then(this.afterRelayAnswer, this.afterRelayAnswer);
+  }
+
+  /** Tells each relay of a sent batch its outcome: its caller, or `BusEvents.relayed`. */
+  private settle(
+    batch: RelayBatch,
+    outcome: (index: number) => Delivery | 'lost',
+    error?: unknown,
+  ) {
+    const { routes, waiting } = batch;
+    for (let index = 0; index < waiting.length; index++) {
+      const result = outcome(index);
+      const awaiting = waiting[index];
+      if (awaiting) {
+        if (result === 'lost') awaiting.reject(error);
+        else awaiting.resolve(result);
+      } else {
+        this.events?.relayed(
+          routes[3 * index]!,
+          routes[3 * index + 1]!,
+          routes[3 * index + 2]!,
+          result,
+        );
+      }
+    }
   }
 
   /** The batch that filled while others were out goes as soon as the last answer is in. */

@@ -50,13 +50,19 @@ describe('RelayBatch', () => {
     ]);
   });
 
-  it('settles each relay on its own', async () => {
+  it("keeps each relay's route, and a promise only for those awaited", async () => {
     const batch = new RelayBatch();
-    const first = batch.add('r', 'a', { kind: 'other', subject: '', bytes: 1, frame: '{}' });
-    const second = batch.add('r', 'b', { kind: 'other', subject: '', bytes: 1, frame: '{}' });
-    batch.settle[0]!.resolve('sent');
-    batch.settle[1]!.resolve('held');
-    await expect(Promise.all([first, second])).resolves.toEqual(['sent', 'held']);
+    batch.add('r', 'a', { kind: 'candidate', subject: 's', bytes: 1, frame: '{}' });
+    const awaited = batch.addAwaited('r', 'b', {
+      kind: 'other',
+      subject: '',
+      bytes: 1,
+      frame: '{}',
+    });
+    expect(batch.routes).toEqual(['r', 's', 'a', 'r', '', 'b']);
+    expect(batch.waiting[0]).toBeNull();
+    batch.waiting[1]!.resolve('held');
+    await expect(awaited).resolves.toBe('held');
   });
 });
 

@@ -19,34 +19,39 @@ const SPARE_BUFFERS = 4;
 const LARGEST_SPARE = 4 * 1024 * 1024;
 const spare: Buffer[] = [];
 
+interface Settle {
+  resolve(delivery: Delivery): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Relays for one call of the RELAY script, as it reads them: per frame a line
  * `room \t to \t kind \t subject \t held bytes \t frame length`, then the frame and a newline.
  */
 export class RelayBatch {
-  readonly settle: { resolve(delivery: Delivery): void; reject(error: unknown): void }[] = [];
+  /** Per relay, three entries: its room, sender (the envelope's subject) and recipient. */
+  readonly routes: string[] = [];
+  /** Per relay, how a caller awaits its outcome (`addAwaited`), or null if nobody does. */
+  readonly waiting: (Settle | null)[] = [];
   private buffer = spare.pop() ?? Buffer.allocUnsafe(INITIAL_CAPACITY);
   private used = 0;
 
-  /** Adds the relay of `envelope` to peer `to` of room `roomId`; settled by Redis's answer. */
-  add(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
-    const { frame, kind, subject, bytes } = envelope;
-    const line = `${roomId}\t${to}\t${kind}\t${subject}\t${bytes}\t`;
-    // UTF-8 takes at most three bytes per UTF-16 unit: room for the worst case, measured after.
-    this.reserve(3 * (line.length + frame.length) + LENGTH_DIGITS + 2);
-    this.used += this.buffer.write(line, this.used);
-    const lengthAt = this.used;
-    this.used += LENGTH_DIGITS + 1;
-    const frameBytes = this.buffer.write(frame, this.used);
-    writeDigits(this.buffer, lengthAt, frameBytes);
-    this.buffer[lengthAt + LENGTH_DIGITS] = NEWLINE;
-    this.used += frameBytes;
-    this.buffer[this.used++] = NEWLINE;
-    return new Promise<Delivery>((resolve, reject) => this.settle.push({ resolve, reject }));
+  /** Adds the relay of `envelope` to peer `to` of room `roomId`, its outcome read from `routes`. */
+  add(roomId: string, to: string, envelope: Envelope): void {
+    this.write(roomId, to, envelope);
+    this.routes.push(roomId, envelope.subject, to);
+    this.waiting.push(null);
+  }
+
+  /** The same, with a promise settled by Redis's answer. */
+  addAwaited(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
+    this.add(roomId, to, envelope);
+    const at = this.waiting.length - 1;
+    return new Promise<Delivery>((resolve, reject) => (this.waiting[at] = { resolve, reject }));
   }
 
   get size(): number {
-    return this.settle.length;
+    return this.waiting.length;
   }
 
   /** The batch's bytes; the batch is not added to afterwards. */
@@ -63,6 +68,21 @@ export class RelayBatch {
       spare.push(this.buffer);
     this.buffer = Buffer.alloc(0);
     this.used = 0;
+  }
+
+  private write(roomId: string, to: string, envelope: Envelope): void {
+    const { frame, kind, subject, bytes } = envelope;
+    const line = `${roomId}\t${to}\t${kind}\t${subject}\t${bytes}\t`;
+    // UTF-8 takes at most three bytes per UTF-16 unit: room for the worst case, measured after.
+    this.reserve(3 * (line.length + frame.length) + LENGTH_DIGITS + 2);
+    this.used += this.buffer.write(line, this.used);
+    const lengthAt = this.used;
+    this.used += LENGTH_DIGITS + 1;
+    const frameBytes = this.buffer.write(frame, this.used);
+    writeDigits(this.buffer, lengthAt, frameBytes);
+    this.buffer[lengthAt + LENGTH_DIGITS] = NEWLINE;
+    this.used += frameBytes;
+    this.buffer[this.used++] = NEWLINE;
   }
 
   private reserve(bytes: number): void {

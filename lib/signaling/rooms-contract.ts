@@ -8,6 +8,7 @@ import { DEFAULT_HELD_LIMITS, type HeldKind, type HeldLimits } from './held-mess
 import {
   FIRST_EPOCH,
   type BusEvents,
+  type Delivery,
   type Envelope,
   type ExpelReason,
   type KnockAnswer,
@@ -41,8 +42,10 @@ function recorder() {
   const delivered: { peerId: string; frame: string }[] = [];
   const expelled: { roomId: string; peerId: string; why: ExpelReason }[] = [];
   const answered: { roomId: string; knockId: string; answer: KnockAnswer }[] = [];
+  const relayed: { roomId: string; from: string; to: string; outcome: Delivery | 'lost' }[] = [];
   const events: BusEvents = {
     deliver: (peerId, frame) => delivered.push({ peerId, frame: frame.toString() }),
+    relayed: (roomId, from, to, outcome) => relayed.push({ roomId, from, to, outcome }),
     isLocal: () => false,
     claimedAway: () => undefined,
     adopted: () => undefined,
@@ -53,7 +56,7 @@ function recorder() {
     expelled: (roomId, peerId, why) => expelled.push({ roomId, peerId, why }),
     knockAnswered: (roomId, knockId, answer) => answered.push({ roomId, knockId, answer }),
   };
-  return { delivered, expelled, answered, events };
+  return { delivered, relayed, expelled, answered, events };
 }
 
 /** Polls until `condition` holds: deliveries through Redis arrive a moment after the call. */
@@ -322,6 +325,35 @@ export function describeRoomsContract(
         Array.from({ length: 20 }, (_, i) => `frame ${i}`),
       );
       expect(delivered.every((item) => item.peerId === 'peer-a')).toBe(true);
+    });
+
+    it('relays signals in order and tells each outcome, held and refused ones too', async () => {
+      await rooms.join(ROOM, 'peer-a', info('A'));
+      await rooms.join(ROOM, 'peer-b', info('B'));
+      await rooms.join(ROOM, 'peer-c', info('C'));
+      expect(await rooms.detach(ROOM, 'peer-c', FIRST_EPOCH, Date.now() + 10_000)).toBe(true);
+      for (let i = 0; i < 20; i++) {
+        rooms.relay(ROOM, 'peer-a', envelope('candidate', 'peer-b', `candidate ${i}`));
+      }
+      rooms.relay(ROOM, 'peer-c', envelope('description', 'peer-b', 'offer for away c'));
+      rooms.relay(ROOM, 'nobody', envelope('candidate', 'peer-b', 'to nobody'));
+      await eventually(() => events.relayed.length === 22, '22 outcomes');
+      expect(events.relayed.map((item) => item.outcome)).toEqual([
+        ...Array.from({ length: 20 }, () => 'sent'),
+        'held',
+        'unknown',
+      ]);
+      expect(events.relayed[20]).toEqual({
+        roomId: ROOM,
+        from: 'peer-b',
+        to: 'peer-c',
+        outcome: 'held',
+      });
+      await eventually(() => delivered.length === 20, '20 deliveries');
+      expect(delivered.map((item) => item.frame)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `candidate ${i}`),
+      );
+      expect((await rooms.claim(ROOM, 'peer-c'))?.held).toEqual(['offer for away c']);
     });
 
     it('holds for an away member, then hands it over on claim with the current description only', async () => {

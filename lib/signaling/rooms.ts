@@ -96,6 +96,12 @@ export interface PeerBus {
   /** This process, as the shared state names it. */
   readonly nodeId: string;
   deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery>;
+  /**
+   * A peer's signal to another (a description or candidate, from `envelope.subject`): delivered
+   * like `deliver`, with its outcome told to `BusEvents.relayed`, in the order of the relays. The
+   * hot path: a relay awaiting Redis's answer keeps no promise or closure alive, only its ids.
+   */
+  relay(roomId: string, to: string, envelope: Envelope): void;
   /** Delivers one envelope to several members; returns those whose held messages overflowed. */
   broadcast(roomId: string, to: readonly string[], envelope: Envelope): Promise<OverflowedMember[]>;
   /**
@@ -246,6 +252,11 @@ export type OutboundFrame = string | Buffer;
 export interface BusEvents {
   /** A frame for a peer attached to this process. */
   deliver(peerId: string, frame: OutboundFrame): void;
+  /**
+   * The outcome of a `PeerBus.relay` of `from`'s signal to `to`; `lost` if the shared state could
+   * not be reached.
+   */
+  relayed(roomId: string, from: string, to: string, outcome: Delivery | 'lost'): void;
   /** Whether a peer of that room is attached to this process with an open socket (or one on
    * its way): frames for it are handed over directly, with no trip through the shared state. */
   isLocal(roomId: string, peerId: string): boolean;

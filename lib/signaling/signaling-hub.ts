@@ -21,6 +21,7 @@ import {
   RoomsUnavailableError,
   type AdoptedPeer,
   type Epoch,
+  type Delivery,
   type HeldPeer,
   type OverflowedMember,
   type OutboundFrame,
@@ -220,6 +221,7 @@ export class SignalingHub {
     await this.sfu?.start();
     return this.rooms.start({
       deliver: (peerId, frame) => this.deliverLocally(peerId, frame),
+      relayed: (roomId, from, to, outcome) => this.relayed(roomId, from, to, outcome),
       isLocal: (roomId, peerId) => {
         const slot = this.slots.get(peerId);
         return slot?.roomId === roomId && (slot.connectionId !== null || slot.pending !== null);
@@ -690,21 +692,29 @@ export class SignalingHub {
         ? { type: 'description', from: slot.peerId, ...epoch, description: message.description }
         : { type: 'candidate', from: slot.peerId, ...epoch, candidate: message.candidate };
     const envelope = envelopeOf(relayed, serializeServerMessage(relayed, frame, message));
-    // Not awaited: the next message of this socket may go out before this one is confirmed, since
-    // both travel in order (one Redis connection, or a direct call).
-    this.rooms.deliver(slot.roomId, message.to, envelope).then(
-      (delivery) => {
-        if (delivery === 'unknown') {
-          return this.refuse(connectionId, 'unknown-peer', 'There is no such peer in your room.');
-        }
-        this.counters.relayed++;
-        if (typeof delivery === 'object') {
-          void this.track(this.expelOverflowed(slot.roomId, [{ peerId: message.to, ...delivery }]));
-        }
-      },
-      // Counted, not logged: while Redis is away every relay to another process fails.
-      () => this.counters.relaysLost++,
-    );
+    // Its outcome comes back through `relayed`. The next message of this socket may go out before
+    // this one is confirmed, since both travel in order (one Redis connection, or a direct call).
+    this.rooms.relay(slot.roomId, message.to, envelope);
+  }
+
+  /** The outcome of a relay from `from` (this process's peer) to `to`. */
+  private relayed(roomId: string, from: string, to: string, outcome: Delivery | 'lost'): void {
+    // Counted, not logged: while Redis is away every relay to another process fails.
+    if (outcome === 'lost') {
+      this.counters.relaysLost++;
+      return;
+    }
+    if (outcome === 'unknown') {
+      const sender = this.slots.get(from);
+      if (sender?.roomId === roomId && sender.connectionId !== null) {
+        this.refuse(sender.connectionId, 'unknown-peer', 'There is no such peer in your room.');
+      }
+      return;
+    }
+    this.counters.relayed++;
+    if (typeof outcome === 'object') {
+      void this.track(this.expelOverflowed(roomId, [{ peerId: to, ...outcome }]));
+    }
   }
 
   private async updateMedia(slot: PeerSlot, media: MediaState): Promise<void> {
