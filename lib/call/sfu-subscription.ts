@@ -138,11 +138,6 @@ export class SfuSubscription {
   pauseStallWatch(mid: string): void {
     this.received.delete(mid);
   }
-
-  /** Forgets the layers asked, so the next tile reports ask again (a new subscribing connection). */
-  forgetLayers(): void {
-    this.layers.clear();
-  }
 }
 
 function sameTrack(a: SubscribedTrack, b: SubscribedTrack): boolean {
