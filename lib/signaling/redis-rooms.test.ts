@@ -145,7 +145,7 @@ describe('RedisRooms across processes', () => {
 
   it('sends the relays made while a batch awaits its answer as one batch, in order', async () => {
     const prefix = `group${nextPrefix++}:`;
-    // Long leases: a lease's script call would send the waiting batch early, as any request does.
+    // Long leases: the reaper's script call would send the waiting batch early, as any script does.
     const one = await start(prefix, { leaseMs: 600_000 });
     const two = await start(prefix, { leaseMs: 600_000 });
     await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
@@ -180,6 +180,41 @@ describe('RedisRooms across processes', () => {
       expect(publications).toBe(2);
     } finally {
       listening.destroy();
+      watcher.destroy();
+    }
+  });
+
+  it('sends a waiting batch before a later claim, so the claim hands its relay over', async () => {
+    const prefix = `order${nextPrefix++}:`;
+    const one = await start(prefix, { leaseMs: 600_000 });
+    const two = await start(prefix, { leaseMs: 600_000 });
+    await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
+    await one.rooms.join(ROOM, 'peer-c', { name: 'C', media: MEDIA });
+    await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+    expect(await one.rooms.detach(ROOM, 'peer-c', FIRST_EPOCH, Date.now() + 10_000)).toBe(true);
+    const watcher = createClient({ url: redis.url });
+    await watcher.connect();
+    try {
+      // The first relay's answer is late, so the second waits in the next batch.
+      await watcher.sendCommand(['CLIENT', 'PAUSE', '300', 'WRITE']);
+      two.rooms.relay(ROOM, 'peer-a', {
+        frame: 'to a',
+        kind: 'candidate',
+        subject: 'peer-b',
+        bytes: 64,
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      two.rooms.relay(ROOM, 'peer-c', {
+        frame: 'to c',
+        kind: 'candidate',
+        subject: 'peer-b',
+        bytes: 64,
+      });
+      // Peer C resumes on process two: its claim must not overtake the relay made before it.
+      const claim = await two.rooms.claim(ROOM, 'peer-c');
+      expect(claim?.held).toEqual(['to c']);
+      await eventually(() => one.delivered.length === 1, 'the frame for A');
+    } finally {
       watcher.destroy();
     }
   });

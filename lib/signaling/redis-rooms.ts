@@ -250,7 +250,7 @@ export class RedisRooms implements Rooms {
   // PeerBus
   // -------------------------------------------------------------------------------------------
 
-  // Not `async`: a frame for a peer of this process is handed over before the call returns.
+  // Not `async`: for a peer of this process, one promise instead of two.
   deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery> {
     if (this.events?.isLocal(roomId, to)) {
       this.events.deliver(to, envelope.frame);
@@ -349,7 +349,7 @@ export class RedisRooms implements Rooms {
     batch: RelayBatch,
     outcome: (index: number) => Delivery | 'lost',
     error?: unknown,
-  ) {
+  ): void {
     const { routes, waiting } = batch;
     for (let index = 0; index < waiting.length; index++) {
       const result = outcome(index);
@@ -357,13 +357,14 @@ export class RedisRooms implements Rooms {
       if (awaiting) {
         if (result === 'lost') awaiting.reject(error);
         else awaiting.resolve(result);
-      } else {
-        this.events?.relayed(
-          routes[3 * index]!,
-          routes[3 * index + 1]!,
-          routes[3 * index + 2]!,
-          result,
-        );
+        continue;
+      }
+      // One failing callback must not keep the outcome from the relays after it.
+      try {
+        const at = 3 * index;
+        this.events?.relayed(routes[at]!, routes[at + 1]!, routes[at + 2]!, result);
+      } catch {
+        this.errors++;
       }
     }
   }
@@ -736,18 +737,25 @@ export class RedisRooms implements Rooms {
     // Relays queued before this request go first: Redis runs requests in the order they are sent.
     if (this.batch && script !== scripts.RELAY) this.sendBatch(this.batch);
     const tail = [String(keys.length), ...keys, ...args];
-    return this.call(async () => {
-      try {
-        return (await this.client.sendCommand(['EVALSHA', script.sha, ...tail], {
-          timeout,
-        })) as Reply;
-      } catch (error) {
-        if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
-        return (await this.client.sendCommand(['EVAL', script.source, ...tail], {
-          timeout,
-        })) as Reply;
-      }
-    }, timeout);
+    // Relays were taken while Redis was reachable. A batch that waited for an earlier answer goes
+    // even if the health check has given up since: a client with no connection fails it at once.
+    const failFast = script !== scripts.RELAY;
+    return this.call(
+      async () => {
+        try {
+          return (await this.client.sendCommand(['EVALSHA', script.sha, ...tail], {
+            timeout,
+          })) as Reply;
+        } catch (error) {
+          if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
+          return (await this.client.sendCommand(['EVAL', script.source, ...tail], {
+            timeout,
+          })) as Reply;
+        }
+      },
+      timeout,
+      failFast,
+    );
   }
 
   /**
@@ -757,8 +765,12 @@ export class RedisRooms implements Rooms {
    * froze would wait for ever. A request given up on may still run when Redis answers again:
    * what a late join or claim leaves behind is removed by `touchRooms`.
    */
-  private async call<T>(request: () => Promise<T>, timeoutMs = this.requestTimeoutMs): Promise<T> {
-    if (!this.available) throw new RoomsUnavailableError();
+  private async call<T>(
+    request: () => Promise<T>,
+    timeoutMs = this.requestTimeoutMs,
+    failFast = true,
+  ): Promise<T> {
+    if (failFast && !this.available) throw new RoomsUnavailableError();
     try {
       const answer = await (timeoutMs > 0 ? withTimeout(request(), timeoutMs) : request());
       this.lastAnswerAt = Date.now();

@@ -22,8 +22,8 @@ describe('RelayBatch', () => {
   it('writes each frame with its header and its length in bytes, not characters', () => {
     const batch = new RelayBatch();
     const frames = ['{"type":"chat","text":"héllo 👋"}', '{"type":"candidate"}'];
-    void batch.add('r1', 'p2', { kind: 'other', subject: '', bytes: 40, frame: frames[0]! });
-    void batch.add('r1', 'p3', { kind: 'candidate', subject: 'p1', bytes: 20, frame: frames[1]! });
+    batch.add('r1', 'p2', { kind: 'other', subject: '', bytes: 40, frame: frames[0]! });
+    batch.add('r1', 'p3', { kind: 'candidate', subject: 'p1', bytes: 20, frame: frames[1]! });
     expect(batch.size).toBe(2);
     expect(readBatch(batch.bytes())).toEqual([
       { header: ['r1', 'p2', 'other', '', '40'], frame: frames[0] },
@@ -35,16 +35,16 @@ describe('RelayBatch', () => {
     const batch = new RelayBatch();
     const frames = Array.from({ length: 40 }, (_, i) => `{"sdp":"${String(i).repeat(6_000)}ü"}`);
     for (const [i, frame] of frames.entries())
-      void batch.add('r', `p${i}`, { kind: 'description', subject: 's', bytes: 1, frame });
+      batch.add('r', `p${i}`, { kind: 'description', subject: 's', bytes: 1, frame });
     expect(readBatch(batch.bytes()).map((relay) => relay.frame)).toEqual(frames);
   });
 
   it('writes the next batch into a released buffer from the start', () => {
     const first = new RelayBatch();
-    void first.add('r', 'a', { kind: 'other', subject: '', bytes: 1, frame: '{"n":1}' });
+    first.add('r', 'a', { kind: 'other', subject: '', bytes: 1, frame: '{"n":1}' });
     first.release();
     const second = new RelayBatch();
-    void second.add('r', 'b', { kind: 'other', subject: '', bytes: 1, frame: '{"n":2}' });
+    second.add('r', 'b', { kind: 'other', subject: '', bytes: 1, frame: '{"n":2}' });
     expect(readBatch(second.bytes())).toEqual([
       { header: ['r', 'b', 'other', '', '1'], frame: '{"n":2}' },
     ]);

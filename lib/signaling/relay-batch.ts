@@ -29,7 +29,10 @@ interface Settle {
  * `room \t to \t kind \t subject \t held bytes \t frame length`, then the frame and a newline.
  */
 export class RelayBatch {
-  /** Per relay, three entries: its room, sender (the envelope's subject) and recipient. */
+  /**
+   * Per relay, three entries: its room, the envelope's subject (a relay's sender) and recipient;
+   * read for the relays nobody awaits.
+   */
   readonly routes: string[] = [];
   /** Per relay, how a caller awaits its outcome (`addAwaited`), or null if nobody does. */
   readonly waiting: (Settle | null)[] = [];

@@ -98,8 +98,9 @@ export interface PeerBus {
   deliver(roomId: string, to: string, envelope: Envelope): Promise<Delivery>;
   /**
    * A peer's signal to another (a description or candidate, from `envelope.subject`): delivered
-   * like `deliver`, with its outcome told to `BusEvents.relayed`, in the order of the relays. The
-   * hot path: a relay awaiting Redis's answer keeps no promise or closure alive, only its ids.
+   * like `deliver`, in order per recipient, with its outcome told to `BusEvents.relayed` (at once
+   * for a peer of this process or while the shared state is away; otherwise once Redis answers).
+   * The hot path: a relay awaiting Redis's answer keeps no promise or closure alive, only its ids.
    */
   relay(roomId: string, to: string, envelope: Envelope): void;
   /** Delivers one envelope to several members; returns those whose held messages overflowed. */

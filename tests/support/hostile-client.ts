@@ -29,7 +29,8 @@ export function attackRoom(index: number): string {
 /**
  * Asks for `path` over a connection of its own: a pooled one would hide a server that accepts no
  * more connections. `from` is the loopback address to connect from (another address than the
- * attacker's is another client to the server's per-address limits). Resolves with "200 in 3 ms",
+ * attacker's is another client to the server's per-address limits; on Linux all of 127/8 is
+ * loopback). Resolves with "200 in 3 ms",
  * or with why there was no answer.
  */
 export function requestOnNewConnection(
