@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage } from './protocol';
 import { InMemoryRooms } from './in-memory-rooms';
+import type { Envelope } from './held-messages';
 import { DEFAULT_HELD_LIMITS, type HeldLimits } from './held-messages';
 import { SignalingHub, type HubEvent } from './signaling-hub';
 
@@ -23,6 +24,7 @@ async function setup(
     checkAllowed?: () => boolean;
     keepControls?: boolean;
     addressOf?: (connectionId: string) => string;
+    rooms?: InMemoryRooms;
   } = {},
 ) {
   const sent = new Map<string, ServerMessage[]>();
@@ -32,7 +34,9 @@ async function setup(
   const hub = new SignalingHub({
     addressOf: options.addressOf,
     observe: (event) => events.push(event),
-    rooms: new InMemoryRooms(capacity, { ...DEFAULT_HELD_LIMITS, ...options.heldLimits }),
+    rooms:
+      options.rooms ??
+      new InMemoryRooms(capacity, { ...DEFAULT_HELD_LIMITS, ...options.heldLimits }),
     resumeGraceMs: GRACE_MS,
     // Date is faked along with the timers, so the presence budget refills as they advance.
     now: () => Date.now(),
@@ -85,6 +89,17 @@ async function setup(
     return joined;
   };
   return { hub, take, inbox, join, closed, events, rx, dc, iceRequests };
+}
+
+/** Rooms whose relays wait until `flush`, as relays to another process wait for Redis. */
+class LateRelays extends InMemoryRooms {
+  private readonly waiting: (() => void)[] = [];
+  override relay(roomId: string, to: string, envelope: Envelope): void {
+    this.waiting.push(() => super.relay(roomId, to, envelope));
+  }
+  flush(): void {
+    for (const relay of this.waiting.splice(0)) relay();
+  }
 }
 
 describe('SignalingHub', () => {
@@ -527,6 +542,27 @@ describe('SignalingHub', () => {
       { type: 'left', roomId: ROOM, peerId: alice.peerId, reason: 'left' },
     ]);
     expect(hub.counters).toMatchObject({ joins: 1, resumes: 1, leaves: 1 });
+    expect(hub.counters.refused['unknown-peer']).toBe(1);
+  });
+
+  it('refuses a relay to nobody on the socket its sender has now, and not once it has left', async () => {
+    const rooms = new LateRelays(6, DEFAULT_HELD_LIMITS);
+    const { hub, join, take, rx, dc } = await setup(6, { rooms });
+    const alice = await join('c1', 'Alice');
+    await rx('c1', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
+    // Alice resumes on another socket before the outcome comes back: the refusal goes there.
+    await dc('c1', { resumable: true });
+    await join('c2', 'Alice', ROOM, alice.resumeToken);
+    take('c2');
+    rooms.flush();
+    expect(take('c2')).toEqual([expect.objectContaining({ type: 'error', code: 'unknown-peer' })]);
+    expect(take('c1')).toEqual([]);
+    // Once she has left the room, a late outcome refuses nothing.
+    await rx('c2', { type: 'candidate', to: 'AAAAAAAAAAAA', candidate: null });
+    await rx('c2', { type: 'leave' });
+    take('c2');
+    rooms.flush();
+    expect(take('c2')).toEqual([]);
     expect(hub.counters.refused['unknown-peer']).toBe(1);
   });
 
