@@ -105,6 +105,23 @@ describe('RedisRooms across processes', () => {
   afterEach(async () => {
     await Promise.all(started.splice(0).map((rooms) => rooms.stop()));
   });
+  /** Two processes whose lease timers stay quiet: the reaper's script call would send a waiting
+   * batch early, as any script does. */
+  const startQuietPair = async (prefix: string) => {
+    const one = await start(prefix, { leaseMs: 600_000 });
+    const two = await start(prefix, { leaseMs: 600_000 });
+    return { one, two };
+  };
+  /** Redis holds every script call for 300 ms (all clients), so a batch's answer comes late. */
+  const holdScriptCalls = async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      await client.sendCommand(['CLIENT', 'PAUSE', '300', 'WRITE']);
+    } finally {
+      client.destroy();
+    }
+  };
 
   it('relays in order from one process to a peer on another, and hands the claim over', async () => {
     const prefix = `cross${nextPrefix++}:`;
@@ -145,34 +162,29 @@ describe('RedisRooms across processes', () => {
 
   it('sends the relays made while a batch awaits its answer as one batch, in order', async () => {
     const prefix = `group${nextPrefix++}:`;
-    // Long leases: the reaper's script call would send the waiting batch early, as any script does.
-    const one = await start(prefix, { leaseMs: 600_000 });
-    const two = await start(prefix, { leaseMs: 600_000 });
+    const { one, two } = await startQuietPair(prefix);
     await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
     await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
     // Publications to process one, one per batch, counted by a client of our own.
-    const watcher = createClient({ url: redis.url });
-    await watcher.connect();
-    const listening = watcher.duplicate();
+    const listening = createClient({ url: redis.url });
     await listening.connect();
     let publications = 0;
     await listening.subscribe(`${prefix}node:${one.rooms.nodeId}`, () => publications++);
     try {
-      // Redis holds every script call for a moment, so the first batch's answer is late.
-      await watcher.sendCommand(['CLIENT', 'PAUSE', '300', 'WRITE']);
+      await holdScriptCalls();
       const frame = (i: number) => `{"n":${i}}`;
-      const relay = (i: number) =>
+      const send = (i: number) =>
         two.rooms.deliver(ROOM, 'peer-a', {
           frame: frame(i),
           kind: 'other',
           subject: '',
           bytes: 64,
         });
-      const sends = [relay(0)];
+      const sends = [send(0)];
       // Five more turns of the event loop, each with a relay of its own.
       for (let i = 1; i <= 5; i++) {
         await new Promise((resolve) => setImmediate(resolve));
-        sends.push(relay(i));
+        sends.push(send(i));
       }
       expect(new Set(await Promise.all(sends))).toEqual(new Set(['sent']));
       await eventually(() => one.delivered.length === 6, '6 frames on process one');
@@ -180,43 +192,31 @@ describe('RedisRooms across processes', () => {
       expect(publications).toBe(2);
     } finally {
       listening.destroy();
-      watcher.destroy();
     }
   });
 
   it('sends a waiting batch before a later claim, so the claim hands its relay over', async () => {
     const prefix = `order${nextPrefix++}:`;
-    const one = await start(prefix, { leaseMs: 600_000 });
-    const two = await start(prefix, { leaseMs: 600_000 });
+    const { one, two } = await startQuietPair(prefix);
     await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
     await one.rooms.join(ROOM, 'peer-c', { name: 'C', media: MEDIA });
     await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
     expect(await one.rooms.detach(ROOM, 'peer-c', FIRST_EPOCH, Date.now() + 10_000)).toBe(true);
-    const watcher = createClient({ url: redis.url });
-    await watcher.connect();
-    try {
-      // The first relay's answer is late, so the second waits in the next batch.
-      await watcher.sendCommand(['CLIENT', 'PAUSE', '300', 'WRITE']);
-      two.rooms.relay(ROOM, 'peer-a', {
-        frame: 'to a',
-        kind: 'candidate',
-        subject: 'peer-b',
-        bytes: 64,
-      });
-      await new Promise((resolve) => setImmediate(resolve));
-      two.rooms.relay(ROOM, 'peer-c', {
-        frame: 'to c',
-        kind: 'candidate',
-        subject: 'peer-b',
-        bytes: 64,
-      });
-      // Peer C resumes on process two: its claim must not overtake the relay made before it.
-      const claim = await two.rooms.claim(ROOM, 'peer-c');
-      expect(claim?.held).toEqual(['to c']);
-      await eventually(() => one.delivered.length === 1, 'the frame for A');
-    } finally {
-      watcher.destroy();
-    }
+    // The first relay's answer is late, so the second waits in the next batch.
+    await holdScriptCalls();
+    const candidate = (frame: string) => ({
+      frame,
+      kind: 'candidate' as const,
+      subject: 'peer-b',
+      bytes: 64,
+    });
+    two.rooms.relay(ROOM, 'peer-a', candidate('to a'));
+    await new Promise((resolve) => setImmediate(resolve));
+    two.rooms.relay(ROOM, 'peer-c', candidate('to c'));
+    // Peer C resumes on process two: its claim must not overtake the relay made before it.
+    const claim = await two.rooms.claim(ROOM, 'peer-c');
+    expect(claim?.held).toEqual(['to c']);
+    await eventually(() => one.delivered.length === 1, 'the frame for A');
   });
 
   it('lets exactly one of two processes take the last seat, every time', async () => {

@@ -276,22 +276,13 @@ export class RedisRooms implements Rooms {
     to: readonly string[],
     envelope: Envelope,
   ): Promise<OverflowedMember[]> {
-    const remote: Promise<Delivery>[] = [];
-    const remotePeers: string[] = [];
-    for (const peerId of to) {
-      if (this.events?.isLocal(roomId, peerId)) {
-        this.events.deliver(peerId, envelope.frame);
-      } else {
-        remotePeers.push(peerId);
-        remote.push(this.deliver(roomId, peerId, envelope));
-      }
-    }
-    if (remote.length === 0) return [];
-    const deliveries = await Promise.all(remote);
+    // Peers of this process get the frame at once, inside `deliver`; the rest in one batch.
+    const deliveries = await Promise.all(
+      to.map((peerId) => this.deliver(roomId, peerId, envelope)),
+    );
     const overflowed: OverflowedMember[] = [];
     deliveries.forEach((delivery, index) => {
-      if (typeof delivery === 'object')
-        overflowed.push({ peerId: remotePeers[index]!, ...delivery });
+      if (typeof delivery === 'object') overflowed.push({ peerId: to[index]!, ...delivery });
     });
     return overflowed;
   }
