@@ -177,6 +177,17 @@ describe('display names', () => {
 });
 
 describe('errors', () => {
+  it('name an unknown message type, and a frame that is not a message at all', () => {
+    expect(parseClientMessage(frame({ type: 'teleport' }))).toEqual({
+      ok: false,
+      error: 'Invalid message at type: no message has type "teleport".',
+    });
+    expect(parseClientMessage('42')).toEqual({
+      ok: false,
+      error: 'Invalid message: expected an object with a type, got number.',
+    });
+  });
+
   it('quote at most a short, escaped prefix of what the client sent', () => {
     const hostile = `"\u001b[31mFAKE LOG LINE\n\u202e${'x'.repeat(60_000)}`;
     const frames = [

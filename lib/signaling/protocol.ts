@@ -450,11 +450,11 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
     // Our own checks' messages name the rule, never the input.
     problem = issue.message;
   } else if (issue.type === 'variant') {
-    // Listing every message type would make a long line: the reference has them.
-    problem = `expected a known message type, got ${quoteUntrusted(issue.input)}`;
-  } else if (issue.type === 'variant' && where === ' at type') {
-    // Valibot would list every message type the protocol has.
-    problem = `no message has type ${quoteUntrusted(issue.input)}`;
+    // Valibot would list every message type the protocol has: the reference has them.
+    problem =
+      where === ' at type'
+        ? `no message has type ${quoteUntrusted(issue.input)}`
+        : `expected an object with a type, got ${quoteUntrusted(issue.input)}`;
   } else if (issue.type === 'min_length' || issue.type === 'max_length') {
     problem = `expected length ${issue.expected}, got ${issue.received}`;
   } else {
