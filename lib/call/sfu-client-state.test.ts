@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MediaMove } from './media-move';
-import { SfuSubscription, layerForView, viewForDisplay } from './sfu-subscription';
+import {
+  LAYER_RETRY_MAX_MS,
+  LAYER_RETRY_MS,
+  SfuSubscription,
+  layerForView,
+  viewForDisplay,
+} from './sfu-subscription';
 
 const ANN = 'Ann000000000';
 const BEN = 'Ben000000000';
@@ -107,6 +113,51 @@ describe('layers from tile reports', () => {
     expect(subscription.receivedSoFar('0', 41, 20_000, 2_500)).toBeNull();
     expect(subscription.receivedSoFar('0', 41, 23_000, 2_500)).toBe('high');
     expect(subscription.receivedSoFar('0', 41, 30_000, 2_500)).toBeNull();
+  });
+
+  it('asks for the layer that fits the tile again once a larger one has played a while', () => {
+    const subscription = new SfuSubscription();
+    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
+    subscription.layerRequests(ANN, 'camera', 'thumbnail');
+    subscription.receivedSoFar('0', 10, 0, 2_500);
+    expect(subscription.receivedSoFar('0', 10, 2_500, 2_500)).toBe('medium');
+    // The larger layer plays; the small one is tried again after LAYER_RETRY_MS.
+    let now = 2_500;
+    const playFor = (ms: number): (string | null)[] => {
+      const asked: (string | null)[] = [];
+      for (const end = now + ms; now < end;) {
+        now += 1_000;
+        asked.push(subscription.receivedSoFar('0', now, now, 2_500));
+      }
+      return asked.filter((layer) => layer !== null);
+    };
+    expect(playFor(LAYER_RETRY_MS - 1_000)).toEqual([]);
+    expect(playFor(1_000)).toEqual(['low']);
+    // It stops again: the larger one, and twice the wait before the next try.
+    const stoppedAt = now;
+    expect(subscription.receivedSoFar('0', stoppedAt, now + 2_500, 2_500)).toBe('medium');
+    now += 2_500;
+    expect(playFor(2 * LAYER_RETRY_MS - 1_000)).toEqual([]);
+    expect(playFor(1_000)).toEqual(['low']);
+    // A new view starts afresh, and nothing is retried while the layer asked for plays.
+    expect(subscription.layerRequests(ANN, 'camera', 'grid')).toEqual([
+      { mid: '0', layer: 'medium' },
+    ]);
+    expect(playFor(10 * LAYER_RETRY_MAX_MS)).toEqual([]);
+  });
+
+  it('does not try again a layer the publisher does not send at all', () => {
+    const subscription = new SfuSubscription();
+    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
+    subscription.layerRequests(ANN, 'camera', 'thumbnail');
+    expect(subscription.layerRefused('0', 'low')).toBe('medium');
+    subscription.receivedSoFar('0', 10, 0, 2_500);
+    expect(subscription.receivedSoFar('0', 10, 2_500, 2_500)).toBe('high');
+    const asked = new Set<string | null>();
+    for (let now = 3_000; now < 5 * LAYER_RETRY_MS; now += 1_000) {
+      asked.add(subscription.receivedSoFar('0', now, now, 2_500));
+    }
+    expect([...asked]).toEqual([null, 'medium']);
   });
 });
 

@@ -16,6 +16,14 @@ export function layerForView(view: TileView): SfuLayer {
   }
 }
 
+/**
+ * After a layer stopped and a larger one was asked instead, how long until the one that fits the
+ * tile is tried again, doubling each time it stops again. Trying costs nothing while the larger
+ * one plays: Janus keeps forwarding it until the smaller one's first keyframe.
+ */
+export const LAYER_RETRY_MS = 20_000;
+export const LAYER_RETRY_MAX_MS = 320_000;
+
 /** Tiles up to this many device pixels wide are thumbnails; up to twice that, grid tiles. */
 export const THUMBNAIL_MAX_WIDTH = 320;
 
@@ -43,6 +51,10 @@ export interface SubscriptionChanges {
 export class SfuSubscription {
   private tracks = new Map<string, SubscribedTrack>();
   private readonly layers = new Map<string, SfuLayer>();
+  /** Per video mid, the layer its tile's view calls for, which `layers` may exceed. */
+  private readonly fitting = new Map<string, SfuLayer>();
+  /** Per video mid asking more than fits because a layer stopped: when, and the wait to retry. */
+  private readonly escalated = new Map<string, { at: number; retryMs: number }>();
   /** Per video mid: its count of received packets, and since when it has not grown. */
   private readonly received = new Map<string, { count: number; since: number }>();
 
@@ -56,14 +68,12 @@ export class SfuSubscription {
       if (before && sameTrack(before, track)) continue;
       if (before) removed.push(before);
       added.push(track);
-      this.layers.delete(mid);
-      this.received.delete(mid);
+      this.forgetLayer(mid);
     }
     for (const [mid, track] of this.tracks) {
       if (!next.has(mid)) {
         removed.push(track);
-        this.layers.delete(mid);
-        this.received.delete(mid);
+        this.forgetLayer(mid);
       }
     }
     this.tracks = next;
@@ -93,6 +103,8 @@ export class SfuSubscription {
     const requests: { mid: string; layer: SfuLayer }[] = [];
     for (const track of this.tracks.values()) {
       if (track.peerId !== peerId || track.source !== source || track.kind !== 'video') continue;
+      if (this.fitting.get(track.mid) !== layer) this.escalated.delete(track.mid);
+      this.fitting.set(track.mid, layer);
       if (this.layers.get(track.mid) === layer) continue;
       this.layers.set(track.mid, layer);
       requests.push({ mid: track.mid, layer });
@@ -110,20 +122,25 @@ export class SfuSubscription {
     const larger = SFU_LAYERS[SFU_LAYERS.indexOf(layer) + 1];
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
+    // Not sent at all: no use trying it again until the view changes.
+    if (this.fitting.get(mid) === layer) this.fitting.set(mid, larger);
     return larger;
   }
 
   /**
    * A camera mid's count of received packets at `now`, read while its person's camera is on: the
-   * next larger layer to ask for if none arrived for `stallMs`, else null. The layer it plays
-   * can stop while others go on (a publisher's browser drops its smallest layer when its CPU or
-   * uplink is short), and Janus falls back by itself only from a larger layer to a smaller one.
+   * layer to ask for now, else null. That is the next larger layer if no packet arrived for
+   * `stallMs`: the layer it plays can stop while others go on (a publisher's browser drops its
+   * smallest layer when its CPU or uplink is short), and Janus falls back by itself only from a
+   * larger layer to a smaller one. Once the larger one has played for `LAYER_RETRY_MS` (doubled
+   * after each stop), it is the layer that fits the tile again, so a thumbnail does not keep
+   * pulling a larger picture, and its sender encoding it, for the rest of the call.
    */
   receivedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
     const seen = this.received.get(mid);
     if (!seen || count !== seen.count) {
       this.received.set(mid, { count, since: now });
-      return null;
+      return this.retryFitting(mid, now);
     }
     const asked = this.layers.get(mid);
     if (now - seen.since < stallMs || asked === undefined) return null;
@@ -131,7 +148,31 @@ export class SfuSubscription {
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
     this.received.set(mid, { count, since: now });
+    const before = this.escalated.get(mid);
+    this.escalated.set(mid, {
+      at: now,
+      retryMs: before ? Math.min(2 * before.retryMs, LAYER_RETRY_MAX_MS) : LAYER_RETRY_MS,
+    });
     return larger;
+  }
+
+  private retryFitting(mid: string, now: number): SfuLayer | null {
+    const escalation = this.escalated.get(mid);
+    const fitting = this.fitting.get(mid);
+    if (!escalation || fitting === undefined || now - escalation.at < escalation.retryMs) {
+      return null;
+    }
+    escalation.at = now;
+    if (this.layers.get(mid) === fitting) return null;
+    this.layers.set(mid, fitting);
+    return fitting;
+  }
+
+  private forgetLayer(mid: string): void {
+    this.layers.delete(mid);
+    this.fitting.delete(mid);
+    this.escalated.delete(mid);
+    this.received.delete(mid);
   }
 
   /** A camera off or a tile gone: the mid's silence says nothing about its layer. */

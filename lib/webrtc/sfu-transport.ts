@@ -471,7 +471,10 @@ export class SfuTransport implements MediaTransport {
     );
   }
 
-  /** Asks a larger layer for any camera whose layer stopped while its person's camera is on. */
+  /**
+   * Asks a larger layer for any camera whose layer stopped while its person's camera is on, and
+   * the layer that fits its tile again some time after that (`SfuSubscription.receivedSoFar`).
+   */
   private async checkCameraLayers(): Promise<void> {
     if (this.checkingLayers) return;
     this.checkingLayers = true;
@@ -496,13 +499,13 @@ export class SfuTransport implements MediaTransport {
         if (!stats || this.closed) continue;
         // Packets, not decoded frames: a page too busy to decode is not a layer that stopped.
         const count = packetsReceived(statsValues(stats));
-        const larger = this.subscription.receivedSoFar(
+        const layer = this.subscription.receivedSoFar(
           track.mid,
           count,
           performance.now(),
           LAYER_STALL_MS,
         );
-        if (larger) this.sendLayer(track.mid, larger);
+        if (layer) this.sendLayer(track.mid, layer);
       }
     }
   }
