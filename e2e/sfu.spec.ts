@@ -6,12 +6,11 @@ import { tileSelector } from './support/in-page';
 import {
   encodingLayers,
   frameWidth,
-  openLinkCandidateTypes,
-  openLinkPorts,
+  linkEnds,
   readFrameGaps,
   tileContinuity,
-  tileSourcePort,
   watchFrames,
+  type LinkEnd,
 } from '../tests/support/browser/sfu-in-page';
 import {
   janusExecutable,
@@ -78,7 +77,10 @@ async function joinWith(
   await person.join(roomId, serverUrl);
 }
 
-const inJanusRange = (port: number) => port >= janus.rtpPorts.min && port <= janus.rtpPorts.max;
+/** Whether a connection ends at one of the ports Janus takes media on. */
+const endsAt = (server: JanusServer) => (end: LinkEnd) =>
+  end.remotePort >= server.rtpPorts.min && end.remotePort <= server.rtpPorts.max;
+const inJanus = (end: LinkEnd) => endsAt(janus)(end);
 
 test('a third person moves the call to Janus: every tile plays from the SFU, peer links close, frames keep coming, and a thumbnail gets a smaller layer than full screen', async ({
   alice,
@@ -93,9 +95,7 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
   await bob.expectMediaFrom('Alice');
   // Two people: a peer link each, no Janus.
   for (const person of [alice, bob]) {
-    const ports = await person.page.evaluate(openLinkPorts);
-    expect(ports).toHaveLength(1);
-    expect(ports.every(inJanusRange)).toBe(false);
+    expect((await person.page.evaluate(linkEnds, null)).map(inJanus)).toEqual([false]);
   }
 
   // Carol's page loads first: the move starts with her join, and so does the measurement.
@@ -109,7 +109,7 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
   // Everyone's media now comes from Janus's ports, and nothing else is open: peer links closed.
   for (const person of [alice, bob, carol]) {
     await expect
-      .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+      .poll(async () => (await person.page.evaluate(linkEnds, null)).map(inJanus), {
         message: `${person.name} sends and receives through Janus only`,
         timeout: 30_000,
       })
@@ -133,10 +133,8 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
     [bob, 'Alice'],
     [carol, 'Alice'],
   ] as const) {
-    const port = await viewer.page.evaluate(tileSourcePort, tileSelector(name));
-    expect(port !== null && inJanusRange(port), `${viewer.name} plays ${name} from Janus`).toBe(
-      true,
-    );
+    const ends = await viewer.page.evaluate(linkEnds, tileSelector(name));
+    expect(ends.map(inJanus), `${viewer.name} plays ${name} from Janus`).toEqual([true]);
   }
   console.log(
     `move to Janus: all links through Janus ${movedMs} ms after the third join; longest ` +
@@ -222,7 +220,7 @@ test('an 8-person call through Janus: everyone sees both cameras and hears all s
       people.map(async (person) => {
         // One link to publish and one to subscribe, both with Janus: no peer links are left.
         await expect
-          .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+          .poll(async () => (await person.page.evaluate(linkEnds, null)).map(inJanus), {
             message: `${person.name} is on Janus only`,
             timeout: WAIT_MS,
           })
@@ -239,10 +237,8 @@ test('an 8-person call through Janus: everyone sees both cameras and hears all s
       [people[7], 'Ann'],
       [people[0], 'Ben'],
     ] as const) {
-      const port = await viewer!.page.evaluate(tileSourcePort, tileSelector(name));
-      expect(port !== null && inJanusRange(port), `${viewer!.name} plays ${name} from Janus`).toBe(
-        true,
-      );
+      const ends = await viewer!.page.evaluate(linkEnds, tileSelector(name));
+      expect(ends.map(inJanus), `${viewer!.name} plays ${name} from Janus`).toEqual([true]);
     }
   } finally {
     await Promise.all(people.map((person) => person.close()));
@@ -261,7 +257,7 @@ test('in SFU mode a screen share, a mute, a dropped socket and a reload all work
   await joinWith(carol, roomId, 'audio-only');
   for (const person of [alice, bob, carol]) {
     await expect
-      .poll(async () => (await person.page.evaluate(openLinkPorts)).map(inJanusRange), {
+      .poll(async () => (await person.page.evaluate(linkEnds, null)).map(inJanus), {
         message: `${person.name} is on Janus only`,
         timeout: 30_000,
       })
@@ -324,10 +320,9 @@ test('Janus dies mid-call: the call falls back to peer links and says so', async
       [carol, 'audio-only'],
     ] as const)
       await joinWith(person, roomId, quality, ownServer.url);
-    const inOwnRange = (port: number) =>
-      port >= ownJanus.rtpPorts.min && port <= ownJanus.rtpPorts.max;
+    const inOwn = endsAt(ownJanus);
     await expect
-      .poll(async () => (await bob.page.evaluate(openLinkPorts)).map(inOwnRange), {
+      .poll(async () => (await bob.page.evaluate(linkEnds, null)).map(inOwn), {
         timeout: 30_000,
       })
       .toEqual([true, true]);
@@ -353,7 +348,7 @@ test('Janus dies mid-call: the call falls back to peer links and says so', async
     await carol.expectMediaFrom('Alice', { timeout: 30_000 });
     await alice.expectMediaFrom('Bob', { video: false, timeout: 30_000 });
     await expect
-      .poll(async () => (await alice.page.evaluate(openLinkPorts)).map(inOwnRange))
+      .poll(async () => (await alice.page.evaluate(linkEnds, null)).map(inOwn))
       .toEqual([false, false]);
   } finally {
     await ownServer.stop();
@@ -396,7 +391,9 @@ test.describe('relay-only, through a real TURN relay (coturn)', () => {
         await joinWith(person, roomId, quality, relayServer.url);
       // Bob's two connections to Janus, and nothing else, each through the relay.
       await expect
-        .poll(() => bob.page.evaluate(openLinkCandidateTypes), { timeout: 30_000 })
+        .poll(async () => (await bob.page.evaluate(linkEnds, null)).map((end) => end.localType), {
+          timeout: 30_000,
+        })
         .toEqual(['relay', 'relay']);
       await bob.expectMediaFrom('Alice');
       await alice.expectMediaFrom('Carol', { video: false });

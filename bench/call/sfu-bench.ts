@@ -19,7 +19,7 @@ import { chromiumExecutable, FAKE_MEDIA_ARGS } from '../../tests/support/browser
 import { tileSelector } from '../../tests/support/browser/in-page';
 import type { Person } from '../../tests/support/browser/person';
 import {
-  openLinkPorts,
+  linkEnds,
   readFrameGaps,
   type FrameGaps,
   watchFrames,
@@ -179,8 +179,8 @@ async function gapsOf(ann: Person, ben: Person): Promise<FrameGaps[]> {
 async function onlyJanus(person: Person, inJanus: (port: number) => boolean): Promise<boolean> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const ports = await person.evaluate(openLinkPorts, null);
-    if (ports.length === 2 && ports.every(inJanus)) return true;
+    const ends = await person.evaluate(linkEnds, null);
+    if (ends.length === 2 && ends.every((end) => inJanus(end.remotePort))) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;

@@ -7,68 +7,46 @@
 
 type ProbeWindow = { __probe: { peerConnections: RTCPeerConnection[] } };
 
-/** Runs in the page: the remote port of every connection not closed, sorted. */
-export async function openLinkPorts(): Promise<number[]> {
-  const open = (window as unknown as ProbeWindow).__probe.peerConnections.filter(
-    (pc) => pc.connectionState !== 'closed',
-  );
-  const ports: number[] = [];
-  for (const pc of open) {
-    const stats = await pc.getStats();
-    let port = -1;
-    stats.forEach((report: Record<string, unknown>) => {
-      if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
-      const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
-      const remote = stats.get(String(pair?.remoteCandidateId)) as
-        Record<string, unknown> | undefined;
-      if (remote) port = Number(remote.port);
-    });
-    ports.push(port);
-  }
-  return ports.sort((a, b) => a - b);
+/** Where a connection of the page ends, from its selected candidate pair. */
+export interface LinkEnd {
+  /** The remote candidate's port; -1 while no pair is selected. */
+  remotePort: number;
+  /** The local candidate's type (`host`, `srflx`, `relay`…); 'none' while no pair is selected. */
+  localType: string;
 }
 
-/** Runs in the page: the local candidate type of every connection not closed (connected or not). */
-export async function openLinkCandidateTypes(): Promise<string[]> {
-  const open = (window as unknown as ProbeWindow).__probe.peerConnections.filter(
+/**
+ * Runs in the page: the ends of every connection not closed (connected or not), sorted by remote
+ * port; given a tile's selector rather than null, only those of the connection whose receiver its
+ * video plays.
+ */
+export async function linkEnds(tile: string | null): Promise<LinkEnd[]> {
+  let connections = (window as unknown as ProbeWindow).__probe.peerConnections.filter(
     (pc) => pc.connectionState !== 'closed',
   );
-  const types: string[] = [];
-  for (const pc of open) {
+  if (tile !== null) {
+    const video = document.querySelector<HTMLVideoElement>(`${tile} video`);
+    const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
+    connections = connections.filter(
+      (pc) => track && pc.getReceivers().some((receiver) => receiver.track === track),
+    );
+  }
+  const ends: LinkEnd[] = [];
+  for (const pc of connections) {
     const stats = await pc.getStats();
-    let type = 'none';
+    const end: LinkEnd = { remotePort: -1, localType: 'none' };
     stats.forEach((report: Record<string, unknown>) => {
       if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
       const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
-      const local = stats.get(String(pair?.localCandidateId)) as
-        Record<string, unknown> | undefined;
-      if (local) type = String(local.candidateType);
+      const at = (id: unknown) => stats.get(String(id)) as Record<string, unknown> | undefined;
+      const remote = at(pair?.remoteCandidateId);
+      const local = at(pair?.localCandidateId);
+      if (remote) end.remotePort = Number(remote.port);
+      if (local) end.localType = String(local.candidateType);
     });
-    types.push(type);
+    ends.push(end);
   }
-  return types;
-}
-
-/** Runs in the page: the remote port of the connection whose receiver the tile's video plays. */
-export async function tileSourcePort(selector: string): Promise<number | null> {
-  const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
-  const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
-  if (!track) return null;
-  for (const pc of (window as unknown as ProbeWindow).__probe.peerConnections) {
-    if (pc.connectionState === 'closed') continue;
-    if (!pc.getReceivers().some((receiver) => receiver.track === track)) continue;
-    const stats = await pc.getStats();
-    let port: number | null = null;
-    stats.forEach((report: Record<string, unknown>) => {
-      if (report.type !== 'transport' || typeof report.selectedCandidatePairId !== 'string') return;
-      const pair = stats.get(report.selectedCandidatePairId) as Record<string, unknown> | undefined;
-      const remote = stats.get(String(pair?.remoteCandidateId)) as
-        Record<string, unknown> | undefined;
-      if (remote) port = Number(remote.port);
-    });
-    return port;
-  }
-  return null;
+  return ends.sort((a, b) => a.remotePort - b.remotePort);
 }
 
 /** Runs in the page: the width of the frames the tile's video receiver decodes. */
