@@ -88,13 +88,19 @@ describe('layers from tile reports', () => {
     expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
       { mid: '0', layer: 'low' },
     ]);
-    expect(subscription.layerRefused('0', 'low')).toBe('medium');
-    // A refusal of a layer no longer wanted changes nothing; there is nothing above high.
-    expect(subscription.layerRefused('0', 'low')).toBeNull();
+    expect(subscription.layerRefused('0', 'low', 0)).toBe('medium');
+    // A refusal of a layer no longer wanted changes nothing, and the same view asks nothing more.
+    expect(subscription.layerRefused('0', 'low', 0)).toBeNull();
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([]);
+    // There is nothing above high.
     expect(subscription.layerRequests(ANN, 'camera', 'full')).toEqual([
       { mid: '0', layer: 'high' },
     ]);
-    expect(subscription.layerRefused('0', 'high')).toBeNull();
+    expect(subscription.layerRefused('0', 'high', 0)).toBeNull();
+    // A new view tries its layer afresh.
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+      { mid: '0', layer: 'low' },
+    ]);
   });
 
   it('asks for the next larger layer when the one playing stops while others go on', () => {
@@ -115,49 +121,99 @@ describe('layers from tile reports', () => {
     expect(subscription.receivedSoFar('0', 41, 30_000, 2_500)).toBeNull();
   });
 
-  it('asks for the layer that fits the tile again once a larger one has played a while', () => {
-    const subscription = new SfuSubscription();
-    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
-    subscription.layerRequests(ANN, 'camera', 'thumbnail');
-    subscription.receivedSoFar('0', 10, 0, 2_500);
-    expect(subscription.receivedSoFar('0', 10, 2_500, 2_500)).toBe('medium');
-    // The larger layer plays; the small one is tried again after LAYER_RETRY_MS.
-    let now = 2_500;
-    const playFor = (ms: number): (string | null)[] => {
-      const asked: (string | null)[] = [];
-      for (const end = now + ms; now < end;) {
-        now += 1_000;
-        asked.push(subscription.receivedSoFar('0', now, now, 2_500));
-      }
-      return asked.filter((layer) => layer !== null);
+  describe('after a stop, the layer that fits the tile', () => {
+    const R = LAYER_RETRY_MS;
+    const MAX = LAYER_RETRY_MAX_MS;
+    /** A thumbnail of Ann's camera on mid 0, read once a second as the transport does. */
+    const thumbnail = () => {
+      const subscription = new SfuSubscription();
+      subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
+      subscription.layerRequests(ANN, 'camera', 'thumbnail');
+      let now = 0;
+      let count = 0;
+      return {
+        subscription,
+        get now() {
+          return now;
+        },
+        /** Packets arrive for `ms`: the layers asked meanwhile, with when (ms into it). */
+        play(ms: number): string[] {
+          const asked: string[] = [];
+          for (let elapsed = 1_000; elapsed <= ms; elapsed += 1_000) {
+            const layer = subscription.receivedSoFar('0', ++count, (now += 1_000), 2_500);
+            if (layer) asked.push(`${layer}@${elapsed}`);
+          }
+          return asked;
+        },
+        /** No packet for 2.5 s: the layer asked. */
+        stop: () => subscription.receivedSoFar('0', count, (now += 2_500), 2_500),
+        /** Nothing is read for `ms` (a camera turned off, say). */
+        pause(ms: number) {
+          subscription.pauseStallWatch('0');
+          now += ms;
+        },
+      };
     };
-    expect(playFor(LAYER_RETRY_MS - 1_000)).toEqual([]);
-    expect(playFor(1_000)).toEqual(['low']);
-    // It stops again: the larger one, and twice the wait before the next try.
-    const stoppedAt = now;
-    expect(subscription.receivedSoFar('0', stoppedAt, now + 2_500, 2_500)).toBe('medium');
-    now += 2_500;
-    expect(playFor(2 * LAYER_RETRY_MS - 1_000)).toEqual([]);
-    expect(playFor(1_000)).toEqual(['low']);
-    // A new view starts afresh, and nothing is retried while the layer asked for plays.
-    expect(subscription.layerRequests(ANN, 'camera', 'grid')).toEqual([
-      { mid: '0', layer: 'medium' },
-    ]);
-    expect(playFor(10 * LAYER_RETRY_MAX_MS)).toEqual([]);
-  });
 
-  it('does not try again a layer the publisher does not send at all', () => {
-    const subscription = new SfuSubscription();
-    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
-    subscription.layerRequests(ANN, 'camera', 'thumbnail');
-    expect(subscription.layerRefused('0', 'low')).toBe('medium');
-    subscription.receivedSoFar('0', 10, 0, 2_500);
-    expect(subscription.receivedSoFar('0', 10, 2_500, 2_500)).toBe('high');
-    const asked = new Set<string | null>();
-    for (let now = 3_000; now < 5 * LAYER_RETRY_MS; now += 1_000) {
-      asked.add(subscription.receivedSoFar('0', now, now, 2_500));
-    }
-    expect([...asked]).toEqual([null, 'medium']);
+    it('is asked again once the larger one has played a while, and later after each stop', () => {
+      const feed = thumbnail();
+      feed.play(1_000);
+      expect(feed.stop()).toBe('medium');
+      expect(feed.play(3 * R)).toEqual([`low@${R}`]);
+      // It stops again: the larger one, and twice the wait before the next try.
+      expect(feed.stop()).toBe('medium');
+      expect(feed.play(3 * R)).toEqual([`low@${2 * R}`]);
+      for (const wait of [4 * R, 8 * R, 16 * R, MAX]) {
+        expect(feed.stop()).toBe('medium');
+        expect(feed.play(MAX)).toEqual([`low@${Math.min(wait, MAX)}`]);
+      }
+      // The wait stops growing, and nothing is asked while the layer that fits plays.
+      expect(feed.stop()).toBe('medium');
+      expect(feed.play(2 * MAX)).toEqual([`low@${MAX}`]);
+      expect(feed.play(10 * MAX)).toEqual([]);
+    });
+
+    it('is tried later again when a retry is refused', () => {
+      const feed = thumbnail();
+      feed.play(1_000);
+      expect(feed.stop()).toBe('medium');
+      expect(feed.play(R)).toEqual([`low@${R}`]);
+      // The publisher has not started it again yet; a report of the same view asks nothing.
+      expect(feed.subscription.layerRefused('0', 'low', feed.now)).toBe('medium');
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([]);
+      expect(feed.play(3 * R)).toEqual([`low@${2 * R}`]);
+    });
+
+    it('starts afresh with a new view', () => {
+      const feed = thumbnail();
+      feed.play(1_000);
+      feed.stop();
+      feed.play(R);
+      expect(feed.stop()).toBe('medium');
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'grid')).toEqual([]);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+        { mid: '0', layer: 'low' },
+      ]);
+      // The first wait again, not the doubled one.
+      expect(feed.stop()).toBe('medium');
+      expect(feed.play(2 * R)).toEqual([`low@${R}`]);
+    });
+
+    it('is not tried before packets arrive again after a pause', () => {
+      const feed = thumbnail();
+      feed.play(1_000);
+      feed.stop();
+      feed.pause(10 * R);
+      expect(feed.play(2_000)).toEqual(['low@2000']);
+    });
+
+    it('is the smallest layer the publisher sends, asked once', () => {
+      const feed = thumbnail();
+      expect(feed.subscription.layerRefused('0', 'low', 0)).toBe('medium');
+      feed.play(1_000);
+      expect(feed.stop()).toBe('high');
+      expect(feed.play(5 * R)).toEqual([`medium@${R}`]);
+    });
   });
 });
 

@@ -18,8 +18,9 @@ export function layerForView(view: TileView): SfuLayer {
 
 /**
  * After a layer stopped and a larger one was asked instead, how long until the one that fits the
- * tile is tried again, doubling each time it stops again. Trying costs nothing while the larger
- * one plays: Janus keeps forwarding it until the smaller one's first keyframe.
+ * tile is tried again, doubling each time it stops or is refused again. Trying is cheap while the
+ * larger one plays: Janus keeps forwarding it until the smaller one's first keyframe, and the
+ * publisher encodes the smaller one again meanwhile.
  */
 export const LAYER_RETRY_MS = 20_000;
 export const LAYER_RETRY_MAX_MS = 320_000;
@@ -50,9 +51,12 @@ export interface SubscriptionChanges {
  */
 export class SfuSubscription {
   private tracks = new Map<string, SubscribedTrack>();
+  /** Per video mid, the layer last asked for. */
   private readonly layers = new Map<string, SfuLayer>();
-  /** Per video mid, the layer its tile's view calls for, which `layers` may exceed. */
-  private readonly fitting = new Map<string, SfuLayer>();
+  /** Per video mid, the layer its tile's view calls for. */
+  private readonly viewLayers = new Map<string, SfuLayer>();
+  /** Per video mid, the smallest layer its publisher sends, once a smaller one was refused. */
+  private readonly floors = new Map<string, SfuLayer>();
   /** Per video mid asking more than fits because a layer stopped: when, and the wait to retry. */
   private readonly escalated = new Map<string, { at: number; retryMs: number }>();
   /** Per video mid: its count of received packets, and since when it has not grown. */
@@ -99,31 +103,40 @@ export class SfuSubscription {
     source: SubscribedTrack['source'],
     view: TileView,
   ): { mid: string; layer: SfuLayer }[] {
-    const layer = layerForView(view);
+    const viewLayer = layerForView(view);
     const requests: { mid: string; layer: SfuLayer }[] = [];
     for (const track of this.tracks.values()) {
       if (track.peerId !== peerId || track.source !== source || track.kind !== 'video') continue;
-      if (this.fitting.get(track.mid) !== layer) this.escalated.delete(track.mid);
-      this.fitting.set(track.mid, layer);
-      if (this.layers.get(track.mid) === layer) continue;
-      this.layers.set(track.mid, layer);
-      requests.push({ mid: track.mid, layer });
+      const { mid } = track;
+      if (this.viewLayers.get(mid) !== viewLayer) {
+        // A new view: everything learnt about the layers is tried afresh.
+        this.viewLayers.set(mid, viewLayer);
+        this.floors.delete(mid);
+        this.escalated.delete(mid);
+      } else if (this.escalated.has(mid)) {
+        continue;
+      }
+      const layer = this.fittingLayer(mid)!;
+      if (this.layers.get(mid) === layer) continue;
+      this.layers.set(mid, layer);
+      requests.push({ mid, layer });
     }
     return requests;
   }
 
   /**
-   * The server says the publisher does not send `layer` on `mid` (a small camera sends fewer
-   * layers): the next larger layer to ask instead, or null if there is none or it no longer
-   * matters.
+   * The server says the publisher does not send `layer` on `mid` at `now`: the next larger layer
+   * to ask instead, or null if there is none or it no longer matters. A first refusal means the
+   * publisher sends no such layer (a small camera sends fewer): it is not asked again until the
+   * view changes. A refused retry after a stop is another stop: it is tried again later.
    */
-  layerRefused(mid: string, layer: SfuLayer): SfuLayer | null {
+  layerRefused(mid: string, layer: SfuLayer, now: number): SfuLayer | null {
     if (this.layers.get(mid) !== layer) return null;
     const larger = SFU_LAYERS[SFU_LAYERS.indexOf(layer) + 1];
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
-    // Not sent at all: no use trying it again until the view changes.
-    if (this.fitting.get(mid) === layer) this.fitting.set(mid, larger);
+    if (this.escalated.has(mid)) this.escalate(mid, now);
+    else this.floors.set(mid, larger);
     return larger;
   }
 
@@ -138,8 +151,13 @@ export class SfuSubscription {
    */
   receivedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
     const seen = this.received.get(mid);
-    if (!seen || count !== seen.count) {
+    if (!seen) {
       this.received.set(mid, { count, since: now });
+      return null;
+    }
+    if (count !== seen.count) {
+      this.received.set(mid, { count, since: now });
+      // Packets arrive: the larger layer plays, so the one that fits may be tried again.
       return this.retryFitting(mid, now);
     }
     const asked = this.layers.get(mid);
@@ -148,17 +166,22 @@ export class SfuSubscription {
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
     this.received.set(mid, { count, since: now });
+    this.escalate(mid, now);
+    return larger;
+  }
+
+  /** A layer stopped or a retry was refused: wait, twice as long as last time, to try again. */
+  private escalate(mid: string, now: number): void {
     const before = this.escalated.get(mid);
     this.escalated.set(mid, {
       at: now,
       retryMs: before ? Math.min(2 * before.retryMs, LAYER_RETRY_MAX_MS) : LAYER_RETRY_MS,
     });
-    return larger;
   }
 
   private retryFitting(mid: string, now: number): SfuLayer | null {
     const escalation = this.escalated.get(mid);
-    const fitting = this.fitting.get(mid);
+    const fitting = this.fittingLayer(mid);
     if (!escalation || fitting === undefined || now - escalation.at < escalation.retryMs) {
       return null;
     }
@@ -168,9 +191,18 @@ export class SfuSubscription {
     return fitting;
   }
 
+  /** The view's layer, or the smallest one the publisher sends if that is larger. */
+  private fittingLayer(mid: string): SfuLayer | undefined {
+    const view = this.viewLayers.get(mid);
+    const floor = this.floors.get(mid);
+    if (view === undefined || floor === undefined) return view;
+    return SFU_LAYERS.indexOf(floor) > SFU_LAYERS.indexOf(view) ? floor : view;
+  }
+
   private forgetLayer(mid: string): void {
     this.layers.delete(mid);
-    this.fitting.delete(mid);
+    this.viewLayers.delete(mid);
+    this.floors.delete(mid);
     this.escalated.delete(mid);
     this.received.delete(mid);
   }

@@ -182,6 +182,10 @@ describe('errors', () => {
       ok: false,
       error: 'Invalid message at type: no message has type "teleport".',
     });
+    expect(parseClientMessage('{}')).toEqual({
+      ok: false,
+      error: 'Invalid message at type: the message has no type.',
+    });
     expect(parseClientMessage('42')).toEqual({
       ok: false,
       error: 'Invalid message: expected an object with a type, got number.',

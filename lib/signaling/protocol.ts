@@ -451,10 +451,13 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
     problem = issue.message;
   } else if (issue.type === 'variant') {
     // Valibot would list every message type the protocol has: the reference has them.
-    problem =
-      where === ' at type'
-        ? `no message has type ${quoteUntrusted(issue.input)}`
-        : `expected an object with a type, got ${quoteUntrusted(issue.input)}`;
+    if (where !== ' at type') {
+      problem = `expected an object with a type, got ${quoteUntrusted(issue.input)}`;
+    } else if (issue.input === undefined) {
+      problem = 'the message has no type';
+    } else {
+      problem = `no message has type ${quoteUntrusted(issue.input)}`;
+    }
   } else if (issue.type === 'min_length' || issue.type === 'max_length') {
     problem = `expected length ${issue.expected}, got ${issue.received}`;
   } else {

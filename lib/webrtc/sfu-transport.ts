@@ -147,7 +147,7 @@ export class SfuTransport implements MediaTransport {
       }
       case 'sfu-layer-set': {
         if (signal.ok) return;
-        const larger = this.subscription.layerRefused(signal.mid, signal.layer);
+        const larger = this.subscription.layerRefused(signal.mid, signal.layer, performance.now());
         if (larger) this.sendLayer(signal.mid, larger);
         return;
       }
