@@ -101,6 +101,26 @@ test('two browsers publish simulcast through Janus and see each other', async ({
       .poll(async () => (await videoFrom(bob, ALICE))?.frameWidth ?? 0, { timeout: 20_000 })
       .toBe(fullWidth);
 
+    // Bob's tile of Alice is hidden: Janus stops relaying her video to him, and relays it again
+    // (from a keyframe it asks her for) once he chooses a layer.
+    await bob.broker.pauseVideo(ROOM, BOB, aliceVideoMid);
+    let pausedAt = -1;
+    await expect
+      .poll(
+        async () => {
+          const frames = (await videoFrom(bob, ALICE))!.framesDecoded;
+          const still = frames === pausedAt;
+          pausedAt = frames;
+          return still;
+        },
+        { message: 'Bob decodes no frame of Alice while paused', intervals: [1_000] },
+      )
+      .toBe(true);
+    expect(await bob.broker.chooseLayer(ROOM, BOB, aliceVideoMid, 'high')).toBe(true);
+    await expect
+      .poll(async () => (await videoFrom(bob, ALICE))!.framesDecoded, { timeout: 20_000 })
+      .toBeGreaterThan(pausedAt + 5);
+
     // An ICE restart of Bob's subscription (as after a network change) keeps his video coming.
     const restart = await bob.broker.restartSubscription(ROOM, BOB);
     expect(restart?.sdp).toBeDefined();

@@ -5,9 +5,9 @@ import { createPerson, expect, test as base, type Person } from './support/fixtu
 import { tileSelector } from './support/in-page';
 import {
   encodingLayers,
-  frameWidth,
   linkEnds,
   readFrameGaps,
+  receivedVideo,
   tileContinuity,
   watchFrames,
   type LinkEnd,
@@ -82,7 +82,7 @@ const endsAt = (server: JanusServer) => (end: LinkEnd) =>
   end.remotePort >= server.rtpPorts.min && end.remotePort <= server.rtpPorts.max;
 const inJanus = (end: LinkEnd) => endsAt(janus)(end);
 
-test('a third person moves the call to Janus: every tile plays from the SFU, peer links close, frames keep coming, and a thumbnail gets a smaller layer than full screen', async ({
+test('a third person moves the call to Janus: every tile plays from the SFU, peer links close, frames keep coming, a thumbnail gets a smaller layer than full screen, and a hidden tile none', async ({
   alice,
   bob,
   carol,
@@ -167,8 +167,8 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
   await expect
     .poll(
       async () => {
-        thumbnail = await carol.page.evaluate(frameWidth, tileSelector('Alice'));
-        fullScreen = await bob.page.evaluate(frameWidth, tileSelector('Alice'));
+        thumbnail = (await carol.page.evaluate(receivedVideo, tileSelector('Alice'))).width;
+        fullScreen = (await bob.page.evaluate(receivedVideo, tileSelector('Alice'))).width;
         return thumbnail > 0 && fullScreen > thumbnail;
       },
       {
@@ -194,7 +194,35 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
   await expect
     .poll(() => encoding(alice), { message: 'Alice stops the large layer', timeout: 30_000 })
     .toEqual(['m']);
-  await expect.poll(() => bob.page.evaluate(frameWidth, tileSelector('Alice'))).toBe(thumbnail);
+  await expect
+    .poll(async () => (await bob.page.evaluate(receivedVideo, tileSelector('Alice'))).width)
+    .toBe(thumbnail);
+
+  // Carol shows Bob full screen, which hides her tile of Alice: she receives no video of Alice,
+  // while Alice still encodes for Bob. Back from full screen, Carol's tile plays again.
+  const framesOfAlice = async () =>
+    (await carol.page.evaluate(receivedVideo, tileSelector('Alice'))).framesDecoded;
+  await carol.tile('Bob').hover();
+  await carol.page.getByRole('button', { name: 'Full screen: Bob' }).click();
+  let framesBefore = -1;
+  await expect
+    .poll(
+      async () => {
+        const frames = await framesOfAlice();
+        const still = frames === framesBefore;
+        framesBefore = frames;
+        return still;
+      },
+      { message: 'Carol receives no video of Alice', intervals: [1_000], timeout: 30_000 },
+    )
+    .toBe(true);
+  await expect
+    .poll(() => encoding(alice), { message: 'Alice still encodes for Bob' })
+    .toEqual(['m']);
+  await carol.page.evaluate(() => document.exitFullscreen());
+  await expect
+    .poll(framesOfAlice, { message: 'Carol receives Alice again', timeout: 30_000 })
+    .toBeGreaterThan(framesBefore + 5);
 });
 
 test('an 8-person call through Janus: everyone sees both cameras and hears all seven others', async ({

@@ -74,12 +74,33 @@ describe('layers from tile reports', () => {
     fullScreen,
   });
 
-  it('a small or hidden tile is a thumbnail, a full-screen or large one gets the top layer', () => {
+  it('a small tile is a thumbnail, a full-screen or large one gets the top layer', () => {
     expect(viewForDisplay(report(300))).toBe('thumbnail');
-    expect(viewForDisplay(report(1200, false))).toBe('thumbnail');
+    expect(viewForDisplay(report(1200, false))).toBe('hidden');
+    expect(viewForDisplay(report(1200, false, true))).toBe('hidden');
     expect(viewForDisplay(report(600))).toBe('grid');
     expect(viewForDisplay(report(1200))).toBe('full');
     expect(viewForDisplay(report(200, true, true))).toBe('full');
+  });
+
+  it('asks for no video while the tile is hidden, and watches for stops only while it shows', () => {
+    const subscription = new SfuSubscription();
+    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
+    subscription.layerRequests(ANN, 'camera', 'grid');
+    expect(subscription.receivedSoFar('0', 10, 0, 2_500)).toBeNull();
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+      { mid: '0', layer: 'none' },
+    ]);
+    // No packets while hidden is no stop.
+    expect(subscription.receivedSoFar('0', 10, 60_000, 2_500)).toBeNull();
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([]);
+    expect(subscription.layerRequests(ANN, 'camera', 'grid')).toEqual([
+      { mid: '0', layer: 'medium' },
+    ]);
+    // Shown again: the watch starts from the next reading.
+    expect(subscription.receivedSoFar('0', 10, 61_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 10, 62_000, 2_500)).toBeNull();
+    expect(subscription.receivedSoFar('0', 10, 63_500, 2_500)).toBe('high');
   });
 
   it('asks for the next larger layer when the publisher does not send the one asked', () => {

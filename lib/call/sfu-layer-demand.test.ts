@@ -61,4 +61,19 @@ describe('SfuLayerDemand', () => {
     expect(demand.layersAt(3_000)).toEqual(['low']);
     expect(demand.layersAt(5_000)).toEqual(['low', 'medium', 'high']);
   });
+
+  it('sends no layer while everyone who asked shows none, and starts again when one does', () => {
+    const demand = new SfuLayerDemand(2_000);
+    demand.ask('bob', 'medium', true, 0);
+    demand.ask('carol', 'none', true, 0);
+    expect(demand.layersAt(0)).toEqual(['medium']);
+    // Bob's tab goes to the background: the layer he played lingers, then nothing is sent.
+    demand.ask('bob', 'none', true, 1_000);
+    expect(demand.layersAt(2_000)).toEqual(['medium']);
+    expect(demand.layersAt(3_000)).toEqual([]);
+    expect(demand.nextChangeAt(3_000)).toBeNull();
+    // Carol shows a thumbnail again: her layer starts at once.
+    demand.ask('carol', 'low', false, 10_000);
+    expect(demand.layersAt(10_000)).toEqual(['low']);
+  });
 });

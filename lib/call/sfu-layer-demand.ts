@@ -1,4 +1,4 @@
-import { SFU_LAYERS, type SfuLayer } from '../signaling/protocol';
+import { SFU_LAYERS, type SfuLayer, type SfuLayerChoice } from '../signaling/protocol';
 
 /** A layer nobody asks for any more keeps being sent this long, in case someone asks again. */
 export const LAYER_LINGER_MS = 2_000;
@@ -7,7 +7,8 @@ export const LAYER_LINGER_MS = 2_000;
  * Which camera layers a publisher sends to the media server, from what its subscribers ask for
  * (`sfu-layer-demand`): a layer is sent while someone asks for it or still plays it (Janus switches
  * a subscriber on the new layer's keyframe), and for `lingerMs` after that, so a tile that flips
- * between sizes does not restart an encoder each time.
+ * between sizes does not restart an encoder each time. A subscriber that shows no video of this
+ * camera (its tile is hidden) asks for `none`: while all of them do, no layer is sent at all.
  * While nobody asks (before the first request, or alone in the room), every layer is sent: a
  * newcomer gets media at once, whatever it will ask for.
  *
@@ -15,7 +16,7 @@ export const LAYER_LINGER_MS = 2_000;
  */
 export class SfuLayerDemand {
   /** Per subscriber: the layer it asks for, and the one it still plays until Janus switches it. */
-  private readonly asked = new Map<string, { layer: SfuLayer; playing: SfuLayer | null }>();
+  private readonly asked = new Map<string, { layer: SfuLayerChoice; playing: SfuLayer | null }>();
   /** Layers nobody asks for now, and until when they are still sent. */
   private readonly lingering = new Map<SfuLayer, number>();
 
@@ -25,12 +26,13 @@ export class SfuLayerDemand {
    * `subscriberId` now asks for `layer`; `switched`: Janus now relays it that layer. Until then the
    * layer it played before is sent too, so it has frames while Janus waits for a keyframe.
    */
-  ask(subscriberId: string, layer: SfuLayer, switched: boolean, now: number): void {
+  ask(subscriberId: string, layer: SfuLayerChoice, switched: boolean, now: number): void {
     const before = this.wanted();
     const earlier = this.asked.get(subscriberId);
-    const playing = switched ? null : earlier && (earlier.playing ?? earlier.layer);
-    this.asked.set(subscriberId, { layer, playing: playing === layer ? null : (playing ?? null) });
-    this.lingering.delete(layer);
+    let playing = switched ? null : earlier && (earlier.playing ?? earlier.layer);
+    if (playing === 'none' || playing === layer) playing = null;
+    this.asked.set(subscriberId, { layer, playing: playing ?? null });
+    if (layer !== 'none') this.lingering.delete(layer);
     this.linger(before, now);
   }
 
@@ -42,13 +44,14 @@ export class SfuLayerDemand {
     this.linger(before, now);
   }
 
-  /** The layers to send at `now`, smallest first; every layer while nobody asks for any. */
+  /** The layers to send at `now`, smallest first; every layer while nobody has asked. */
   layersAt(now: number): SfuLayer[] {
     const sent = this.wanted();
     for (const [layer, until] of this.lingering) {
       if (until > now) sent.add(layer);
     }
-    return sent.size === 0 ? [...SFU_LAYERS] : SFU_LAYERS.filter((layer) => sent.has(layer));
+    if (this.asked.size === 0 && sent.size === 0) return [...SFU_LAYERS];
+    return SFU_LAYERS.filter((layer) => sent.has(layer));
   }
 
   /** When `layersAt` changes with no new request (a lingering layer stops), or null. */
@@ -60,7 +63,7 @@ export class SfuLayerDemand {
   private wanted(): Set<SfuLayer> {
     const wanted = new Set<SfuLayer>();
     for (const { layer, playing } of this.asked.values()) {
-      wanted.add(layer);
+      if (layer !== 'none') wanted.add(layer);
       if (playing) wanted.add(playing);
     }
     return wanted;

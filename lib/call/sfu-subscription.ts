@@ -1,12 +1,19 @@
-import { SFU_LAYERS, type SfuLayer, type SubscribedTrack } from '../signaling/protocol';
+import {
+  SFU_LAYERS,
+  type SfuLayer,
+  type SfuLayerChoice,
+  type SubscribedTrack,
+} from '../signaling/protocol';
 import type { DisplayReport } from '../webrtc/display-report';
 
 /** How a tile shows a person's video, which decides the simulcast layer worth receiving. */
-export type TileView = 'thumbnail' | 'grid' | 'full';
+export type TileView = 'hidden' | 'thumbnail' | 'grid' | 'full';
 
-/** A thumbnail pulls the smallest layer, a full-screen tile the largest. */
-export function layerForView(view: TileView): SfuLayer {
+/** A thumbnail pulls the smallest layer, a full-screen tile the largest, a hidden one none. */
+export function layerForView(view: TileView): SfuLayerChoice {
   switch (view) {
+    case 'hidden':
+      return 'none';
     case 'thumbnail':
       return 'low';
     case 'grid':
@@ -28,10 +35,14 @@ export const LAYER_RETRY_MAX_MS = 320_000;
 /** Tiles up to this many device pixels wide are thumbnails; up to twice that, grid tiles. */
 export const THUMBNAIL_MAX_WIDTH = 320;
 
-/** The view a tile report describes: hidden and small tiles are thumbnails, full screen is full. */
+/**
+ * The view a tile report describes: a tile not on screen (a tab in the background, a tile covered
+ * by someone's full screen or scrolled away) is hidden, small tiles are thumbnails.
+ */
 export function viewForDisplay(display: DisplayReport): TileView {
+  if (!display.visible) return 'hidden';
   if (display.fullScreen) return 'full';
-  if (!display.visible || display.width <= THUMBNAIL_MAX_WIDTH) return 'thumbnail';
+  if (display.width <= THUMBNAIL_MAX_WIDTH) return 'thumbnail';
   if (display.width <= THUMBNAIL_MAX_WIDTH * 2) return 'grid';
   return 'full';
 }
@@ -52,9 +63,9 @@ export interface SubscriptionChanges {
 export class SfuSubscription {
   private tracks = new Map<string, SubscribedTrack>();
   /** Per video mid, the layer last asked for. */
-  private readonly layers = new Map<string, SfuLayer>();
+  private readonly layers = new Map<string, SfuLayerChoice>();
   /** Per video mid, the layer its tile's view calls for. */
-  private readonly viewLayers = new Map<string, SfuLayer>();
+  private readonly viewLayers = new Map<string, SfuLayerChoice>();
   /** Per video mid, the smallest layer its publisher sends, once a smaller one was refused. */
   private readonly floors = new Map<string, SfuLayer>();
   /** Per video mid asking more than fits because a layer stopped: when, and the wait to retry. */
@@ -102,9 +113,9 @@ export class SfuSubscription {
     peerId: string,
     source: SubscribedTrack['source'],
     view: TileView,
-  ): { mid: string; layer: SfuLayer }[] {
+  ): { mid: string; layer: SfuLayerChoice }[] {
     const viewLayer = layerForView(view);
-    const requests: { mid: string; layer: SfuLayer }[] = [];
+    const requests: { mid: string; layer: SfuLayerChoice }[] = [];
     for (const track of this.tracks.values()) {
       if (track.peerId !== peerId || track.source !== source || track.kind !== 'video') continue;
       const { mid } = track;
@@ -130,8 +141,8 @@ export class SfuSubscription {
    * publisher sends no such layer (a small camera sends fewer): it is not asked again until the
    * view changes. A refused retry after a stop is another stop: it is tried again later.
    */
-  layerRefused(mid: string, layer: SfuLayer, now: number): SfuLayer | null {
-    if (this.layers.get(mid) !== layer) return null;
+  layerRefused(mid: string, layer: SfuLayerChoice, now: number): SfuLayer | null {
+    if (layer === 'none' || this.layers.get(mid) !== layer) return null;
     const larger = SFU_LAYERS[SFU_LAYERS.indexOf(layer) + 1];
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
@@ -150,7 +161,13 @@ export class SfuSubscription {
    * pulling a larger picture, and its sender encoding it, for the rest of the call.
    */
   receivedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
+    const asked = this.layers.get(mid);
     const seen = this.received.get(mid);
+    if (asked === 'none') {
+      // Nothing is relayed while the tile is hidden: the watch starts again once it shows.
+      this.received.delete(mid);
+      return null;
+    }
     if (!seen) {
       this.received.set(mid, { count, since: now });
       return null;
@@ -160,7 +177,6 @@ export class SfuSubscription {
       // Packets arrive: the larger layer plays, so the one that fits may be tried again.
       return this.retryFitting(mid, now);
     }
-    const asked = this.layers.get(mid);
     if (now - seen.since < stallMs || asked === undefined) return null;
     const larger = SFU_LAYERS[SFU_LAYERS.indexOf(asked) + 1];
     if (larger === undefined) return null;
@@ -182,7 +198,8 @@ export class SfuSubscription {
   private retryFitting(mid: string, now: number): SfuLayer | null {
     const escalation = this.escalated.get(mid);
     const fitting = this.fittingLayer(mid);
-    if (!escalation || fitting === undefined || now - escalation.at < escalation.retryMs) {
+    if (!escalation || fitting === undefined || fitting === 'none') return null;
+    if (now - escalation.at < escalation.retryMs) {
       return null;
     }
     escalation.at = now;
@@ -192,10 +209,10 @@ export class SfuSubscription {
   }
 
   /** The view's layer, or the smallest one the publisher sends if that is larger. */
-  private fittingLayer(mid: string): SfuLayer | undefined {
+  private fittingLayer(mid: string): SfuLayerChoice | undefined {
     const view = this.viewLayers.get(mid);
     const floor = this.floors.get(mid);
-    if (view === undefined || floor === undefined) return view;
+    if (view === undefined || view === 'none' || floor === undefined) return view;
     return SFU_LAYERS.indexOf(floor) > SFU_LAYERS.indexOf(view) ? floor : view;
   }
 

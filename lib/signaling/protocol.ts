@@ -91,6 +91,9 @@ export type MediaSource = (typeof MEDIA_SOURCES)[number];
 /** Simulcast layers a subscriber may ask for, smallest first. */
 export const SFU_LAYERS = ['low', 'medium', 'high'] as const;
 export type SfuLayer = (typeof SFU_LAYERS)[number];
+/** What a subscriber may ask of a camera: a layer, or no video while its tile is hidden. */
+export const SFU_LAYER_CHOICES = [...SFU_LAYERS, 'none'] as const;
+export type SfuLayerChoice = (typeof SFU_LAYER_CHOICES)[number];
 
 const mid = v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.maxMidLength));
 const sdp = v.pipe(v.string(), v.maxLength(LIMITS.maxSdpLength));
@@ -183,8 +186,8 @@ export const clientMessageSchema = v.variant('type', [
    */
   v.object({ type: v.literal('sfu-subscribe'), fresh: v.optional(v.boolean()) }),
   v.object({ type: v.literal('sfu-subscription-answer'), sdp }),
-  /** SFU mode: the layer that fits the tile showing that mid. */
-  v.object({ type: v.literal('sfu-layer'), mid, layer: v.picklist(SFU_LAYERS) }),
+  /** SFU mode: the layer that fits the tile showing that mid; `none` while the tile is hidden. */
+  v.object({ type: v.literal('sfu-layer'), mid, layer: v.picklist(SFU_LAYER_CHOICES) }),
   /** SFU mode: a trickled candidate of my publishing or subscribing connection; null when done. */
   v.object({
     type: v.literal('sfu-candidate'),
@@ -371,22 +374,23 @@ export const serverMessageSchema = v.variant('type', [
     sdp,
     tracks: v.pipe(v.array(subscribedTrackSchema), v.maxLength(LIMITS.maxSubscribedTracks)),
   }),
-  /** Janus relays that layer now (`ok: false`: the publisher does not send it). */
+  /** Janus relays that layer now, or no video for `none` (`ok: false`: the publisher does not send it). */
   v.object({
     type: v.literal('sfu-layer-set'),
     mid,
-    layer: v.picklist(SFU_LAYERS),
+    layer: v.picklist(SFU_LAYER_CHOICES),
     ok: v.boolean(),
   }),
   /**
-   * To a publisher: the camera layer `from` now asks for; `switched`: Janus now relays it that
-   * layer (until then `from` plays the one before). The publisher sends only the layers someone
-   * asks for or plays, so a room of thumbnails does not cost it a 720p encode.
+   * To a publisher: the camera layer `from` now asks for (`none`: it shows no video of it);
+   * `switched`: Janus now relays it that layer (until then `from` plays the one before). The
+   * publisher sends only the layers someone asks for or plays, so a room of thumbnails does not
+   * cost it a 720p encode, and a camera nobody shows costs it none.
    */
   v.object({
     type: v.literal('sfu-layer-demand'),
     from: peerId,
-    layer: v.picklist(SFU_LAYERS),
+    layer: v.picklist(SFU_LAYER_CHOICES),
     switched: v.boolean(),
   }),
 ]);

@@ -55,6 +55,9 @@ class RecordingSfu implements SfuService {
     this.calls.push(`layer ${peerId} ${mid} ${layer}`);
     return layer !== 'high';
   }
+  async pauseVideo(_roomId: string, peerId: string, mid: string): Promise<void> {
+    this.calls.push(`pause ${peerId} ${mid}`);
+  }
   /** What each subscriber's mids carry, by `${subscriber} ${mid}`. */
   readonly tracks = new Map<string, SubscribedTrack>();
   subscribedTrack(_roomId: string, peerId: string, mid: string): SubscribedTrack | null {
@@ -214,6 +217,14 @@ describe('SFU coordination in the hub', () => {
       { type: 'sfu-layer-demand', from: bob.peerId, layer: 'high', switched: false },
     ]);
     take('c2');
+    // Bob's tile of Alice is hidden: Janus stops relaying it, and Alice may stop encoding for him.
+    sfu.calls.length = 0;
+    await rx('c2', { type: 'sfu-layer', mid: '1', layer: 'none' });
+    expect(sfu.calls).toEqual([`pause ${bob.peerId} 1`]);
+    expect(take('c1')).toEqual([
+      { type: 'sfu-layer-demand', from: bob.peerId, layer: 'none', switched: true },
+    ]);
+    expect(take('c2')).toEqual([{ type: 'sfu-layer-set', mid: '1', layer: 'none', ok: true }]);
     // A screen share is sent in one layer; a mid the subscription does not carry names no one.
     await rx('c2', { type: 'sfu-layer', mid: '2', layer: 'high' });
     await rx('c2', { type: 'sfu-layer', mid: '9', layer: 'medium' });

@@ -33,7 +33,10 @@ export interface SfuService {
   unpublish(roomId: string, peerId: string): Promise<void>;
   subscribe(roomId: string, peerId: string, fresh?: boolean): Promise<SubscriptionOffer | null>;
   answerSubscription(roomId: string, peerId: string, answer: string): Promise<void>;
+  /** Resolves true once Janus relays `layer` on `mid` (resuming it if paused), false if not. */
   chooseLayer(roomId: string, peerId: string, mid: string, layer: SfuLayer): Promise<boolean>;
+  /** Stops relaying `mid` to `peerId` until a layer is chosen again. */
+  pauseVideo(roomId: string, peerId: string, mid: string): Promise<void>;
   /** Whose media `peerId`'s subscription carries on `mid`, as of its latest offer. */
   subscribedTrack(roomId: string, peerId: string, mid: string): SubscribedTrack | null;
   restartSubscription(roomId: string, peerId: string): Promise<SubscriptionOffer | null>;
@@ -198,10 +201,16 @@ export class SfuCoordinator {
               switched,
             });
           };
-          demand(false);
-          const ok = await service.chooseLayer(roomId, peerId, message.mid, message.layer);
-          // Now the layer played before may stop.
-          if (ok) demand(true);
+          let ok = true;
+          if (message.layer === 'none') {
+            await service.pauseVideo(roomId, peerId, message.mid);
+            demand(true);
+          } else {
+            demand(false);
+            ok = await service.chooseLayer(roomId, peerId, message.mid, message.layer);
+            // Now the layer played before may stop.
+            if (ok) demand(true);
+          }
           return this.host.reply(connectionId, {
             type: 'sfu-layer-set',
             mid: message.mid,

@@ -12,7 +12,12 @@ import type {
 import { SfuLayerDemand } from '../call/sfu-layer-demand';
 import { SfuSubscription, viewForDisplay } from '../call/sfu-subscription';
 import { DEFAULT_VIDEO_QUALITY, type VideoQuality } from '../media/video-quality';
-import type { MediaState, PublishedTrack, SubscribedTrack } from '../signaling/protocol';
+import type {
+  MediaState,
+  PublishedTrack,
+  SfuLayerChoice,
+  SubscribedTrack,
+} from '../signaling/protocol';
 import type { DisplayReport } from './display-report';
 import type { IceDiagnostics } from './ice-diagnostics';
 import {
@@ -516,7 +521,7 @@ export class SfuTransport implements MediaTransport {
     this.liveWatches.delete(mid);
   }
 
-  private sendLayer(mid: string, layer: 'low' | 'medium' | 'high'): void {
+  private sendLayer(mid: string, layer: SfuLayerChoice): void {
     this.send({ type: 'sfu-layer', mid, layer }, `sfu:layer:${mid}`, true);
   }
 

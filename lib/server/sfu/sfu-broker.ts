@@ -319,10 +319,14 @@ export class SfuBroker {
     const substream = substreamOf(layer);
     for (let attempt = 0; attempt < LAYER_ATTEMPTS; attempt++) {
       const switched = substreamReached(subscriber, mid, substream, LAYER_CONFIRM_MS);
-      await subscriber.configureSubscriber([{ mid, substream }]).catch((error: unknown) => {
-        switched.cancel();
-        throw wrap(error);
-      });
+      // A paused mid is resumed with it: Janus then asks the publisher for a keyframe.
+      const resume = subscriber.isPaused(mid) ? { send: true } : {};
+      await subscriber
+        .configureSubscriber([{ mid, substream, ...resume }])
+        .catch((error: unknown) => {
+          switched.cancel();
+          throw wrap(error);
+        });
       // Janus says nothing when it already relays that substream: it may have moved there on its
       // way to an earlier target (down from the top layer towards one the publisher lacks).
       if (subscriber.substreamAt(mid) === substream) {
@@ -332,6 +336,15 @@ export class SfuBroker {
       if (await switched.promise) return true;
     }
     return false;
+  }
+
+  /** Stops relaying the video on subscription `mid` (its tile is hidden) until `chooseLayer`. */
+  async pauseVideo(roomId: string, peerId: string, mid: string): Promise<void> {
+    const subscriber = this.existingPeer(roomId, peerId)?.subscriber;
+    if (!subscriber) throw new SfuError('no-such-room', `${peerId} has no subscription`);
+    await subscriber.configureSubscriber([{ mid, send: false }]).catch((error: unknown) => {
+      throw wrap(error);
+    });
   }
 
   subscribedTrack(roomId: string, peerId: string, mid: string): SubscribedTrack | null {

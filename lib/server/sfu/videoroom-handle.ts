@@ -95,6 +95,8 @@ export interface VideoRoomEvents {
 export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
   /** The simulcast substream Janus last said it relays, by subscription mid. */
   private readonly substreams = new Map<string, number>();
+  /** Subscription mids configured not to be relayed, until configured to be again. */
+  private readonly pausedMids = new Set<string>();
 
   private constructor(readonly handle: JanusHandle) {
     super();
@@ -299,6 +301,15 @@ export class VideoRoomHandle extends EventEmitter<VideoRoomEvents> {
         ...(layer.send !== undefined ? { send: layer.send } : {}),
       })),
     });
+    for (const { mid, send } of layers) {
+      if (send === false) this.pausedMids.add(mid);
+      else if (send === true) this.pausedMids.delete(mid);
+    }
+  }
+
+  /** Whether a subscription mid was configured not to be relayed (`send: false`) and still is. */
+  isPaused(mid: string): boolean {
+    return this.pausedMids.has(mid);
   }
 
   /** Asks for an ICE-restarting offer for this subscription. */

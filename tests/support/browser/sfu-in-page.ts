@@ -49,22 +49,25 @@ export async function linkEnds(tile: string | null): Promise<LinkEnd[]> {
   return ends.sort((a, b) => a.remotePort - b.remotePort);
 }
 
-/** Runs in the page: the width of the frames the tile's video receiver decodes. */
-export async function frameWidth(selector: string): Promise<number> {
+/** Runs in the page: the width of the frames the tile's video receiver decodes, and how many. */
+export async function receivedVideo(
+  selector: string,
+): Promise<{ width: number; framesDecoded: number }> {
   const video = document.querySelector<HTMLVideoElement>(`${selector} video`);
   const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
-  if (!track) return 0;
+  const received = { width: 0, framesDecoded: 0 };
+  if (!track) return received;
   for (const pc of (window as unknown as ProbeWindow).__probe.peerConnections) {
     const receiver = pc.getReceivers().find((candidate) => candidate.track === track);
     if (!receiver || pc.connectionState === 'closed') continue;
-    let width = 0;
     (await receiver.getStats()).forEach((report: Record<string, unknown>) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'video')
-        width = Number(report.frameWidth ?? 0);
+      if (report.type !== 'inbound-rtp' || report.kind !== 'video') return;
+      received.width = Number(report.frameWidth ?? 0);
+      received.framesDecoded = Number(report.framesDecoded ?? 0);
     });
-    return width;
+    break;
   }
-  return 0;
+  return received;
 }
 
 /**
