@@ -199,30 +199,55 @@ test('a third person moves the call to Janus: every tile plays from the SFU, pee
     .toBe(thumbnail);
 
   // Carol shows Bob full screen, which hides her tile of Alice: she receives no video of Alice,
-  // while Alice still encodes for Bob. Back from full screen, Carol's tile plays again.
-  const framesOfAlice = async () =>
-    (await carol.page.evaluate(receivedVideo, tileSelector('Alice'))).framesDecoded;
-  await carol.tile('Bob').hover();
-  await carol.page.getByRole('button', { name: 'Full screen: Bob' }).click();
-  let framesBefore = -1;
-  await expect
-    .poll(
-      async () => {
-        const frames = await framesOfAlice();
-        const still = frames === framesBefore;
-        framesBefore = frames;
-        return still;
-      },
-      { message: 'Carol receives no video of Alice', intervals: [1_000], timeout: 30_000 },
-    )
-    .toBe(true);
+  // while Alice still encodes for Bob. Once Bob's full screen hides her too, Alice encodes
+  // nothing. Back from full screen, both receive her again.
+  const framesOfAlice = (viewer: Person) => async () =>
+    (await viewer.page.evaluate(receivedVideo, tileSelector('Alice'))).framesDecoded;
+  /** Waits until three readings a second apart are the same; returns the count. */
+  const stillAfter = async (read: () => Promise<number>, message: string) => {
+    let last = -1;
+    let still = 0;
+    await expect
+      .poll(
+        async () => {
+          const now = await read();
+          still = now === last ? still + 1 : 0;
+          last = now;
+          return still;
+        },
+        { message, intervals: [1_000], timeout: 30_000 },
+      )
+      .toBeGreaterThanOrEqual(2);
+    return last;
+  };
+  const showFullScreen = async (viewer: Person, name: string) => {
+    await viewer.tile(name).hover();
+    await viewer.page.getByRole('button', { name: `Full screen: ${name}` }).click();
+  };
+  await showFullScreen(carol, 'Bob');
+  const carolStopped = await stillAfter(framesOfAlice(carol), 'Carol receives no video of Alice');
   await expect
     .poll(() => encoding(alice), { message: 'Alice still encodes for Bob' })
     .toEqual(['m']);
-  await carol.page.evaluate(() => document.exitFullscreen());
-  await expect
-    .poll(framesOfAlice, { message: 'Carol receives Alice again', timeout: 30_000 })
-    .toBeGreaterThan(framesBefore + 5);
+  await showFullScreen(bob, 'Carol');
+  const bobStopped = await stillAfter(framesOfAlice(bob), 'Bob receives no video of Alice');
+  let encodedOnce = 0;
+  await stillAfter(
+    async () => (encodedOnce += (await encoding(alice)).length),
+    'Alice encodes nothing while nobody shows her',
+  );
+  for (const viewer of [carol, bob]) await viewer.page.evaluate(() => document.exitFullscreen());
+  for (const [viewer, stopped] of [
+    [carol, carolStopped],
+    [bob, bobStopped],
+  ] as const) {
+    await expect
+      .poll(framesOfAlice(viewer), {
+        message: `${viewer.name} receives Alice again`,
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(stopped + 5);
+  }
 });
 
 test('an 8-person call through Janus: everyone sees both cameras and hears all seven others', async ({

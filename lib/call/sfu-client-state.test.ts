@@ -103,6 +103,19 @@ describe('layers from tile reports', () => {
     expect(subscription.receivedSoFar('0', 10, 63_500, 2_500)).toBe('high');
   });
 
+  it('remembers, across hiding and showing a tile, a layer the publisher does not send', () => {
+    const subscription = new SfuSubscription();
+    subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
+    subscription.layerRequests(ANN, 'camera', 'thumbnail');
+    expect(subscription.layerRefused('0', 'low', 0)).toBe('medium');
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+      { mid: '0', layer: 'none' },
+    ]);
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+      { mid: '0', layer: 'medium' },
+    ]);
+  });
+
   it('asks for the next larger layer when the publisher does not send the one asked', () => {
     const subscription = new SfuSubscription();
     subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);

@@ -7,10 +7,10 @@ export const LAYER_LINGER_MS = 2_000;
  * Which camera layers a publisher sends to the media server, from what its subscribers ask for
  * (`sfu-layer-demand`): a layer is sent while someone asks for it or still plays it (Janus switches
  * a subscriber on the new layer's keyframe), and for `lingerMs` after that, so a tile that flips
- * between sizes does not restart an encoder each time. A subscriber that shows no video of this
- * camera (its tile is hidden) asks for `none`: while all of them do, no layer is sent at all.
- * While nobody asks (before the first request, or alone in the room), every layer is sent: a
- * newcomer gets media at once, whatever it will ask for.
+ * between sizes does not restart an encoder each time. While nobody asks (before the first
+ * request, or alone in the room), every layer is sent: a newcomer gets media at once, whatever it
+ * will ask for. A subscriber that shows no video of this camera (its tile is hidden) asks for
+ * `none`: while all who asked do, no layer is sent, and a newcomer's first request starts one.
  *
  * Pure: time is passed in, and `nextChangeAt` says when to look again.
  */

@@ -119,11 +119,14 @@ export class SfuSubscription {
     for (const track of this.tracks.values()) {
       if (track.peerId !== peerId || track.source !== source || track.kind !== 'video') continue;
       const { mid } = track;
-      if (this.viewLayers.get(mid) !== viewLayer) {
-        // A new view: everything learnt about the layers is tried afresh.
+      const before = this.viewLayers.get(mid);
+      if (before !== viewLayer) {
         this.viewLayers.set(mid, viewLayer);
-        this.floors.delete(mid);
-        this.escalated.delete(mid);
+        // A tile of a new size tries its layers afresh; one hidden and shown again does not.
+        if (before !== 'none' && viewLayer !== 'none') {
+          this.floors.delete(mid);
+          this.escalated.delete(mid);
+        }
       } else if (this.escalated.has(mid)) {
         continue;
       }

@@ -319,6 +319,33 @@ describe('SfuTransport', () => {
     expect(sent).toHaveLength(count);
   });
 
+  it('receives a hidden tile until its camera plays, then asks for no video of it', async () => {
+    const { transport, sent, live } = setUp();
+    transport.addPerson({
+      peerId: ANN,
+      polite: false,
+      media: { audio: true, video: true, screen: null },
+    });
+    // The page is in the background as the call moves to the media server.
+    transport.showDisplay(ANN, { width: 0, height: 0, visible: false, fullScreen: false });
+    transport.start();
+    transport.handleSignal({
+      type: 'sfu-subscription-offer',
+      sdp: '0:video',
+      tracks: [{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }],
+    });
+    await vi.waitFor(() =>
+      expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
+    );
+    const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
+    subscriber.transceivers[0]!.receiver.decoded = 1;
+    await vi.waitFor(() => expect(live).toEqual(['Ann camera video']));
+    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'none' });
+    // Shown again: the layer that fits.
+    transport.showDisplay(ANN, { width: 200, height: 112, visible: true, fullScreen: false });
+    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' });
+  });
+
   it('sends the camera layers its subscribers ask for, never renegotiating', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {

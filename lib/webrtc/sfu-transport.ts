@@ -211,7 +211,13 @@ export class SfuTransport implements MediaTransport {
 
   showDisplay(peerId: string, display: DisplayReport): void {
     this.displays.set(peerId, display);
-    const view = viewForDisplay(display);
+    let view = viewForDisplay(display);
+    // A camera that has not played yet is received even while hidden: a move closes someone's
+    // peer link only once all of their media plays from the media server.
+    const waiting = this.subscription
+      .midsOf(peerId)
+      .some((track) => this.liveWatches.has(track.mid));
+    if (view === 'hidden' && waiting) view = 'thumbnail';
     for (const { mid, layer } of this.subscription.layerRequests(peerId, 'camera', view)) {
       this.sendLayer(mid, layer);
     }
@@ -461,6 +467,9 @@ export class SfuTransport implements MediaTransport {
           tileSourceOf(track.source),
           receiverTrack,
         );
+        // A tile hidden meanwhile now asks for no video.
+        const display = this.displays.get(track.peerId);
+        if (display) this.showDisplay(track.peerId, display);
         return;
       }
       // Never given up while the track is subscribed: a move waits for it.
