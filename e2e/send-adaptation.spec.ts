@@ -6,6 +6,7 @@ import {
   setMinimized,
 } from './support/hideable-person';
 import { tileSelector } from './support/in-page';
+import { untilStill } from './support/until-still';
 
 /**
  * Each receiver tells each sender how it shows their camera, and the sender sends no more:
@@ -86,21 +87,12 @@ async function receivedKbps(viewer: Participant, name: string, spanMs = 3_000): 
   return Math.round((bytes * 8) / ms);
 }
 
-/** Resolves once `viewer`'s frames from `name` have not moved for two samples in a row. */
+/** Resolves once `viewer`'s frames from `name` have stopped moving (`untilStill`). */
 async function expectNoFrames(viewer: Participant, name: string): Promise<void> {
-  let last = -1;
-  let still = 0;
-  await expect
-    .poll(
-      async () => {
-        const frames = (await inbound(viewer, name))?.framesDecoded ?? -1;
-        still = frames === last ? still + 1 : 0;
-        last = frames;
-        return still;
-      },
-      { message: `${viewer.name} stops receiving ${name}'s frames`, intervals: [1_000] },
-    )
-    .toBeGreaterThanOrEqual(2);
+  await untilStill(
+    async () => (await inbound(viewer, name))?.framesDecoded ?? -1,
+    `${viewer.name} stops receiving ${name}'s frames`,
+  );
 }
 
 async function expectFrames(viewer: Participant, name: string): Promise<void> {

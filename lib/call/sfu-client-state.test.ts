@@ -74,7 +74,7 @@ describe('layers from tile reports', () => {
     fullScreen,
   });
 
-  it('a small tile is a thumbnail, a full-screen or large one gets the top layer', () => {
+  it('a tile off screen is hidden, a small one a thumbnail, a full-screen or large one full', () => {
     expect(viewForDisplay(report(300))).toBe('thumbnail');
     expect(viewForDisplay(report(1200, false))).toBe('hidden');
     expect(viewForDisplay(report(1200, false, true))).toBe('hidden');

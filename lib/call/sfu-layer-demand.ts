@@ -29,9 +29,9 @@ export class SfuLayerDemand {
   ask(subscriberId: string, layer: SfuLayerChoice, switched: boolean, now: number): void {
     const before = this.wanted();
     const earlier = this.asked.get(subscriberId);
-    let playing = switched ? null : earlier && (earlier.playing ?? earlier.layer);
-    if (playing === 'none' || playing === layer) playing = null;
-    this.asked.set(subscriberId, { layer, playing: playing ?? null });
+    const played = switched ? null : (earlier?.playing ?? earlier?.layer ?? null);
+    const playing = played === 'none' || played === layer ? null : played;
+    this.asked.set(subscriberId, { layer, playing });
     if (layer !== 'none') this.lingering.delete(layer);
     this.linger(before, now);
   }

@@ -165,12 +165,12 @@ export class SfuSubscription {
    */
   receivedSoFar(mid: string, count: number, now: number, stallMs: number): SfuLayer | null {
     const asked = this.layers.get(mid);
-    const seen = this.received.get(mid);
     if (asked === 'none') {
       // Nothing is relayed while the tile is hidden: the watch starts again once it shows.
       this.received.delete(mid);
       return null;
     }
+    const seen = this.received.get(mid);
     if (!seen) {
       this.received.set(mid, { count, since: now });
       return null;
@@ -202,9 +202,7 @@ export class SfuSubscription {
     const escalation = this.escalated.get(mid);
     const fitting = this.fittingLayer(mid);
     if (!escalation || fitting === undefined || fitting === 'none') return null;
-    if (now - escalation.at < escalation.retryMs) {
-      return null;
-    }
+    if (now - escalation.at < escalation.retryMs) return null;
     escalation.at = now;
     if (this.layers.get(mid) === fitting) return null;
     this.layers.set(mid, fitting);

@@ -6,6 +6,7 @@ import type {
   SignalHolding,
 } from '../call/media-transport';
 import { SfuTransport } from './sfu-transport';
+import type { DisplayReport } from './display-report';
 
 /*
  * The SFU transport's bookkeeping over a stand-in RTCPeerConnection: what it publishes and with
@@ -182,6 +183,27 @@ function setUp() {
   return { transport, sent, tracks, live, links, types: () => sent.map((s) => s.signal.type) };
 }
 
+/**
+ * A transport subscribed to Ann's camera on mid 0, her tile reported as `display` before her media
+ * arrives.
+ */
+function subscribedToAnn(display: DisplayReport) {
+  const setup = setUp();
+  setup.transport.addPerson({
+    peerId: ANN,
+    polite: false,
+    media: { audio: true, video: true, screen: null },
+  });
+  setup.transport.showDisplay(ANN, display);
+  setup.transport.start();
+  setup.transport.handleSignal({
+    type: 'sfu-subscription-offer',
+    sdp: '0:video',
+    tracks: [{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }],
+  });
+  return setup;
+}
+
 const microphone = { kind: 'audio', id: 'mic' } as MediaStreamTrack;
 const camera = { kind: 'video', id: 'cam' } as MediaStreamTrack;
 
@@ -293,19 +315,12 @@ describe('SfuTransport', () => {
   });
 
   it('asks the layer that fits the tile, and the next larger one when the publisher lacks it', async () => {
-    const { transport, sent } = setUp();
-    transport.addPerson({
-      peerId: ANN,
-      polite: false,
-      media: { audio: true, video: true, screen: null },
-    });
     // Reported before her media arrives: asked once the subscription carries her.
-    transport.showDisplay(ANN, { width: 200, height: 112, visible: true, fullScreen: false });
-    transport.start();
-    transport.handleSignal({
-      type: 'sfu-subscription-offer',
-      sdp: '0:video',
-      tracks: [{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }],
+    const { transport, sent } = subscribedToAnn({
+      width: 200,
+      height: 112,
+      visible: true,
+      fullScreen: false,
     });
     await vi.waitFor(() =>
       expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
@@ -320,19 +335,12 @@ describe('SfuTransport', () => {
   });
 
   it('receives a hidden tile until its camera plays, then asks for no video of it', async () => {
-    const { transport, sent, live } = setUp();
-    transport.addPerson({
-      peerId: ANN,
-      polite: false,
-      media: { audio: true, video: true, screen: null },
-    });
     // The page is in the background as the call moves to the media server.
-    transport.showDisplay(ANN, { width: 0, height: 0, visible: false, fullScreen: false });
-    transport.start();
-    transport.handleSignal({
-      type: 'sfu-subscription-offer',
-      sdp: '0:video',
-      tracks: [{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }],
+    const { transport, sent, live } = subscribedToAnn({
+      width: 0,
+      height: 0,
+      visible: false,
+      fullScreen: false,
     });
     await vi.waitFor(() =>
       expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),

@@ -214,10 +214,10 @@ export class SfuTransport implements MediaTransport {
     let view = viewForDisplay(display);
     // A camera that has not played yet is received even while hidden: a move closes someone's
     // peer link only once all of their media plays from the media server.
-    const waiting = this.subscription
-      .midsOf(peerId)
-      .some((track) => this.liveWatches.has(track.mid));
-    if (view === 'hidden' && waiting) view = 'thumbnail';
+    const notPlayingYet = (track: SubscribedTrack) => this.liveWatches.has(track.mid);
+    if (view === 'hidden' && this.subscription.midsOf(peerId).some(notPlayingYet)) {
+      view = 'thumbnail';
+    }
     for (const { mid, layer } of this.subscription.layerRequests(peerId, 'camera', view)) {
       this.sendLayer(mid, layer);
     }
