@@ -241,12 +241,36 @@ describe('layers from tile reports', () => {
       expect(feed.play(2_000)).toEqual(['low@2000']);
     });
 
-    it('is the smallest layer the publisher sends, asked once', () => {
+    it('is tried later again when it was refused the first time, as after a stop', () => {
       const feed = thumbnail();
+      // Janus did not switch in time: the publisher may lack the layer, or was only slow.
       expect(feed.subscription.layerRefused('0', 'low', 0)).toBe('medium');
+      expect(feed.play(2 * R)).toEqual([`low@${R}`]);
+      expect(feed.subscription.layerRefused('0', 'low', feed.now)).toBe('medium');
+      expect(feed.play(3 * R)).toEqual([`low@${2 * R}`]);
+      // A stop of the larger layer asks the next one, and later the one that fits.
+      expect(feed.subscription.layerRefused('0', 'low', feed.now)).toBe('medium');
       feed.play(1_000);
       expect(feed.stop()).toBe('high');
-      expect(feed.play(5 * R)).toEqual([`medium@${R}`]);
+      expect(feed.play(16 * R)).toEqual([`low@${8 * R}`]);
+    });
+
+    it('is not asked while the larger one is kept, even when the tile is hidden and shown', () => {
+      const feed = thumbnail();
+      expect(feed.subscription.layerRefused('0', 'low', 0)).toBe('medium');
+      feed.play(R / 2);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+        { mid: '0', layer: 'none' },
+      ]);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+        { mid: '0', layer: 'medium' },
+      ]);
+      expect(feed.play(R)).toEqual([`low@${R / 2}`]);
+      // Once it plays, hiding and showing asks it again, not the larger one.
+      feed.subscription.layerRequests(ANN, 'camera', 'hidden');
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+        { mid: '0', layer: 'low' },
+      ]);
     });
   });
 });

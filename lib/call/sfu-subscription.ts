@@ -66,10 +66,14 @@ export class SfuSubscription {
   private readonly layers = new Map<string, SfuLayerChoice>();
   /** Per video mid, the layer its tile's view calls for. */
   private readonly viewLayers = new Map<string, SfuLayerChoice>();
-  /** Per video mid, the smallest layer its publisher sends, once a smaller one was refused. */
-  private readonly floors = new Map<string, SfuLayer>();
-  /** Per video mid asking more than fits because a layer stopped: when, and the wait to retry. */
-  private readonly escalated = new Map<string, { at: number; retryMs: number }>();
+  /**
+   * Per video mid whose fitting layer stopped or was refused: since when, the wait before trying
+   * it again, and the larger layer asked meanwhile (null while the fitting one is being tried).
+   */
+  private readonly escalated = new Map<
+    string,
+    { at: number; retryMs: number; instead: SfuLayer | null }
+  >();
   /** Per video mid: its count of received packets, and since when it has not grown. */
   private readonly received = new Map<string, { count: number; since: number }>();
 
@@ -123,10 +127,7 @@ export class SfuSubscription {
       if (before !== viewLayer) {
         this.viewLayers.set(mid, viewLayer);
         // A tile of a new size tries its layers afresh; one hidden and shown again does not.
-        if (before !== 'none' && viewLayer !== 'none') {
-          this.floors.delete(mid);
-          this.escalated.delete(mid);
-        }
+        if (before !== 'none' && viewLayer !== 'none') this.escalated.delete(mid);
       } else if (this.escalated.has(mid)) {
         continue;
       }
@@ -139,18 +140,18 @@ export class SfuSubscription {
   }
 
   /**
-   * The server says the publisher does not send `layer` on `mid` at `now`: the next larger layer
-   * to ask instead, or null if there is none or it no longer matters. A first refusal means the
-   * publisher sends no such layer (a small camera sends fewer): it is not asked again until the
-   * view changes. A refused retry after a stop is another stop: it is tried again later.
+   * The server says Janus did not switch `mid` to `layer` in time at `now`: the next larger layer
+   * to ask instead, or null if there is none or it no longer matters. The publisher may send no
+   * such layer (a small camera sends fewer), or its keyframe may only have been late on a busy
+   * machine; Janus does not say which. So a refusal is treated as a stop: the larger layer is
+   * kept, hidden and shown again included, and the refused one is tried again later.
    */
   layerRefused(mid: string, layer: SfuLayerChoice, now: number): SfuLayer | null {
     if (layer === 'none' || this.layers.get(mid) !== layer) return null;
     const larger = SFU_LAYERS[SFU_LAYERS.indexOf(layer) + 1];
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
-    if (this.escalated.has(mid)) this.escalate(mid, now);
-    else this.floors.set(mid, larger);
+    this.escalate(mid, larger, now);
     return larger;
   }
 
@@ -185,42 +186,46 @@ export class SfuSubscription {
     if (larger === undefined) return null;
     this.layers.set(mid, larger);
     this.received.set(mid, { count, since: now });
-    this.escalate(mid, now);
+    this.escalate(mid, larger, now);
     return larger;
   }
 
-  /** A layer stopped or a retry was refused: wait, twice as long as last time, to try again. */
-  private escalate(mid: string, now: number): void {
+  /**
+   * A layer stopped or was refused, and `instead` is asked: the one that fits is tried again
+   * after twice the last wait.
+   */
+  private escalate(mid: string, instead: SfuLayer, now: number): void {
     const before = this.escalated.get(mid);
     this.escalated.set(mid, {
       at: now,
       retryMs: before ? Math.min(2 * before.retryMs, LAYER_RETRY_MAX_MS) : LAYER_RETRY_MS,
+      instead,
     });
   }
 
   private retryFitting(mid: string, now: number): SfuLayer | null {
     const escalation = this.escalated.get(mid);
-    const fitting = this.fittingLayer(mid);
-    if (!escalation || fitting === undefined || fitting === 'none') return null;
+    const view = this.viewLayers.get(mid);
+    if (!escalation?.instead || view === undefined || view === 'none') return null;
     if (now - escalation.at < escalation.retryMs) return null;
     escalation.at = now;
-    if (this.layers.get(mid) === fitting) return null;
-    this.layers.set(mid, fitting);
-    return fitting;
+    escalation.instead = null;
+    if (this.layers.get(mid) === view) return null;
+    this.layers.set(mid, view);
+    return view;
   }
 
-  /** The view's layer, or the smallest one the publisher sends if that is larger. */
+  /** The view's layer, or the larger one asked instead while it is not retried. */
   private fittingLayer(mid: string): SfuLayerChoice | undefined {
     const view = this.viewLayers.get(mid);
-    const floor = this.floors.get(mid);
-    if (view === undefined || view === 'none' || floor === undefined) return view;
-    return SFU_LAYERS.indexOf(floor) > SFU_LAYERS.indexOf(view) ? floor : view;
+    const instead = this.escalated.get(mid)?.instead;
+    if (view === undefined || view === 'none' || !instead) return view;
+    return SFU_LAYERS.indexOf(instead) > SFU_LAYERS.indexOf(view) ? instead : view;
   }
 
   private forgetLayer(mid: string): void {
     this.layers.delete(mid);
     this.viewLayers.delete(mid);
-    this.floors.delete(mid);
     this.escalated.delete(mid);
     this.received.delete(mid);
   }
