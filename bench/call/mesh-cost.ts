@@ -62,6 +62,13 @@ export interface PersonCost {
   uploadKbps: number;
   /** Video frames encoded per second, all links or layers together. */
   encodedPerSecond: number;
+  /**
+   * Seconds spent encoding video per second of call, all links or layers together (getStats'
+   * `totalEncodeTime`), and decoding (`totalDecodeTime`): the media work itself, apart from what
+   * the browser spends showing the page, which is the same whichever way media travels.
+   */
+  encodeSecondsPerSecond: number;
+  decodeSecondsPerSecond: number;
   /** Simulcast layers (rids) whose encoder produced frames while measured; none in a mesh. */
   layersSent: string[];
   tiles: TileFigures[];
@@ -72,6 +79,8 @@ interface PageSnapshot {
   bytesSent: number;
   /** Frames encoded so far per simulcast rid, or per link (`link:` and its id) without one. */
   encoded: Record<string, number>;
+  encodeSeconds: number;
+  decodeSeconds: number;
   tiles: { from: string; framesDecoded: number; frameWidth: number; visible: boolean }[];
 }
 
@@ -132,7 +141,7 @@ export async function runMeshCost(
       Promise.all(
         seats.map(async ({ person, browser }) => ({
           cpu: processTreeCpuSeconds(browser.process().pid!),
-          page: await person.evaluate(readMeshSnapshot, names),
+          page: await person.evaluate(readMeshSnapshot, { names, linkPrefix: LINK_PREFIX }),
         })),
       );
     const before = await readAll();
@@ -159,6 +168,8 @@ export async function runMeshCost(
         encodedPerSecond:
           (sum(Object.values(end.page.encoded)) - sum(Object.values(start.page.encoded))) /
           pageSeconds,
+        encodeSecondsPerSecond: (end.page.encodeSeconds - start.page.encodeSeconds) / pageSeconds,
+        decodeSecondsPerSecond: (end.page.decodeSeconds - start.page.decodeSeconds) / pageSeconds,
         layersSent: Object.keys(end.page.encoded)
           .filter((key) => !key.startsWith(LINK_PREFIX))
           .filter((rid) => end.page.encoded[rid]! > (start.page.encoded[rid] ?? 0))
@@ -188,11 +199,19 @@ export async function runMeshCost(
  * each other person's tile the video frames decoded so far, their width, and whether the tile can
  * be seen. Self-contained: it is serialised into the page.
  */
-async function readMeshSnapshot(names: readonly string[]): Promise<PageSnapshot> {
+async function readMeshSnapshot({
+  names,
+  linkPrefix,
+}: {
+  names: readonly string[];
+  linkPrefix: string;
+}): Promise<PageSnapshot> {
   const probe = (window as unknown as { __probe: { peerConnections: RTCPeerConnection[] } })
     .__probe;
   const live = probe.peerConnections.filter((pc) => pc.connectionState !== 'closed');
   let bytesSent = 0;
+  let encodeSeconds = 0;
+  let decodeSeconds = 0;
   const encoded: Record<string, number> = {};
   const inbound = new Map<string, { framesDecoded: number; frameWidth: number }>();
   for (const pc of live) {
@@ -200,15 +219,19 @@ async function readMeshSnapshot(names: readonly string[]): Promise<PageSnapshot>
     stats.forEach((report: { type: string; [key: string]: unknown }) => {
       if (report.type === 'outbound-rtp')
         bytesSent += Number(report.bytesSent ?? 0) + Number(report.headerBytesSent ?? 0);
-      if (report.type === 'outbound-rtp' && report.kind === 'video')
-        encoded[report.rid ? String(report.rid) : `link:${String(report.id)}`] = Number(
+      if (report.type === 'outbound-rtp' && report.kind === 'video') {
+        encoded[report.rid ? String(report.rid) : `${linkPrefix}${String(report.id)}`] = Number(
           report.framesEncoded ?? 0,
         );
-      if (report.type === 'inbound-rtp' && report.kind === 'video')
+        encodeSeconds += Number(report.totalEncodeTime ?? 0);
+      }
+      if (report.type === 'inbound-rtp' && report.kind === 'video') {
+        decodeSeconds += Number(report.totalDecodeTime ?? 0);
         inbound.set(String(report.trackIdentifier), {
           framesDecoded: Number(report.framesDecoded ?? 0),
           frameWidth: Number(report.frameWidth ?? 0),
         });
+      }
     });
   }
   const tiles = [];
@@ -233,7 +256,14 @@ async function readMeshSnapshot(names: readonly string[]): Promise<PageSnapshot>
       document.visibilityState === 'visible' && (fullScreen ? fullScreen.contains(tile) : onScreen);
     tiles.push({ from: name, ...figures, visible });
   }
-  return { at: performance.timeOrigin + performance.now(), bytesSent, encoded, tiles };
+  return {
+    at: performance.timeOrigin + performance.now(),
+    bytesSent,
+    encoded,
+    encodeSeconds,
+    decodeSeconds,
+    tiles,
+  };
 }
 
 /** Goals of issue 16 for the grid with adaptation, against the grid without it. */
@@ -275,12 +305,18 @@ export function printMeshCost(results: ReadonlyMap<MeshCostMode, MeshCostRun>): 
     const minFps = Math.min(...visible.map((tile) => tile.framesPerSecond));
     const offCpu = off ? mean(off.map((person) => person.cpuSecondsPerSecond)) : Number.NaN;
     const offUpload = off ? mean(off.map((person) => person.uploadKbps)) : Number.NaN;
+    const encodeTime = mean(people.map((person) => person.encodeSecondsPerSecond));
+    const offEncodeTime = off
+      ? mean(off.map((person) => person.encodeSecondsPerSecond))
+      : Number.NaN;
     const withAdaptation = mode !== 'adaptation-off';
     return [
       mode,
       cpu.toFixed(2),
       upload.toFixed(0),
+      encodeTime.toFixed(3),
       withAdaptation ? formatRatio(cpu / offCpu, mode === 'grid' ? GOALS.cpu : undefined) : '',
+      withAdaptation ? formatRatio(encodeTime / offEncodeTime) : '',
       withAdaptation
         ? formatRatio(upload / offUpload, mode === 'grid' ? GOALS.upload : undefined)
         : '',
@@ -294,7 +330,9 @@ export function printMeshCost(results: ReadonlyMap<MeshCostMode, MeshCostRun>): 
       '',
       'CPU s/s',
       'upload kbit/s',
+      'encoding s/s',
       'CPU ratio',
+      'encoding ratio',
       'upload ratio',
       'min visible fps',
       'machine busy',

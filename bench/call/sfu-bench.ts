@@ -275,6 +275,10 @@ function report(
   const sfuUpload = mean(cost.sfu.people.map((person) => person.uploadKbps));
   const meshEncoded = mean(cost.mesh.people.map((person) => person.encodedPerSecond));
   const sfuEncoded = mean(cost.sfu.people.map((person) => person.encodedPerSecond));
+  const meshEncodeTime = mean(cost.mesh.people.map((person) => person.encodeSecondsPerSecond));
+  const sfuEncodeTime = mean(cost.sfu.people.map((person) => person.encodeSecondsPerSecond));
+  const meshDecodeTime = mean(cost.mesh.people.map((person) => person.decodeSecondsPerSecond));
+  const sfuDecodeTime = mean(cost.sfu.people.map((person) => person.decodeSecondsPerSecond));
   const received = (run: MeshCostRun) =>
     mean(run.people.map((person) => sum(person.tiles.map((tile) => tile.framesPerSecond))));
   // Janus's CPU shared out among the four, so the SFU's figure is the whole cost of the call.
@@ -295,6 +299,18 @@ function report(
         meshEncoded.toFixed(0),
         sfuEncoded.toFixed(0),
         formatRatio(sfuEncoded / meshEncoded),
+      ],
+      [
+        'encoding time s/s (totalEncodeTime)',
+        meshEncodeTime.toFixed(3),
+        sfuEncodeTime.toFixed(3),
+        formatRatio(sfuEncodeTime / meshEncodeTime),
+      ],
+      [
+        'decoding time s/s (totalDecodeTime)',
+        meshDecodeTime.toFixed(3),
+        sfuDecodeTime.toFixed(3),
+        formatRatio(sfuDecodeTime / meshDecodeTime),
       ],
       [
         'video frames received/s, all tiles',
