@@ -64,6 +64,25 @@ describe('SfuSubscription', () => {
       { mid: '2', layer: 'high' },
     ]);
   });
+
+  it("takes a mid that carries the same person's new publication as a new track, asked anew", () => {
+    // Ann reloaded and published again; Janus reused her camera's mid, relaying it unpaused at its
+    // top layer, in one offer with no removal before it.
+    const subscription = new SfuSubscription();
+    const firstCamera = { ...annCamera, publication: 7 };
+    subscription.apply([firstCamera]);
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+      { mid: '0', layer: 'none' },
+    ]);
+    const againCamera = { ...annCamera, publication: 8 };
+    expect(subscription.apply([againCamera])).toEqual({
+      added: [againCamera],
+      removed: [firstCamera],
+    });
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+      { mid: '0', layer: 'none' },
+    ]);
+  });
 });
 
 describe('layers from tile reports', () => {

@@ -237,5 +237,10 @@ export class SfuSubscription {
 }
 
 function sameTrack(a: SubscribedTrack, b: SubscribedTrack): boolean {
-  return a.peerId === b.peerId && a.source === b.source && a.kind === b.kind;
+  return (
+    a.peerId === b.peerId &&
+    a.source === b.source &&
+    a.kind === b.kind &&
+    a.publication === b.publication
+  );
 }

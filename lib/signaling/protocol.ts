@@ -106,6 +106,12 @@ export const subscribedTrackSchema = v.object({
   peerId,
   source: v.picklist(MEDIA_SOURCES),
   kind: v.picklist(['audio', 'video']),
+  /**
+   * Which publication of that person's media the track belongs to: it changes when they publish
+   * anew (after a reload, say), and the media server may then reuse the mid with its layer choice
+   * reset. Absent from servers older than this field.
+   */
+  publication: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 export type SubscribedTrack = v.InferOutput<typeof subscribedTrackSchema>;
 

@@ -174,9 +174,9 @@ describe('subscriptions', () => {
       subscription('5', 9, '1', { feed_display: 'not a peer id', feed_description: 'camera' }),
     ]);
     expect(tracks).toEqual([
-      { mid: '0', peerId: ALICE, source: 'microphone', kind: 'audio' },
-      { mid: '1', peerId: ALICE, source: 'camera', kind: 'video' },
-      { mid: '2', peerId: BOB, source: 'screen', kind: 'video' },
+      { mid: '0', peerId: ALICE, source: 'microphone', kind: 'audio', publication: 1 },
+      { mid: '1', peerId: ALICE, source: 'camera', kind: 'video', publication: 1 },
+      { mid: '2', peerId: BOB, source: 'screen', kind: 'video', publication: 2 },
     ]);
   });
 

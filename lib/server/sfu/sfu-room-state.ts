@@ -140,7 +140,13 @@ export function subscribedTracks(streams: readonly SubscriptionStream[]): Subscr
     const peerId = stream.feed_display;
     const source = stream.feed_description;
     if (peerId === undefined || !PEER_ID_PATTERN.test(peerId) || !isMediaSource(source)) continue;
-    tracks.push({ mid: stream.mid, peerId, source, kind: stream.type });
+    tracks.push({
+      mid: stream.mid,
+      peerId,
+      source,
+      kind: stream.type,
+      ...(stream.feed_id !== undefined ? { publication: stream.feed_id } : {}),
+    });
   }
   return tracks;
 }
