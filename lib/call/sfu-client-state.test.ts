@@ -47,19 +47,19 @@ describe('SfuSubscription', () => {
     ]);
     const subscription = new SfuSubscription();
     subscription.apply([annCamera, annMic, benCamera]);
-    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail', 0)).toEqual([
       { mid: '0', layer: 'low' },
     ]);
-    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([]);
-    expect(subscription.layerRequests(ANN, 'camera', 'full')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail', 0)).toEqual([]);
+    expect(subscription.layerRequests(ANN, 'camera', 'full', 0)).toEqual([
       { mid: '0', layer: 'high' },
     ]);
     // Audio has no layers; a stranger has no mids.
-    expect(subscription.layerRequests(ANN, 'microphone', 'full')).toEqual([]);
-    expect(subscription.layerRequests('Zed000000000', 'camera', 'full')).toEqual([]);
+    expect(subscription.layerRequests(ANN, 'microphone', 'full', 0)).toEqual([]);
+    expect(subscription.layerRequests('Zed000000000', 'camera', 'full', 0)).toEqual([]);
     // A mid that now carries someone else is asked for again.
     subscription.apply([{ ...annCamera, peerId: BEN }, annMic, benCamera]);
-    expect(subscription.layerRequests(BEN, 'camera', 'full')).toEqual([
+    expect(subscription.layerRequests(BEN, 'camera', 'full', 0)).toEqual([
       { mid: '0', layer: 'high' },
       { mid: '2', layer: 'high' },
     ]);
@@ -71,7 +71,7 @@ describe('SfuSubscription', () => {
     const subscription = new SfuSubscription();
     const firstCamera = { ...annCamera, publication: 7 };
     subscription.apply([firstCamera]);
-    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden', 0)).toEqual([
       { mid: '0', layer: 'none' },
     ]);
     const againCamera = { ...annCamera, publication: 8 };
@@ -79,7 +79,7 @@ describe('SfuSubscription', () => {
       added: [againCamera],
       removed: [firstCamera],
     });
-    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden', 0)).toEqual([
       { mid: '0', layer: 'none' },
     ]);
   });
@@ -105,15 +105,15 @@ describe('layers from tile reports', () => {
   it('asks for no video while the tile is hidden, and watches for stops only while it shows', () => {
     const subscription = new SfuSubscription();
     subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
-    subscription.layerRequests(ANN, 'camera', 'grid');
+    subscription.layerRequests(ANN, 'camera', 'grid', 0);
     expect(subscription.receivedSoFar('0', 10, 0, 2_500)).toBeNull();
-    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden', 0)).toEqual([
       { mid: '0', layer: 'none' },
     ]);
     // No packets while hidden is no stop.
     expect(subscription.receivedSoFar('0', 10, 60_000, 2_500)).toBeNull();
-    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([]);
-    expect(subscription.layerRequests(ANN, 'camera', 'grid')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden', 0)).toEqual([]);
+    expect(subscription.layerRequests(ANN, 'camera', 'grid', 0)).toEqual([
       { mid: '0', layer: 'medium' },
     ]);
     // Shown again: the watch starts from the next reading.
@@ -125,12 +125,12 @@ describe('layers from tile reports', () => {
   it('remembers, across hiding and showing a tile, a layer the publisher does not send', () => {
     const subscription = new SfuSubscription();
     subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
-    subscription.layerRequests(ANN, 'camera', 'thumbnail');
+    subscription.layerRequests(ANN, 'camera', 'thumbnail', 0);
     expect(subscription.layerRefused('0', 'low', 0)).toBe('medium');
-    expect(subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'hidden', 0)).toEqual([
       { mid: '0', layer: 'none' },
     ]);
-    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail', 0)).toEqual([
       { mid: '0', layer: 'medium' },
     ]);
   });
@@ -138,20 +138,20 @@ describe('layers from tile reports', () => {
   it('asks for the next larger layer when the publisher does not send the one asked', () => {
     const subscription = new SfuSubscription();
     subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
-    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail', 0)).toEqual([
       { mid: '0', layer: 'low' },
     ]);
     expect(subscription.layerRefused('0', 'low', 0)).toBe('medium');
     // A refusal of a layer no longer wanted changes nothing, and the same view asks nothing more.
     expect(subscription.layerRefused('0', 'low', 0)).toBeNull();
-    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([]);
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail', 0)).toEqual([]);
     // There is nothing above high.
-    expect(subscription.layerRequests(ANN, 'camera', 'full')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'full', 0)).toEqual([
       { mid: '0', layer: 'high' },
     ]);
     expect(subscription.layerRefused('0', 'high', 0)).toBeNull();
     // A new view tries its layer afresh.
-    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+    expect(subscription.layerRequests(ANN, 'camera', 'thumbnail', 0)).toEqual([
       { mid: '0', layer: 'low' },
     ]);
   });
@@ -159,7 +159,7 @@ describe('layers from tile reports', () => {
   it('asks for the next larger layer when the one playing stops while others go on', () => {
     const subscription = new SfuSubscription();
     subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
-    subscription.layerRequests(ANN, 'camera', 'thumbnail');
+    subscription.layerRequests(ANN, 'camera', 'thumbnail', 0);
     expect(subscription.receivedSoFar('0', 10, 0, 2_500)).toBeNull();
     expect(subscription.receivedSoFar('0', 40, 1_000, 2_500)).toBeNull();
     expect(subscription.receivedSoFar('0', 40, 3_000, 2_500)).toBeNull();
@@ -181,7 +181,7 @@ describe('layers from tile reports', () => {
     const thumbnail = () => {
       const subscription = new SfuSubscription();
       subscription.apply([{ mid: '0', peerId: ANN, source: 'camera', kind: 'video' }]);
-      subscription.layerRequests(ANN, 'camera', 'thumbnail');
+      subscription.layerRequests(ANN, 'camera', 'thumbnail', 0);
       let now = 0;
       let count = 0;
       return {
@@ -233,7 +233,7 @@ describe('layers from tile reports', () => {
       expect(feed.play(R)).toEqual([`low@${R}`]);
       // The publisher has not started it again yet; a report of the same view asks nothing.
       expect(feed.subscription.layerRefused('0', 'low', feed.now)).toBe('medium');
-      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([]);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail', feed.now)).toEqual([]);
       expect(feed.play(3 * R)).toEqual([`low@${2 * R}`]);
     });
 
@@ -243,8 +243,8 @@ describe('layers from tile reports', () => {
       feed.stop();
       feed.play(R);
       expect(feed.stop()).toBe('medium');
-      expect(feed.subscription.layerRequests(ANN, 'camera', 'grid')).toEqual([]);
-      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'grid', feed.now)).toEqual([]);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail', feed.now)).toEqual([
         { mid: '0', layer: 'low' },
       ]);
       // The first wait again, not the doubled one.
@@ -267,27 +267,51 @@ describe('layers from tile reports', () => {
       expect(feed.play(2 * R)).toEqual([`low@${R}`]);
       expect(feed.subscription.layerRefused('0', 'low', feed.now)).toBe('medium');
       expect(feed.play(3 * R)).toEqual([`low@${2 * R}`]);
-      // A stop of the larger layer asks the next one, and later the one that fits.
+      // A stop of the larger layer asks the next one, and the one that fits after the same wait:
+      // it did not fail again.
       expect(feed.subscription.layerRefused('0', 'low', feed.now)).toBe('medium');
       feed.play(1_000);
       expect(feed.stop()).toBe('high');
-      expect(feed.play(16 * R)).toEqual([`low@${8 * R}`]);
+      expect(feed.play(8 * R)).toEqual([`low@${4 * R}`]);
     });
 
     it('is not asked while the larger one is kept, even when the tile is hidden and shown', () => {
       const feed = thumbnail();
       expect(feed.subscription.layerRefused('0', 'low', 0)).toBe('medium');
       feed.play(R / 2);
-      expect(feed.subscription.layerRequests(ANN, 'camera', 'hidden')).toEqual([
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'hidden', feed.now)).toEqual([
         { mid: '0', layer: 'none' },
       ]);
-      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail', feed.now)).toEqual([
         { mid: '0', layer: 'medium' },
       ]);
       expect(feed.play(R)).toEqual([`low@${R / 2}`]);
-      // Once it plays, hiding and showing asks it again, not the larger one.
-      feed.subscription.layerRequests(ANN, 'camera', 'hidden');
-      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail')).toEqual([
+      // Once it is tried again, hiding and showing asks it, not the larger one.
+      feed.subscription.layerRequests(ANN, 'camera', 'hidden', feed.now);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail', feed.now)).toEqual([
+        { mid: '0', layer: 'low' },
+      ]);
+    });
+
+    it('is asked at once when the tile is shown again after the wait to retry', () => {
+      const feed = thumbnail();
+      expect(feed.subscription.layerRefused('0', 'low', 0)).toBe('medium');
+      feed.subscription.layerRequests(ANN, 'camera', 'hidden', feed.now);
+      feed.pause(2 * R);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail', feed.now)).toEqual([
+        { mid: '0', layer: 'low' },
+      ]);
+      expect(feed.play(2 * R)).toEqual([]);
+    });
+
+    it('starts afresh when the tile is shown again at another size', () => {
+      const feed = thumbnail();
+      expect(feed.subscription.layerRefused('0', 'low', 0)).toBe('medium');
+      feed.subscription.layerRequests(ANN, 'camera', 'hidden', feed.now);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'full', feed.now)).toEqual([
+        { mid: '0', layer: 'high' },
+      ]);
+      expect(feed.subscription.layerRequests(ANN, 'camera', 'thumbnail', feed.now)).toEqual([
         { mid: '0', layer: 'low' },
       ]);
     });

@@ -24,10 +24,10 @@ export function layerForView(view: TileView): SfuLayerChoice {
 }
 
 /**
- * After a layer stopped and a larger one was asked instead, how long until the one that fits the
- * tile is tried again, doubling each time it stops or is refused again. Trying is cheap while the
- * larger one plays: Janus keeps forwarding it until the smaller one's first keyframe, and the
- * publisher encodes the smaller one again meanwhile.
+ * After a layer stopped or was refused and a larger one was asked instead, how long until the one
+ * that fits the tile is tried again, doubling each time that one stops or is refused again.
+ * Trying is cheap while the larger one plays: Janus keeps forwarding it until the smaller one's
+ * first keyframe, and the publisher encodes the smaller one again meanwhile.
  */
 export const LAYER_RETRY_MS = 20_000;
 export const LAYER_RETRY_MAX_MS = 320_000;
@@ -67,12 +67,12 @@ export class SfuSubscription {
   /** Per video mid, the layer its tile's view calls for. */
   private readonly viewLayers = new Map<string, SfuLayerChoice>();
   /**
-   * Per video mid whose fitting layer stopped or was refused: since when, the wait before trying
-   * it again, and the larger layer asked meanwhile (null while the fitting one is being tried).
+   * Per video mid whose fitting layer stopped or was refused: that layer, since when, the wait
+   * before trying it again, and the larger layer asked meanwhile (null while it is being tried).
    */
   private readonly escalated = new Map<
     string,
-    { at: number; retryMs: number; instead: SfuLayer | null }
+    { fits: SfuLayerChoice | undefined; at: number; retryMs: number; instead: SfuLayer | null }
   >();
   /** Per video mid: its count of received packets, and since when it has not grown. */
   private readonly received = new Map<string, { count: number; since: number }>();
@@ -110,26 +110,30 @@ export class SfuSubscription {
   }
 
   /**
-   * The `sfu-layer` requests a tile change calls for: one per video mid of that person and
-   * source whose layer differs from the last one asked. Empty when nothing changes.
+   * The `sfu-layer` requests a tile change at `now` calls for: one per video mid of that person
+   * and source whose layer differs from the last one asked. Empty when nothing changes.
    */
   layerRequests(
     peerId: string,
     source: SubscribedTrack['source'],
     view: TileView,
+    now: number,
   ): { mid: string; layer: SfuLayerChoice }[] {
     const viewLayer = layerForView(view);
     const requests: { mid: string; layer: SfuLayerChoice }[] = [];
     for (const track of this.tracks.values()) {
       if (track.peerId !== peerId || track.source !== source || track.kind !== 'video') continue;
       const { mid } = track;
-      const before = this.viewLayers.get(mid);
-      if (before !== viewLayer) {
-        this.viewLayers.set(mid, viewLayer);
-        // A tile of a new size tries its layers afresh; one hidden and shown again does not.
-        if (before !== 'none' && viewLayer !== 'none') this.escalated.delete(mid);
-      } else if (this.escalated.has(mid)) {
-        continue;
+      this.viewLayers.set(mid, viewLayer);
+      const escalation = this.escalated.get(mid);
+      // A tile shown at another size tries its layers afresh; one hidden and shown again keeps
+      // the larger layer until the retry is due.
+      if (escalation && viewLayer !== 'none') {
+        if (escalation.fits !== viewLayer) this.escalated.delete(mid);
+        else if (escalation.instead && now - escalation.at >= escalation.retryMs) {
+          escalation.at = now;
+          escalation.instead = null;
+        }
       }
       const layer = this.fittingLayer(mid)!;
       if (this.layers.get(mid) === layer) continue;
@@ -191,16 +195,16 @@ export class SfuSubscription {
   }
 
   /**
-   * A layer stopped or was refused, and `instead` is asked: the one that fits is tried again
-   * after twice the last wait.
+   * A layer stopped or was refused, and `instead` is asked. The one that fits is tried again
+   * later: after twice the last wait if it was that one that failed again, after the same wait if
+   * it was a larger one asked meanwhile (both were late on the same busy machine, say).
    */
   private escalate(mid: string, instead: SfuLayer, now: number): void {
     const before = this.escalated.get(mid);
-    this.escalated.set(mid, {
-      at: now,
-      retryMs: before ? Math.min(2 * before.retryMs, LAYER_RETRY_MAX_MS) : LAYER_RETRY_MS,
-      instead,
-    });
+    let retryMs = LAYER_RETRY_MS;
+    if (before)
+      retryMs = before.instead ? before.retryMs : Math.min(2 * before.retryMs, LAYER_RETRY_MAX_MS);
+    this.escalated.set(mid, { fits: this.viewLayers.get(mid), at: now, retryMs, instead });
   }
 
   private retryFitting(mid: string, now: number): SfuLayer | null {

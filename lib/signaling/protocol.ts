@@ -380,7 +380,10 @@ export const serverMessageSchema = v.variant('type', [
     sdp,
     tracks: v.pipe(v.array(subscribedTrackSchema), v.maxLength(LIMITS.maxSubscribedTracks)),
   }),
-  /** Janus relays that layer now, or no video for `none` (`ok: false`: the publisher does not send it). */
+  /**
+   * Janus relays that layer now, or no video for `none` (`ok: false`: Janus did not switch in
+   * time, as when the publisher does not send that layer).
+   */
   v.object({
     type: v.literal('sfu-layer-set'),
     mid,

@@ -354,6 +354,39 @@ describe('SfuTransport', () => {
     expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' });
   });
 
+  it("takes the same person's new publication on a mid as a new track, watched and asked anew", async () => {
+    const { transport, sent, tracks, live } = subscribedToAnn({
+      width: 0,
+      height: 0,
+      visible: false,
+      fullScreen: false,
+    });
+    await vi.waitFor(() =>
+      expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
+    );
+    const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
+    subscriber.transceivers[0]!.receiver.decoded = 1;
+    await vi.waitFor(() => expect(live).toEqual(['Ann camera video']));
+    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'none' });
+    // Ann reloaded and published again; Janus relays her new camera on the same mid, unpaused.
+    transport.handleSignal({
+      type: 'sfu-subscription-offer',
+      sdp: '0:video',
+      tracks: [{ mid: '0', peerId: ANN, source: 'camera', kind: 'video', publication: 2 }],
+    });
+    await vi.waitFor(() =>
+      expect(tracks.slice(-2)).toEqual(['ended Ann camera video', 'Ann camera video']),
+    );
+    // Received until it plays, then no video again for the hidden tile.
+    await vi.waitFor(() =>
+      expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
+    );
+    expect(live).toHaveLength(1);
+    subscriber.transceivers[0]!.receiver.decoded = 2;
+    await vi.waitFor(() => expect(live).toHaveLength(2));
+    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'none' });
+  });
+
   it('sends the camera layers its subscribers ask for, never renegotiating', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {

@@ -218,7 +218,7 @@ export class SfuTransport implements MediaTransport {
     if (view === 'hidden' && this.subscription.midsOf(peerId).some(notPlayingYet)) {
       view = 'thumbnail';
     }
-    for (const { mid, layer } of this.subscription.layerRequests(peerId, 'camera', view)) {
+    for (const { mid, layer } of this.subscription.layerRequests(peerId, 'camera', view, performance.now())) {
       this.sendLayer(mid, layer);
     }
   }
@@ -454,11 +454,14 @@ export class SfuTransport implements MediaTransport {
     if (!receiver) return;
     const slowerAt = performance.now() + LIVE_PATIENCE_MS;
     let baseline: number | null = reused ? null : 0;
+    // The mid may carry another track by the time a poll runs or its stats arrive: someone else,
+    // or a new publication of the same person, which has a watch of its own.
+    const current = () => !this.closed && this.subscription.trackAt(track.mid) === track;
     const poll = async () => {
       this.liveWatches.delete(track.mid);
-      if (this.closed || this.subscription.trackAt(track.mid)?.peerId !== track.peerId) return;
+      if (!current()) return;
       const stats = await receiver.getStats().catch(() => null);
-      if (this.closed) return;
+      if (!current()) return;
       const count = stats ? decodedCount(track.kind, statsValues(stats)) : 0;
       baseline ??= count;
       if (count > baseline) {
