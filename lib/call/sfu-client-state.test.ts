@@ -29,6 +29,10 @@ describe('SfuSubscription', () => {
       removed: [],
     });
     expect(subscription.trackAt('2')).toEqual(benCamera);
+    // An offer that changes nothing for a mid keeps its track as it was listed.
+    const listed = subscription.trackAt('0');
+    subscription.apply([{ ...annCamera }, annMic, benCamera]);
+    expect(subscription.trackAt('0')).toBe(listed);
     // Ann leaves; Janus reuses her camera's mid for Ben's screen.
     const benScreen = { mid: '0', peerId: BEN, source: 'screen', kind: 'video' } as const;
     expect(subscription.apply([benScreen, benCamera])).toEqual({

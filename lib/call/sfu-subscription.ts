@@ -84,7 +84,11 @@ export class SfuSubscription {
     const removed: SubscribedTrack[] = [];
     for (const [mid, track] of next) {
       const before = this.tracks.get(mid);
-      if (before && sameTrack(before, track)) continue;
+      if (before && sameTrack(before, track)) {
+        // The same object while the mid carries the same track, so a watch can tell.
+        next.set(mid, before);
+        continue;
+      }
       if (before) removed.push(before);
       added.push(track);
       this.forgetLayer(mid);
@@ -99,7 +103,10 @@ export class SfuSubscription {
     return { added, removed };
   }
 
-  /** The track a mid carries, for a `track` event of the subscribing connection. */
+  /**
+   * The track a mid carries, for a `track` event of the subscribing connection: the object
+   * `apply` listed as added, for as long as the mid carries that track.
+   */
   trackAt(mid: string): SubscribedTrack | undefined {
     return this.tracks.get(mid);
   }

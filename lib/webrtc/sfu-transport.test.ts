@@ -295,6 +295,18 @@ describe('SfuTransport', () => {
     expect(tracks).toEqual(['Ann camera video', 'Ann camera audio', 'Ben screen video']);
     const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
     expect(live).toEqual([]);
+    // A later offer that changes nothing for Ann's camera keeps watching it until it plays.
+    const answers = sent.length;
+    transport.handleSignal({
+      type: 'sfu-subscription-offer',
+      sdp: '0:video 1:audio 2:video',
+      tracks: [
+        { mid: '0', peerId: ANN, source: 'camera', kind: 'video' },
+        { mid: '1', peerId: ANN, source: 'microphone', kind: 'audio' },
+        { mid: '2', peerId: BEN, source: 'screen', kind: 'video' },
+      ],
+    });
+    await vi.waitFor(() => expect(sent.length).toBeGreaterThan(answers));
     subscriber.transceivers[0]!.receiver.decoded = 1;
     await vi.waitFor(() => expect(live).toEqual(['Ann camera video']));
 

@@ -218,7 +218,12 @@ export class SfuTransport implements MediaTransport {
     if (view === 'hidden' && this.subscription.midsOf(peerId).some(notPlayingYet)) {
       view = 'thumbnail';
     }
-    for (const { mid, layer } of this.subscription.layerRequests(peerId, 'camera', view, performance.now())) {
+    for (const { mid, layer } of this.subscription.layerRequests(
+      peerId,
+      'camera',
+      view,
+      performance.now(),
+    )) {
       this.sendLayer(mid, layer);
     }
   }
