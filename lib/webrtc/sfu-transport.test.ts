@@ -204,6 +204,23 @@ function subscribedToAnn(display: DisplayReport) {
   return setup;
 }
 
+/**
+ * Ann's tile is hidden (the page is in the background as the call moves to the media server): her
+ * camera is received until it plays, then asked for no video.
+ */
+async function hiddenAnnPlaying() {
+  const setup = subscribedToAnn({ width: 0, height: 0, visible: false, fullScreen: false });
+  const { sent, live } = setup;
+  await vi.waitFor(() =>
+    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
+  );
+  const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
+  subscriber.transceivers[0]!.receiver.decoded = 1;
+  await vi.waitFor(() => expect(live).toEqual(['Ann camera video']));
+  expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'none' });
+  return { ...setup, subscriber };
+}
+
 const microphone = { kind: 'audio', id: 'mic' } as MediaStreamTrack;
 const camera = { kind: 'video', id: 'cam' } as MediaStreamTrack;
 
@@ -282,15 +299,16 @@ describe('SfuTransport', () => {
       media: { audio: false, video: false, screen: 's' },
     });
     transport.start();
-    transport.handleSignal({
-      type: 'sfu-subscription-offer',
+    const annAndBen = {
+      type: 'sfu-subscription-offer' as const,
       sdp: '0:video 1:audio 2:video',
       tracks: [
-        { mid: '0', peerId: ANN, source: 'camera', kind: 'video' },
-        { mid: '1', peerId: ANN, source: 'microphone', kind: 'audio' },
-        { mid: '2', peerId: BEN, source: 'screen', kind: 'video' },
+        { mid: '0', peerId: ANN, source: 'camera' as const, kind: 'video' as const },
+        { mid: '1', peerId: ANN, source: 'microphone' as const, kind: 'audio' as const },
+        { mid: '2', peerId: BEN, source: 'screen' as const, kind: 'video' as const },
       ],
-    });
+    };
+    transport.handleSignal(annAndBen);
     await vi.waitFor(() => expect(sent.at(-1)?.signal.type).toBe('sfu-subscription-answer'));
     expect(tracks).toEqual(['Ann camera video', 'Ann camera audio', 'Ben screen video']);
     const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
@@ -298,13 +316,8 @@ describe('SfuTransport', () => {
     // A later offer that changes nothing for Ann's camera keeps watching it until it plays.
     const answers = sent.length;
     transport.handleSignal({
-      type: 'sfu-subscription-offer',
-      sdp: '0:video 1:audio 2:video',
-      tracks: [
-        { mid: '0', peerId: ANN, source: 'camera', kind: 'video' },
-        { mid: '1', peerId: ANN, source: 'microphone', kind: 'audio' },
-        { mid: '2', peerId: BEN, source: 'screen', kind: 'video' },
-      ],
+      ...annAndBen,
+      tracks: annAndBen.tracks.map((track) => ({ ...track })),
     });
     await vi.waitFor(() => expect(sent.length).toBeGreaterThan(answers));
     subscriber.transceivers[0]!.receiver.decoded = 1;
@@ -347,39 +360,14 @@ describe('SfuTransport', () => {
   });
 
   it('receives a hidden tile until its camera plays, then asks for no video of it', async () => {
-    // The page is in the background as the call moves to the media server.
-    const { transport, sent, live } = subscribedToAnn({
-      width: 0,
-      height: 0,
-      visible: false,
-      fullScreen: false,
-    });
-    await vi.waitFor(() =>
-      expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
-    );
-    const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
-    subscriber.transceivers[0]!.receiver.decoded = 1;
-    await vi.waitFor(() => expect(live).toEqual(['Ann camera video']));
-    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'none' });
+    const { transport, sent } = await hiddenAnnPlaying();
     // Shown again: the layer that fits.
     transport.showDisplay(ANN, { width: 200, height: 112, visible: true, fullScreen: false });
     expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' });
   });
 
   it("takes the same person's new publication on a mid as a new track, watched and asked anew", async () => {
-    const { transport, sent, tracks, live } = subscribedToAnn({
-      width: 0,
-      height: 0,
-      visible: false,
-      fullScreen: false,
-    });
-    await vi.waitFor(() =>
-      expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'low' }),
-    );
-    const subscriber = FakeConnection.all.find((pc) => pc.remoteDescriptions.length > 0)!;
-    subscriber.transceivers[0]!.receiver.decoded = 1;
-    await vi.waitFor(() => expect(live).toEqual(['Ann camera video']));
-    expect(sent.at(-1)?.signal).toEqual({ type: 'sfu-layer', mid: '0', layer: 'none' });
+    const { transport, sent, tracks, live, subscriber } = await hiddenAnnPlaying();
     // Ann reloaded and published again; Janus relays her new camera on the same mid, unpaused.
     transport.handleSignal({
       type: 'sfu-subscription-offer',
