@@ -303,12 +303,12 @@ export function printMeshCost(results: ReadonlyMap<MeshCostMode, MeshCostRun>): 
     const upload = mean(people.map((person) => person.uploadKbps));
     const visible = people.flatMap((person) => person.tiles.filter((tile) => tile.visible));
     const minFps = Math.min(...visible.map((tile) => tile.framesPerSecond));
-    const offCpu = off ? mean(off.map((person) => person.cpuSecondsPerSecond)) : Number.NaN;
-    const offUpload = off ? mean(off.map((person) => person.uploadKbps)) : Number.NaN;
+    const withoutAdaptation = (ofPerson: (person: PersonCost) => number) =>
+      off ? mean(off.map(ofPerson)) : Number.NaN;
+    const offCpu = withoutAdaptation((person) => person.cpuSecondsPerSecond);
+    const offUpload = withoutAdaptation((person) => person.uploadKbps);
     const encodeTime = mean(people.map((person) => person.encodeSecondsPerSecond));
-    const offEncodeTime = off
-      ? mean(off.map((person) => person.encodeSecondsPerSecond))
-      : Number.NaN;
+    const offEncodeTime = withoutAdaptation((person) => person.encodeSecondsPerSecond);
     const withAdaptation = mode !== 'adaptation-off';
     return [
       mode,

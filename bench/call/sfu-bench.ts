@@ -38,7 +38,7 @@ import {
 import { startAppServer, type AppServer } from '../../tests/support/servers/app-server';
 import { sharedBrowserCast, withPeople, type Cast } from './cast';
 import { lobbyReady } from './join-round';
-import { printSaturation, runMeshCost, type MeshCostRun } from './mesh-cost';
+import { printSaturation, runMeshCost, type MeshCostRun, type PersonCost } from './mesh-cost';
 import { readJoinClickedAt } from './setup-timing';
 
 const NAMES = ['Ann', 'Ben', 'Cat', 'Dan', 'Eve', 'Fay'];
@@ -269,61 +269,34 @@ function report(
     ],
     rows,
   );
-  const meshCpu = mean(cost.mesh.people.map((person) => person.cpuSecondsPerSecond));
-  const sfuCpu = mean(cost.sfu.people.map((person) => person.cpuSecondsPerSecond));
-  const meshUpload = mean(cost.mesh.people.map((person) => person.uploadKbps));
-  const sfuUpload = mean(cost.sfu.people.map((person) => person.uploadKbps));
-  const meshEncoded = mean(cost.mesh.people.map((person) => person.encodedPerSecond));
-  const sfuEncoded = mean(cost.sfu.people.map((person) => person.encodedPerSecond));
-  const meshEncodeTime = mean(cost.mesh.people.map((person) => person.encodeSecondsPerSecond));
-  const sfuEncodeTime = mean(cost.sfu.people.map((person) => person.encodeSecondsPerSecond));
-  const meshDecodeTime = mean(cost.mesh.people.map((person) => person.decodeSecondsPerSecond));
-  const sfuDecodeTime = mean(cost.sfu.people.map((person) => person.decodeSecondsPerSecond));
-  const received = (run: MeshCostRun) =>
-    mean(run.people.map((person) => sum(person.tiles.map((tile) => tile.framesPerSecond))));
+  /** One figure per person, the mean of the four in each mode, and SFU against mesh. */
+  const compare = (label: string, digits: number, ofPerson: (person: PersonCost) => number) => {
+    const mesh = mean(cost.mesh.people.map(ofPerson));
+    const sfu = mean(cost.sfu.people.map(ofPerson));
+    return [label, mesh.toFixed(digits), sfu.toFixed(digits), formatRatio(sfu / mesh)];
+  };
   // Janus's CPU shared out among the four, so the SFU's figure is the whole cost of the call.
   const janusShare = (cost.sfu.mediaServerCpuSecondsPerSecond ?? 0) / cost.sfu.people.length;
+  const meshCpu = mean(cost.mesh.people.map((person) => person.cpuSecondsPerSecond));
+  const sfuCpu = mean(cost.sfu.people.map((person) => person.cpuSecondsPerSecond));
   printGrid(
     'Per person, mean of the four: SFU against mesh',
     ['', 'mesh', 'SFU', 'ratio'],
     [
-      ['CPU s/s', meshCpu.toFixed(2), sfuCpu.toFixed(2), formatRatio(sfuCpu / meshCpu)],
+      compare('CPU s/s', 2, (person) => person.cpuSecondsPerSecond),
       [
         'CPU s/s with a quarter of Janus',
         meshCpu.toFixed(2),
         (sfuCpu + janusShare).toFixed(2),
         formatRatio((sfuCpu + janusShare) / meshCpu),
       ],
-      [
-        'video frames encoded/s',
-        meshEncoded.toFixed(0),
-        sfuEncoded.toFixed(0),
-        formatRatio(sfuEncoded / meshEncoded),
-      ],
-      [
-        'encoding time s/s (totalEncodeTime)',
-        meshEncodeTime.toFixed(3),
-        sfuEncodeTime.toFixed(3),
-        formatRatio(sfuEncodeTime / meshEncodeTime),
-      ],
-      [
-        'decoding time s/s (totalDecodeTime)',
-        meshDecodeTime.toFixed(3),
-        sfuDecodeTime.toFixed(3),
-        formatRatio(sfuDecodeTime / meshDecodeTime),
-      ],
-      [
-        'video frames received/s, all tiles',
-        received(cost.mesh).toFixed(0),
-        received(cost.sfu).toFixed(0),
-        formatRatio(received(cost.sfu) / received(cost.mesh)),
-      ],
-      [
-        'upload kbit/s',
-        meshUpload.toFixed(0),
-        sfuUpload.toFixed(0),
-        formatRatio(sfuUpload / meshUpload),
-      ],
+      compare('video frames encoded/s', 0, (person) => person.encodedPerSecond),
+      compare('encoding time s/s (totalEncodeTime)', 3, (person) => person.encodeSecondsPerSecond),
+      compare('decoding time s/s (totalDecodeTime)', 3, (person) => person.decodeSecondsPerSecond),
+      compare('video frames received/s, all tiles', 0, (person) =>
+        sum(person.tiles.map((tile) => tile.framesPerSecond)),
+      ),
+      compare('upload kbit/s', 0, (person) => person.uploadKbps),
       [
         'machine busy',
         `${(100 * cost.mesh.machineBusy).toFixed(0)} %`,
