@@ -692,6 +692,9 @@ export class CallController {
         return this.files.receiveControl(peerId, message);
       case 'recording':
         return this.actions.participantRecording(peerId, message.on);
+      case 'media-moved':
+        // The move's, and MediaPaths takes it before it gets here.
+        return;
       default:
         return assertNever(message);
     }

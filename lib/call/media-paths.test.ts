@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DisplayReport } from '../webrtc/display-report';
 import type { MediaPath } from './call-store';
-import { MediaPaths, type StartableTransport } from './media-paths';
+import { MediaPaths, MOVED_NOTICE_PATIENCE_MS, type StartableTransport } from './media-paths';
 import type {
   IncomingMediaSignal,
   MediaSource,
@@ -16,7 +17,11 @@ class FakeTransport implements StartableTransport {
   people: string[] = [];
   removed: string[] = [];
   displays: string[] = [];
+  /** Each display report: `peer visible|hidden`. */
+  shownAs: string[] = [];
   signals: string[] = [];
+  /** What went out on data channels: `channel to data`. */
+  sent: string[] = [];
   outgoing: Record<OutgoingKind, MediaStreamTrack | null> = { audio: null, video: null };
   readonly level = Math.random();
 
@@ -42,10 +47,13 @@ class FakeTransport implements StartableTransport {
   }
   setScreenShare(): void {}
   setVideoQuality(): void {}
-  showDisplay(peerId: string): void {
+  showDisplay(peerId: string, display: DisplayReport): void {
     this.displays.push(peerId);
+    this.shownAs.push(`${peerId} ${display.visible ? 'visible' : 'hidden'}`);
   }
-  sendData(): void {}
+  sendData(channel: string, data: string, to?: string): void {
+    this.sent.push(`${channel} ${to} ${data}`);
+  }
   openChannel(): RTCDataChannel | null {
     return null;
   }
@@ -70,6 +78,7 @@ const ON = { audio: true, video: true, screen: null };
 const SILENT = { audio: false, video: false, screen: null };
 const person = (peerId: string, media = ON): RemotePerson => ({ peerId, polite: false, media });
 const track = (kind: 'audio' | 'video', id: string) => ({ kind, id }) as MediaStreamTrack;
+const MOVED = '{"type":"media-moved"}';
 
 interface Shown {
   peerId: string;
@@ -83,12 +92,13 @@ function setUp() {
   const shown: Shown[] = [];
   const links: [string, string][] = [];
   const paths: MediaPath[] = [];
+  const received: string[] = [];
   const events: MediaTransportEvents = {
     onRemoteTrack: (peerId, source, t) => shown.push({ peerId, source, id: t.id }),
     onRemoteTrackEnded: () => undefined,
     onLinkState: (peerId, state) => links.push([peerId, state]),
     onLinkDiagnostics: () => undefined,
-    onData: () => undefined,
+    onData: (peerId, channel, data) => received.push(`${peerId} ${channel} ${String(data)}`),
     onIncomingChannel: () => undefined,
     onError: () => undefined,
   };
@@ -106,10 +116,14 @@ function setUp() {
     events,
     onMediaPath: (path) => paths.push(path),
   });
-  return { media: paths_, meshes, sfus, shown, links, paths };
+  return { media: paths_, meshes, sfus, shown, links, paths, received };
 }
 
 describe('MediaPaths', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('a newcomer to an SFU room publishes and subscribes, and makes no peer links', () => {
     const { media, meshes, sfus, shown, paths } = setUp();
     const camera = track('video', 'cam');
@@ -128,7 +142,7 @@ describe('MediaPaths', () => {
     expect(paths).toEqual(['media-server']);
   });
 
-  it('moves a live call make before break: a tile switches once the SFU track plays, the peer link closes once every announced source does', () => {
+  it('moves a live call make before break: a tile switches once the SFU track plays, the peer link closes once both ends play each other from the SFU', () => {
     const { media, meshes, sfus, shown, links, paths } = setUp();
     media.setMode('mesh', 'joined');
     media.addPerson(person(ANN));
@@ -161,6 +175,17 @@ describe('MediaPaths', () => {
 
     sfu?.events.onRemoteTrackLive?.(ANN, 'camera', sfuAudio);
     expect(shown.at(-1)?.id).toBe('ann-sfu-audio');
+    // Ann is told, and her link stays until she plays us from the SFU too. Her camera over it
+    // shows nowhere now: she need not send it.
+    expect(mesh?.sent).toEqual([`control ${ANN} ${MOVED}`]);
+    expect(mesh?.shownAs).toEqual([`${ANN} visible`, `${ANN} hidden`]);
+    media.showDisplay(ANN, { width: 400, height: 200, visible: true, fullScreen: false });
+    expect(mesh?.shownAs.at(-1)).toBe(`${ANN} hidden`);
+    expect(sfu?.shownAs.at(-1)).toBe(`${ANN} visible`);
+    expect(mesh?.removed).toEqual([]);
+    expect(media.remoteAudioLevel(ANN)).toBe(sfu?.level);
+    expect(paths).toEqual(['media-server']);
+    mesh?.events.onData(ANN, 'control', MOVED);
     expect(mesh?.removed).toEqual([ANN]);
     expect(mesh?.closed).toBe(true);
     expect(media.running).toEqual({ mesh: false, sfu: true, moving: false });
@@ -190,6 +215,8 @@ describe('MediaPaths', () => {
     expect(mesh?.people).toEqual([ANN, BEN]);
     expect(sfu?.people).toEqual([ANN, BEN, CAL]);
 
+    // Ann moved us first; she is carried, and sends nothing to wait for.
+    mesh?.events.onData(ANN, 'control', MOVED);
     sfu?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann-silent'));
     expect(mesh?.removed).toEqual([ANN]);
     expect(mesh?.closed).toBe(false);
@@ -197,6 +224,8 @@ describe('MediaPaths', () => {
     media.updatePerson(BEN, SILENT);
     expect(mesh?.removed).toEqual([ANN]);
     sfu?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben-silent'));
+    expect(mesh?.sent).toEqual([`control ${ANN} ${MOVED}`, `control ${BEN} ${MOVED}`]);
+    mesh?.events.onData(BEN, 'control', MOVED);
     expect(mesh?.closed).toBe(true);
   });
 
@@ -251,13 +280,52 @@ describe('MediaPaths', () => {
     media.addPerson(person(CAL));
     // Ben sends nothing: moved as soon as he is carried; Ann still waits for her media.
     sfus[0]?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben'));
+    // Ann's tile of him shows the SFU's media: the link kept until he moves us carries none.
+    media.showDisplay(ANN, { width: 200, height: 100, visible: true, fullScreen: false });
+    media.showDisplay(BEN, { width: 200, height: 100, visible: true, fullScreen: false });
+    expect(mesh?.shownAs).toEqual([`${ANN} visible`, `${BEN} hidden`]);
+    meshes[0]?.events.onData(BEN, 'control', MOVED);
     expect(mesh?.removed).toEqual([BEN]);
     media.setMode('mesh', 'moved');
+    // Every link is told again how its camera shows.
+    expect(mesh?.shownAs.slice(2)).toEqual([`${ANN} visible`, `${BEN} visible`]);
     expect(meshes).toHaveLength(1);
     expect(mesh?.closed).toBe(false);
     expect(mesh?.people).toEqual(expect.arrayContaining([ANN, BEN, CAL]));
     expect(mesh?.people.filter((peerId) => peerId === BEN)).toHaveLength(2);
     expect(media.running).toEqual({ mesh: true, sfu: false, moving: false });
+  });
+
+  it('closes the link of someone who never says they moved us after a while, and passes other control messages on', () => {
+    vi.useFakeTimers();
+    const { media, meshes, sfus, received } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN, SILENT));
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    media.setMode('sfu', 'moved');
+    sfus[0]?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann'));
+    expect(mesh?.sent).toEqual([`control ${ANN} ${MOVED}`]);
+    vi.advanceTimersByTime(MOVED_NOTICE_PATIENCE_MS - 1);
+    expect(mesh?.removed).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(mesh?.removed).toEqual([ANN]);
+    expect(media.running).toEqual({ mesh: false, sfu: true, moving: false });
+
+    // The notice is the move's; every other control message reaches the call.
+    mesh?.events.onData(ANN, 'control', MOVED);
+    expect(received).toEqual([]);
+  });
+
+  it('passes control messages other than the move’s on to the call, whether moving or not', () => {
+    const { media, meshes, received } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    const recording = '{"type":"recording","on":true}';
+    meshes[0]?.events.onData(ANN, 'control', MOVED);
+    meshes[0]?.events.onData(ANN, 'control', recording);
+    meshes[0]?.events.onData(ANN, 'chat', MOVED);
+    expect(received).toEqual([`${ANN} control ${recording}`, `${ANN} chat ${MOVED}`]);
   });
 
   it('routes peer signals to the mesh and the media server’s to the SFU transport', () => {

@@ -1,3 +1,4 @@
+import { parseControlMessage, serializeControlMessage } from '../control/control-message';
 import type { VideoQuality } from '../media/video-quality';
 import type { MediaState, RoomMode } from '../signaling/protocol';
 import type { DisplayReport } from '../webrtc/display-report';
@@ -37,6 +38,16 @@ function trackKey(peerId: string, source: MediaSource, kind: string): TrackKey {
   return `${peerId}|${source}|${kind}`;
 }
 
+/** Told over a peer link: "I play you from the SFU now" (see `MediaMove`). */
+const MOVED_NOTICE = serializeControlMessage({ type: 'media-moved' });
+
+/**
+ * How long a link stays open after we moved its person, for them to say they moved us. Both ends
+ * of a move finish within a second or two of each other; a page that never says so (an older
+ * version) keeps the link no longer than this.
+ */
+export const MOVED_NOTICE_PATIENCE_MS = 10_000;
+
 function movedSource(source: MediaSource, track: MediaStreamTrack): MovedSource {
   if (source === 'screen') return 'screen';
   return track.kind === 'audio' ? 'microphone' : 'camera';
@@ -48,8 +59,9 @@ function movedSource(source: MediaSource, track: MediaStreamTrack): MovedSource 
  *
  * Make before break (see media-transport.ts): when the room moves to the SFU, the SFU transport
  * starts beside the mesh with the same people and outgoing tracks. An SFU track reaches a tile
- * only once it has decoded media; a person's peer link closes once every source they announce
- * plays from the SFU (`MediaMove`), and the mesh closes when no one is left on it. Chat and files
+ * only once it has decoded media; a person is moved once every source they announce plays from
+ * the SFU, and their peer link closes once they have moved us too (`MediaMove`). The mesh closes
+ * when no one is left on it. Chat and files
  * stay on the mesh while it runs. When the SFU is lost, a mesh is made to everyone, as a newcomer
  * would.
  */
@@ -77,6 +89,8 @@ export class MediaPaths implements MediaTransport {
   private readonly switched = new Set<TrackKey>();
   private readonly sfuLinkStates = new Map<string, TransportLinkState>();
   private readonly meshLinkStates = new Map<string, TransportLinkState>();
+  /** During a move: people we moved, until they say they moved us or we stop waiting. */
+  private readonly noticeWaits = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: MediaPathsOptions) {}
 
@@ -130,8 +144,10 @@ export class MediaPaths implements MediaTransport {
       this.mesh = mesh;
       this.prepare(mesh);
     } else {
-      // A move cut short: people already moved (or met on the SFU) get their links again.
+      // A move cut short: people already moved (or met on the SFU) get their links again, and
+      // those whose link stayed open are told we show their camera over it again.
       for (const person of this.people.values()) this.mesh.addPerson(person);
+      for (const [peerId, display] of this.displays) this.mesh.showDisplay(peerId, display);
     }
     this.setPath('peer-to-peer');
   }
@@ -146,6 +162,8 @@ export class MediaPaths implements MediaTransport {
     this.sfu?.close();
     this.sfu = null;
     this.move = null;
+    for (const wait of this.noticeWaits.values()) clearTimeout(wait);
+    this.noticeWaits.clear();
     this.pending.clear();
     this.switched.clear();
     this.sfuLinkStates.clear();
@@ -190,6 +208,7 @@ export class MediaPaths implements MediaTransport {
         this.switched.delete(key);
       }
     }
+    this.stopNoticeWait(peerId);
     this.mesh?.removePerson(peerId);
     this.sfu?.removePerson(peerId);
     if (this.move) this.act(this.move.left(peerId));
@@ -237,7 +256,7 @@ export class MediaPaths implements MediaTransport {
 
   showDisplay(peerId: string, display: DisplayReport): void {
     this.displays.set(peerId, display);
-    this.mesh?.showDisplay(peerId, display);
+    this.mesh?.showDisplay(peerId, this.onMesh(peerId) ? display : { ...display, visible: false });
     this.sfu?.showDisplay(peerId, display);
   }
 
@@ -303,7 +322,12 @@ export class MediaPaths implements MediaTransport {
         if (current() && this.onMesh(peerId)) events.onLinkDiagnostics(peerId, diagnostics);
       },
       onData: (peerId, channel, data) => {
-        if (current()) events.onData(peerId, channel, data);
+        if (!current()) return;
+        if (channel === 'control' && parseControlMessage(data)?.type === 'media-moved') {
+          if (this.move) this.act(this.move.peerMoved(peerId));
+          return;
+        }
+        events.onData(peerId, channel, data);
       },
       onIncomingChannel: (peerId, channel) => {
         if (current()) events.onIncomingChannel(peerId, channel);
@@ -365,19 +389,38 @@ export class MediaPaths implements MediaTransport {
 
   /** Acts on a step of the move: tiles were switched as their tracks went live (above). */
   private act(step: MoveStep): void {
-    for (const peerId of step.closeMeshLinks) {
-      this.mesh?.removePerson(peerId);
+    const move = this.move;
+    for (const peerId of step.moved) {
       // Their tile now follows the SFU's link.
       const state = this.sfuLinkStates.get(peerId);
       if (state) this.options.events.onLinkState(peerId, state);
       this.flushPending(peerId);
+      // Their camera over the link shows nowhere now: they need not encode it for us meanwhile.
+      const display = this.displays.get(peerId);
+      if (display) this.mesh?.showDisplay(peerId, { ...display, visible: false });
+      // Sent before the link may close below: a data channel delivers what was sent first.
+      this.mesh?.sendData('control', MOVED_NOTICE, peerId);
+      const wait = setTimeout(() => {
+        this.noticeWaits.delete(peerId);
+        if (move && this.move === move) this.act(move.peerMoved(peerId));
+      }, MOVED_NOTICE_PATIENCE_MS);
+      this.noticeWaits.set(peerId, wait);
     }
-    if (step.complete && this.move) {
+    for (const peerId of step.closeMeshLinks) {
+      this.stopNoticeWait(peerId);
+      this.mesh?.removePerson(peerId);
+    }
+    if (move?.waitingFor().length === 0) this.setPath('media-server');
+    if (step.complete && move) {
       this.move = null;
       this.closeMesh();
       this.flushPending(null);
-      this.setPath('media-server');
     }
+  }
+
+  private stopNoticeWait(peerId: string): void {
+    clearTimeout(this.noticeWaits.get(peerId));
+    this.noticeWaits.delete(peerId);
   }
 
   /** Shows the SFU tracks still held for a moved person (sources they do not announce). */

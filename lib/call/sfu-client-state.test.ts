@@ -10,6 +10,7 @@ import {
 
 const ANN = 'Ann000000000';
 const BEN = 'Ben000000000';
+const CAL = 'Cal000000000';
 const ON = { audio: true, video: true, screen: null };
 const SILENT = { audio: false, video: false, screen: null };
 
@@ -323,26 +324,47 @@ describe('layers from tile reports', () => {
 });
 
 describe('MediaMove (make before break)', () => {
-  it('switches each tile when its SFU track plays, and closes a link only when all of it does', () => {
+  it('switches each tile when its SFU track plays, and moves a person once all of it does', () => {
     const move = new MediaMove([
       { peerId: ANN, media: ON },
       { peerId: BEN, media: { ...ON, screen: 'screen-stream' } },
     ]);
     expect(move.live(ANN, 'camera')).toEqual({
       switchTiles: [{ peerId: ANN, source: 'camera' }],
+      moved: [],
       closeMeshLinks: [],
       complete: false,
     });
     // Twice is no news.
     expect(move.live(ANN, 'camera').switchTiles).toEqual([]);
-    expect(move.live(ANN, 'microphone').closeMeshLinks).toEqual([ANN]);
-    expect(move.live(BEN, 'camera').closeMeshLinks).toEqual([]);
-    expect(move.live(BEN, 'microphone').closeMeshLinks).toEqual([]);
+    expect(move.live(ANN, 'microphone').moved).toEqual([ANN]);
+    expect(move.live(BEN, 'camera').moved).toEqual([]);
+    expect(move.live(BEN, 'microphone').moved).toEqual([]);
     // Ben's screen share still plays over the mesh only.
     expect(move.waitingFor()).toEqual([BEN]);
-    const last = move.live(BEN, 'screen');
-    expect(last.closeMeshLinks).toEqual([BEN]);
-    expect(last.complete).toBe(true);
+    expect(move.live(BEN, 'screen').moved).toEqual([BEN]);
+    expect(move.waitingFor()).toEqual([]);
+  });
+
+  it('closes a peer link only once both ends have moved each other', () => {
+    const move = new MediaMove([
+      { peerId: ANN, media: ON },
+      { peerId: BEN, media: ON },
+    ]);
+    move.live(ANN, 'camera');
+    // Moved on our end: Ann still plays us over the link until she says otherwise.
+    expect(move.live(ANN, 'microphone')).toMatchObject({ moved: [ANN], closeMeshLinks: [] });
+    expect(move.peerMoved(ANN)).toMatchObject({ moved: [], closeMeshLinks: [ANN] });
+    // Ben moved us first: his link closes as soon as we have moved him.
+    expect(move.peerMoved(BEN).closeMeshLinks).toEqual([]);
+    move.live(BEN, 'camera');
+    expect(move.live(BEN, 'microphone')).toMatchObject({
+      moved: [BEN],
+      closeMeshLinks: [BEN],
+      complete: true,
+    });
+    // A late notice changes nothing.
+    expect(move.peerMoved(BEN).closeMeshLinks).toEqual([]);
   });
 
   it('waits for nothing a person does not send, and not for someone who left', () => {
@@ -351,13 +373,12 @@ describe('MediaMove (make before break)', () => {
       { peerId: BEN, media: ON },
     ]);
     // Ann sends nothing: moved once the subscription carries her.
-    expect(move.subscribed(ANN).closeMeshLinks).toEqual([ANN]);
+    expect(move.subscribed(ANN).moved).toEqual([ANN]);
     move.live(BEN, 'microphone');
     // Ben turns his camera off mid-move: no camera to wait for.
-    expect(move.updated(BEN, { ...ON, video: false })).toMatchObject({
-      closeMeshLinks: [BEN],
-      complete: true,
-    });
+    expect(move.updated(BEN, { ...ON, video: false }).moved).toEqual([BEN]);
+    move.peerMoved(ANN);
+    expect(move.peerMoved(BEN)).toMatchObject({ closeMeshLinks: [BEN], complete: true });
 
     const other = new MediaMove([
       { peerId: ANN, media: ON },
@@ -365,6 +386,9 @@ describe('MediaMove (make before break)', () => {
     ]);
     other.live(ANN, 'camera');
     other.live(ANN, 'microphone');
+    other.peerMoved(ANN);
     expect(other.left(BEN).complete).toBe(true);
+    // Someone not in the move cannot close anything.
+    expect(other.peerMoved(CAL).closeMeshLinks).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 
 /**
  * Messages people's browsers send each other on the control data channel of their link: file
- * transfer handshakes and the recording mark. They go peer to peer, so the server can neither
+ * transfer handshakes, the recording mark, and the end of a move to the media server. They go peer to peer, so the server can neither
  * read nor suppress them. Peers are untrusted: every message is validated here, and handled with
  * an exhaustive switch on `type`.
  */
@@ -29,6 +29,11 @@ export const controlMessageSchema = v.variant('type', [
   v.object({ type: v.literal('file-received'), transferId }),
   /** The sender is recording the call (or stopped). */
   v.object({ type: v.literal('recording'), on: v.boolean() }),
+  /**
+   * While a call moves to the media server: the sender now plays us from it, so our peer link
+   * may close once we play them from it too (lib/call/media-move.ts).
+   */
+  v.object({ type: v.literal('media-moved') }),
 ]);
 
 export type ControlMessage = v.InferOutput<typeof controlMessageSchema>;
