@@ -3,14 +3,20 @@ import { SFU_LAYERS, type SfuLayer, type SfuLayerChoice } from '../signaling/pro
 /** A layer nobody asks for any more keeps being sent this long, in case someone asks again. */
 export const LAYER_LINGER_MS = 2_000;
 
+/** What is sent while nobody asks: the layer a grid tile asks for. */
+export const UNASKED_LAYER: SfuLayer = 'medium';
+
 /**
  * Which camera layers a publisher sends to the media server, from what its subscribers ask for
  * (`sfu-layer-demand`): a layer is sent while someone asks for it or still plays it (Janus switches
  * a subscriber on the new layer's keyframe), and for `lingerMs` after that, so a tile that flips
  * between sizes does not restart an encoder each time. While nobody asks (before the first
- * request, or alone in the room), every layer is sent: a newcomer gets media at once, whatever it
- * will ask for. A subscriber that shows no video of this camera (its tile is hidden) asks for
- * `none`: while all who asked do, no layer is sent, and a newcomer's first request starts one.
+ * request, or alone in the room), only the middle layer is sent: Janus gives a new subscriber the
+ * first layer it gets a keyframe on, whatever it asked, so a newcomer gets media at once, and the
+ * layer it asks for then starts. Encoding all three until then cost a move (when every page
+ * publishes at once, beside its peer links) a full-size encode that nobody watched. A subscriber
+ * that shows no video of this camera (its tile is hidden) asks for `none`: while all who asked
+ * do, no layer is sent, and a newcomer's first request starts one.
  *
  * Pure: time is passed in, and `nextChangeAt` says when to look again.
  */
@@ -27,7 +33,8 @@ export class SfuLayerDemand {
    * layer it played before is sent too, so it has frames while Janus waits for a keyframe.
    */
   ask(subscriberId: string, layer: SfuLayerChoice, switched: boolean, now: number): void {
-    const before = this.wanted();
+    // The first to ask plays the unasked layer until Janus switches them: it lingers.
+    const before = this.asked.size === 0 ? new Set([UNASKED_LAYER]) : this.wanted();
     const earlier = this.asked.get(subscriberId);
     const played = switched ? null : (earlier?.playing ?? earlier?.layer ?? null);
     const playing = played === 'none' || played === layer ? null : played;
@@ -44,13 +51,13 @@ export class SfuLayerDemand {
     this.linger(before, now);
   }
 
-  /** The layers to send at `now`, smallest first; every layer while nobody has asked. */
+  /** The layers to send at `now`, smallest first; the unasked layer while nobody asks. */
   layersAt(now: number): SfuLayer[] {
     const sent = this.wanted();
     for (const [layer, until] of this.lingering) {
       if (until > now) sent.add(layer);
     }
-    if (this.asked.size === 0 && sent.size === 0) return [...SFU_LAYERS];
+    if (this.asked.size === 0 && sent.size === 0) return [UNASKED_LAYER];
     return SFU_LAYERS.filter((layer) => sent.has(layer));
   }
 

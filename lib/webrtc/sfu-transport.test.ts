@@ -397,7 +397,8 @@ describe('SfuTransport', () => {
       const sender = FakeConnection.all[0]!.transceivers[1]!.sender;
       const active = () =>
         sender.getParameters().encodings.map((encoding) => `${encoding.rid}:${encoding.active}`);
-      expect(active()).toEqual(['h:true', 'm:true', 'l:true']);
+      // Nobody asks yet: the middle layer only.
+      expect(active()).toEqual(['h:false', 'm:true', 'l:false']);
 
       transport.handleSignal({
         type: 'sfu-layer-demand',
