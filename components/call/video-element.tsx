@@ -1,23 +1,136 @@
 'use client';
 
-import { useEffect, useRef, type RefObject, type VideoHTMLAttributes } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type RefObject,
+  type VideoHTMLAttributes,
+} from 'react';
+import { cn } from '@/lib/utils';
+import {
+  firstShowing,
+  frameShown,
+  showStream,
+  standbyReady,
+  type ShownVideo,
+} from '@/lib/call/shown-video';
 
-/** A muted, inline `<video>` showing `stream`. Sound plays through <RemoteAudio>, never here. */
+/** How long a new stream may take to show a frame before it replaces the old picture anyway. */
+const STANDBY_PATIENCE_MS = 1_500;
+
+/**
+ * A muted, inline `<video>` showing `stream`. Sound plays through <RemoteAudio>, never here.
+ *
+ * When the stream changes while a picture shows (a call moving to the media server, a link
+ * replaced), the new stream first plays in a second, invisible element on top, and takes the old
+ * one's place once it has presented a frame: the picture goes from one to the other with no gap.
+ * Swapping `srcObject` on one element blanked it until the new stream's first frame, a few hundred
+ * milliseconds on a busy machine. `onAspect` reports the width / height of the picture shown, or
+ * null while there is none.
+ */
 export function VideoElement({
   stream,
   videoRef,
+  onAspect,
+  className,
   ...props
 }: {
   stream: MediaStream | null;
-  /** For callers that need the element too (picture-in-picture). */
+  /** For callers that need the element shown too (picture-in-picture). */
   videoRef?: RefObject<HTMLVideoElement | null>;
+  onAspect?: (aspect: number | null) => void;
 } & VideoHTMLAttributes<HTMLVideoElement>) {
-  const ownRef = useRef<HTMLVideoElement>(null);
-  const ref = videoRef ?? ownRef;
+  const [shown, setShown] = useState<ShownVideo>(() => firstShowing(stream));
+  // A new stream: shown at once, or kept on standby while the old picture stays.
+  const asked = shown.standby?.stream ?? shown.front.stream;
+  if (stream !== asked) setShown(showStream(shown, stream));
+
+  const front = useRef<HTMLVideoElement | null>(null);
+  const standby = useRef<HTMLVideoElement | null>(null);
+  const setFront = useCallback(
+    (element: HTMLVideoElement | null) => {
+      front.current = element;
+      if (videoRef) videoRef.current = element;
+    },
+    [videoRef],
+  );
+
   useEffect(() => {
-    const video = ref.current;
-    if (!video || video.srcObject === stream) return;
-    video.srcObject = stream;
-  }, [ref, stream]);
-  return <video ref={ref} autoPlay playsInline muted {...props} />;
+    const element = front.current;
+    if (element && element.srcObject !== shown.front.stream) element.srcObject = shown.front.stream;
+  }, [shown.front]);
+
+  useEffect(() => onAspect?.(shown.aspect), [onAspect, shown.aspect]);
+
+  const waiting = shown.standby;
+  useEffect(() => {
+    const element = standby.current;
+    if (!waiting || !element) return;
+    if (element.srcObject !== waiting.stream) element.srcObject = waiting.stream;
+    let done = false;
+    const promote = () => {
+      if (done) return;
+      done = true;
+      // Picture-in-picture follows its element: that one plays the new stream instead.
+      const inPicture = document.pictureInPictureElement === front.current;
+      const aspect =
+        element.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? aspectOf(element) : null;
+      setShown((current) => standbyReady(current, waiting.key, aspect, inPicture));
+    };
+    const frame =
+      'requestVideoFrameCallback' in element ? element.requestVideoFrameCallback(promote) : null;
+    if (frame === null) element.addEventListener('loadeddata', promote, { once: true });
+    const timer = setTimeout(promote, STANDBY_PATIENCE_MS);
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      if (frame !== null) element.cancelVideoFrameCallback(frame);
+      element.removeEventListener('loadeddata', promote);
+    };
+  }, [waiting]);
+
+  // On both elements: a standby promoted just before its first frame still reports it.
+  const onFrame = (event: { currentTarget: HTMLVideoElement }) => {
+    const video = event.currentTarget;
+    const playing = video.srcObject instanceof MediaStream ? video.srcObject : null;
+    const aspect = aspectOf(video);
+    setShown((current) => frameShown(current, playing, aspect));
+  };
+
+  return (
+    <>
+      <video
+        key={shown.front.key}
+        ref={setFront}
+        autoPlay
+        playsInline
+        muted
+        onLoadedData={onFrame}
+        onResize={onFrame}
+        className={className}
+        {...props}
+      />
+      {waiting && (
+        <video
+          key={waiting.key}
+          ref={standby}
+          autoPlay
+          playsInline
+          muted
+          onLoadedData={onFrame}
+          onResize={onFrame}
+          aria-hidden="true"
+          className={cn(className, 'pointer-events-none absolute inset-0 opacity-0')}
+        />
+      )}
+    </>
+  );
+}
+
+/** Some browsers fire `loadeddata` before they know the size: then the common shape. */
+function aspectOf(video: HTMLVideoElement): number {
+  const { videoWidth, videoHeight } = video;
+  return videoWidth > 0 && videoHeight > 0 ? videoWidth / videoHeight : 16 / 9;
 }

@@ -1,14 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import {
-  useEffect,
-  useRef,
-  useState,
-  type CSSProperties,
-  type ReactNode,
-  type RefObject,
-} from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { LinkStatus, VideoFit } from '@/lib/call/call-store';
 import type { LinkProblem } from '@/lib/call/link-diagnosis';
 import { useTileDisplay } from '@/lib/hooks/use-tile-display';
@@ -63,7 +56,8 @@ export function VideoTile({
   const frameRef = useRef<HTMLElement>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const local = peerId === undefined;
-  const aspect = useVideoAspect(videoRef, stream);
+  // The shape of the picture shown; null until there is one, and the tile shows initials.
+  const [aspect, setAspect] = useState<number | null>(null);
   useTileDisplay(frameRef, peerId);
   const showVideo = videoOn && aspect !== null && (stream?.getVideoTracks().length ?? 0) > 0;
   // The own tile is labelled "You", never with the name: a name is whatever its owner typed.
@@ -94,6 +88,7 @@ export function VideoTile({
       <VideoElement
         stream={stream}
         videoRef={videoRef}
+        onAspect={setAspect}
         data-testid="tile-video"
         className={cn(
           'size-full',
@@ -154,37 +149,6 @@ export function VideoTile({
       )}
     </figure>
   );
-}
-
-/**
- * The width / height of the frames the video element shows for `stream`, or null until it has
- * one. Until then the tile shows initials, never an empty black box.
- */
-function useVideoAspect(
-  videoRef: RefObject<HTMLVideoElement | null>,
-  stream: MediaStream | null,
-): number | null {
-  const [frame, setFrame] = useState<{ stream: MediaStream; aspect: number } | null>(null);
-  useEffect(() => {
-    const video = videoRef.current;
-    if (!video || !stream) return;
-    const onFrame = () => {
-      const { videoWidth, videoHeight } = video;
-      // Some browsers fire `loadeddata` before they know the size: assume the common shape.
-      const aspect = videoWidth > 0 && videoHeight > 0 ? videoWidth / videoHeight : 16 / 9;
-      setFrame((current) =>
-        current?.stream === stream && current.aspect === aspect ? current : { stream, aspect },
-      );
-    };
-    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) onFrame();
-    video.addEventListener('loadeddata', onFrame);
-    video.addEventListener('resize', onFrame);
-    return () => {
-      video.removeEventListener('loadeddata', onFrame);
-      video.removeEventListener('resize', onFrame);
-    };
-  }, [videoRef, stream]);
-  return stream !== null && frame?.stream === stream ? frame.aspect : null;
 }
 
 /** A shared screen, shown whole (not cropped) in its own large tile. */
