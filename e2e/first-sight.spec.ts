@@ -42,7 +42,7 @@ function bestPossibleArea(count: number, width: number, height: number, aspect: 
 }
 
 async function shown(tile: Locator) {
-  return tile.locator('video').evaluate(pictureShown);
+  return tile.locator('video').first().evaluate(pictureShown);
 }
 
 test('two people on a 1280×800 window see each other whole, in the grid that shows the most video', async ({
@@ -105,7 +105,10 @@ test('on a 390×844 phone, the lobby shows preview, name and Join without scroll
 }) => {
   await alice.page.setViewportSize({ width: 390, height: 844 });
   await alice.open(roomId);
-  const preview = alice.page.getByRole('region', { name: 'Camera preview' }).locator('video');
+  const preview = alice.page
+    .getByRole('region', { name: 'Camera preview' })
+    .locator('video')
+    .first();
   await expect
     .poll(() => preview.evaluate((video: HTMLVideoElement) => video.videoWidth))
     .toBeGreaterThan(0);

@@ -46,7 +46,10 @@ test('a loosely typed code redirects to its call', async ({ alice, roomId }) => 
 
 test('the lobby shows a live camera preview and remembers the name', async ({ alice, roomId }) => {
   await alice.open(roomId);
-  const preview = alice.page.getByRole('region', { name: 'Camera preview' }).locator('video');
+  const preview = alice.page
+    .getByRole('region', { name: 'Camera preview' })
+    .locator('video')
+    .first();
   await expect
     .poll(() => preview.evaluate((video: HTMLVideoElement) => video.videoWidth))
     .toBeGreaterThan(0);

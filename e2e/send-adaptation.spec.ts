@@ -125,7 +125,7 @@ test('a thumbnail gets fewer pixels than full screen, with no renegotiation', as
   const captureWidth = await alice.page
     .getByTestId('participant-tile')
     .and(alice.page.locator('[data-peer-id="local"]'))
-    .locator('video')
+    .getByTestId('tile-video')
     .evaluate((video: HTMLVideoElement) => video.videoWidth);
 
   // Carol shows Alice full screen.

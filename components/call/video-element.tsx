@@ -14,11 +14,9 @@ import {
   frameShown,
   showStream,
   standbyReady,
+  STANDBY_PATIENCE_MS,
   type ShownVideo,
 } from '@/lib/call/shown-video';
-
-/** How long a new stream may take to show a frame before it replaces the old picture anyway. */
-const STANDBY_PATIENCE_MS = 1_500;
 
 /**
  * A muted, inline `<video>` showing `stream`. Sound plays through <RemoteAudio>, never here.
@@ -27,8 +25,9 @@ const STANDBY_PATIENCE_MS = 1_500;
  * replaced), the new stream first plays in a second, invisible element on top, and takes the old
  * one's place once it has presented a frame: the picture goes from one to the other with no gap.
  * Swapping `srcObject` on one element blanked it until the new stream's first frame, a few hundred
- * milliseconds on a busy machine. `onAspect` reports the width / height of the picture shown, or
- * null while there is none.
+ * milliseconds on a busy machine. The standby covers the element's box (`absolute inset-0`), so
+ * the element belongs in a positioned box of its own size, as a tile is. `onAspect` reports the
+ * width / height of the picture shown, or null while there is none.
  */
 export function VideoElement({
   stream,
@@ -51,6 +50,8 @@ export function VideoElement({
   const standby = useRef<HTMLVideoElement | null>(null);
   const setFront = useCallback(
     (element: HTMLVideoElement | null) => {
+      // An element retired (replaced by its standby, or unmounted) lets go of its stream's player.
+      if (element === null && front.current) front.current.srcObject = null;
       front.current = element;
       if (videoRef) videoRef.current = element;
     },
@@ -76,7 +77,7 @@ export function VideoElement({
       // Picture-in-picture follows its element: that one plays the new stream instead.
       const inPicture = document.pictureInPictureElement === front.current;
       const aspect =
-        element.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? aspectOf(element) : null;
+        element.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? pictureAspect(element) : null;
       setShown((current) => standbyReady(current, waiting.key, aspect, inPicture));
     };
     const frame =
@@ -95,8 +96,8 @@ export function VideoElement({
   const onFrame = (event: { currentTarget: HTMLVideoElement }) => {
     const video = event.currentTarget;
     const playing = video.srcObject instanceof MediaStream ? video.srcObject : null;
-    const aspect = aspectOf(video);
-    setShown((current) => frameShown(current, playing, aspect));
+    const aspect = pictureAspect(video);
+    if (aspect !== null) setShown((current) => frameShown(current, playing, aspect));
   };
 
   return (
@@ -107,10 +108,10 @@ export function VideoElement({
         autoPlay
         playsInline
         muted
-        onLoadedData={onFrame}
-        onResize={onFrame}
         className={className}
         {...props}
+        onLoadedData={onFrame}
+        onResize={onFrame}
       />
       {waiting && (
         <video
@@ -129,8 +130,13 @@ export function VideoElement({
   );
 }
 
-/** Some browsers fire `loadeddata` before they know the size: then the common shape. */
-function aspectOf(video: HTMLVideoElement): number {
+/**
+ * The width / height of the element's picture, or null if its stream has no video (its data may be
+ * audio alone). Some browsers fire `loadeddata` before they know the size: then the common shape.
+ */
+function pictureAspect(video: HTMLVideoElement): number | null {
+  const stream = video.srcObject instanceof MediaStream ? video.srcObject : null;
+  if (!stream || stream.getVideoTracks().length === 0) return null;
   const { videoWidth, videoHeight } = video;
   return videoWidth > 0 && videoHeight > 0 ? videoWidth / videoHeight : 16 / 9;
 }

@@ -122,10 +122,12 @@ export function ConnectionCheckView({ signalingPort }: { signalingPort: number |
                   {result ? t(`detail.${result.detail.key}`, result.detail.values) : t('waiting')}
                 </p>
                 {id === 'camera' && camera && (
-                  <VideoElement
-                    stream={camera}
-                    className="mt-3 aspect-video w-48 rounded-lg object-cover"
-                  />
+                  <div className="relative mt-3 w-48">
+                    <VideoElement
+                      stream={camera}
+                      className="aspect-video w-full rounded-lg object-cover"
+                    />
+                  </div>
                 )}
               </div>
             </li>

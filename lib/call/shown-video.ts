@@ -1,4 +1,10 @@
 /**
+ * How long a tile's new stream may take to paint a frame before it replaces the old picture
+ * anyway. Whoever ends the old stream's tracks waits this long after handing a tile the new one.
+ */
+export const STANDBY_PATIENCE_MS = 1_500;
+
+/**
  * What a `VideoElement` shows, as state: the stream on screen, and a new one playing unseen until
  * it has a frame. Pure, so that the switch's rules are tested without a browser.
  */
