@@ -92,6 +92,11 @@ export class MediaMove {
     return this.step([]);
   }
 
+  /** Every link of the move is closed (or its person left): the move is over. */
+  done(): boolean {
+    return [...this.people.keys()].every((peerId) => this.closed.has(peerId));
+  }
+
   /** Whose media still plays from their peer link. */
   waitingFor(): string[] {
     return [...this.people.keys()].filter((peerId) => !this.moved.has(peerId));
@@ -113,8 +118,7 @@ export class MediaMove {
         closeMeshLinks.push(peerId);
       }
     }
-    const complete = [...this.people.keys()].every((peerId) => this.closed.has(peerId));
-    return { switchTiles, moved, closeMeshLinks, complete };
+    return { switchTiles, moved, closeMeshLinks, complete: this.done() };
   }
 }
 

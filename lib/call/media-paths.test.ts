@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DisplayReport } from '../webrtc/display-report';
 import type { MediaPath } from './call-store';
 import { MediaPaths, MOVED_NOTICE_PATIENCE_MS, type StartableTransport } from './media-paths';
+import { STANDBY_PATIENCE_MS } from './shown-video';
 import type {
   IncomingMediaSignal,
   MediaSource,
@@ -202,6 +203,7 @@ describe('MediaPaths', () => {
   });
 
   it('waits for nothing from someone who sends nothing, and gives a newcomer mid-move no peer link', () => {
+    vi.useFakeTimers();
     const { media, meshes, sfus } = setUp();
     media.setMode('mesh', 'joined');
     media.addPerson(person(ANN, SILENT));
@@ -215,9 +217,12 @@ describe('MediaPaths', () => {
     expect(mesh?.people).toEqual([ANN, BEN]);
     expect(sfu?.people).toEqual([ANN, BEN, CAL]);
 
-    // Ann moved us first; she is carried, and sends nothing to wait for.
+    // Ann moved us first; she is carried, and sends nothing to wait for. Her link closes once
+    // the tiles just handed the SFU's tracks have had time to show them.
     mesh?.events.onData(ANN, 'control', MOVED);
     sfu?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann-silent'));
+    expect(mesh?.removed).toEqual([]);
+    vi.advanceTimersByTime(STANDBY_PATIENCE_MS);
     expect(mesh?.removed).toEqual([ANN]);
     expect(mesh?.closed).toBe(false);
     // Ben turns his camera and microphone off mid-move: nothing left to wait for once carried.
@@ -225,6 +230,7 @@ describe('MediaPaths', () => {
     expect(mesh?.removed).toEqual([ANN]);
     sfu?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben-silent'));
     expect(mesh?.sent).toEqual([`control ${ANN} ${MOVED}`, `control ${BEN} ${MOVED}`]);
+    // Ben's notice comes well after his tiles switched: his link closes at once, and the mesh.
     mesh?.events.onData(BEN, 'control', MOVED);
     expect(mesh?.closed).toBe(true);
   });
@@ -296,6 +302,67 @@ describe('MediaPaths', () => {
     expect(media.running).toEqual({ mesh: true, sfu: false, moving: false });
   });
 
+  it('as the later end of a link, closes it only once its tiles have had time to show the SFU’s tracks', () => {
+    vi.useFakeTimers();
+    const moveAnn = () => {
+      const setup = setUp();
+      setup.media.setMode('mesh', 'joined');
+      setup.media.addPerson(person(ANN));
+      setup.meshes[0]?.events.onLinkState(ANN, 'connected');
+      setup.media.setMode('sfu', 'moved');
+      const [sfu] = setup.sfus;
+      const video = track('video', 'ann-sfu-video');
+      const audio = track('audio', 'ann-sfu-audio');
+      sfu?.events.onRemoteTrack(ANN, 'camera', video);
+      sfu?.events.onRemoteTrack(ANN, 'camera', audio);
+      // Ann moved us already.
+      setup.meshes[0]?.events.onData(ANN, 'control', MOVED);
+      sfu?.events.onRemoteTrackLive?.(ANN, 'camera', video);
+      sfu?.events.onRemoteTrackLive?.(ANN, 'camera', audio);
+      return setup;
+    };
+    const { media, meshes } = moveAnn();
+    vi.advanceTimersByTime(STANDBY_PATIENCE_MS - 1);
+    expect(meshes[0]?.removed).toEqual([]);
+    expect(media.running.moving).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(meshes[0]?.removed).toEqual([ANN]);
+    expect(media.running).toEqual({ mesh: false, sfu: true, moving: false });
+
+    // Janus lost meanwhile: the link stays, as the mesh the call goes back to.
+    const cut = moveAnn();
+    cut.media.setMode('mesh', 'moved');
+    vi.advanceTimersByTime(STANDBY_PATIENCE_MS);
+    expect(cut.meshes[0]?.removed).toEqual([]);
+    expect(cut.media.running).toEqual({ mesh: true, sfu: false, moving: false });
+  });
+
+  it('shows the link’s tracks again in the tiles a move cut short had switched to the SFU', () => {
+    const { media, meshes, sfus, shown, links } = setUp();
+    media.setMode('mesh', 'joined');
+    media.addPerson(person(ANN));
+    const [mesh] = meshes;
+    mesh?.events.onLinkState(ANN, 'connected');
+    mesh?.events.onRemoteTrack(ANN, 'camera', track('video', 'ann-mesh-video'));
+    mesh?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann-mesh-audio'));
+    media.setMode('sfu', 'moved');
+    const [sfu] = sfus;
+    const sfuVideo = track('video', 'ann-sfu-video');
+    const sfuAudio = track('audio', 'ann-sfu-audio');
+    sfu?.events.onRemoteTrack(ANN, 'camera', sfuVideo);
+    sfu?.events.onRemoteTrack(ANN, 'camera', sfuAudio);
+    sfu?.events.onLinkState(ANN, 'connecting');
+    sfu?.events.onRemoteTrackLive?.(ANN, 'camera', sfuVideo);
+    sfu?.events.onRemoteTrackLive?.(ANN, 'camera', sfuAudio);
+    // Ann is moved; her link waits for her notice when Janus is lost.
+    expect(shown.slice(-2).map((s) => s.id)).toEqual(['ann-sfu-video', 'ann-sfu-audio']);
+    expect(links.at(-1)).toEqual([ANN, 'connecting']);
+    media.setMode('mesh', 'moved');
+    expect(shown.slice(-2).map((s) => s.id)).toEqual(['ann-mesh-video', 'ann-mesh-audio']);
+    expect(links.at(-1)).toEqual([ANN, 'connected']);
+    expect(mesh?.removed).toEqual([]);
+  });
+
   it('closes the link of someone who never says they moved us after a while, and passes other control messages on', () => {
     vi.useFakeTimers();
     const { media, meshes, sfus, received } = setUp();
@@ -312,7 +379,7 @@ describe('MediaPaths', () => {
     expect(mesh?.removed).toEqual([ANN]);
     expect(media.running).toEqual({ mesh: false, sfu: true, moving: false });
 
-    // The notice is the move's; every other control message reaches the call.
+    // A late notice is the move's all the same: it never reaches the call.
     mesh?.events.onData(ANN, 'control', MOVED);
     expect(received).toEqual([]);
   });

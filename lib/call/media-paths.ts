@@ -1,5 +1,6 @@
-import { parseControlMessage, serializeControlMessage } from '../control/control-message';
+import { serializeControlMessage } from '../control/control-message';
 import type { VideoQuality } from '../media/video-quality';
+import { STANDBY_PATIENCE_MS } from './shown-video';
 import type { MediaState, RoomMode } from '../signaling/protocol';
 import type { DisplayReport } from '../webrtc/display-report';
 import type { IceDiagnostics } from '../webrtc/ice-diagnostics';
@@ -61,9 +62,8 @@ function movedSource(source: MediaSource, track: MediaStreamTrack): MovedSource 
  * starts beside the mesh with the same people and outgoing tracks. An SFU track reaches a tile
  * only once it has decoded media; a person is moved once every source they announce plays from
  * the SFU, and their peer link closes once they have moved us too (`MediaMove`). The mesh closes
- * when no one is left on it. Chat and files
- * stay on the mesh while it runs. When the SFU is lost, a mesh is made to everyone, as a newcomer
- * would.
+ * when no one is left on it; files use it while it runs. When the SFU is lost, a mesh is made to
+ * everyone, as a newcomer would, and tiles a cut-short move had switched go back to their links.
  */
 export class MediaPaths implements MediaTransport {
   private mesh: MediaTransport | null = null;
@@ -87,10 +87,17 @@ export class MediaPaths implements MediaTransport {
     { peerId: string; source: MediaSource; track: MediaStreamTrack }
   >();
   private readonly switched = new Set<TrackKey>();
+  /** Each tile's latest track from the mesh, shown or not: a move cut short goes back to it. */
+  private readonly meshTracks = new Map<
+    TrackKey,
+    { peerId: string; source: MediaSource; track: MediaStreamTrack }
+  >();
   private readonly sfuLinkStates = new Map<string, TransportLinkState>();
   private readonly meshLinkStates = new Map<string, TransportLinkState>();
   /** During a move: people we moved, until they say they moved us or we stop waiting. */
   private readonly noticeWaits = new Map<string, ReturnType<typeof setTimeout>>();
+  /** During a move: links to close once the tiles just handed the SFU's tracks have shown them. */
+  private readonly closingLinks = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: MediaPathsOptions) {}
 
@@ -136,6 +143,7 @@ export class MediaPaths implements MediaTransport {
 
   /** Back to (or on with) a mesh: links to everyone not linked yet, as a newcomer makes them. */
   private toMesh(): void {
+    const switchedBack = [...this.switched].flatMap((key) => this.meshTracks.get(key) ?? []);
     this.closeSfu();
     if (!this.mesh) {
       const bound: { transport: MediaTransport | null } = { transport: null };
@@ -148,6 +156,12 @@ export class MediaPaths implements MediaTransport {
       // those whose link stayed open are told we show their camera over it again.
       for (const person of this.people.values()) this.mesh.addPerson(person);
       for (const [peerId, display] of this.displays) this.mesh.showDisplay(peerId, display);
+      // Their tiles showed the SFU's tracks: back to the link's, and to the link's state.
+      const events = this.options.events;
+      for (const { peerId, source, track } of switchedBack) {
+        if (track.readyState !== 'ended') events.onRemoteTrack(peerId, source, track);
+      }
+      for (const [peerId, state] of this.meshLinkStates) events.onLinkState(peerId, state);
     }
     this.setPath('peer-to-peer');
   }
@@ -156,14 +170,18 @@ export class MediaPaths implements MediaTransport {
     this.mesh?.close();
     this.mesh = null;
     this.meshLinkStates.clear();
+    this.meshTracks.clear();
   }
 
   private closeSfu(): void {
     this.sfu?.close();
     this.sfu = null;
     this.move = null;
-    for (const wait of this.noticeWaits.values()) clearTimeout(wait);
+    for (const wait of [...this.noticeWaits.values(), ...this.closingLinks.values()]) {
+      clearTimeout(wait);
+    }
     this.noticeWaits.clear();
+    this.closingLinks.clear();
     this.pending.clear();
     this.switched.clear();
     this.sfuLinkStates.clear();
@@ -202,13 +220,16 @@ export class MediaPaths implements MediaTransport {
     this.displays.delete(peerId);
     this.sfuLinkStates.delete(peerId);
     this.meshLinkStates.delete(peerId);
-    for (const key of [...this.pending.keys(), ...this.switched]) {
+    for (const key of [...this.pending.keys(), ...this.switched, ...this.meshTracks.keys()]) {
       if (key.startsWith(`${peerId}|`)) {
         this.pending.delete(key);
         this.switched.delete(key);
+        this.meshTracks.delete(key);
       }
     }
     this.stopNoticeWait(peerId);
+    clearTimeout(this.closingLinks.get(peerId));
+    this.closingLinks.delete(peerId);
     this.mesh?.removePerson(peerId);
     this.sfu?.removePerson(peerId);
     if (this.move) this.act(this.move.left(peerId));
@@ -306,12 +327,17 @@ export class MediaPaths implements MediaTransport {
     return {
       ...events,
       onRemoteTrack: (peerId, source, track) => {
-        if (!current() || !this.onMesh(peerId)) return;
-        if (this.switched.has(trackKey(peerId, source, track.kind))) return;
+        if (!current()) return;
+        const key = trackKey(peerId, source, track.kind);
+        this.meshTracks.set(key, { peerId, source, track });
+        if (!this.onMesh(peerId) || this.switched.has(key)) return;
         events.onRemoteTrack(peerId, source, track);
       },
       onRemoteTrackEnded: (peerId, source, track) => {
-        if (current() && this.onMesh(peerId)) events.onRemoteTrackEnded(peerId, source, track);
+        if (!current()) return;
+        const key = trackKey(peerId, source, track.kind);
+        if (this.meshTracks.get(key)?.track === track) this.meshTracks.delete(key);
+        if (this.onMesh(peerId)) events.onRemoteTrackEnded(peerId, source, track);
       },
       onLinkState: (peerId, state) => {
         if (!current()) return;
@@ -323,7 +349,8 @@ export class MediaPaths implements MediaTransport {
       },
       onData: (peerId, channel, data) => {
         if (!current()) return;
-        if (channel === 'control' && parseControlMessage(data)?.type === 'media-moved') {
+        // Our own pages write the notice exactly so: nothing else needs parsing here.
+        if (channel === 'control' && data === MOVED_NOTICE) {
           if (this.move) this.act(this.move.peerMoved(peerId));
           return;
         }
@@ -398,7 +425,8 @@ export class MediaPaths implements MediaTransport {
       // Their camera over the link shows nowhere now: they need not encode it for us meanwhile.
       const display = this.displays.get(peerId);
       if (display) this.mesh?.showDisplay(peerId, { ...display, visible: false });
-      // Sent before the link may close below: a data channel delivers what was sent first.
+      // Sent before the link may close below, which a data channel lets through on loopback; if
+      // the link drops it, the other end waits its patience out, as for an older page.
       this.mesh?.sendData('control', MOVED_NOTICE, peerId);
       const wait = setTimeout(() => {
         this.noticeWaits.delete(peerId);
@@ -408,14 +436,37 @@ export class MediaPaths implements MediaTransport {
     }
     for (const peerId of step.closeMeshLinks) {
       this.stopNoticeWait(peerId);
-      this.mesh?.removePerson(peerId);
+      if (!step.moved.includes(peerId)) {
+        this.closeLink(peerId);
+        continue;
+      }
+      // Their tiles got the SFU's tracks just now, and swap to them once a frame is painted:
+      // until then they play the link's, which closing it would end.
+      const closing = setTimeout(() => {
+        this.closingLinks.delete(peerId);
+        if (this.move !== move) return;
+        this.closeLink(peerId);
+        this.finishMove();
+      }, STANDBY_PATIENCE_MS);
+      this.closingLinks.set(peerId, closing);
     }
     if (move?.waitingFor().length === 0) this.setPath('media-server');
-    if (step.complete && move) {
-      this.move = null;
-      this.closeMesh();
-      this.flushPending(null);
+    this.finishMove();
+  }
+
+  private closeLink(peerId: string): void {
+    this.mesh?.removePerson(peerId);
+    for (const key of this.meshTracks.keys()) {
+      if (key.startsWith(`${peerId}|`)) this.meshTracks.delete(key);
     }
+  }
+
+  /** Ends the move once its every link is closed. */
+  private finishMove(): void {
+    if (!this.move?.done() || this.closingLinks.size > 0) return;
+    this.move = null;
+    this.closeMesh();
+    this.flushPending(null);
   }
 
   private stopNoticeWait(peerId: string): void {

@@ -2,9 +2,9 @@ import * as v from 'valibot';
 
 /**
  * Messages people's browsers send each other on the control data channel of their link: file
- * transfer handshakes, the recording mark, and the end of a move to the media server. They go peer to peer, so the server can neither
- * read nor suppress them. Peers are untrusted: every message is validated here, and handled with
- * an exhaustive switch on `type`.
+ * transfer handshakes, the recording mark, and the end of a move to the media server. They go
+ * peer to peer, so the server can neither read nor suppress them. Peers are untrusted: every
+ * message is validated here, and handled with an exhaustive switch on `type`.
  */
 
 /** The largest file anyone may send; see docs/files.md for why. */
