@@ -49,26 +49,28 @@ describe('SfuLayerDemand', () => {
     expect(demand.layersAt(5_000)).toEqual(['medium']);
   });
 
-  it('keeps the unasked layer for the first to ask while Janus switches them to theirs', () => {
+  it('keeps the unasked layer for the first to ask until Janus switches them to theirs', () => {
     const demand = new SfuLayerDemand(2_000);
     demand.ask('bob', 'high', false, 0);
     expect(demand.layersAt(0)).toEqual(['medium', 'high']);
-    expect(demand.nextChangeAt(0)).toBe(2_000);
-    demand.ask('bob', 'high', true, 500);
-    expect(demand.layersAt(2_000)).toEqual(['high']);
+    // However long Janus takes: a busy machine may take seconds.
+    expect(demand.layersAt(2_500)).toEqual(['medium', 'high']);
+    demand.ask('bob', 'high', true, 3_000);
+    expect(demand.layersAt(3_000)).toEqual(['medium', 'high']);
+    expect(demand.layersAt(5_000)).toEqual(['high']);
   });
 
   it('forgets someone who left; with nobody left asking, the middle layer is sent again', () => {
     const demand = new SfuLayerDemand(2_000);
     demand.ask('bob', 'low', true, 0);
     demand.ask('carol', 'high', true, 0);
-    demand.forget('carol', 2_500);
-    expect(demand.layersAt(2_500)).toEqual(['low', 'high']);
-    expect(demand.layersAt(4_500)).toEqual(['low']);
-    demand.forget('bob', 5_000);
-    demand.forget('nobody', 5_000);
-    expect(demand.layersAt(5_000)).toEqual(['low']);
-    expect(demand.layersAt(7_000)).toEqual(['medium']);
+    demand.forget('carol', 500);
+    expect(demand.layersAt(500)).toEqual(['low', 'high']);
+    expect(demand.layersAt(2_500)).toEqual(['low']);
+    demand.forget('bob', 3_000);
+    demand.forget('nobody', 3_000);
+    expect(demand.layersAt(3_000)).toEqual(['low']);
+    expect(demand.layersAt(5_000)).toEqual(['medium']);
   });
 
   it('sends no layer while everyone who asked shows none, and starts again when one does', () => {

@@ -12,11 +12,12 @@ export const UNASKED_LAYER: SfuLayer = 'medium';
  * a subscriber on the new layer's keyframe), and for `lingerMs` after that, so a tile that flips
  * between sizes does not restart an encoder each time. While nobody asks (before the first
  * request, or alone in the room), only the middle layer is sent: Janus gives a new subscriber the
- * first layer it gets a keyframe on, whatever it asked, so a newcomer gets media at once, and the
- * layer it asks for then starts. Encoding all three until then cost a move (when every page
- * publishes at once, beside its peer links) a full-size encode that nobody watched. A subscriber
- * that shows no video of this camera (its tile is hidden) asks for `none`: while all who asked
- * do, no layer is sent, and a newcomer's first request starts one.
+ * first layer it gets a keyframe on, whatever it asked, so a newcomer gets media at once; the
+ * layer it asks for then starts, and the middle one goes on until Janus has switched it. Encoding
+ * all three until then cost a move (when every page publishes at once, beside its peer links) a
+ * full-size encode that nobody watched. A subscriber that shows no video of this camera (its tile
+ * is hidden) asks for `none`: while all who asked do, no layer is sent, and a newcomer's first
+ * request starts one.
  *
  * Pure: time is passed in, and `nextChangeAt` says when to look again.
  */
@@ -33,10 +34,13 @@ export class SfuLayerDemand {
    * layer it played before is sent too, so it has frames while Janus waits for a keyframe.
    */
   ask(subscriberId: string, layer: SfuLayerChoice, switched: boolean, now: number): void {
-    // The first to ask plays the unasked layer until Janus switches them: it lingers.
-    const before = this.asked.size === 0 ? new Set([UNASKED_LAYER]) : this.wanted();
+    const before = this.wanted();
     const earlier = this.asked.get(subscriberId);
-    const played = switched ? null : (earlier?.playing ?? earlier?.layer ?? null);
+    // The first to ask plays the layer sent while nobody asked, until Janus switches them.
+    const unasked = this.asked.size === 0 && this.layersAt(now).includes(UNASKED_LAYER);
+    const played = switched
+      ? null
+      : (earlier?.playing ?? earlier?.layer ?? (unasked ? UNASKED_LAYER : null));
     const playing = played === 'none' || played === layer ? null : played;
     this.asked.set(subscriberId, { layer, playing });
     if (layer !== 'none') this.lingering.delete(layer);
