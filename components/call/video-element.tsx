@@ -50,8 +50,6 @@ export function VideoElement({
   const standby = useRef<HTMLVideoElement | null>(null);
   const setFront = useCallback(
     (element: HTMLVideoElement | null) => {
-      // An element retired (replaced by its standby, or unmounted) lets go of its stream's player.
-      if (element === null && front.current) front.current.srcObject = null;
       front.current = element;
       if (videoRef) videoRef.current = element;
     },
@@ -62,6 +60,15 @@ export function VideoElement({
     const element = front.current;
     if (element && element.srcObject !== shown.front.stream) element.srcObject = shown.front.stream;
   }, [shown.front]);
+
+  // An element out of the document (replaced by its standby, or unmounted) lets go of its
+  // stream's player. Not on a ref's detach: React detaches refs of content a Suspense boundary
+  // hides, and shows it again without running this effect anew.
+  const frontKey = shown.front.key;
+  useEffect(() => {
+    const element = front.current;
+    return () => releaseIfRetired(element);
+  }, [frontKey]);
 
   useEffect(() => onAspect?.(shown.aspect), [onAspect, shown.aspect]);
 
@@ -89,6 +96,8 @@ export function VideoElement({
       clearTimeout(timer);
       if (frame !== null) element.cancelVideoFrameCallback(frame);
       element.removeEventListener('loadeddata', promote);
+      // Dropped rather than promoted (another stream asked meanwhile, or unmounted).
+      releaseIfRetired(element);
     };
   }, [waiting]);
 
@@ -128,6 +137,10 @@ export function VideoElement({
       )}
     </>
   );
+}
+
+function releaseIfRetired(element: HTMLVideoElement | null): void {
+  if (element && !element.isConnected) element.srcObject = null;
 }
 
 /**
