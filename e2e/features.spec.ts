@@ -224,6 +224,8 @@ test('participants list, keyboard shortcuts, and per-tile picture-in-picture and
   await alice.page.getByRole('button', { name: /People: 2 in the call/ }).click();
   const people = alice.page.getByRole('list', { name: 'People in the call' });
   await expect(people.getByRole('listitem')).toHaveText([/Alice\s*You/, /Bob/]);
+  // The panel's code loads on its first opening: the call behind it keeps playing meanwhile.
+  await alice.expectMediaFrom('Bob', { audio: false });
 
   await bob.page.keyboard.press('m');
   await expect(bob.page.getByRole('button', { name: 'Microphone' })).toHaveAttribute(

@@ -693,7 +693,7 @@ export class CallController {
       case 'recording':
         return this.actions.participantRecording(peerId, message.on);
       case 'media-moved':
-        // The move's, and MediaPaths takes it before it gets here.
+        // The move's: MediaPaths takes the notice as our pages write it; any other is ignored.
         return;
       default:
         return assertNever(message);

@@ -144,6 +144,7 @@ describe('MediaPaths', () => {
   });
 
   it('moves a live call make before break: a tile switches once the SFU track plays, the peer link closes once both ends play each other from the SFU', () => {
+    vi.useFakeTimers();
     const { media, meshes, sfus, shown, links, paths } = setUp();
     media.setMode('mesh', 'joined');
     media.addPerson(person(ANN));
@@ -186,7 +187,11 @@ describe('MediaPaths', () => {
     expect(mesh?.removed).toEqual([]);
     expect(media.remoteAudioLevel(ANN)).toBe(sfu?.level);
     expect(paths).toEqual(['media-server']);
+    // Her notice: her tiles were just handed the SFU's tracks, and may still play the link's.
     mesh?.events.onData(ANN, 'control', MOVED);
+    vi.advanceTimersByTime(STANDBY_PATIENCE_MS - 1);
+    expect(mesh?.removed).toEqual([]);
+    vi.advanceTimersByTime(1);
     expect(mesh?.removed).toEqual([ANN]);
     expect(mesh?.closed).toBe(true);
     expect(media.running).toEqual({ mesh: false, sfu: true, moving: false });
@@ -218,7 +223,7 @@ describe('MediaPaths', () => {
     expect(sfu?.people).toEqual([ANN, BEN, CAL]);
 
     // Ann moved us first; she is carried, and sends nothing to wait for. Her link closes once
-    // the tiles just handed the SFU's tracks have had time to show them.
+    // both ends' tiles have had time to show the SFU's tracks.
     mesh?.events.onData(ANN, 'control', MOVED);
     sfu?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann-silent'));
     expect(mesh?.removed).toEqual([]);
@@ -230,8 +235,9 @@ describe('MediaPaths', () => {
     expect(mesh?.removed).toEqual([ANN]);
     sfu?.events.onRemoteTrack(BEN, 'camera', track('audio', 'ben-silent'));
     expect(mesh?.sent).toEqual([`control ${ANN} ${MOVED}`, `control ${BEN} ${MOVED}`]);
-    // Ben's notice comes well after his tiles switched: his link closes at once, and the mesh.
     mesh?.events.onData(BEN, 'control', MOVED);
+    expect(mesh?.closed).toBe(false);
+    vi.advanceTimersByTime(STANDBY_PATIENCE_MS);
     expect(mesh?.closed).toBe(true);
   });
 
@@ -275,6 +281,7 @@ describe('MediaPaths', () => {
   });
 
   it('links everyone again when the SFU is lost mid-move, moved people and newcomers too', () => {
+    vi.useFakeTimers();
     const { media, meshes, sfus } = setUp();
     media.setMode('mesh', 'joined');
     media.addPerson(person(ANN));
@@ -291,6 +298,7 @@ describe('MediaPaths', () => {
     media.showDisplay(BEN, { width: 200, height: 100, visible: true, fullScreen: false });
     expect(mesh?.shownAs).toEqual([`${ANN} visible`, `${BEN} hidden`]);
     meshes[0]?.events.onData(BEN, 'control', MOVED);
+    vi.advanceTimersByTime(STANDBY_PATIENCE_MS);
     expect(mesh?.removed).toEqual([BEN]);
     media.setMode('mesh', 'moved');
     // Every link is told again how its camera shows.
@@ -373,7 +381,9 @@ describe('MediaPaths', () => {
     media.setMode('sfu', 'moved');
     sfus[0]?.events.onRemoteTrack(ANN, 'camera', track('audio', 'ann'));
     expect(mesh?.sent).toEqual([`control ${ANN} ${MOVED}`]);
-    vi.advanceTimersByTime(MOVED_NOTICE_PATIENCE_MS - 1);
+    vi.advanceTimersByTime(MOVED_NOTICE_PATIENCE_MS);
+    expect(mesh?.removed).toEqual([]);
+    vi.advanceTimersByTime(STANDBY_PATIENCE_MS - 1);
     expect(mesh?.removed).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(mesh?.removed).toEqual([ANN]);

@@ -96,7 +96,7 @@ export class MediaPaths implements MediaTransport {
   private readonly meshLinkStates = new Map<string, TransportLinkState>();
   /** During a move: people we moved, until they say they moved us or we stop waiting. */
   private readonly noticeWaits = new Map<string, ReturnType<typeof setTimeout>>();
-  /** During a move: links to close once the tiles just handed the SFU's tracks have shown them. */
+  /** During a move: links to close once both ends' tiles have had time to show the SFU's tracks. */
   private readonly closingLinks = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: MediaPathsOptions) {}
@@ -436,12 +436,9 @@ export class MediaPaths implements MediaTransport {
     }
     for (const peerId of step.closeMeshLinks) {
       this.stopNoticeWait(peerId);
-      if (!step.moved.includes(peerId)) {
-        this.closeLink(peerId);
-        continue;
-      }
-      // Their tiles got the SFU's tracks just now, and swap to them once a frame is painted:
-      // until then they play the link's, which closing it would end.
+      // Both ends have handed their tiles the SFU's tracks by now (they send the notice as they
+      // do), and a tile swaps to them once a frame is painted: until then it plays the link's,
+      // which closing the link would end.
       const closing = setTimeout(() => {
         this.closingLinks.delete(peerId);
         if (this.move !== move) return;
@@ -456,6 +453,7 @@ export class MediaPaths implements MediaTransport {
 
   private closeLink(peerId: string): void {
     this.mesh?.removePerson(peerId);
+    this.meshLinkStates.delete(peerId);
     for (const key of this.meshTracks.keys()) {
       if (key.startsWith(`${peerId}|`)) this.meshTracks.delete(key);
     }
