@@ -14,8 +14,6 @@ export interface MoveStep {
   moved: string[];
   /** Both ends of these peer links play each other from the SFU: close them. */
   closeMeshLinks: string[];
-  /** Nobody is left on the mesh: the move is over. */
-  complete: boolean;
 }
 
 /**
@@ -118,7 +116,7 @@ export class MediaMove {
         closeMeshLinks.push(peerId);
       }
     }
-    return { switchTiles, moved, closeMeshLinks, complete: this.done() };
+    return { switchTiles, moved, closeMeshLinks };
   }
 }
 

@@ -49,6 +49,18 @@ const MOVED_NOTICE = serializeControlMessage({ type: 'media-moved' });
  */
 export const MOVED_NOTICE_PATIENCE_MS = 10_000;
 
+/** Drops every track key of `peerId` from each of `collections`. */
+function forgetTracksOf(
+  peerId: string,
+  ...collections: { keys(): Iterable<TrackKey>; delete(key: TrackKey): boolean }[]
+): void {
+  for (const collection of collections) {
+    for (const key of [...collection.keys()]) {
+      if (key.startsWith(`${peerId}|`)) collection.delete(key);
+    }
+  }
+}
+
 function movedSource(source: MediaSource, track: MediaStreamTrack): MovedSource {
   if (source === 'screen') return 'screen';
   return track.kind === 'audio' ? 'microphone' : 'camera';
@@ -155,7 +167,7 @@ export class MediaPaths implements MediaTransport {
       // A move cut short: people already moved (or met on the SFU) get their links again, and
       // those whose link stayed open are told we show their camera over it again.
       for (const person of this.people.values()) this.mesh.addPerson(person);
-      for (const [peerId, display] of this.displays) this.mesh.showDisplay(peerId, display);
+      for (const [peerId, display] of this.displays) this.showOnMesh(peerId, display);
       // Their tiles showed the SFU's tracks: back to the link's, and to the link's state.
       const events = this.options.events;
       for (const { peerId, source, track } of switchedBack) {
@@ -220,13 +232,7 @@ export class MediaPaths implements MediaTransport {
     this.displays.delete(peerId);
     this.sfuLinkStates.delete(peerId);
     this.meshLinkStates.delete(peerId);
-    for (const key of [...this.pending.keys(), ...this.switched, ...this.meshTracks.keys()]) {
-      if (key.startsWith(`${peerId}|`)) {
-        this.pending.delete(key);
-        this.switched.delete(key);
-        this.meshTracks.delete(key);
-      }
-    }
+    forgetTracksOf(peerId, this.pending, this.switched, this.meshTracks);
     this.stopNoticeWait(peerId);
     clearTimeout(this.closingLinks.get(peerId));
     this.closingLinks.delete(peerId);
@@ -277,8 +283,13 @@ export class MediaPaths implements MediaTransport {
 
   showDisplay(peerId: string, display: DisplayReport): void {
     this.displays.set(peerId, display);
-    this.mesh?.showDisplay(peerId, this.onMesh(peerId) ? display : { ...display, visible: false });
+    this.showOnMesh(peerId, display);
     this.sfu?.showDisplay(peerId, display);
+  }
+
+  /** How the mesh's link to `peerId` is told we show their camera: not at all once moved. */
+  private showOnMesh(peerId: string, display: DisplayReport): void {
+    this.mesh?.showDisplay(peerId, this.onMesh(peerId) ? display : { ...display, visible: false });
   }
 
   sendData(channel: DataChannelName, data: string, to?: string): void {
@@ -424,7 +435,7 @@ export class MediaPaths implements MediaTransport {
       this.flushPending(peerId);
       // Their camera over the link shows nowhere now: they need not encode it for us meanwhile.
       const display = this.displays.get(peerId);
-      if (display) this.mesh?.showDisplay(peerId, { ...display, visible: false });
+      if (display) this.showOnMesh(peerId, display);
       // Sent before the link may close below, which a data channel lets through on loopback; if
       // the link drops it, the other end waits its patience out, as for an older page.
       this.mesh?.sendData('control', MOVED_NOTICE, peerId);
@@ -454,9 +465,7 @@ export class MediaPaths implements MediaTransport {
   private closeLink(peerId: string): void {
     this.mesh?.removePerson(peerId);
     this.meshLinkStates.delete(peerId);
-    for (const key of this.meshTracks.keys()) {
-      if (key.startsWith(`${peerId}|`)) this.meshTracks.delete(key);
-    }
+    forgetTracksOf(peerId, this.meshTracks);
   }
 
   /** Ends the move once its every link is closed. */

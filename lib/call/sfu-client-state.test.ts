@@ -333,8 +333,8 @@ describe('MediaMove (make before break)', () => {
       switchTiles: [{ peerId: ANN, source: 'camera' }],
       moved: [],
       closeMeshLinks: [],
-      complete: false,
     });
+    expect(move.done()).toBe(false);
     // Twice is no news.
     expect(move.live(ANN, 'camera').switchTiles).toEqual([]);
     expect(move.live(ANN, 'microphone').moved).toEqual([ANN]);
@@ -358,11 +358,8 @@ describe('MediaMove (make before break)', () => {
     // Ben moved us first: his link closes as soon as we have moved him.
     expect(move.peerMoved(BEN).closeMeshLinks).toEqual([]);
     move.live(BEN, 'camera');
-    expect(move.live(BEN, 'microphone')).toMatchObject({
-      moved: [BEN],
-      closeMeshLinks: [BEN],
-      complete: true,
-    });
+    expect(move.live(BEN, 'microphone')).toMatchObject({ moved: [BEN], closeMeshLinks: [BEN] });
+    expect(move.done()).toBe(true);
     // A late notice changes nothing.
     expect(move.peerMoved(BEN).closeMeshLinks).toEqual([]);
   });
@@ -378,7 +375,8 @@ describe('MediaMove (make before break)', () => {
     // Ben turns his camera off mid-move: no camera to wait for.
     expect(move.updated(BEN, { ...ON, video: false }).moved).toEqual([BEN]);
     move.peerMoved(ANN);
-    expect(move.peerMoved(BEN)).toMatchObject({ closeMeshLinks: [BEN], complete: true });
+    expect(move.peerMoved(BEN).closeMeshLinks).toEqual([BEN]);
+    expect(move.done()).toBe(true);
 
     const other = new MediaMove([
       { peerId: ANN, media: ON },
@@ -387,7 +385,8 @@ describe('MediaMove (make before break)', () => {
     other.live(ANN, 'camera');
     other.live(ANN, 'microphone');
     other.peerMoved(ANN);
-    expect(other.left(BEN).complete).toBe(true);
+    other.left(BEN);
+    expect(other.done()).toBe(true);
     // Someone not in the move cannot close anything.
     expect(other.peerMoved(CAL).closeMeshLinks).toEqual([]);
   });
