@@ -310,7 +310,7 @@ describe('MediaPaths', () => {
     expect(media.running).toEqual({ mesh: true, sfu: false, moving: false });
   });
 
-  it('as the later end of a link, closes it only once its tiles have had time to show the SFU’s tracks', () => {
+  it('closes a link only once the tiles handed the SFU’s tracks have had time to show them, and not when Janus is lost meanwhile', () => {
     vi.useFakeTimers();
     const moveAnn = () => {
       const setup = setUp();
@@ -371,7 +371,7 @@ describe('MediaPaths', () => {
     expect(mesh?.removed).toEqual([]);
   });
 
-  it('closes the link of someone who never says they moved us after a while, and passes other control messages on', () => {
+  it('closes the link of someone who never says they moved us after a while, and keeps a late notice from the call', () => {
     vi.useFakeTimers();
     const { media, meshes, sfus, received } = setUp();
     media.setMode('mesh', 'joined');
