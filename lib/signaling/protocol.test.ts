@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, parseClientMessage, parseServerMessage } from './protocol';
+import { LIMITS, clientMessageSchema, parseClientMessage, parseServerMessage } from './protocol';
 
 const ROOM = '7k3mq-x9tbd-4rw8h';
 const PEER = 'AbCdEfGhIjKl';
@@ -190,6 +192,38 @@ describe('errors', () => {
       ok: false,
       error: 'Invalid message: expected an object with a type, got number.',
     });
+  });
+
+  it('come out as the variant alone would say them, whatever the type names', () => {
+    expect(parseClientMessage(frame({ type: '__proto__' }))).toEqual({
+      ok: false,
+      error: 'Invalid message at type: no message has type "__proto__".',
+    });
+    expect(parseClientMessage('[]').ok).toBe(false);
+    // The schema is picked by type before validating; the outcome is the whole variant's.
+    const types = clientMessageSchema.options.map((option) => option.entries.type.literal);
+    const messages = fc.record(
+      {
+        type: fc.oneof(fc.constantFrom(...types), fc.string(), fc.integer()),
+        to: fc.oneof(fc.constant(PEER), fc.string()),
+        roomId: fc.oneof(fc.constant(ROOM), fc.string()),
+        media: fc.oneof(fc.constant(MEDIA), fc.anything()),
+        candidate: fc.oneof(fc.constant(null), fc.anything()),
+        locked: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(messages, fc.anything()), (value) => {
+        const text = JSON.stringify(value);
+        if (text === undefined) return;
+        const whole = v.safeParse(clientMessageSchema, JSON.parse(text));
+        const parsed = parseClientMessage(text);
+        expect(parsed.ok).toBe(whole.success);
+        if (parsed.ok && whole.success) expect(parsed.message).toEqual(whole.output);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('quote at most a short, escaped prefix of what the client sent', () => {

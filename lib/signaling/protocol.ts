@@ -438,13 +438,42 @@ export const CLOSE_CODES = {
 
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
-function parseFrame<T>(schema: v.GenericSchema<unknown, T>, frame: string): ParseResult<T> {
+/**
+ * Each message type's own schema, picked by the frame's `type` before validation starts. The
+ * variant tries its options one by one, and for a relayed candidate that search cost more than
+ * validating the candidate did. A type no option has still goes through the variant, which says
+ * what is wrong with it.
+ */
+function schemasByType<T>(
+  variant: v.VariantSchema<'type', v.VariantOptions<'type'>, undefined>,
+): ReadonlyMap<unknown, v.GenericSchema<unknown, T>> {
+  return new Map(
+    variant.options.map((option) => {
+      const type = 'entries' in option ? option.entries.type : undefined;
+      if (type?.type !== 'literal') throw new Error('every message schema has a literal type');
+      return [
+        (type as v.LiteralSchema<v.Literal, undefined>).literal,
+        option as v.GenericSchema<unknown, T>,
+      ];
+    }),
+  );
+}
+
+function parseFrame<T>(
+  variant: v.GenericSchema<unknown, T>,
+  byType: ReadonlyMap<unknown, v.GenericSchema<unknown, T>>,
+  frame: string,
+): ParseResult<T> {
   let data: unknown;
   try {
     data = JSON.parse(frame);
   } catch {
     return { ok: false, error: 'Frame is not valid JSON.' };
   }
+  const schema =
+    (typeof data === 'object' && data !== null && !Array.isArray(data)
+      ? byType.get((data as { type?: unknown }).type)
+      : undefined) ?? variant;
   const result = v.safeParse(schema, data);
   if (result.success) return { ok: true, message: result.output };
   return { ok: false, error: describeIssue(result.issues[0]) };
@@ -479,12 +508,15 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return `Invalid message${where}: ${problem}.`;
 }
 
+const clientSchemaByType = schemasByType<ClientMessage>(clientMessageSchema);
+const serverSchemaByType = schemasByType<ServerMessage>(serverMessageSchema);
+
 export function parseClientMessage(frame: string): ParseResult<ClientMessage> {
-  return parseFrame(clientMessageSchema, frame);
+  return parseFrame(clientMessageSchema, clientSchemaByType, frame);
 }
 
 export function parseServerMessage(frame: string): ParseResult<ServerMessage> {
-  return parseFrame(serverMessageSchema, frame);
+  return parseFrame(serverMessageSchema, serverSchemaByType, frame);
 }
 
 export function assertNever(value: never): never {
