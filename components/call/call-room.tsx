@@ -7,13 +7,22 @@ import { useCallStore } from '@/lib/hooks/use-call-store';
 import { usePresenceText } from './presence-text';
 import { useCallController } from '@/lib/hooks/use-call-controller';
 import { CallProvider, type RelaySettings } from './call-provider';
+import type { CallView as CallViewComponent } from './call-view';
 import { Lobby } from './lobby';
 import { AskAgain, BackHome, WaitingScreen } from './waiting-screens';
 
 // The lobby comes first and is what must load fast; the call's own UI arrives while the person
-// is still in the lobby (see the prefetch below), so joining never waits for it.
-const loadCallView = () => import('./call-view').then((module) => ({ default: module.CallView }));
-const CallView = lazy(loadCallView);
+// is still in the lobby (see the prefetch below), so joining never waits for it. Once it has
+// arrived it is rendered as it is: `lazy` would suspend on its first render all the same, and
+// React holds back revealing what suspended for up to 300 ms after its fallback showed, which
+// delayed the first picture of a call by that much.
+let loadedCallView: typeof CallViewComponent | null = null;
+const loadCallView = () =>
+  import('./call-view').then((module) => {
+    loadedCallView = module.CallView;
+    return { default: module.CallView };
+  });
+const LazyCallView = lazy(loadCallView);
 
 export interface CallRoomProps {
   roomId: string;
@@ -45,12 +54,15 @@ function CallPhaseView() {
     case 'lobby':
     case 'joining':
       return <Lobby />;
-    case 'in-call':
+    case 'in-call': {
+      const CallView = loadedCallView;
+      if (CallView) return <CallView />;
       return (
         <Suspense fallback={null}>
-          <CallView />
+          <LazyCallView />
         </Suspense>
       );
+    }
     case 'left':
       return <LeftScreen />;
     case 'room-full':
