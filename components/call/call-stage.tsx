@@ -89,10 +89,11 @@ function GridStage({ peerIds }: { peerIds: string[] }) {
     );
   };
 
-  const rows: string[][] = [];
-  for (let start = 0; start < keys.length; start += grid.columns) {
-    rows.push(keys.slice(start, start + grid.columns));
-  }
+  // One flat list keyed by tile, wrapped into rows by its width: a tile keeps its element (and
+  // its video's player) when the column count changes, as it does once the first picture's shape
+  // is known. Rows keyed by their members would mount every tile anew, and each picture would
+  // blank until its new player had a frame.
+  const rowWidth = grid.columns * cell.width + (grid.columns - 1) * GAP;
   return (
     <div
       ref={ref}
@@ -100,17 +101,15 @@ function GridStage({ peerIds }: { peerIds: string[] }) {
       data-layout="grid"
       data-columns={grid.columns}
       // The padding keeps a speaking tile's ring inside the stage, which clips nothing else.
-      className="flex size-full flex-col items-center justify-center gap-3 overflow-hidden p-1"
+      className="flex size-full items-center justify-center overflow-hidden p-1"
     >
-      {rows.map((row) => (
-        <div key={row.join()} className="flex justify-center gap-3">
-          {row.map((key) => (
-            <div key={key} style={cell} className="flex items-center justify-center">
-              {tile(key)}
-            </div>
-          ))}
-        </div>
-      ))}
+      <div style={{ width: rowWidth }} className="flex shrink-0 flex-wrap justify-center gap-3">
+        {keys.map((key) => (
+          <div key={key} style={cell} className="flex items-center justify-center">
+            {tile(key)}
+          </div>
+        ))}
+      </div>
     </div>
   );
 }
