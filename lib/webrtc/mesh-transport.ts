@@ -234,6 +234,7 @@ export class MeshTransport implements MediaTransport {
       },
       canSignal: () => this.context.canSignal(),
       mediaExpected: () => link.media.audio || link.media.video,
+      expectDisplayReport: this.display.adapting,
       events: {
         onRemoteTrack: (track, streamId) => {
           if (!current()) return;

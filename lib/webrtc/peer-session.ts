@@ -3,7 +3,7 @@ import { iceUfragOf, keepDtlsRoleOnIceRestart } from './dtls-role';
 import type { DisplayReport } from './display-report';
 import type { IceDiagnostics } from './ice-diagnostics';
 import { RESTART_CHECK, RestartCheck } from './restart-check';
-import { cameraEncoding } from './send-encoding';
+import { UNREPORTED_PATIENCE_MS, cameraEncoding, displayToFollow } from './send-encoding';
 
 /** What a session asks the signaling layer to carry to its remote peer. */
 export type OutgoingSignal =
@@ -57,6 +57,11 @@ export interface PeerSessionOptions {
   canSignal(): boolean;
   /** Whether the remote peer says it sends audio or video, so packets should be arriving. */
   mediaExpected(): boolean;
+  /**
+   * The peer will say how it shows our camera (display reports); until it does, the camera is
+   * sent at a tile's size (send-encoding.ts). False sends everything until told otherwise.
+   */
+  expectDisplayReport: boolean;
   events: PeerSessionEvents;
 }
 
@@ -124,6 +129,9 @@ export class PeerSession {
   private pendingDisplay: string | null = null;
   /** How the peer shows our camera; null sends everything (it has not said, or we do not adapt). */
   private remoteDisplay: DisplayReport | null = null;
+  /** No display report yet, though one is expected: see `UNREPORTED_PATIENCE_MS`. */
+  private expectingDisplay: boolean;
+  private displayPatienceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sender parameters are changed one `setParameters` at a time. */
   private sendParameters: Promise<void> = Promise.resolve();
   private controlChannel: RTCDataChannel | null = null;
@@ -190,6 +198,15 @@ export class PeerSession {
       }
     };
 
+    this.expectingDisplay = options.expectDisplayReport;
+    if (this.expectingDisplay) {
+      this.displayPatienceTimer = setTimeout(() => {
+        this.displayPatienceTimer = null;
+        this.expectingDisplay = false;
+        void this.applyBitrateCaps();
+      }, UNREPORTED_PATIENCE_MS);
+    }
+
     this.readyForLocalChanges = options.initiator;
     if (options.initiator) {
       const outgoing = options.outgoing();
@@ -245,6 +262,7 @@ export class PeerSession {
   /** How the peer shows our camera: the camera sender follows it, through `setParameters` only. */
   setRemoteDisplay(display: DisplayReport | null): void {
     this.remoteDisplay = display;
+    this.stopExpectingDisplay();
     void this.applyBitrateCaps();
   }
 
@@ -375,6 +393,7 @@ export class PeerSession {
     this.clearRestartTimer();
     this.clearOfferWatchdog();
     this.clearRestartCheck();
+    this.stopExpectingDisplay();
     this.connection.onnegotiationneeded = null;
     this.connection.onicecandidate = null;
     this.connection.onicecandidateerror = null;
@@ -577,22 +596,28 @@ export class PeerSession {
       settings?.width && settings.height
         ? { width: settings.width, height: settings.height }
         : null;
-    const ceiling = this.bitrateCaps.camera ?? undefined;
-    // No report: the browser's defaults, under the cap, as before adaptation existed.
-    if (!this.remoteDisplay)
+    const display = displayToFollow(this.remoteDisplay, this.expectingDisplay);
+    // Nothing to follow: the browser's defaults, under the cap, as before adaptation existed.
+    if (!display)
       return {
         active: true,
         scaleResolutionDownBy: 1,
         maxFramerate: undefined,
-        maxBitrate: ceiling,
+        maxBitrate: this.bitrateCaps.camera ?? undefined,
       };
-    const encoding = cameraEncoding(this.remoteDisplay, capture, this.bitrateCaps.camera);
+    const encoding = cameraEncoding(display, capture, this.bitrateCaps.camera);
     return {
       active: encoding.active,
       scaleResolutionDownBy: encoding.scaleResolutionDownBy,
       maxFramerate: encoding.maxFramerate,
       maxBitrate: encoding.maxBitrate ?? undefined,
     };
+  }
+
+  private stopExpectingDisplay(): void {
+    this.expectingDisplay = false;
+    if (this.displayPatienceTimer) clearTimeout(this.displayPatienceTimer);
+    this.displayPatienceTimer = null;
   }
 
   private sendLocalDescription(): void {

@@ -7,6 +7,7 @@ import {
   SCALE_STEPS,
   THUMBNAIL_FRAMERATE,
   cameraEncoding,
+  displayToFollow,
 } from './send-encoding';
 
 const capture720 = { width: 1280, height: 720 };
@@ -120,5 +121,31 @@ describe('cameraEncoding', () => {
         },
       ),
     );
+  });
+});
+
+describe('displayToFollow', () => {
+  const report = shown(1280, 720, { fullScreen: true });
+
+  it('follows the report once there is one, whether or not one was expected', () => {
+    expect(displayToFollow(report, true)).toBe(report);
+    expect(displayToFollow(report, false)).toBe(report);
+  });
+
+  it('sends a tile of half a 720p camera while a report is still expected', () => {
+    expect(cameraEncoding(displayToFollow(null, true), capture720, 1_500_000)).toEqual({
+      active: true,
+      scaleResolutionDownBy: 2,
+      maxFramerate: FULL_FRAMERATE,
+      maxBitrate: 375_000,
+    });
+    // A camera that already captures no more than that is sent as it is.
+    expect(
+      cameraEncoding(displayToFollow(null, true), { width: 640, height: 360 }, 1_500_000),
+    ).toMatchObject({ scaleResolutionDownBy: 1, maxBitrate: 1_500_000 });
+  });
+
+  it('sends everything to a receiver that will not report', () => {
+    expect(displayToFollow(null, false)).toBeNull();
   });
 });
