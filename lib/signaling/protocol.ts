@@ -439,44 +439,39 @@ export const CLOSE_CODES = {
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
 /**
- * Each message type's own schema, picked by the frame's `type` before validation starts. The
- * variant tries its options one by one, and for a relayed candidate that search cost more than
- * validating the candidate did. A type no option has still goes through the variant, which says
- * what is wrong with it.
+ * A parser of frames for one side's messages. Each frame is checked against its type's own
+ * schema, found by its `type` in a map: the variant would try its options one by one, and for a
+ * relayed candidate that search cost more than validating the candidate did. A type no option has
+ * still goes through the variant, which says what is wrong with it.
  */
-function schemasByType<T>(
+function frameParser<T>(
   variant: v.VariantSchema<'type', v.VariantOptions<'type'>, undefined>,
-): ReadonlyMap<unknown, v.GenericSchema<unknown, T>> {
-  return new Map(
-    variant.options.map((option) => {
-      const type = 'entries' in option ? option.entries.type : undefined;
-      if (type?.type !== 'literal') throw new Error('every message schema has a literal type');
-      return [
-        (type as v.LiteralSchema<v.Literal, undefined>).literal,
-        option as v.GenericSchema<unknown, T>,
-      ];
-    }),
-  );
-}
-
-function parseFrame<T>(
-  variant: v.GenericSchema<unknown, T>,
-  byType: ReadonlyMap<unknown, v.GenericSchema<unknown, T>>,
-  frame: string,
-): ParseResult<T> {
-  let data: unknown;
-  try {
-    data = JSON.parse(frame);
-  } catch {
-    return { ok: false, error: 'Frame is not valid JSON.' };
+): (frame: string) => ParseResult<T> {
+  const whole = variant as unknown as v.GenericSchema<unknown, T>;
+  const byType = new Map<unknown, v.GenericSchema<unknown, T>>();
+  for (const option of variant.options) {
+    const type = 'entries' in option ? option.entries.type : undefined;
+    if (type?.type !== 'literal') throw new Error('every message schema has a literal type');
+    const name = (type as v.LiteralSchema<v.Literal, undefined>).literal;
+    // The variant would take the first of two; a map would quietly keep the last.
+    if (byType.has(name)) throw new Error(`two message schemas have type ${String(name)}`);
+    byType.set(name, option as v.GenericSchema<unknown, T>);
   }
-  const schema =
-    (typeof data === 'object' && data !== null && !Array.isArray(data)
-      ? byType.get((data as { type?: unknown }).type)
-      : undefined) ?? variant;
-  const result = v.safeParse(schema, data);
-  if (result.success) return { ok: true, message: result.output };
-  return { ok: false, error: describeIssue(result.issues[0]) };
+  return (frame) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(frame);
+    } catch {
+      return { ok: false, error: 'Frame is not valid JSON.' };
+    }
+    const own =
+      typeof data === 'object' && data !== null
+        ? byType.get((data as { type?: unknown }).type)
+        : undefined;
+    const result = v.safeParse(own ?? whole, data);
+    if (result.success) return { ok: true, message: result.output };
+    return { ok: false, error: describeIssue(result.issues[0]) };
+  };
 }
 
 /**
@@ -508,16 +503,8 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return `Invalid message${where}: ${problem}.`;
 }
 
-const clientSchemaByType = schemasByType<ClientMessage>(clientMessageSchema);
-const serverSchemaByType = schemasByType<ServerMessage>(serverMessageSchema);
-
-export function parseClientMessage(frame: string): ParseResult<ClientMessage> {
-  return parseFrame(clientMessageSchema, clientSchemaByType, frame);
-}
-
-export function parseServerMessage(frame: string): ParseResult<ServerMessage> {
-  return parseFrame(serverMessageSchema, serverSchemaByType, frame);
-}
+export const parseClientMessage = frameParser<ClientMessage>(clientMessageSchema);
+export const parseServerMessage = frameParser<ServerMessage>(serverMessageSchema);
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
