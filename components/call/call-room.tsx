@@ -1,7 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { usePresenceText } from './presence-text';
@@ -11,18 +11,12 @@ import type { CallView as CallViewComponent } from './call-view';
 import { Lobby } from './lobby';
 import { AskAgain, BackHome, WaitingScreen } from './waiting-screens';
 
-// The lobby comes first and is what must load fast; the call's own UI arrives while the person
-// is still in the lobby (see the prefetch below), so joining never waits for it. Once it has
-// arrived it is rendered as it is: `lazy` would suspend on its first render all the same, and
-// React holds back revealing what suspended for up to 300 ms after its fallback showed, which
-// delayed the first picture of a call by that much.
-let loadedCallView: typeof CallViewComponent | null = null;
-const loadCallView = () =>
-  import('./call-view').then((module) => {
-    loadedCallView = module.CallView;
-    return { default: module.CallView };
-  });
-const LazyCallView = lazy(loadCallView);
+// The lobby comes first and is what must load fast; the call's own UI is fetched while the person
+// is still in the lobby, so joining never waits for it. It is held in state, not behind `lazy`:
+// `lazy` suspends on its first render even when the module has arrived, and React holds back
+// revealing what suspended for up to 300 ms after its fallback showed, which delayed the first
+// picture of a call by that much.
+const loadCallView = () => import('./call-view').then((module) => module.CallView);
 
 export interface CallRoomProps {
   roomId: string;
@@ -35,7 +29,7 @@ export interface CallRoomProps {
 export function CallRoom({ roomId, relay, signalingPort }: CallRoomProps) {
   return (
     <CallProvider roomId={roomId} relay={relay} signalingPort={signalingPort}>
-      {/* A view still loading suspends here, inside the provider: hiding the provider instead
+      {/* Anything still loading suspends here, inside the provider: hiding the provider instead
           would make strict mode re-run its effect, restarting the controller mid-join. */}
       <Suspense>
         <CallPhaseView />
@@ -47,22 +41,26 @@ export function CallRoom({ roomId, relay, signalingPort }: CallRoomProps) {
 function CallPhaseView() {
   const t = useTranslations('endScreens');
   const phase = useCallStore((state) => state.phase);
+  const [CallView, setCallView] = useState<typeof CallViewComponent | null>(null);
+  const [loadFailure, setLoadFailure] = useState<{ error: unknown } | null>(null);
   useEffect(() => {
-    void loadCallView();
+    let mounted = true;
+    loadCallView().then(
+      (view) => mounted && setCallView(() => view),
+      (error: unknown) => mounted && setLoadFailure({ error }),
+    );
+    return () => {
+      mounted = false;
+    };
   }, []);
+  // As with `lazy`, a chunk that cannot load is an error of the page, not a call that never shows.
+  if (loadFailure) throw loadFailure.error;
   switch (phase) {
     case 'lobby':
     case 'joining':
       return <Lobby />;
-    case 'in-call': {
-      const CallView = loadedCallView;
-      if (CallView) return <CallView />;
-      return (
-        <Suspense fallback={null}>
-          <LazyCallView />
-        </Suspense>
-      );
-    }
+    case 'in-call':
+      return CallView ? <CallView /> : null;
     case 'left':
       return <LeftScreen />;
     case 'room-full':
