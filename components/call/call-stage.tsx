@@ -13,7 +13,7 @@ import { LinkQualityButton } from './link-quality-button';
 import { RecordingMark } from './recording-controls';
 import { ScreenTile, VideoTile } from './video-tile';
 
-/** Space between tiles, in CSS pixels (Tailwind's gap-3). */
+/** Space between tiles, in CSS pixels: set as pixels, since each row's width is counted with it. */
 const GAP = 12;
 
 /** Each tile's picture shape (width / height), by tile key, while it shows video. */
@@ -103,7 +103,7 @@ function GridStage({ peerIds }: { peerIds: string[] }) {
       // The padding keeps a speaking tile's ring inside the stage, which clips nothing else.
       className="flex size-full items-center justify-center overflow-hidden p-1"
     >
-      <div style={{ width: rowWidth }} className="flex shrink-0 flex-wrap justify-center gap-3">
+      <div style={{ width: rowWidth, gap: GAP }} className="flex shrink-0 flex-wrap justify-center">
         {keys.map((key) => (
           <div key={key} style={cell} className="flex items-center justify-center">
             {tile(key)}
