@@ -5,7 +5,10 @@ import type {
   OutgoingMediaSignal,
 } from '../call/media-transport';
 import { RESTART_CHECK } from './restart-check';
+import { DisplayExchange } from './display-exchange';
+import { encodeDisplayReport } from './display-report';
 import { MeshTransport, type EpochMemory } from './mesh-transport';
+import { UNREPORTED_PATIENCE_MS } from './send-encoding';
 
 /*
  * The mesh's bookkeeping of connections and epochs, over a stand-in RTCPeerConnection that only
@@ -16,6 +19,21 @@ import { MeshTransport, type EpochMemory } from './mesh-transport';
 const BOB = 'BBBBBBBBBBBB';
 
 type Description = { type: 'offer' | 'answer' | 'rollback'; sdp?: string };
+
+interface FakeSender {
+  track: { kind: string } | null;
+  parameters: { encodings: Partial<RTCRtpEncodingParameters>[] };
+  replaceTrack(): Promise<void>;
+  getParameters(): FakeSender['parameters'];
+  setParameters(parameters: FakeSender['parameters']): Promise<void>;
+}
+
+interface FakeChannel {
+  readyState: RTCDataChannelState;
+  send(): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onopen: (() => void) | null;
+}
 
 class FakeConnection extends EventTarget {
   static all: FakeConnection[] = [];
@@ -32,6 +50,7 @@ class FakeConnection extends EventTarget {
   onnegotiationneeded: (() => void) | null = null;
   onsignalingstatechange: (() => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
+  readonly channels = new Map<string, FakeChannel>();
   private readonly transceivers: unknown[] = [];
   private ufrag: string;
   private version = 0;
@@ -45,14 +64,16 @@ class FakeConnection extends EventTarget {
 
   addTransceiver(trackOrKind: string | { kind: string }) {
     const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind;
+    const sender: FakeSender = {
+      track: typeof trackOrKind === 'string' ? null : trackOrKind,
+      parameters: { encodings: [{}] },
+      replaceTrack: async () => {},
+      getParameters: () => structuredClone(sender.parameters),
+      setParameters: async (parameters) => void (sender.parameters = parameters),
+    };
     const transceiver = {
       direction: 'sendrecv',
-      sender: {
-        track: null,
-        replaceTrack: async () => {},
-        getParameters: () => ({ encodings: [{}] }),
-        setParameters: async () => {},
-      },
+      sender,
       receiver: { track: { kind } },
       stop: () => {},
     };
@@ -65,8 +86,29 @@ class FakeConnection extends EventTarget {
     return this.transceivers;
   }
 
-  createDataChannel() {
-    return { readyState: 'connecting', send: () => {}, onmessage: null };
+  createDataChannel(label: string) {
+    const channel: FakeChannel = {
+      readyState: 'connecting',
+      send: () => {},
+      onmessage: null,
+      onopen: null,
+    };
+    this.channels.set(label, channel);
+    return channel;
+  }
+
+  /** Test control: a data channel opens. */
+  openChannel(label: string) {
+    const channel = this.channels.get(label)!;
+    channel.readyState = 'open';
+    channel.onopen?.();
+  }
+
+  /** The sender of the camera's video, as the page's outgoing track was added. */
+  videoSender(): FakeSender {
+    return (this.transceivers as { sender: FakeSender }[]).find(
+      (transceiver) => transceiver.sender.track?.kind === 'video',
+    )!.sender;
   }
 
   restartIce() {
@@ -141,7 +183,7 @@ function memory(initial: Record<string, number> = {}): EpochMemory & { epochs: t
   };
 }
 
-function mesh(epochs = memory()) {
+function mesh(epochs = memory(), display = new DisplayExchange(true)) {
   const sent: OutgoingMediaSignal[] = [];
   const events = {
     onRemoteTrack: vi.fn(),
@@ -156,6 +198,7 @@ function mesh(epochs = memory()) {
   const transport = new MeshTransport(
     { sendSignal: (signal) => sent.push(signal), canSignal: () => true, events },
     epochs,
+    display,
   );
   return { transport, sent, events, epochs };
 }
@@ -373,5 +416,75 @@ describe('MeshTransport connection epochs', () => {
     m.transport.handleSignal(offer(5));
     await settle();
     expect(FakeConnection.all).toHaveLength(1);
+  });
+});
+
+describe('MeshTransport camera encoding before the receiver reports', () => {
+  const camera720 = {
+    kind: 'video',
+    getSettings: () => ({ width: 1280, height: 720 }),
+  } as unknown as MediaStreamTrack;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    FakeConnection.all = [];
+    vi.stubGlobal('RTCPeerConnection', FakeConnection);
+    vi.stubGlobal('MediaStream', class {});
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  /** Bob's link, offered by us and answered: the camera sender has its first parameters. */
+  async function negotiatedLink(display?: DisplayExchange) {
+    const m = mesh(memory(), display);
+    await m.transport.setOutgoingTrack('video', camera720);
+    m.transport.addPerson({ peerId: BOB, polite: true, media });
+    await settle();
+    m.transport.handleSignal(answer(0));
+    await settle();
+    const connection = FakeConnection.all[0]!;
+    const scale = () => connection.videoSender().parameters.encodings[0]?.scaleResolutionDownBy;
+    return { m, connection, scale };
+  }
+
+  it('sends a tile of half the camera until the report, then what the report asks', async () => {
+    const { connection, scale } = await negotiatedLink();
+    expect(scale()).toBe(2);
+    connection.openChannel('display');
+    connection.channels.get('display')!.onmessage?.({
+      data: encodeDisplayReport({ width: 1280, height: 720, visible: true, fullScreen: true }),
+    });
+    await settle();
+    expect(scale()).toBe(1);
+    // The report ended the wait: nothing changes once the patience would have run out.
+    connection.videoSender().parameters.encodings[0]!.scaleResolutionDownBy = 4;
+    await vi.advanceTimersByTimeAsync(UNREPORTED_PATIENCE_MS);
+    expect(scale()).toBe(4);
+  });
+
+  it('sends everything once the display channel has been open a while with no report', async () => {
+    const { connection, scale } = await negotiatedLink();
+    // The wait starts when a report could first arrive, not when the link was made.
+    await vi.advanceTimersByTimeAsync(10 * UNREPORTED_PATIENCE_MS);
+    expect(scale()).toBe(2);
+    connection.openChannel('display');
+    await vi.advanceTimersByTimeAsync(UNREPORTED_PATIENCE_MS - 1);
+    expect(scale()).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(scale()).toBe(1);
+  });
+
+  it('sends everything from the start when adaptation is off', async () => {
+    const { scale } = await negotiatedLink(new DisplayExchange(false));
+    expect(scale()).toBe(1);
+  });
+
+  it('leaves no timer behind a link that closes while waiting', async () => {
+    const { m, connection } = await negotiatedLink();
+    connection.openChannel('display');
+    m.transport.close();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -127,9 +127,9 @@ export class PeerSession {
   private displayChannel: RTCDataChannel | null = null;
   /** The latest display report for the peer, sent once the display channel opens. */
   private pendingDisplay: string | null = null;
-  /** How the peer shows our camera; null sends everything (it has not said, or we do not adapt). */
+  /** How the peer shows our camera, as it last said; null until it says (see `expectingDisplay`). */
   private remoteDisplay: DisplayReport | null = null;
-  /** No display report yet, though one is expected: see `UNREPORTED_PATIENCE_MS`. */
+  /** No display report yet, though one is expected; waited for once the display channel opens. */
   private expectingDisplay: boolean;
   private displayPatienceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sender parameters are changed one `setParameters` at a time. */
@@ -199,13 +199,6 @@ export class PeerSession {
     };
 
     this.expectingDisplay = options.expectDisplayReport;
-    if (this.expectingDisplay) {
-      this.displayPatienceTimer = setTimeout(() => {
-        this.displayPatienceTimer = null;
-        this.expectingDisplay = false;
-        void this.applyBitrateCaps();
-      }, UNREPORTED_PATIENCE_MS);
-    }
 
     this.readyForLocalChanges = options.initiator;
     if (options.initiator) {
@@ -522,6 +515,7 @@ export class PeerSession {
     });
     channel.onmessage = ({ data }) => this.options.events.onDisplayData(data);
     channel.onopen = () => {
+      this.awaitFirstDisplayReport();
       const pending = this.pendingDisplay;
       this.pendingDisplay = null;
       if (pending !== null) this.sendDisplay(pending);
@@ -596,7 +590,7 @@ export class PeerSession {
       settings?.width && settings.height
         ? { width: settings.width, height: settings.height }
         : null;
-    const display = displayToFollow(this.remoteDisplay, this.expectingDisplay);
+    const display = displayToFollow(this.remoteDisplay, this.expectingDisplay, capture);
     // Nothing to follow: the browser's defaults, under the cap, as before adaptation existed.
     if (!display)
       return {
@@ -612,6 +606,16 @@ export class PeerSession {
       maxFramerate: encoding.maxFramerate,
       maxBitrate: encoding.maxBitrate ?? undefined,
     };
+  }
+
+  /** The peer's report comes as this channel opens; one that does not come never will. */
+  private awaitFirstDisplayReport(): void {
+    if (!this.expectingDisplay || this.displayPatienceTimer || this.closed) return;
+    this.displayPatienceTimer = setTimeout(() => {
+      this.displayPatienceTimer = null;
+      this.expectingDisplay = false;
+      void this.applyBitrateCaps();
+    }, UNREPORTED_PATIENCE_MS);
   }
 
   private stopExpectingDisplay(): void {

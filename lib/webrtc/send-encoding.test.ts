@@ -20,7 +20,7 @@ const shown = (width: number, height: number, more: Partial<DisplayReport> = {})
 });
 
 describe('cameraEncoding', () => {
-  it('sends everything when the receiver has not reported', () => {
+  it('sends everything when there is no display to follow', () => {
     expect(cameraEncoding(null, capture720, 1_500_000)).toEqual({
       active: true,
       scaleResolutionDownBy: 1,
@@ -128,24 +128,34 @@ describe('displayToFollow', () => {
   const report = shown(1280, 720, { fullScreen: true });
 
   it('follows the report once there is one, whether or not one was expected', () => {
-    expect(displayToFollow(report, true)).toBe(report);
-    expect(displayToFollow(report, false)).toBe(report);
+    expect(displayToFollow(report, true, capture720)).toBe(report);
+    expect(displayToFollow(report, false, capture720)).toBe(report);
   });
 
   it('sends a tile of half a 720p camera while a report is still expected', () => {
-    expect(cameraEncoding(displayToFollow(null, true), capture720, 1_500_000)).toEqual({
+    expect(cameraEncoding(displayToFollow(null, true, capture720), capture720, 1_500_000)).toEqual({
       active: true,
       scaleResolutionDownBy: 2,
       maxFramerate: FULL_FRAMERATE,
       maxBitrate: 375_000,
     });
     // A camera that already captures no more than that is sent as it is.
-    expect(
-      cameraEncoding(displayToFollow(null, true), { width: 640, height: 360 }, 1_500_000),
-    ).toMatchObject({ scaleResolutionDownBy: 1, maxBitrate: 1_500_000 });
+    const small = { width: 640, height: 360 };
+    expect(cameraEncoding(displayToFollow(null, true, small), small, 1_500_000)).toMatchObject({
+      scaleResolutionDownBy: 1,
+      maxBitrate: 1_500_000,
+    });
+  });
+
+  it('turns the tile upright for an upright camera, so it is halved too', () => {
+    const upright = { width: 720, height: 1280 };
+    expect(cameraEncoding(displayToFollow(null, true, upright), upright, 1_500_000)).toMatchObject({
+      scaleResolutionDownBy: 2,
+      maxBitrate: 375_000,
+    });
   });
 
   it('sends everything to a receiver that will not report', () => {
-    expect(displayToFollow(null, false)).toBeNull();
+    expect(displayToFollow(null, false, capture720)).toBeNull();
   });
 });

@@ -29,11 +29,13 @@ export const MIN_VISIBLE_BITRATE = 100_000;
 
 /**
  * What a sender follows while its receiver has not yet said how it shows the video, though it
- * will (its report comes once the tile has its first frame): a grid tile's worth, half of a 720p
- * camera. Besides sparing an encode nobody may need, it shows the first picture sooner. An encoder
- * started at 720p on a new link drops its first frames until it has scaled itself down to what
- * the link's starting bandwidth estimate carries: on this project's test machine the first frame
- * came about 210 ms after DTLS from 720p, and 70 to 90 ms from 360p.
+ * will (the receiver measures its tile as the person appears, and reports once the link's display
+ * channel opens): a 640×360 tile, turned upright for an upright camera. A 720p camera goes out at
+ * half its size and a quarter of the rate cap. Besides sparing an encode nobody may need, this
+ * shows the first picture sooner: an encoder started at 720p on a new link drops its first frames
+ * until it has scaled itself down to what the link's starting bandwidth estimate carries. On this
+ * project's test machine the first frame came about 210 ms after DTLS from 720p, and 70 to 90 ms
+ * from 360p.
  */
 export const UNREPORTED_DISPLAY: DisplayReport = {
   width: 640,
@@ -41,8 +43,8 @@ export const UNREPORTED_DISPLAY: DisplayReport = {
   visible: true,
   fullScreen: false,
 };
-/** A receiver still silent this long after its link was made never will (an older page). */
-export const UNREPORTED_PATIENCE_MS = 5_000;
+/** A receiver still silent this long after the display channel opened never will (an older page). */
+export const UNREPORTED_PATIENCE_MS = 2_000;
 
 /**
  * The display a camera sender follows: the receiver's report; without one, a tile's worth while
@@ -51,11 +53,17 @@ export const UNREPORTED_PATIENCE_MS = 5_000;
 export function displayToFollow(
   reported: DisplayReport | null,
   expectingReport: boolean,
+  capture: CaptureSize | null,
 ): DisplayReport | null {
-  return reported ?? (expectingReport ? UNREPORTED_DISPLAY : null);
+  if (reported) return reported;
+  if (!expectingReport) return null;
+  const upright = capture !== null && capture.height > capture.width;
+  return upright
+    ? { ...UNREPORTED_DISPLAY, width: UNREPORTED_DISPLAY.height, height: UNREPORTED_DISPLAY.width }
+    : UNREPORTED_DISPLAY;
 }
 
-/** What a sender does when its receiver has not said (or cannot say) how it shows the video. */
+/** What a sender does when its receiver will not say how it shows the video, or shows it full screen. */
 export function fullCameraEncoding(ceiling: number | null): CameraEncoding {
   return {
     active: true,
