@@ -41,20 +41,24 @@ export function CallRoom({ roomId, relay, signalingPort }: CallRoomProps) {
 function CallPhaseView() {
   const t = useTranslations('endScreens');
   const phase = useCallStore((state) => state.phase);
+  const inCall = phase === 'in-call';
   const [CallView, setCallView] = useState<typeof CallViewComponent | null>(null);
-  const [loadFailure, setLoadFailure] = useState<{ error: unknown } | null>(null);
+  const [loadFailures, setLoadFailures] = useState<unknown[]>([]);
   useEffect(() => {
+    // Fetched from the lobby; fetched once more on reaching the call if that failed.
+    if (CallView || loadFailures.length > (inCall ? 1 : 0)) return;
     let mounted = true;
     loadCallView().then(
       (view) => mounted && setCallView(() => view),
-      (error: unknown) => mounted && setLoadFailure({ error }),
+      (error: unknown) => mounted && setLoadFailures((earlier) => [...earlier, error]),
     );
     return () => {
       mounted = false;
     };
-  }, []);
-  // As with `lazy`, a chunk that cannot load is an error of the page, not a call that never shows.
-  if (loadFailure) throw loadFailure.error;
+  }, [CallView, loadFailures.length, inCall]);
+  // A view fetched in vain twice, from the lobby and for the call, is an error of the page. A
+  // failed prefetch alone leaves the lobby working.
+  if (inCall && loadFailures.length > 1) throw loadFailures.at(-1);
   switch (phase) {
     case 'lobby':
     case 'joining':
