@@ -476,6 +476,15 @@ describe('MeshTransport camera encoding before the receiver reports', () => {
     expect(scale()).toBe(1);
   });
 
+  it('waits from the link being connected when the display channel never opens', async () => {
+    const { connection, scale } = await negotiatedLink();
+    connection.setConnectionState('connected');
+    await vi.advanceTimersByTimeAsync(UNREPORTED_PATIENCE_MS - 1);
+    expect(scale()).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(scale()).toBe(1);
+  });
+
   it('sends everything from the start when adaptation is off', async () => {
     const { scale } = await negotiatedLink(new DisplayExchange(false));
     expect(scale()).toBe(1);
@@ -483,7 +492,9 @@ describe('MeshTransport camera encoding before the receiver reports', () => {
 
   it('leaves no timer behind a link that closes while waiting', async () => {
     const { m, connection } = await negotiatedLink();
+    const before = vi.getTimerCount();
     connection.openChannel('display');
+    expect(vi.getTimerCount()).toBe(before + 1);
     m.transport.close();
     expect(vi.getTimerCount()).toBe(0);
   });

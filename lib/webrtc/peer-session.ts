@@ -608,7 +608,10 @@ export class PeerSession {
     };
   }
 
-  /** The peer's report comes as this channel opens; one that does not come never will. */
+  /**
+   * The peer's report comes as the display channel opens, once connected; one that has not come
+   * soon after never will.
+   */
   private awaitFirstDisplayReport(): void {
     if (!this.expectingDisplay || this.displayPatienceTimer || this.closed) return;
     this.displayPatienceTimer = setTimeout(() => {
@@ -649,6 +652,8 @@ export class PeerSession {
     if (state === 'failed') this.scheduleRestart(RESTART_AFTER_FAILED_MS[role]);
     else if (state === 'disconnected') this.scheduleRestart(RESTART_AFTER_DISCONNECTED_MS[role]);
     else if (state === 'connected' || state === 'closed') this.clearRestartTimer();
+    // A peer whose display channel never opens (another client) cannot report either.
+    if (state === 'connected') this.awaitFirstDisplayReport();
   }
 
   /**

@@ -147,10 +147,12 @@ describe('displayToFollow', () => {
     });
   });
 
-  it('turns the tile upright for an upright camera, so it is halved too', () => {
+  it('turns the tile upright for an upright camera: halved too, at the full frame rate', () => {
     const upright = { width: 720, height: 1280 };
-    expect(cameraEncoding(displayToFollow(null, true, upright), upright, 1_500_000)).toMatchObject({
+    expect(cameraEncoding(displayToFollow(null, true, upright), upright, 1_500_000)).toEqual({
+      active: true,
       scaleResolutionDownBy: 2,
+      maxFramerate: FULL_FRAMERATE,
       maxBitrate: 375_000,
     });
   });

@@ -22,7 +22,7 @@ export const SCALE_STEPS = [1, 1.5, 2, 3, 4, 6, 8] as const;
 /** Frame rate for a tile wide enough that motion matters, and for a small one. */
 export const FULL_FRAMERATE = 30;
 export const THUMBNAIL_FRAMERATE = 15;
-/** Below this width in device pixels a tile is a thumbnail. */
+/** Below this size (its longer side, in device pixels) a tile is a thumbnail. */
 export const THUMBNAIL_WIDTH = 480;
 /** Least bitrate worth sending to a visible tile, whatever its size. */
 export const MIN_VISIBLE_BITRATE = 100_000;
@@ -93,7 +93,9 @@ export function cameraEncoding(
   if (display.fullScreen) return fullCameraEncoding(ceiling);
 
   const scale = capture ? scaleFor(display, capture) : 1;
-  const maxFramerate = display.width < THUMBNAIL_WIDTH ? THUMBNAIL_FRAMERATE : FULL_FRAMERATE;
+  // By the longer side, so that an upright tile is not a thumbnail for being narrow.
+  const longerSide = Math.max(display.width, display.height);
+  const maxFramerate = longerSide < THUMBNAIL_WIDTH ? THUMBNAIL_FRAMERATE : FULL_FRAMERATE;
   const maxBitrate =
     ceiling === null
       ? null
