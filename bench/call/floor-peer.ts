@@ -9,6 +9,9 @@
  *   camera and microphone plus a negotiated data channel, so the SDP has the same three m-lines;
  *   the other side answers, sending its own tracks on the offered transceivers;
  * - candidates trickle, including the end-of-candidates;
+ * - the camera goes out at its full size, as bare WebRTC sends it. The app differs here: a new
+ *   link carries a tile's worth until its receiver says how it shows it (send-encoding.ts), and
+ *   its first frame comes sooner for it;
  * - each remote person is shown in a `participant-tile` figure like the app's, so the
  *   instrumentation times their first painted frame in the same way.
  * Each function is serialised into the page: it must stay self-contained.
