@@ -236,7 +236,8 @@ const descriptionsSent = (sent: OutgoingMediaSignal[]) =>
       : [],
   );
 
-describe('MeshTransport connection epochs', () => {
+/** Each test of the calling describe runs on fake timers and fake connections. */
+function withFakeConnections() {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     FakeConnection.all = [];
@@ -247,6 +248,10 @@ describe('MeshTransport connection epochs', () => {
     vi.unstubAllGlobals();
     vi.useRealTimers();
   });
+}
+
+describe('MeshTransport connection epochs', () => {
+  withFakeConnections();
 
   it('offers the first connection, at epoch 0, when we are the polite side (the later joiner)', async () => {
     const m = mesh();
@@ -425,16 +430,7 @@ describe('MeshTransport camera encoding before the receiver reports', () => {
     getSettings: () => ({ width: 1280, height: 720 }),
   } as unknown as MediaStreamTrack;
 
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    FakeConnection.all = [];
-    vi.stubGlobal('RTCPeerConnection', FakeConnection);
-    vi.stubGlobal('MediaStream', class {});
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.useRealTimers();
-  });
+  withFakeConnections();
 
   /** Bob's link, offered by us and answered: the camera sender has its first parameters. */
   async function negotiatedLink(display?: DisplayExchange) {
@@ -447,6 +443,14 @@ describe('MeshTransport camera encoding before the receiver reports', () => {
     const connection = FakeConnection.all[0]!;
     const scale = () => connection.videoSender().parameters.encodings[0]?.scaleResolutionDownBy;
     return { m, connection, scale };
+  }
+
+  /** A tile's worth (half the camera) until the patience has run out to the millisecond, then all. */
+  async function expectTileUntilPatienceEnds(scale: () => number | undefined) {
+    await vi.advanceTimersByTimeAsync(UNREPORTED_PATIENCE_MS - 1);
+    expect(scale()).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(scale()).toBe(1);
   }
 
   it('sends a tile of half the camera until the report, then what the report asks', async () => {
@@ -470,19 +474,13 @@ describe('MeshTransport camera encoding before the receiver reports', () => {
     await vi.advanceTimersByTimeAsync(10 * UNREPORTED_PATIENCE_MS);
     expect(scale()).toBe(2);
     connection.openChannel('display');
-    await vi.advanceTimersByTimeAsync(UNREPORTED_PATIENCE_MS - 1);
-    expect(scale()).toBe(2);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(scale()).toBe(1);
+    await expectTileUntilPatienceEnds(scale);
   });
 
   it('waits from the link being connected when the display channel never opens', async () => {
     const { connection, scale } = await negotiatedLink();
     connection.setConnectionState('connected');
-    await vi.advanceTimersByTimeAsync(UNREPORTED_PATIENCE_MS - 1);
-    expect(scale()).toBe(2);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(scale()).toBe(1);
+    await expectTileUntilPatienceEnds(scale);
   });
 
   it('sends everything from the start when adaptation is off', async () => {
