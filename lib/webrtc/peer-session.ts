@@ -129,7 +129,10 @@ export class PeerSession {
   private pendingDisplay: string | null = null;
   /** How the peer shows our camera, as it last said; null until it says (see `expectingDisplay`). */
   private remoteDisplay: DisplayReport | null = null;
-  /** No display report yet, though one is expected; waited for once the display channel opens. */
+  /**
+   * No display report yet, though one is expected; waited for from the link's connecting or its
+   * display channel's opening, whichever comes first.
+   */
   private expectingDisplay: boolean;
   private displayPatienceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Sender parameters are changed one `setParameters` at a time. */

@@ -23,7 +23,7 @@ export const SCALE_STEPS = [1, 1.5, 2, 3, 4, 6, 8] as const;
 export const FULL_FRAMERATE = 30;
 export const THUMBNAIL_FRAMERATE = 15;
 /** Below this size (its longer side, in device pixels) a tile is a thumbnail. */
-export const THUMBNAIL_WIDTH = 480;
+export const THUMBNAIL_SIZE = 480;
 /** Least bitrate worth sending to a visible tile, whatever its size. */
 export const MIN_VISIBLE_BITRATE = 100_000;
 
@@ -43,7 +43,10 @@ export const UNREPORTED_DISPLAY: DisplayReport = {
   visible: true,
   fullScreen: false,
 };
-/** A receiver still silent this long after the display channel opened never will (an older page). */
+/**
+ * A receiver still silent this long after its link connected, or its display channel opened,
+ * never will (an older page, or another client).
+ */
 export const UNREPORTED_PATIENCE_MS = 2_000;
 
 /**
@@ -95,7 +98,7 @@ export function cameraEncoding(
   const scale = capture ? scaleFor(display, capture) : 1;
   // By the longer side, so that an upright tile is not a thumbnail for being narrow.
   const longerSide = Math.max(display.width, display.height);
-  const maxFramerate = longerSide < THUMBNAIL_WIDTH ? THUMBNAIL_FRAMERATE : FULL_FRAMERATE;
+  const maxFramerate = longerSide < THUMBNAIL_SIZE ? THUMBNAIL_FRAMERATE : FULL_FRAMERATE;
   const maxBitrate =
     ceiling === null
       ? null
