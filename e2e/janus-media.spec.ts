@@ -85,9 +85,8 @@ test('two browsers publish simulcast through Janus and see each other', async ({
 
     // Bob asks for a smaller layer of Alice's camera: the frames he decodes shrink. (At 640x360
     // Chromium sends two of the three layers, 'h' and 'm', so 'medium' is the smallest here.)
-    await expect
-      .poll(async () => (await videoFrom(bob, ALICE))?.frameWidth ?? 0, { timeout: 20_000 })
-      .toBeGreaterThanOrEqual(320);
+    // Until Alice's link has the bandwidth for 'h', Janus relays 'm': wait for the top layer.
+    await expect.poll(async () => receivesTopLayer(bob, alice), { timeout: 20_000 }).toBe(true);
     const fullWidth = (await videoFrom(bob, ALICE))!.frameWidth;
     const aliceVideoMid = bob.offer!.tracks.find(
       (track) => track.peerId === ALICE && track.kind === 'video',
@@ -98,9 +97,7 @@ test('two browsers publish simulcast through Janus and see each other', async ({
       .toBeLessThanOrEqual(fullWidth / 2);
     const lowWidth = (await videoFrom(bob, ALICE))!.frameWidth;
     expect(await bob.broker.chooseLayer(ROOM, BOB, aliceVideoMid, 'high')).toBe(true);
-    await expect
-      .poll(async () => (await videoFrom(bob, ALICE))?.frameWidth ?? 0, { timeout: 20_000 })
-      .toBe(fullWidth);
+    await expect.poll(async () => receivesTopLayer(bob, alice), { timeout: 20_000 }).toBe(true);
 
     // Bob's tile of Alice is hidden: Janus stops relaying her video to him, and relays it again
     // (from a keyframe it asks her for) once he chooses a layer.
@@ -206,6 +203,17 @@ async function videoFrom(person: Person, peerId: string) {
   return person.page.evaluate(inboundVideo, mid);
 }
 
+/**
+ * Whether the viewer decodes the sender's camera at the width of the sender's top simulcast
+ * layer, while a smaller layer is being sent too (so the top one is not just the only one).
+ */
+async function receivesTopLayer(viewer: Person, sender: Person): Promise<boolean> {
+  const received = (await videoFrom(viewer, sender.peerId))?.frameWidth ?? 0;
+  const sent = await sender.page.evaluate(sentLayerWidths);
+  const top = sent.h ?? 0;
+  return top > 0 && received === top && (sent.m ?? top) < top;
+}
+
 // --- In the page (each function is serialised into it: self-contained) ------------------------
 
 interface SfuWindow {
@@ -279,6 +287,22 @@ async function inboundVideo(
     }
   });
   return result;
+}
+
+/** The width each simulcast layer of the published camera is encoded at now, by rid. */
+async function sentLayerWidths(): Promise<Record<string, number>> {
+  const widths: Record<string, number> = {};
+  const stats = await (window as SfuWindow).sfuPublisher!.getStats();
+  stats.forEach((report: Record<string, unknown>) => {
+    if (
+      report.type === 'outbound-rtp' &&
+      report.kind === 'video' &&
+      typeof report.rid === 'string'
+    ) {
+      widths[report.rid] = Number(report.frameWidth ?? 0);
+    }
+  });
+  return widths;
 }
 
 interface SelectedPair {
