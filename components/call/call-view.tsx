@@ -3,6 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useCallback, useId } from 'react';
 import { Button } from '@/components/ui/button';
+import { Popover } from '@/components/ui/popover';
 import { KeyboardIcon, SettingsIcon, UsersIcon } from '@/components/ui/icons';
 import type { ShortcutAction } from '@/lib/call/shortcuts';
 import { useCallController } from '@/lib/hooks/use-call-controller';
@@ -151,16 +152,15 @@ export function CallView() {
       {peerIds.map((peerId) => (
         <RemoteAudio key={peerId} peerId={peerId} />
       ))}
-      <div
+      <Popover
         id={settingsId}
-        popover="auto"
         aria-label={t('settings')}
         className="m-auto w-[28rem] max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
       >
         <h2 className="mb-3 font-semibold">{t('settings')}</h2>
         <DeviceSettings withDisplayOptions />
         <LanguageSwitcher className="mt-3 border-t border-surface-border pt-3" />
-      </div>
+      </Popover>
       <ShortcutsHelp id={shortcutsId} />
       <LeaveDialog />
       <LinkStatsDialog />

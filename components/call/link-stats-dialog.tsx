@@ -87,32 +87,35 @@ export function LinkStatsDialog() {
       onClose={() => showStats(null)}
       className="m-auto w-96 max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-5 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/60"
     >
-      <form method="dialog" className="flex flex-col gap-4">
-        <h2 id="link-stats-title" className="text-lg font-semibold">
-          {t.rich('title', {
-            name,
-            em: (chunks) => <span className="break-all">{chunks}</span>,
-          })}
-        </h2>
-        <p className="text-sm text-ink-muted">
-          {t('summary', { quality: t(`quality.${linkQuality(figures ?? null)}`) })}
-        </p>
-        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-          {rows(figures, (candidate) => t(`route.${candidate}`)).map(([key, value]) => (
-            <div key={key} className="contents">
-              <dt className="text-ink-muted">{t(`row.${key}`)}</dt>
-              <dd data-stat={key} className="tabular-nums">
-                {value}
-              </dd>
-            </div>
-          ))}
-        </dl>
-        <div className="flex justify-end">
-          <Button type="submit" variant="secondary" autoFocus>
-            {t('close')}
-          </Button>
-        </div>
-      </form>
+      {/* Rendered only while open: hidden content would cost its render and layout with the call view. */}
+      {peerId && (
+        <form method="dialog" className="flex flex-col gap-4">
+          <h2 id="link-stats-title" className="text-lg font-semibold">
+            {t.rich('title', {
+              name,
+              em: (chunks) => <span className="break-all">{chunks}</span>,
+            })}
+          </h2>
+          <p className="text-sm text-ink-muted">
+            {t('summary', { quality: t(`quality.${linkQuality(figures ?? null)}`) })}
+          </p>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            {rows(figures, (candidate) => t(`route.${candidate}`)).map(([key, value]) => (
+              <div key={key} className="contents">
+                <dt className="text-ink-muted">{t(`row.${key}`)}</dt>
+                <dd data-stat={key} className="tabular-nums">
+                  {value}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          <div className="flex justify-end">
+            <Button type="submit" variant="secondary" autoFocus>
+              {t('close')}
+            </Button>
+          </div>
+        </form>
+      )}
     </dialog>
   );
 }

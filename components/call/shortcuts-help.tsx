@@ -1,15 +1,15 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
+import { Popover } from '@/components/ui/popover';
 import { SHORTCUTS } from '@/lib/call/shortcuts';
 
 /** The list of keyboard shortcuts, shown in a popover from the header. */
 export function ShortcutsHelp({ id }: { id: string }) {
   const t = useTranslations('shortcuts');
   return (
-    <div
+    <Popover
       id={id}
-      popover="auto"
       aria-label={t('title')}
       className="m-auto w-80 max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-4 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/50"
     >
@@ -26,6 +26,6 @@ export function ShortcutsHelp({ id }: { id: string }) {
           </div>
         ))}
       </dl>
-    </div>
+    </Popover>
   );
 }
