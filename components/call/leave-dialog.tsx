@@ -26,8 +26,10 @@ export function LeaveDialog() {
           {t('question')}
         </h2>
         <div className="flex justify-end gap-2">
-          {/* Stay has the focus, so that Enter or Space typed by accident does not leave. */}
-          <Button type="submit" variant="secondary" autoFocus>
+          {/* Stay comes first, so the dialog gives it the focus as it opens (without `autoFocus`,
+              which focuses it as the call view mounts, forcing a layout there): Enter or Space
+              typed by accident does not leave. */}
+          <Button type="submit" variant="secondary">
             {t('stay')}
           </Button>
           <Button
