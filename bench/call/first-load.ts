@@ -16,8 +16,9 @@ export interface FirstLoad {
 /**
  * The JavaScript a browser downloads before a page is of use, gzipped as a server would send it.
  * The call page renders in the browser only, so it is of use when the lobby's Join button shows;
- * chunks fetched after that (the in-call view, prefetched from the lobby) are not counted. The
- * home page is rendered on the server and is of use once its scripts have run (the load event).
+ * chunks fetched after that (prefetched from the lobby: the call view, and the screens for
+ * waiting and the ends of a call) are not counted. The home page is rendered on the server and is
+ * of use once its scripts have run (the load event).
  */
 export async function measureFirstLoad(cast: Cast, server: AppServer): Promise<FirstLoad> {
   const call = await withPeople(cast, ['Caller'], async ([caller]) => {

@@ -1,21 +1,11 @@
 'use client';
 
-import { useTranslations } from 'next-intl';
 import { lazy, Suspense, useSyncExternalStore } from 'react';
-import { SpinnerIcon } from '@/components/ui/icons';
 import type { CallRoomProps } from './call-room';
+import { LoadingCall } from './loading-call';
 
 // React's own lazy, not next/dynamic: that one's loader adds 1.5 kB gzipped before the lobby.
 const CallRoom = lazy(() => import('./call-room').then((module) => ({ default: module.CallRoom })));
-
-function Loading() {
-  const t = useTranslations('loading');
-  return (
-    <main className="flex min-h-dvh items-center justify-center gap-2 text-ink-muted">
-      <SpinnerIcon /> {t('call')}
-    </main>
-  );
-}
 
 const noSubscription = () => () => {};
 
@@ -29,9 +19,9 @@ export function CallRoomLoader(props: CallRoomProps) {
     () => true,
     () => false,
   );
-  if (!inBrowser) return <Loading />;
+  if (!inBrowser) return <LoadingCall />;
   return (
-    <Suspense fallback={<Loading />}>
+    <Suspense fallback={<LoadingCall />}>
       <CallRoom {...props} />
     </Suspense>
   );

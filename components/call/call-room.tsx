@@ -3,25 +3,17 @@
 import { Suspense, useEffect, useState } from 'react';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { CallProvider, type RelaySettings } from './call-provider';
-import type { CallView } from './call-view';
+import { LoadingCall } from './loading-call';
 import { Lobby } from './lobby';
-import type { PhaseScreen } from './phase-screens';
 
-// The lobby comes first and is what must load fast; everything shown after it (the call's own UI,
+// The lobby comes first and is what must load fast; what is shown after it (the call's own UI,
 // and the screens for waiting, a full room and the end) is fetched while the person is still in
-// the lobby, so joining never waits for it. It is held in state, not behind `lazy`: `lazy`
+// the lobby, so joining never waits for it. Each is held in state, not behind `lazy`: `lazy`
 // suspends on its first render even when the module has arrived, and React holds back revealing
 // what suspended for up to 300 ms after its fallback showed, which delayed the first picture of a
-// call by that much.
-interface PastLobbyViews {
-  CallView: typeof CallView;
-  PhaseScreen: typeof PhaseScreen;
-}
-const loadPastLobbyViews = (): Promise<PastLobbyViews> =>
-  Promise.all([import('./call-view'), import('./phase-screens')]).then(([call, screens]) => ({
-    CallView: call.CallView,
-    PhaseScreen: screens.PhaseScreen,
-  }));
+// call by that much. The two load apart: the small screens need not wait for the call's UI.
+const loadCallView = () => import('./call-view');
+const loadPhaseScreens = () => import('./phase-screens');
 
 export interface CallRoomProps {
   roomId: string;
@@ -45,25 +37,45 @@ export function CallRoom({ roomId, relay, signalingPort }: CallRoomProps) {
 
 function CallPhaseView() {
   const phase = useCallStore((state) => state.phase);
-  const pastLobby = phase !== 'lobby' && phase !== 'joining';
-  const [views, setViews] = useState<PastLobbyViews | null>(null);
-  const [loadFailures, setLoadFailures] = useState<unknown[]>([]);
+  const callView = usePrefetched(loadCallView, phase === 'in-call');
+  const phaseScreens = usePrefetched(
+    loadPhaseScreens,
+    phase !== 'lobby' && phase !== 'joining' && phase !== 'in-call',
+  );
+  switch (phase) {
+    case 'lobby':
+    case 'joining':
+      return <Lobby />;
+    case 'in-call':
+      return callView ? <callView.CallView /> : <LoadingCall />;
+    case 'waiting':
+    case 'room-full':
+    case 'left':
+    case 'removed':
+    case 'ended':
+      return phaseScreens ? <phaseScreens.PhaseScreen phase={phase} /> : <LoadingCall />;
+  }
+}
+
+/**
+ * A module fetched in the background, from the lobby: null until it has arrived. Once it is
+ * `needed`, a failed fetch is tried once more, and a second failure is an error of the page; a
+ * failed prefetch alone leaves the lobby working.
+ */
+function usePrefetched<T>(load: () => Promise<T>, needed: boolean): T | null {
+  const [loaded, setLoaded] = useState<{ value: T } | null>(null);
+  const [failures, setFailures] = useState<unknown[]>([]);
   useEffect(() => {
-    // Fetched from the lobby; fetched once more on leaving it if that failed.
-    if (views || loadFailures.length > (pastLobby ? 1 : 0)) return;
+    if (loaded || failures.length > (needed ? 1 : 0)) return;
     let mounted = true;
-    loadPastLobbyViews().then(
-      (loaded) => mounted && setViews(loaded),
-      (error: unknown) => mounted && setLoadFailures((earlier) => [...earlier, error]),
+    load().then(
+      (value) => mounted && setLoaded({ value }),
+      (error: unknown) => mounted && setFailures((earlier) => [...earlier, error]),
     );
     return () => {
       mounted = false;
     };
-  }, [views, loadFailures.length, pastLobby]);
-  // Views fetched in vain twice, from the lobby and after it, are an error of the page. A failed
-  // prefetch alone leaves the lobby working.
-  if (pastLobby && loadFailures.length > 1) throw loadFailures.at(-1);
-  if (!pastLobby) return <Lobby />;
-  if (!views) return null;
-  return phase === 'in-call' ? <views.CallView /> : <views.PhaseScreen phase={phase} />;
+  }, [load, loaded, failures.length, needed]);
+  if (needed && failures.length > 1) throw failures.at(-1);
+  return loaded?.value ?? null;
 }

@@ -1,7 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { useCallStore } from '@/lib/hooks/use-call-store';
 import { linkQuality } from '@/lib/stats/link-quality';
@@ -72,7 +72,8 @@ export function LinkStatsDialog() {
   );
   const showStats = useCallStore((state) => state.actions.showStats);
 
-  useEffect(() => {
+  // Before paint: the form goes with `peerId`, and an open dialog without it is an empty box.
+  useLayoutEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
     if (peerId && !dialog.open) dialog.showModal();
@@ -87,7 +88,8 @@ export function LinkStatsDialog() {
       onClose={() => showStats(null)}
       className="m-auto w-96 max-w-[calc(100vw-2rem)] rounded-2xl bg-surface-raised p-5 text-ink shadow-2xl ring-1 ring-surface-border backdrop:bg-black/60"
     >
-      {/* Rendered only while open: hidden content would cost its render and layout with the call view. */}
+      {/* Rendered only while open, not with the call view, whose first render holds back a
+          newcomer's offers. The dialog focuses Close, its one button, as it opens. */}
       {peerId && (
         <form method="dialog" className="flex flex-col gap-4">
           <h2 id="link-stats-title" className="text-lg font-semibold">
@@ -110,7 +112,7 @@ export function LinkStatsDialog() {
             ))}
           </dl>
           <div className="flex justify-end">
-            <Button type="submit" variant="secondary" autoFocus>
+            <Button type="submit" variant="secondary">
               {t('close')}
             </Button>
           </div>

@@ -5,10 +5,13 @@ import { useState, type HTMLAttributes } from 'react';
 /**
  * A popover (`popover="auto"`, opened by a `popovertarget` button or `togglePopover`) whose
  * content is rendered when it first opens, and kept from then on. Hidden content still costs its
- * render, style and layout: rendered with the call view, the settings alone took about half of
- * the work that holds back a newcomer's first offers.
+ * render and its DOM: rendered with the call view, the settings and shortcuts popovers and the
+ * link figures dialog made up about half of the work that holds back a newcomer's first offers.
  */
-export function Popover({ children, ...props }: HTMLAttributes<HTMLDivElement>) {
+export function Popover({
+  children,
+  ...props
+}: Omit<HTMLAttributes<HTMLDivElement>, 'popover' | 'onBeforeToggle'>) {
   const [opened, setOpened] = useState(false);
   return (
     <div
