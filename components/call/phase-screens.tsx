@@ -72,13 +72,18 @@ function AskAgain() {
 
 function BackHome() {
   const t = useTranslations('endScreens');
+  return <HomeLink>{t('backHome')}</HomeLink>;
+}
+
+/** To the home page, by a full page load: nothing of the call (camera, sockets) outlives it. */
+function HomeLink({ children }: { children: React.ReactNode }) {
   return (
-    // eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen
+    // eslint-disable-next-line @next/next/no-html-link-for-pages -- a full load on purpose, as said above
     <a
       href="/"
       className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
     >
-      {t('backHome')}
+      {children}
     </a>
   );
 }
@@ -100,13 +105,7 @@ function LeftScreen() {
         <Button size="lg" onClick={() => window.location.reload()}>
           {t('rejoin')}
         </Button>
-        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
-        <a
-          href="/"
-          className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
-        >
-          {t('backHome')}
-        </a>
+        <BackHome />
       </div>
     </EndScreen>
   );
@@ -147,13 +146,7 @@ function RoomFullScreen() {
             {t('joinNow')}
           </Button>
         )}
-        {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- next/link would add 3 kB to the lobby's first load for a link from the last screen */}
-        <a
-          href="/"
-          className="inline-flex h-12 items-center rounded-xl bg-surface-overlay px-6 font-medium hover:bg-surface-border"
-        >
-          {t('startAnother')}
-        </a>
+        <HomeLink>{t('startAnother')}</HomeLink>
       </div>
     </EndScreen>
   );
