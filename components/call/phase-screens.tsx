@@ -27,8 +27,9 @@ export function PhaseScreen({
       return <LeftScreen />;
     case 'removed':
       return (
+        // Back in the lobby, joining knocks again.
         <EndScreen title={t('removed')}>
-          <AskAgain />
+          <AgainOrHome again={t('askAgain')} />
         </EndScreen>
       );
     case 'ended':
@@ -57,13 +58,12 @@ function WaitingScreen() {
   );
 }
 
-/** After a removal: back to the lobby, where joining knocks again. */
-function AskAgain() {
-  const t = useTranslations('endScreens');
+/** Loads the call page afresh (back to its lobby), or goes home. */
+function AgainOrHome({ again }: { again: string }) {
   return (
     <div className="flex gap-3">
       <Button size="lg" onClick={() => window.location.reload()}>
-        {t('askAgain')}
+        {again}
       </Button>
       <BackHome />
     </div>
@@ -101,12 +101,7 @@ function LeftScreen() {
   const t = useTranslations('endScreens');
   return (
     <EndScreen title={t('left')}>
-      <div className="flex gap-3">
-        <Button size="lg" onClick={() => window.location.reload()}>
-          {t('rejoin')}
-        </Button>
-        <BackHome />
-      </div>
+      <AgainOrHome again={t('rejoin')} />
     </EndScreen>
   );
 }
