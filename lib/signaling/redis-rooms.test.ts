@@ -219,6 +219,41 @@ describe('RedisRooms across processes', () => {
     await eventually(() => one.delivered.length === 1, 'the frame for A');
   });
 
+  it('splits one batch among processes, in order, holding for the away and not for strangers', async () => {
+    const prefix = `split${nextPrefix++}:`;
+    const one = await start(prefix, { capacity: 4 });
+    const two = await start(prefix, { capacity: 4 });
+    const three = await start(prefix, { capacity: 4 });
+    await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
+    await one.rooms.join(ROOM, 'peer-d', { name: 'D', media: MEDIA });
+    await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+    await three.rooms.join(ROOM, 'peer-c', { name: 'C', media: MEDIA });
+    expect(await one.rooms.detach(ROOM, 'peer-d', FIRST_EPOCH, Date.now() + 10_000)).toBe(true);
+    const relays: [to: string, frame: string][] = [
+      ['peer-a', 'a0'],
+      ['peer-c', 'c0'],
+      ['peer-a', 'a1'],
+      ['peer-a', 'a2'],
+      ['peer-d', 'd0'],
+      ['peer-c', 'c1'],
+      ['peer-x', 'x0'],
+      ['peer-a', 'a3'],
+    ];
+    // All in one turn of the event loop: one batch, one script call.
+    const outcomes = await Promise.all(
+      relays.map(([to, frame]) =>
+        two.rooms.deliver(ROOM, to, { frame, kind: 'other', subject: 'peer-b', bytes: 2 }),
+      ),
+    );
+    expect(outcomes).toEqual(['sent', 'sent', 'sent', 'sent', 'held', 'sent', 'unknown', 'sent']);
+    await eventually(() => one.delivered.length === 4 && three.delivered.length === 2, 'frames');
+    expect(one.delivered).toEqual(
+      ['a0', 'a1', 'a2', 'a3'].map((frame) => ({ peerId: 'peer-a', frame })),
+    );
+    expect(three.delivered).toEqual(['c0', 'c1'].map((frame) => ({ peerId: 'peer-c', frame })));
+    expect((await one.rooms.claim(ROOM, 'peer-d'))?.held).toEqual(['d0']);
+  });
+
   it('lets exactly one of two processes take the last seat, every time', async () => {
     const prefix = `race${nextPrefix++}:`;
     const one = await start(prefix, { capacity: 2 });

@@ -19,7 +19,7 @@
  * for the away peers of one process is summed in `<prefix>node:<node>:held`, its budget. All
  * room state lives in the same hash, so the scripts stay atomic and it all goes with the room.
  *
- * Frames published to a process (`<prefix>node:<node>`) are "<peer>[,<peer>…]\n<frame>", or a
+ * What is published to a process (`<prefix>node:<node>`) is relays, as RELAY takes them, or a
  * notice: "!claimed <room> <peer> <epoch>" for the process that held a peer before, "!expelled
  * <room> <peer> <why>" for the process that holds a peer the host took out, and "!knock <room>
  * <knock> <admit, or the pause in ms>" for the process that holds a knocker's socket.
@@ -255,10 +255,11 @@ return members(room, peer, { 'ok' })
  * through a pattern byte by byte, which for a 6 KB offer cost more than the rest of the relay.
  * The keys (the room, the held list) are made here from the room id, as `RedisRooms` makes them.
  *
- * An attached recipient's frame is published to its process, one publication per process
- * carrying that process's frames in order ("<peer>\n<frame>\n<peer>\n<frame>…"); an away one's is
- * held. Returns, flat, only the envelopes not sent: {index (1-based), outcome, held bytes, …} with
- * outcome 'held', 'unknown', 'peer-limit' or 'process-limit' (the recipient was removed).
+ * An attached recipient's relay is published to its process, one publication per process
+ * carrying that process's relays in order, each as it was in the batch (header line and frame);
+ * an away one's is held. Returns, flat, only the envelopes not sent: {index (1-based), outcome,
+ * held bytes, …} with outcome 'held', 'unknown', 'peer-limit' or 'process-limit' (the recipient
+ * was removed).
  */
 export const RELAY = script(
   0,
@@ -266,31 +267,45 @@ export const RELAY = script(
 local channel, prefix = ARGV[1], ARGV[2]
 local max_peer, max_process = tonumber(ARGV[3]), tonumber(ARGV[4])
 local batch = ARGV[5]
-local by_node, nodes, outcomes = {}, {}, {}
-local i, pos = 0, 1
+-- Per process, the byte ranges of its relays in the batch: {first, after, first, after, ...}.
+local ranges, nodes, outcomes = {}, {}, {}
+-- Where each attached recipient is, read once per batch: nothing below moves an attached peer.
+local attached = {}
+local i, pos, sent = 0, 1, 0
 while pos <= #batch do
   i = i + 1
+  local first = pos
   local room_id, peer, kind, subject, bytes, length, from =
     string.match(batch, '^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t(%d+)\\t(%d+)\\n()', pos)
   if not from then return redis.error_reply('malformed relay batch') end
   local after = from + tonumber(length)
   if string.byte(batch, after) ~= 10 then return redis.error_reply('malformed relay batch') end
-  local frame = string.sub(batch, from, after - 1)
   pos = after + 1
-  local room = prefix .. 'room:{' .. room_id .. '}'
-  local where = presence(room, peer)
+  local route = room_id .. '\\t' .. peer
+  local where, room = attached[route], nil
+  if not where then
+    room = prefix .. 'room:{' .. room_id .. '}'
+    where = presence(room, peer)
+    if where and where.away == 0 then attached[route] = where end
+  end
   if not where then
     table.insert(outcomes, i); table.insert(outcomes, 'unknown'); table.insert(outcomes, 0)
   elseif where.away == 0 then
-    local frames = by_node[where.node]
-    if not frames then
-      frames = {}
-      by_node[where.node] = frames
+    local node_ranges = ranges[where.node]
+    if not node_ranges then
+      node_ranges = {}
+      ranges[where.node] = node_ranges
       table.insert(nodes, where.node)
     end
-    table.insert(frames, peer)
-    table.insert(frames, frame)
+    local n = #node_ranges
+    if n > 0 and node_ranges[n] == first then
+      node_ranges[n] = pos
+    else
+      table.insert(node_ranges, first); table.insert(node_ranges, pos)
+    end
+    sent = sent + 1
   else
+    local frame = string.sub(batch, from, after - 1)
     local held = room .. ':held:' .. peer
     local outcome = hold(room, held, peer, where.node, prefix, kind, subject, tonumber(bytes), frame, where.away, max_peer, max_process)
     local held_bytes = tonumber(redis.call('HGET', room, 'h:' .. peer) or '0')
@@ -301,8 +316,19 @@ while pos <= #batch do
     table.insert(outcomes, i); table.insert(outcomes, outcome); table.insert(outcomes, held_bytes)
   end
 end
-for _, node in ipairs(nodes) do
-  redis.call('PUBLISH', channel .. node, table.concat(by_node[node], '\\n'))
+-- Redis's Lua (7.0 on) hashes every byte of every string it makes: the batch is published as it
+-- came when all of it goes to one process, and otherwise cut in as few pieces as the order of its
+-- relays allows.
+if sent == i and #nodes == 1 then
+  redis.call('PUBLISH', channel .. nodes[1], batch)
+else
+  for _, node in ipairs(nodes) do
+    local node_ranges, pieces = ranges[node], {}
+    for k = 1, #node_ranges, 2 do
+      table.insert(pieces, string.sub(batch, node_ranges[k], node_ranges[k + 1] - 1))
+    end
+    redis.call('PUBLISH', channel .. node, table.concat(pieces))
+  end
 end
 return outcomes
 `,

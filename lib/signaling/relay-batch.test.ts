@@ -67,9 +67,17 @@ describe('RelayBatch', () => {
 });
 
 describe('forEachFrame', () => {
-  it('hands over each peer and its frame as bytes, multi-byte text intact', () => {
-    const frames = ['{"text":"ça va? 🎉"}', '{"type":"candidate"}'];
-    const message = Buffer.from(`p1\n${frames[0]}\np2\n${frames[1]}`);
+  /** A publication as the RELAY script makes it: relays of batches, as they were written. */
+  function publication(...relays: [room: string, to: string, frame: string][]): Buffer {
+    const batch = new RelayBatch();
+    for (const [room, to, frame] of relays)
+      batch.add(room, to, { kind: 'other', subject: 's', bytes: frame.length, frame });
+    return Buffer.from(batch.bytes());
+  }
+
+  it('hands over each recipient and its frame as bytes, multi-byte text intact', () => {
+    const frames = ['{"text":"ça va? 🎉\\n"}', '{"type":"candidate"}'];
+    const message = publication(['r1', 'p1', frames[0]!], ['r2', 'p2', frames[1]!]);
     const seen: [string, string][] = [];
     forEachFrame(message, (peerId, frame) => seen.push([peerId, frame.toString()]));
     expect(seen).toEqual([
@@ -78,14 +86,34 @@ describe('forEachFrame', () => {
     ]);
   });
 
-  it('ignores a trailing peer with no frame line', () => {
+  it('reads pieces of several batches joined, as a publication to one of several processes', () => {
+    const first = publication(['r', 'a', '{"n":1}'], ['r', 'b', '{"n":2}']);
+    const second = publication(['r', 'a', '{"n":3}']);
     const seen: string[] = [];
-    forEachFrame(Buffer.from('p1\n{}\np2'), (peerId) => seen.push(peerId));
-    expect(seen).toEqual(['p1']);
+    forEachFrame(Buffer.concat([first, second]), (peerId, frame) =>
+      seen.push(`${peerId} ${frame.toString()}`),
+    );
+    expect(seen).toEqual(['a {"n":1}', 'b {"n":2}', 'a {"n":3}']);
   });
 
-  it('tells notices from frames', () => {
+  it('stops at a relay cut short or malformed, keeping those before it', () => {
+    const whole = publication(['r', 'a', '{"n":1}'], ['r', 'b', '{"n":2}']);
+    for (const broken of [
+      whole.subarray(0, whole.length - 1),
+      Buffer.concat([whole.subarray(0, whole.indexOf('r\tb')), Buffer.from('r\tb\n{}\n')]),
+      Buffer.concat([
+        whole.subarray(0, whole.indexOf('r\tb')),
+        Buffer.from('r\tb\to\ts\t1\tx\n{}\n'),
+      ]),
+    ]) {
+      const seen: string[] = [];
+      forEachFrame(broken, (peerId) => seen.push(peerId));
+      expect(seen).toEqual(['a']);
+    }
+  });
+
+  it('tells notices from relays', () => {
     expect(isNotice(Buffer.from('!claimed r p 3'))).toBe(true);
-    expect(isNotice(Buffer.from('p1\n{}'))).toBe(false);
+    expect(isNotice(publication(['r', 'p1', '{}']))).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import type { Delivery } from './rooms';
 /** Digits of a frame's length in a batch header: written after the frame, at a fixed width. */
 const LENGTH_DIGITS = 10;
 const NEWLINE = 0x0a;
+const TAB = 0x09;
 const NOTICE_MARK = 0x21; // '!'
 const DIGIT_ZERO = 0x30;
 const INITIAL_CAPACITY = 64 * 1024;
@@ -110,8 +111,9 @@ export function isNotice(message: Buffer): boolean {
 }
 
 /**
- * Each frame of a publication `peer \n frame \n peer \n frame…`, as a slice of it (no copy).
- * Frames are JSON text, which has no raw newline.
+ * Each relay of a publication, which carries relays as the RELAY script read them from a batch
+ * (header line, then the frame): the recipient, and the frame as a slice of the publication (no
+ * copy). Stops at anything malformed.
  */
 export function forEachFrame(
   message: Buffer,
@@ -119,13 +121,22 @@ export function forEachFrame(
 ): void {
   let start = 0;
   while (start < message.length) {
-    const afterPeer = message.indexOf(NEWLINE, start);
-    if (afterPeer < 0) return;
-    let afterFrame = message.indexOf(NEWLINE, afterPeer + 1);
-    if (afterFrame < 0) afterFrame = message.length;
+    const endOfLine = message.indexOf(NEWLINE, start);
+    const afterRoom = message.indexOf(TAB, start);
+    const afterPeer = message.indexOf(TAB, afterRoom + 1);
+    const beforeLength = message.lastIndexOf(TAB, endOfLine);
+    if (endOfLine < 0 || afterRoom < 0 || afterPeer < 0 || afterPeer >= endOfLine) return;
+    let length = 0;
+    for (let at = beforeLength + 1; at < endOfLine; at++) {
+      const digit = message[at]! - DIGIT_ZERO;
+      if (digit < 0 || digit > 9) return;
+      length = 10 * length + digit;
+    }
+    const afterFrame = endOfLine + 1 + length;
+    if (message[afterFrame] !== NEWLINE) return;
     deliver(
-      message.toString('utf8', start, afterPeer),
-      message.subarray(afterPeer + 1, afterFrame),
+      message.toString('utf8', afterRoom + 1, afterPeer),
+      message.subarray(endOfLine + 1, afterFrame),
     );
     start = afterFrame + 1;
   }
