@@ -254,6 +254,62 @@ describe('RedisRooms across processes', () => {
     expect((await one.rooms.claim(ROOM, 'peer-d'))?.held).toEqual(['d0']);
   });
 
+  it('publishes one batch to two processes when every relay in it is sent', async () => {
+    const prefix = `two${nextPrefix++}:`;
+    const one = await start(prefix);
+    const two = await start(prefix);
+    const three = await start(prefix);
+    await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
+    await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+    await three.rooms.join(ROOM, 'peer-c', { name: 'C', media: MEDIA });
+    const relays = ['peer-a', 'peer-c', 'peer-a'].map((to, n) =>
+      two.rooms.deliver(ROOM, to, { frame: `${n}`, kind: 'other', subject: 'peer-b', bytes: 1 }),
+    );
+    expect(await Promise.all(relays)).toEqual(['sent', 'sent', 'sent']);
+    await eventually(() => one.delivered.length === 2 && three.delivered.length === 1, 'frames');
+    expect(one.delivered).toEqual(['0', '2'].map((frame) => ({ peerId: 'peer-a', frame })));
+    expect(three.delivered).toEqual([{ peerId: 'peer-c', frame: '1' }]);
+  });
+
+  it('relays to and from a process of the earlier release, during a rolling deploy', async () => {
+    const prefix = `mixed${nextPrefix++}:`;
+    const current = await start(prefix);
+    // An earlier release's process: its lease holds only a time, and it reads "<peer>\n<frame>".
+    const earlier = await start(prefix, { leaseMs: 600_000 });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const published: string[] = [];
+    const listening = client.duplicate();
+    await listening.connect();
+    try {
+      await client.set(`${prefix}node:${earlier.rooms.nodeId}`, String(Date.now() + 600_000));
+      await listening.subscribe(`${prefix}node:${earlier.rooms.nodeId}`, (message) =>
+        published.push(message),
+      );
+      await earlier.rooms.join(ROOM, 'peer-old', { name: 'Old', media: MEDIA });
+      await current.rooms.join(ROOM, 'peer-new', { name: 'New', media: MEDIA });
+      const frames = ['{"n":1}', '{"n":2}'];
+      const sends = frames.map((frame) =>
+        current.rooms.deliver(ROOM, 'peer-old', {
+          frame,
+          kind: 'other',
+          subject: 'peer-new',
+          bytes: 7,
+        }),
+      );
+      expect(await Promise.all(sends)).toEqual(['sent', 'sent']);
+      await eventually(() => published.length === 1, 'the publication to the earlier process');
+      expect(published).toEqual([`peer-old\n${frames[0]}\npeer-old\n${frames[1]}`]);
+      // What an earlier process's script publishes reaches a current one's peers.
+      await client.publish(`${prefix}node:${current.rooms.nodeId}`, `peer-new\n{"from":"old"}`);
+      await eventually(() => current.delivered.length === 1, 'the frame from the earlier process');
+      expect(current.delivered).toEqual([{ peerId: 'peer-new', frame: '{"from":"old"}' }]);
+    } finally {
+      listening.destroy();
+      client.destroy();
+    }
+  });
+
   it('lets exactly one of two processes take the last seat, every time', async () => {
     const prefix = `race${nextPrefix++}:`;
     const one = await start(prefix, { capacity: 2 });

@@ -557,7 +557,8 @@ export class RedisRooms implements Rooms {
     const replies = await this.call(() =>
       this.client
         .multi()
-        .set(this.leaseKey(this.nodeId), String(expiresAt), { PX: this.options.leaseMs })
+        // The lease also says that this process reads relays as batches (the RELAY script).
+        .set(this.leaseKey(this.nodeId), `${expiresAt} batch`, { PX: this.options.leaseMs })
         .zAdd(this.nodesKey(), { score: expiresAt, value: this.nodeId })
         .pExpire(this.nodesKey(), this.options.leaseMs * 3)
         .pExpire(this.nodeRoomsKey(this.nodeId), this.roomTtlMs)

@@ -19,7 +19,8 @@
  * for the away peers of one process is summed in `<prefix>node:<node>:held`, its budget. All
  * room state lives in the same hash, so the scripts stay atomic and it all goes with the room.
  *
- * What is published to a process (`<prefix>node:<node>`) is relays, as RELAY takes them, or a
+ * What is published to a process (`<prefix>node:<node>`) is relays, as RELAY takes them (to a
+ * process of an earlier release, whose lease does not say 'batch': "<peer>\n<frame>" pairs), or a
  * notice: "!claimed <room> <peer> <epoch>" for the process that held a peer before, "!expelled
  * <room> <peer> <why>" for the process that holds a peer the host took out, and "!knock <room>
  * <knock> <admit, or the pause in ms>" for the process that holds a knocker's socket.
@@ -251,7 +252,7 @@ return members(room, peer, { 'ok' })
  * line and the frame: "<room id>\t<recipient>\t<kind>\t<subject>\t<bytes>\t<frame length>\n<frame>\n"
  * (the length in bytes; a frame is JSON text, which has no raw newline). One argument rather than
  * eight per envelope: the client encodes, and Redis parses, a few large strings instead of many
- * small ones. The frame is cut by its length, not matched by a pattern: Lua's matcher steps
+ * small ones. Frames are skipped by their length, not matched by a pattern: Lua's matcher steps
  * through a pattern byte by byte, which for a 6 KB offer cost more than the rest of the relay.
  * The keys (the room, the held list) are made here from the room id, as `RedisRooms` makes them.
  *
@@ -318,16 +319,37 @@ while pos <= #batch do
 end
 -- Redis's Lua (7.0 on) hashes every byte of every string it makes: the batch is published as it
 -- came when all of it goes to one process, and otherwise cut in as few pieces as the order of its
--- relays allows.
-if sent == i and #nodes == 1 then
+-- relays allows. A process of an earlier release (its lease does not say 'batch') reads
+-- "<peer>\\n<frame>" pairs instead, which every process reads too (a rolling deploy).
+local reads_batches = {}
+local function reads_batch(node)
+  local known = reads_batches[node]
+  if known == nil then
+    local lease = redis.call('GET', prefix .. 'node:' .. node)
+    known = lease ~= false and string.find(lease, ' batch', 1, true) ~= nil
+    reads_batches[node] = known
+  end
+  return known
+end
+if sent == i and #nodes == 1 and reads_batch(nodes[1]) then
   redis.call('PUBLISH', channel .. nodes[1], batch)
 else
   for _, node in ipairs(nodes) do
     local node_ranges, pieces = ranges[node], {}
     for k = 1, #node_ranges, 2 do
-      table.insert(pieces, string.sub(batch, node_ranges[k], node_ranges[k + 1] - 1))
+      if reads_batch(node) then
+        table.insert(pieces, string.sub(batch, node_ranges[k], node_ranges[k + 1] - 1))
+      else
+        local at = node_ranges[k]
+        while at < node_ranges[k + 1] do
+          local peer, length, from =
+            string.match(batch, '^[^\\t]*\\t([^\\t]*)\\t[^\\t]*\\t[^\\t]*\\t%d+\\t(%d+)\\n()', at)
+          at = from + tonumber(length) + 1
+          table.insert(pieces, peer .. '\\n' .. string.sub(batch, from, at - 2))
+        end
+      end
     end
-    redis.call('PUBLISH', channel .. node, table.concat(pieces))
+    redis.call('PUBLISH', channel .. node, table.concat(pieces, reads_batch(node) and '' or '\\n'))
   end
 end
 return outcomes

@@ -86,7 +86,7 @@ describe('forEachFrame', () => {
     ]);
   });
 
-  it('reads pieces of several batches joined, as a publication to one of several processes', () => {
+  it('reads the pieces of a batch that the script joined for one process', () => {
     const first = publication(['r', 'a', '{"n":1}'], ['r', 'b', '{"n":2}']);
     const second = publication(['r', 'a', '{"n":3}']);
     const seen: string[] = [];
@@ -98,18 +98,31 @@ describe('forEachFrame', () => {
 
   it('stops at a relay cut short or malformed, keeping those before it', () => {
     const whole = publication(['r', 'a', '{"n":1}'], ['r', 'b', '{"n":2}']);
+    const before = whole.subarray(0, whole.indexOf('r\tb'));
     for (const broken of [
       whole.subarray(0, whole.length - 1),
-      Buffer.concat([whole.subarray(0, whole.indexOf('r\tb')), Buffer.from('r\tb\n{}\n')]),
-      Buffer.concat([
-        whole.subarray(0, whole.indexOf('r\tb')),
-        Buffer.from('r\tb\to\ts\t1\tx\n{}\n'),
-      ]),
+      Buffer.concat([before, Buffer.from('r\tb\n{}\n')]),
+      Buffer.concat([before, Buffer.from('r\tb\to\ts\t1\t000000000x\n{}\n')]),
+      Buffer.concat([before, Buffer.from('r\tb\to\ts\t1\t2\n{}\n')]),
+      Buffer.concat([before, Buffer.from('r\tb\t0000000002\n{}\n')]),
+      Buffer.concat([before, Buffer.from('r\tb\n\t0000000002\n{}\n')]),
     ]) {
       const seen: string[] = [];
       forEachFrame(broken, (peerId) => seen.push(peerId));
       expect(seen).toEqual(['a']);
     }
+  });
+
+  it('reads the pairs a process of an earlier release publishes', () => {
+    const frames = ['{"text":"ça va? 🎉"}', '{"type":"candidate"}'];
+    const seen: [string, string][] = [];
+    forEachFrame(Buffer.from(`p1\n${frames[0]}\np2\n${frames[1]}\np3`), (peerId, frame) =>
+      seen.push([peerId, frame.toString()]),
+    );
+    expect(seen).toEqual([
+      ['p1', frames[0]],
+      ['p2', frames[1]],
+    ]);
   });
 
   it('tells notices from relays', () => {

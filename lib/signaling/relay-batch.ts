@@ -111,21 +111,29 @@ export function isNotice(message: Buffer): boolean {
 }
 
 /**
- * Each relay of a publication, which carries relays as the RELAY script read them from a batch
- * (header line, then the frame): the recipient, and the frame as a slice of the publication (no
- * copy). Stops at anything malformed.
+ * Each relay of a publication: the recipient, and the frame as a slice of the publication (no
+ * copy). A publication carries relays as the RELAY script read them from a batch (header line,
+ * then the frame), or, from a process of an earlier release, `peer \n frame \n peer \n frame…`;
+ * the first line tells which, as only a header line has tabs. Stops at anything malformed.
  */
 export function forEachFrame(
   message: Buffer,
   deliver: (peerId: string, frame: Buffer) => void,
 ): void {
+  const firstTab = message.indexOf(TAB);
+  if (firstTab >= 0 && firstTab < message.indexOf(NEWLINE)) forEachRelay(message, deliver);
+  else forEachPair(message, deliver);
+}
+
+function forEachRelay(message: Buffer, deliver: (peerId: string, frame: Buffer) => void): void {
   let start = 0;
   while (start < message.length) {
     const endOfLine = message.indexOf(NEWLINE, start);
     const afterRoom = message.indexOf(TAB, start);
     const afterPeer = message.indexOf(TAB, afterRoom + 1);
     const beforeLength = message.lastIndexOf(TAB, endOfLine);
-    if (endOfLine < 0 || afterRoom < 0 || afterPeer < 0 || afterPeer >= endOfLine) return;
+    if (endOfLine < 0 || afterRoom < 0 || afterPeer < 0 || beforeLength <= afterPeer) return;
+    if (endOfLine - beforeLength - 1 !== LENGTH_DIGITS) return;
     let length = 0;
     for (let at = beforeLength + 1; at < endOfLine; at++) {
       const digit = message[at]! - DIGIT_ZERO;
@@ -137,6 +145,21 @@ export function forEachFrame(
     deliver(
       message.toString('utf8', afterRoom + 1, afterPeer),
       message.subarray(endOfLine + 1, afterFrame),
+    );
+    start = afterFrame + 1;
+  }
+}
+
+function forEachPair(message: Buffer, deliver: (peerId: string, frame: Buffer) => void): void {
+  let start = 0;
+  while (start < message.length) {
+    const afterPeer = message.indexOf(NEWLINE, start);
+    if (afterPeer < 0) return;
+    let afterFrame = message.indexOf(NEWLINE, afterPeer + 1);
+    if (afterFrame < 0) afterFrame = message.length;
+    deliver(
+      message.toString('utf8', start, afterPeer),
+      message.subarray(afterPeer + 1, afterFrame),
     );
     start = afterFrame + 1;
   }
