@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@redis/client';
 import { startRedisServer, type RedisServer } from '../../tests/support/redis-server';
 import { RedisRooms } from './redis-rooms';
+import { RelayBatch } from './relay-batch';
 import { describeRoomsContract } from './rooms-contract';
 import { FIRST_EPOCH, RoomsUnavailableError, type AdoptedPeer, type BusEvents } from './rooms';
 
@@ -112,6 +113,19 @@ describe('RedisRooms across processes', () => {
     const two = await start(prefix, { leaseMs: 600_000 });
     return { one, two };
   };
+  /** A quiet pair with peer A on process one and B on two, and what is published to process one
+   * (one publication per batch), as a client of our own receives it. */
+  const startListenedPair = async (prefix: string) => {
+    const pair = await startQuietPair(prefix);
+    await pair.one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
+    await pair.two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
+    const listening = createClient({ url: redis.url });
+    await listening.connect();
+    const published: Buffer[] = [];
+    const channel = `${prefix}node:${pair.one.rooms.nodeId}`;
+    await listening.subscribe(channel, (message) => published.push(message), true);
+    return { ...pair, published, stopListening: () => listening.destroy() };
+  };
   /** Redis holds every script call for 300 ms (all clients), so a batch's answer comes late. */
   const holdScriptCalls = async () => {
     const client = createClient({ url: redis.url });
@@ -161,15 +175,7 @@ describe('RedisRooms across processes', () => {
   });
 
   it('sends the relays made while a batch awaits its answer as one batch, in order', async () => {
-    const prefix = `group${nextPrefix++}:`;
-    const { one, two } = await startQuietPair(prefix);
-    await one.rooms.join(ROOM, 'peer-a', { name: 'A', media: MEDIA });
-    await two.rooms.join(ROOM, 'peer-b', { name: 'B', media: MEDIA });
-    // Publications to process one, one per batch, counted by a client of our own.
-    const listening = createClient({ url: redis.url });
-    await listening.connect();
-    let publications = 0;
-    await listening.subscribe(`${prefix}node:${one.rooms.nodeId}`, () => publications++);
+    const { one, two, published, stopListening } = await startListenedPair(`group${nextPrefix++}:`);
     try {
       await holdScriptCalls();
       const frame = (i: number) => `{"n":${i}}`;
@@ -189,9 +195,9 @@ describe('RedisRooms across processes', () => {
       expect(new Set(await Promise.all(sends))).toEqual(new Set(['sent']));
       await eventually(() => one.delivered.length === 6, '6 frames on process one');
       expect(one.delivered.map((item) => item.frame)).toEqual([0, 1, 2, 3, 4, 5].map(frame));
-      expect(publications).toBe(2);
+      expect(published).toHaveLength(2);
     } finally {
-      listening.destroy();
+      stopListening();
     }
   });
 
@@ -271,35 +277,62 @@ describe('RedisRooms across processes', () => {
     expect(three.delivered).toEqual([{ peerId: 'peer-c', frame: '1' }]);
   });
 
+  it('publishes a batch all sent to one current process as it was written', async () => {
+    const { two, published, stopListening } = await startListenedPair(`whole${nextPrefix++}:`);
+    try {
+      const envelopes = ['{"n":1}', '{"n":2}'].map((frame) => ({
+        frame,
+        kind: 'candidate' as const,
+        subject: 'peer-b',
+        bytes: 7,
+      }));
+      const sends = envelopes.map((envelope) => two.rooms.deliver(ROOM, 'peer-a', envelope));
+      expect(await Promise.all(sends)).toEqual(['sent', 'sent']);
+      await eventually(() => published.length === 1, 'the publication');
+      const written = new RelayBatch();
+      for (const envelope of envelopes) written.add(ROOM, 'peer-a', envelope);
+      expect(published[0]!.equals(written.bytes())).toBe(true);
+    } finally {
+      stopListening();
+    }
+  });
+
   it('relays to and from a process of the earlier release, during a rolling deploy', async () => {
     const prefix = `mixed${nextPrefix++}:`;
-    const current = await start(prefix);
+    const current = await start(prefix, { capacity: 4 });
+    const alsoCurrent = await start(prefix, { capacity: 4 });
     // An earlier release's process: its lease holds only a time, and it reads "<peer>\n<frame>".
-    const earlier = await start(prefix, { leaseMs: 600_000 });
+    const earlier = await start(prefix, { capacity: 4, leaseMs: 600_000 });
     const client = createClient({ url: redis.url });
     await client.connect();
     const published: string[] = [];
     const listening = client.duplicate();
     await listening.connect();
     try {
-      await client.set(`${prefix}node:${earlier.rooms.nodeId}`, String(Date.now() + 600_000));
+      await client.set(`${prefix}node:${earlier.rooms.nodeId}`, String(Date.now() + 600_000), {
+        PX: 600_000,
+      });
       await listening.subscribe(`${prefix}node:${earlier.rooms.nodeId}`, (message) =>
         published.push(message),
       );
       await earlier.rooms.join(ROOM, 'peer-old', { name: 'Old', media: MEDIA });
       await current.rooms.join(ROOM, 'peer-new', { name: 'New', media: MEDIA });
-      const frames = ['{"n":1}', '{"n":2}'];
-      const sends = frames.map((frame) =>
-        current.rooms.deliver(ROOM, 'peer-old', {
-          frame,
-          kind: 'other',
-          subject: 'peer-new',
-          bytes: 7,
-        }),
+      await alsoCurrent.rooms.join(ROOM, 'peer-c', { name: 'C', media: MEDIA });
+      // One batch for both: two separate runs of relays to the earlier process.
+      const relays: [to: string, frame: string][] = [
+        ['peer-old', '{"n":1}'],
+        ['peer-old', '{"n":2}'],
+        ['peer-c', '{"n":3}'],
+        ['peer-old', '{"n":4}'],
+      ];
+      const sends = relays.map(([to, frame]) =>
+        current.rooms.deliver(ROOM, to, { frame, kind: 'other', subject: 'peer-new', bytes: 7 }),
       );
-      expect(await Promise.all(sends)).toEqual(['sent', 'sent']);
+      expect(await Promise.all(sends)).toEqual(['sent', 'sent', 'sent', 'sent']);
       await eventually(() => published.length === 1, 'the publication to the earlier process');
-      expect(published).toEqual([`peer-old\n${frames[0]}\npeer-old\n${frames[1]}`]);
+      expect(published).toEqual(['peer-old\n{"n":1}\npeer-old\n{"n":2}\npeer-old\n{"n":4}']);
+      await eventually(() => alsoCurrent.delivered.length === 1, 'the frame for C');
+      expect(alsoCurrent.delivered).toEqual([{ peerId: 'peer-c', frame: '{"n":3}' }]);
       // What an earlier process's script publishes reaches a current one's peers.
       await client.publish(`${prefix}node:${current.rooms.nodeId}`, `peer-new\n{"from":"old"}`);
       await eventually(() => current.delivered.length === 1, 'the frame from the earlier process');

@@ -106,6 +106,7 @@ describe('forEachFrame', () => {
       Buffer.concat([before, Buffer.from('r\tb\to\ts\t1\t2\n{}\n')]),
       Buffer.concat([before, Buffer.from('r\tb\t0000000002\n{}\n')]),
       Buffer.concat([before, Buffer.from('r\tb\n\t0000000002\n{}\n')]),
+      Buffer.concat([before, Buffer.from('r\tb\tx\t0000000002\n{}\n')]),
     ]) {
       const seen: string[] = [];
       forEachFrame(broken, (peerId) => seen.push(peerId));

@@ -120,8 +120,8 @@ export function forEachFrame(
   message: Buffer,
   deliver: (peerId: string, frame: Buffer) => void,
 ): void {
-  const firstTab = message.indexOf(TAB);
-  if (firstTab >= 0 && firstTab < message.indexOf(NEWLINE)) forEachRelay(message, deliver);
+  const firstLine = message.subarray(0, Math.max(0, message.indexOf(NEWLINE)));
+  if (firstLine.includes(TAB)) forEachRelay(message, deliver);
   else forEachPair(message, deliver);
 }
 
@@ -131,8 +131,12 @@ function forEachRelay(message: Buffer, deliver: (peerId: string, frame: Buffer) 
     const endOfLine = message.indexOf(NEWLINE, start);
     const afterRoom = message.indexOf(TAB, start);
     const afterPeer = message.indexOf(TAB, afterRoom + 1);
-    const beforeLength = message.lastIndexOf(TAB, endOfLine);
-    if (endOfLine < 0 || afterRoom < 0 || afterPeer < 0 || beforeLength <= afterPeer) return;
+    const afterKind = message.indexOf(TAB, afterPeer + 1);
+    const afterSubject = message.indexOf(TAB, afterKind + 1);
+    const beforeLength = message.indexOf(TAB, afterSubject + 1);
+    // Six fields on the line, the last of LENGTH_DIGITS digits (a missing tab reads as -1).
+    if (!(start <= afterRoom && afterRoom < afterPeer && afterPeer < afterKind)) return;
+    if (!(afterKind < afterSubject && afterSubject < beforeLength)) return;
     if (endOfLine - beforeLength - 1 !== LENGTH_DIGITS) return;
     let length = 0;
     for (let at = beforeLength + 1; at < endOfLine; at++) {
