@@ -318,9 +318,9 @@ while pos <= #batch do
   end
 end
 -- Redis's Lua (7.0 on) hashes every byte of every string it makes: the batch is published as it
--- came when all of it goes to one process, and otherwise cut in as few pieces as the order of its
--- relays allows. A process of an earlier release (its lease does not say 'batch') reads
--- "<peer>\\n<frame>" pairs instead, which every process reads too (a rolling deploy).
+-- came when every relay in it is sent to one process, and otherwise cut in as few pieces as the
+-- order of its relays allows. A process of an earlier release (its lease does not say 'batch')
+-- reads "<peer>\\n<frame>" pairs instead, which this release reads too (a rolling deploy).
 local reads_batches = {}
 local function reads_batch(node)
   local known = reads_batches[node]
