@@ -225,7 +225,7 @@ describe('RedisRooms across processes', () => {
     await eventually(() => one.delivered.length === 1, 'the frame for A');
   });
 
-  it('splits one batch among processes, in order, holding for the away and not for strangers', async () => {
+  it('splits relays made in one turn among processes, in order, holding for the away and not for strangers', async () => {
     const prefix = `split${nextPrefix++}:`;
     const one = await start(prefix, { capacity: 4 });
     const two = await start(prefix, { capacity: 4 });

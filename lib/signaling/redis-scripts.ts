@@ -335,9 +335,9 @@ if sent == i and #nodes == 1 and reads_batch(nodes[1]) then
   redis.call('PUBLISH', channel .. nodes[1], batch)
 else
   for _, node in ipairs(nodes) do
-    local node_ranges, pieces = ranges[node], {}
+    local node_ranges, pieces, whole = ranges[node], {}, reads_batch(node)
     for k = 1, #node_ranges, 2 do
-      if reads_batch(node) then
+      if whole then
         table.insert(pieces, string.sub(batch, node_ranges[k], node_ranges[k + 1] - 1))
       else
         local at = node_ranges[k]
@@ -349,7 +349,7 @@ else
         end
       end
     end
-    redis.call('PUBLISH', channel .. node, table.concat(pieces, reads_batch(node) and '' or '\\n'))
+    redis.call('PUBLISH', channel .. node, table.concat(pieces, whole and '' or '\\n'))
   end
 end
 return outcomes
